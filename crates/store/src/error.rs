@@ -1,0 +1,26 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("数据库地址“{0}://…”无法识别：请使用 sqlite://文件名 或 postgres://用户@主机/数据库")]
+    BadUrl(String),
+    #[error("无法连接数据库：{0}")]
+    Unreachable(String),
+    #[error("数据库迁移失败：{0}")]
+    Migration(String),
+    #[error("{0}")]
+    Unsupported(&'static str),
+    #[error("记录不存在")]
+    NotFound,
+    /// A uniqueness or state conflict the caller should report; the code is stable.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("数据库错误：{0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Db(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}

@@ -1,0 +1,327 @@
+//! Organisations: reading the tree and creating nodes.
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use tuanjian_domain::{OrgClass, OrgKind, OrgLevel, OrgPath};
+
+use crate::audit::{self, Actor, AuditEntry};
+use crate::{Store, StoreError, Tx, now};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Org {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    #[serde(serialize_with = "ser_path")]
+    pub path: OrgPath,
+    pub level: OrgLevel,
+    pub kind: OrgKind,
+    pub short_name: String,
+    pub full_name: String,
+    pub province_id: Option<i64>,
+    pub xinjiang: bool,
+    pub created_at: i64,
+}
+
+fn ser_path<S: serde::Serializer>(p: &OrgPath, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(p.as_str())
+}
+
+impl Org {
+    pub fn class(&self) -> OrgClass {
+        OrgClass {
+            level: self.level,
+            kind: self.kind,
+        }
+    }
+
+    pub fn kind_label(&self) -> String {
+        self.class().label()
+    }
+}
+
+/// The columns `org_from_row` reads, as a literal so queries stay `&'static str`.
+#[macro_export]
+macro_rules! org_columns {
+    () => {
+        "id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, created_at"
+    };
+}
+
+pub(crate) fn org_from_row(row: &AnyRow) -> Result<Org, StoreError> {
+    let corrupt = |what: String| StoreError::Db(sqlx::Error::Decode(what.into()));
+    let path: String = row.try_get("path")?;
+    let level: String = row.try_get("level")?;
+    let kind: String = row.try_get("kind")?;
+    Ok(Org {
+        id: row.try_get("id")?,
+        parent_id: row.try_get("parent_id")?,
+        path: OrgPath::parse(&path).map_err(|e| corrupt(e.to_string()))?,
+        level: OrgLevel::parse(&level).map_err(|e| corrupt(e.to_string()))?,
+        kind: OrgKind::parse(&kind).map_err(|e| corrupt(e.to_string()))?,
+        short_name: row.try_get("short_name")?,
+        full_name: row.try_get("full_name")?,
+        province_id: row.try_get("province_id")?,
+        xinjiang: row.try_get("xinjiang")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// One child in a listing, with how many children it has in turn (for the tree's expanders).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildOrg {
+    #[serde(flatten)]
+    pub org: Org,
+    pub child_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// Page numbers start at 1; sizes are clamped so no request can ask for the whole table.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl PageRequest {
+    pub const MAX_PER_PAGE: i64 = 200;
+
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
+        Self {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+}
+
+impl Store {
+    pub async fn org(&self, id: i64) -> Result<Org, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            org_columns!(),
+            " FROM orgs WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        org_from_row(&row)
+    }
+
+    pub async fn org_by_full_name(&self, full_name: &str) -> Result<Option<Org>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            org_columns!(),
+            " FROM orgs WHERE full_name = $1"
+        ))
+        .bind(full_name)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(org_from_row).transpose()
+    }
+
+    pub async fn root_org(&self) -> Result<Option<Org>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            org_columns!(),
+            " FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1"
+        ))
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(org_from_row).transpose()
+    }
+
+    /// The organisation and its ancestors, root first: the breadcrumbs.
+    pub async fn breadcrumbs(&self, org: &Org) -> Result<Vec<(i64, String)>, StoreError> {
+        let ids = org.path.ids();
+        let mut crumbs = Vec::with_capacity(ids.len());
+        // Depth is small (at most a dozen levels): one indexed lookup each keeps the SQL static.
+        for id in ids {
+            let name: String = sqlx::query_scalar("SELECT short_name FROM orgs WHERE id = $1")
+                .bind(id)
+                .fetch_one(self.pool())
+                .await?;
+            crumbs.push((id, name));
+        }
+        Ok(crumbs)
+    }
+
+    /// A page of direct children ordered by id (creation order), each with its own child count.
+    pub async fn children(
+        &self,
+        parent_id: i64,
+        req: PageRequest,
+    ) -> Result<Page<ChildOrg>, StoreError> {
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE parent_id = $1")
+            .bind(parent_id)
+            .fetch_one(self.pool())
+            .await?;
+        let rows = sqlx::query(
+            "SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
+             o.xinjiang, o.created_at, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count \
+             FROM orgs o WHERE o.parent_id = $1 ORDER BY o.id LIMIT $2 OFFSET $3",
+        )
+        .bind(parent_id)
+        .bind(req.per_page)
+        .bind(req.offset())
+        .fetch_all(self.pool())
+        .await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                Ok(ChildOrg {
+                    org: org_from_row(r)?,
+                    child_count: r.try_get("child_count")?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Page {
+            items,
+            total,
+            page: req.page,
+            per_page: req.per_page,
+        })
+    }
+
+    /// Organisations in the subtree of `path`, itself included.
+    pub async fn subtree_org_count(&self, path: &OrgPath) -> Result<i64, StoreError> {
+        let (lo, hi) = path.subtree_range();
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE path >= $1 AND path < $2")
+                .bind(lo)
+                .bind(hi)
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    /// Members in the subtree of `path`.
+    pub async fn subtree_member_count(&self, path: &OrgPath) -> Result<i64, StoreError> {
+        let (lo, hi) = path.subtree_range();
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2",
+        )
+        .bind(lo)
+        .bind(hi)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    pub async fn org_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM orgs")
+            .fetch_one(self.pool())
+            .await?)
+    }
+}
+
+/// What a new organisation is; placement rules are checked against its parent.
+#[derive(Debug, Clone)]
+pub struct NewOrg<'a> {
+    pub class: OrgClass,
+    pub short_name: &'a str,
+    pub full_name: &'a str,
+    /// For a provincial-level committee only: 新疆 rules apply to everything below it.
+    pub xinjiang: bool,
+}
+
+/// Creates an organisation inside `tx`. `parent` is `None` only for the national root.
+pub async fn insert_org(
+    tx: &mut Tx,
+    actor: &Actor,
+    parent: Option<&Org>,
+    new: &NewOrg<'_>,
+) -> Result<Org, StoreError> {
+    if let Some(parent) = parent {
+        parent
+            .class()
+            .may_hold(new.class)
+            .map_err(|e| StoreError::Conflict {
+                code: e.code(),
+                message: e.to_string(),
+            })?;
+    }
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE full_name = $1")
+        .bind(new.full_name)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if taken.is_some() {
+        return Err(StoreError::Conflict {
+            code: "org_name_taken",
+            message: format!("组织全称“{}”已被其他组织使用，请换一个全称", new.full_name),
+        });
+    }
+    let created_at = now();
+    // The path holds the new id, which the database assigns: insert with a placeholder, then set it.
+    let placeholder = format!("/new-{}/", rand::random::<u64>());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO orgs (parent_id, path, depth, level, kind, short_name, full_name, province_id, xinjiang, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(parent.map(|p| p.id))
+    .bind(&placeholder)
+    .bind(parent.map_or(0, |p| p.path.depth() as i64 + 1))
+    .bind(new.class.level.code())
+    .bind(new.class.kind.code())
+    .bind(new.short_name)
+    .bind(new.full_name)
+    .bind(parent.and_then(|p| p.province_id))
+    .bind(new.xinjiang || parent.is_some_and(|p| p.xinjiang))
+    .bind(created_at)
+    .fetch_one(&mut **tx)
+    .await?;
+    let path = match parent {
+        Some(p) => p.path.child(id),
+        None => OrgPath::root(id),
+    };
+    // A provincial-level committee is its own province; below it the province is inherited.
+    let province_id = if new.class.level == OrgLevel::Provincial {
+        Some(id)
+    } else {
+        parent.and_then(|p| p.province_id)
+    };
+    sqlx::query("UPDATE orgs SET path = $1, province_id = $2 WHERE id = $3")
+        .bind(path.as_str())
+        .bind(province_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    let org = Org {
+        id,
+        parent_id: parent.map(|p| p.id),
+        path,
+        level: new.class.level,
+        kind: new.class.kind,
+        short_name: new.short_name.to_string(),
+        full_name: new.full_name.to_string(),
+        province_id,
+        xinjiang: new.xinjiang || parent.is_some_and(|p| p.xinjiang),
+        created_at,
+    };
+    audit::record(
+        tx,
+        actor,
+        AuditEntry::new("org.create")
+            .target("org", id)
+            .org(id)
+            .after(&org),
+    )
+    .await?;
+    Ok(org)
+}

@@ -1,0 +1,184 @@
+//! The roles a person holds: admin of organisations, cadre posts, membership of a branch.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::audit::{self, Actor, AuditEntry};
+use crate::{Store, StoreError, Tx, now};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleKind {
+    Admin,
+    Cadre,
+    Member,
+}
+
+impl RoleKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            RoleKind::Admin => "admin",
+            RoleKind::Cadre => "cadre",
+            RoleKind::Member => "member",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RoleKind::Admin => "管理员",
+            RoleKind::Cadre => "团干部",
+            RoleKind::Member => "团员",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(RoleKind::Admin),
+            "cadre" => Some(RoleKind::Cadre),
+            "member" => Some(RoleKind::Member),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Role {
+    pub kind: RoleKind,
+    pub org_id: i64,
+    pub org_short_name: String,
+    pub org_full_name: String,
+    /// The posts held, for a cadre role ("书记、组织委员").
+    pub posts: Vec<String>,
+}
+
+impl Role {
+    pub fn label(&self) -> String {
+        match self.kind {
+            RoleKind::Cadre if !self.posts.is_empty() => {
+                format!("{} {}", self.org_short_name, self.posts.join("、"))
+            }
+            _ => format!("{} {}", self.org_short_name, self.kind.label()),
+        }
+    }
+}
+
+impl Store {
+    /// Every role of a person: admin roles first, then cadre posts (one role per organisation), then membership.
+    pub async fn roles_of(&self, person_id: i64) -> Result<Vec<Role>, StoreError> {
+        let mut roles = Vec::new();
+        let admin_rows = sqlx::query(
+            "SELECT o.id, o.short_name, o.full_name FROM org_admins a JOIN orgs o ON o.id = a.org_id \
+             WHERE a.person_id = $1 ORDER BY o.path",
+        )
+        .bind(person_id)
+        .fetch_all(self.pool())
+        .await?;
+        for r in admin_rows {
+            roles.push(Role {
+                kind: RoleKind::Admin,
+                org_id: r.try_get("id")?,
+                org_short_name: r.try_get("short_name")?,
+                org_full_name: r.try_get("full_name")?,
+                posts: vec![],
+            });
+        }
+        let cadre_rows = sqlx::query(
+            "SELECT o.id, o.short_name, o.full_name, c.post FROM cadre_posts c JOIN orgs o ON o.id = c.org_id \
+             WHERE c.person_id = $1 ORDER BY o.path, c.id",
+        )
+        .bind(person_id)
+        .fetch_all(self.pool())
+        .await?;
+        for r in cadre_rows {
+            let org_id: i64 = r.try_get("id")?;
+            let post: String = r.try_get("post")?;
+            match roles
+                .iter_mut()
+                .find(|x| x.kind == RoleKind::Cadre && x.org_id == org_id)
+            {
+                Some(existing) => existing.posts.push(post),
+                None => roles.push(Role {
+                    kind: RoleKind::Cadre,
+                    org_id,
+                    org_short_name: r.try_get("short_name")?,
+                    org_full_name: r.try_get("full_name")?,
+                    posts: vec![post],
+                }),
+            }
+        }
+        let member_row = sqlx::query(
+            "SELECT o.id, o.short_name, o.full_name FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.person_id = $1",
+        )
+        .bind(person_id)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(r) = member_row {
+            roles.push(Role {
+                kind: RoleKind::Member,
+                org_id: r.try_get("id")?,
+                org_short_name: r.try_get("short_name")?,
+                org_full_name: r.try_get("full_name")?,
+                posts: vec![],
+            });
+        }
+        Ok(roles)
+    }
+}
+
+pub async fn insert_admin(
+    tx: &mut Tx,
+    actor: &Actor,
+    org_id: i64,
+    person_id: i64,
+) -> Result<(), StoreError> {
+    let inserted = sqlx::query(
+        "INSERT INTO org_admins (org_id, person_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(org_id)
+    .bind(person_id)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Err(StoreError::Conflict {
+            code: "already_admin",
+            message: "此人已经是该组织的管理员".into(),
+        });
+    }
+    audit::record(
+        tx,
+        actor,
+        AuditEntry::new("admin.add")
+            .target("person", person_id)
+            .org(org_id),
+    )
+    .await
+}
+
+pub async fn insert_cadre_post(
+    tx: &mut Tx,
+    actor: &Actor,
+    org_id: i64,
+    person_id: i64,
+    post: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO cadre_posts (person_id, org_id, post, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(person_id)
+    .bind(org_id)
+    .bind(post)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        AuditEntry::new("cadre.add_post")
+            .target("person", person_id)
+            .org(org_id)
+            .after(serde_json::json!({ "post": post })),
+    )
+    .await
+}

@@ -1,0 +1,89 @@
+//! Scope as a type: which organisations a signed-in person may see or change.
+//! An `AdminScope` can only be made here, from a row of `org_admins`, so a query that takes one
+//! cannot run for someone who is not an admin of that subtree.
+
+use tuanjian_domain::{OrgPath, Relation};
+
+use crate::orgs::Org;
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct AdminScope {
+    person_id: i64,
+    org: Org,
+}
+
+impl AdminScope {
+    pub fn person_id(&self) -> i64 {
+        self.person_id
+    }
+
+    /// The organisation administered: the top of the subtree in scope.
+    pub fn org(&self) -> &Org {
+        &self.org
+    }
+
+    pub fn relation_to(&self, target: &OrgPath) -> Relation {
+        Relation::of(&self.org.path, target)
+    }
+
+    pub fn covers(&self, target: &OrgPath) -> bool {
+        self.org.path.contains(target)
+    }
+
+    /// The index range of the subtree in scope.
+    pub fn range(&self) -> (String, String) {
+        self.org.path.subtree_range()
+    }
+}
+
+/// What a signed-in person may look at: a subtree (admins) or one organisation (cadres, members).
+#[derive(Debug, Clone)]
+pub enum ViewScope {
+    Subtree(AdminScope),
+    Single { person_id: i64, org_id: i64 },
+}
+
+impl ViewScope {
+    pub fn may_view(&self, org: &Org) -> bool {
+        match self {
+            ViewScope::Subtree(s) => s.covers(&org.path),
+            ViewScope::Single { org_id, .. } => *org_id == org.id,
+        }
+    }
+}
+
+impl Store {
+    /// The admin scope of `person_id` over `org_id`, if they administer it.
+    pub async fn admin_scope(
+        &self,
+        person_id: i64,
+        org_id: i64,
+    ) -> Result<Option<AdminScope>, StoreError> {
+        let is_admin: Option<i64> = sqlx::query_scalar(
+            "SELECT person_id FROM org_admins WHERE org_id = $1 AND person_id = $2",
+        )
+        .bind(org_id)
+        .bind(person_id)
+        .fetch_optional(self.pool())
+        .await?;
+        if is_admin.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(AdminScope {
+            person_id,
+            org: self.org(org_id).await?,
+        }))
+    }
+
+    /// Reads an organisation through a scope: `NotFound` both when it does not exist and when it
+    /// lies outside the scope, so ids outside cannot be probed.
+    pub async fn org_in_scope(&self, scope: &ViewScope, org_id: i64) -> Result<Org, StoreError> {
+        let org = self.org(org_id).await?;
+        if scope.may_view(&org) {
+            Ok(org)
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Server settings that are not in the database; from the command line.
+
+use std::net::IpAddr;
+
+use tuanjian_store::throttle::Policy;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Seconds of inactivity after which a session ends.
+    pub idle_timeout: i64,
+    /// Lockout per account (ID number typed).
+    pub account_lockout: Policy,
+    /// Lockout per client address, looser: a school's NAT hides many honest users.
+    pub address_lockout: Policy,
+    /// Addresses allowed to read /metrics.
+    pub metrics_allow: Vec<IpAddr>,
+    /// Set the Secure flag on cookies (behind HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from the last X-Forwarded-For hop (behind a reverse proxy).
+    pub trust_forwarded_for: bool,
+    /// Concurrent Argon2 hashes; each holds 19 MiB and a core.
+    pub hash_concurrency: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            idle_timeout: 30 * 60,
+            account_lockout: Policy { max_failures: 5, window: 15 * 60, lock_for: 15 * 60 },
+            address_lockout: Policy { max_failures: 50, window: 15 * 60, lock_for: 15 * 60 },
+            metrics_allow: vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1])],
+            secure_cookies: false,
+            trust_forwarded_for: false,
+            hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
+}
