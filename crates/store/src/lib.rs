@@ -3,6 +3,7 @@
 //! each database keeps its own migrations.
 
 pub mod audit;
+pub mod bootstrap;
 pub mod error;
 pub mod orgs;
 pub mod people;

@@ -21,3 +21,22 @@ pub async fn put(tx: &mut Tx, key: &str, value: &str) -> Result<(), StoreError> 
     .await?;
     Ok(())
 }
+
+/// An account `tuanjian demo` made, listed on the login page of a demo installation.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DemoAccount {
+    /// What the account is, e.g. "团中央管理员".
+    pub label: String,
+    pub id_number: String,
+    pub password: String,
+}
+
+pub const DEMO_ACCOUNTS_KEY: &str = "demo_accounts";
+
+/// The demo accounts, empty unless this database was made by `tuanjian demo`.
+pub async fn demo_accounts(store: &Store) -> Result<Vec<DemoAccount>, StoreError> {
+    Ok(get(store, DEMO_ACCOUNTS_KEY)
+        .await?
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default())
+}
