@@ -4,7 +4,7 @@ use thiserror::Error;
 pub enum StoreError {
     #[error("数据库地址“{0}://…”无法识别：请使用 sqlite://文件名 或 postgres://用户@主机/数据库")]
     BadUrl(String),
-    #[error("无法连接数据库：{0}")]
+    #[error("无法连接数据库 {0}")]
     Unreachable(String),
     #[error("数据库迁移失败：{0}")]
     Migration(String),

@@ -84,10 +84,7 @@ impl Store {
                 })
             });
         }
-        let pool = pool
-            .connect_with(options)
-            .await
-            .map_err(|e| StoreError::Unreachable(e.to_string()))?;
+        let pool = pool.connect_with(options).await.map_err(unreachable)?;
         Ok(Self { pool, backend })
     }
 
@@ -156,6 +153,18 @@ impl Store {
     }
 }
 
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}://{user}@{}", &url[..s], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
 fn url_scheme(url: &str) -> String {
     url.split("://")
         .next()
@@ -163,4 +172,16 @@ fn url_scheme(url: &str) -> String {
         .chars()
         .take(20)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h:5432/db"),
+            "postgres://u@h:5432/db"
+        );
+        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+    }
 }

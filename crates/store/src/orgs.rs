@@ -62,7 +62,7 @@ pub(crate) fn org_from_row(row: &AnyRow) -> Result<Org, StoreError> {
         short_name: row.try_get("short_name")?,
         full_name: row.try_get("full_name")?,
         province_id: row.try_get("province_id")?,
-        xinjiang: row.try_get("xinjiang")?,
+        xinjiang: row.try_get::<i64, _>("xinjiang")? != 0,
         created_at: row.try_get("created_at")?,
     })
 }
@@ -148,19 +148,35 @@ impl Store {
         row.as_ref().map(org_from_row).transpose()
     }
 
-    /// The organisation and its ancestors, root first: the breadcrumbs.
-    pub async fn breadcrumbs(&self, org: &Org) -> Result<Vec<(i64, String)>, StoreError> {
-        let ids = org.path.ids();
-        let mut crumbs = Vec::with_capacity(ids.len());
-        // Depth is small (at most a dozen levels): one indexed lookup each keeps the SQL static.
-        for id in ids {
-            let name: String = sqlx::query_scalar("SELECT short_name FROM orgs WHERE id = $1")
-                .bind(id)
+    /// The organisation and its ancestors, root first: the breadcrumbs. One recursive query.
+    pub async fn breadcrumbs(&self, org: &Org) -> Result<Vec<(i64, String, OrgPath)>, StoreError> {
+        let rows = sqlx::query(
+            "WITH RECURSIVE anc(id, parent_id, short_name, path) AS ( \
+               SELECT id, parent_id, short_name, path FROM orgs WHERE id = $1 \
+               UNION ALL \
+               SELECT o.id, o.parent_id, o.short_name, o.path FROM orgs o JOIN anc a ON o.id = a.parent_id) \
+             SELECT id, short_name, path FROM anc ORDER BY length(path)",
+        )
+        .bind(org.id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let path: String = r.try_get("path")?;
+                let path = OrgPath::parse(&path)
+                    .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.to_string().into())))?;
+                Ok((r.try_get("id")?, r.try_get("short_name")?, path))
+            })
+            .collect()
+    }
+
+    pub async fn child_count(&self, parent_id: i64) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE parent_id = $1")
+                .bind(parent_id)
                 .fetch_one(self.pool())
-                .await?;
-            crumbs.push((id, name));
-        }
-        Ok(crumbs)
+                .await?,
+        )
     }
 
     /// A page of direct children ordered by id (creation order), each with its own child count.
@@ -169,10 +185,7 @@ impl Store {
         parent_id: i64,
         req: PageRequest,
     ) -> Result<Page<ChildOrg>, StoreError> {
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE parent_id = $1")
-            .bind(parent_id)
-            .fetch_one(self.pool())
-            .await?;
+        let total = self.child_count(parent_id).await?;
         let rows = sqlx::query(
             "SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
              o.xinjiang, o.created_at, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count \
@@ -282,7 +295,7 @@ pub async fn insert_org(
     .bind(new.short_name)
     .bind(new.full_name)
     .bind(parent.and_then(|p| p.province_id))
-    .bind(new.xinjiang || parent.is_some_and(|p| p.xinjiang))
+    .bind(i64::from(new.xinjiang || parent.is_some_and(|p| p.xinjiang)))
     .bind(created_at)
     .fetch_one(&mut **tx)
     .await?;

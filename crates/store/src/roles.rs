@@ -182,3 +182,27 @@ pub async fn insert_cadre_post(
     )
     .await
 }
+
+impl Store {
+    pub async fn holds_post(&self, person_id: i64, org_id: i64) -> Result<bool, StoreError> {
+        let hit: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM cadre_posts WHERE person_id = $1 AND org_id = $2 LIMIT 1",
+        )
+        .bind(person_id)
+        .bind(org_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(hit.is_some())
+    }
+
+    pub async fn is_member_of(&self, person_id: i64, org_id: i64) -> Result<bool, StoreError> {
+        let hit: Option<i64> = sqlx::query_scalar(
+            "SELECT person_id FROM members WHERE person_id = $1 AND org_id = $2",
+        )
+        .bind(person_id)
+        .bind(org_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(hit.is_some())
+    }
+}

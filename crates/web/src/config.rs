@@ -26,9 +26,20 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             idle_timeout: 30 * 60,
-            account_lockout: Policy { max_failures: 5, window: 15 * 60, lock_for: 15 * 60 },
-            address_lockout: Policy { max_failures: 50, window: 15 * 60, lock_for: 15 * 60 },
-            metrics_allow: vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1])],
+            account_lockout: Policy {
+                max_failures: 5,
+                window: 15 * 60,
+                lock_for: 15 * 60,
+            },
+            address_lockout: Policy {
+                max_failures: 50,
+                window: 15 * 60,
+                lock_for: 15 * 60,
+            },
+            metrics_allow: vec![
+                IpAddr::from([127, 0, 0, 1]),
+                IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1]),
+            ],
             secure_cookies: false,
             trust_forwarded_for: false,
             hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),

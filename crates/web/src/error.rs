@@ -22,11 +22,21 @@ pub struct Fault {
 
 impl Fault {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status: status.as_u16(), code, message: message.into(), field: None }
+        Self {
+            status: status.as_u16(),
+            code,
+            message: message.into(),
+            field: None,
+        }
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
     }
 
     pub fn field(mut self, field: &'static str) -> Self {
@@ -35,11 +45,19 @@ impl Fault {
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "要找的内容不存在，或不在您的管理范围内")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "要找的内容不存在，或不在您的管理范围内",
+        )
     }
 
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录；登录超时也需要重新登录")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "请先登录；登录超时也需要重新登录",
+        )
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
@@ -48,7 +66,11 @@ impl Fault {
 
     pub fn internal(err: impl std::fmt::Display) -> Self {
         tracing::error!(error = %err, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "服务器内部错误，请稍后重试；如果一直出现，请联系系统管理员")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "服务器内部错误，请稍后重试；如果一直出现，请联系系统管理员",
+        )
     }
 
     pub fn status(&self) -> StatusCode {
@@ -60,7 +82,9 @@ impl From<StoreError> for Fault {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Fault::not_found(),
-            StoreError::Conflict { code, message } => Fault::new(StatusCode::CONFLICT, code, message),
+            StoreError::Conflict { code, message } => {
+                Fault::new(StatusCode::CONFLICT, code, message)
+            }
             StoreError::Db(sqlx::Error::PoolTimedOut) => Fault::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
@@ -68,6 +92,12 @@ impl From<StoreError> for Fault {
             ),
             other => Fault::internal(other),
         }
+    }
+}
+
+impl From<sqlx::Error> for Fault {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::from(e).into()
     }
 }
 

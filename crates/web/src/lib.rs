@@ -1,1 +1,16 @@
+//! The tuanjian server: pages, JSON API, operations endpoints and the command line.
 
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod ops;
+pub mod pages;
+pub mod state;
+
+pub use app::router;
+pub use config::Config;
+pub use state::AppState;

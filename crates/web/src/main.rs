@@ -1,1 +1,42 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::FromArgMatches;
+use tracing_subscriber::EnvFilter;
+use tuanjian_store::Store;
+use tuanjian_web::cli::{self, Cli, Commands};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let matches = cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    let result = match cli.command {
+        Commands::Serve(a) => cli::serve::run(a).await,
+        Commands::Migrate(a) => migrate(&a.db.database_url).await,
+        Commands::Init(a) => cli::init::run(a).await,
+        Commands::Backup(a) => cli::backup::run(a).await,
+        Commands::Demo(_) => Err(anyhow::anyhow!("demo: 尚未接入")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(url: &str) -> anyhow::Result<()> {
+    let store = Store::open(url).await?;
+    store.close().await;
+    println!("数据库迁移完成。");
+    Ok(())
+}

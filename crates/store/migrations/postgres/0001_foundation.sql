@@ -1,17 +1,18 @@
 -- Foundation: organisations, people, roles, sessions, login throttling, audit log.
+-- No BOOLEAN columns: the Any driver cannot decode SQLite booleans; flags are INTEGER 0/1.
 -- Times are Unix seconds (BIGINT); dates are ISO text. Both keep one SQL text for SQLite and PostgreSQL.
 
 CREATE TABLE orgs (
     id          BIGSERIAL PRIMARY KEY,
     parent_id   BIGINT REFERENCES orgs(id),
     path        TEXT COLLATE "C" NOT NULL UNIQUE,
-    depth       INTEGER NOT NULL,
+    depth       BIGINT NOT NULL,
     level       TEXT NOT NULL,
     kind        TEXT NOT NULL,
     short_name  TEXT NOT NULL,
     full_name   TEXT NOT NULL UNIQUE,
     province_id BIGINT REFERENCES orgs(id),
-    xinjiang    BOOLEAN NOT NULL DEFAULT FALSE,
+    xinjiang    BIGINT NOT NULL DEFAULT 0,
     created_at  BIGINT NOT NULL
 );
 CREATE INDEX orgs_children ON orgs(parent_id, id);
@@ -70,7 +71,7 @@ CREATE INDEX sessions_person ON sessions(person_id);
 
 CREATE TABLE login_throttle (
     key          TEXT PRIMARY KEY,
-    failures     INTEGER NOT NULL,
+    failures     BIGINT NOT NULL,
     window_start BIGINT NOT NULL,
     locked_until BIGINT
 );

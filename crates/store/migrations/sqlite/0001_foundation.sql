@@ -1,4 +1,5 @@
 -- Foundation: organisations, people, roles, sessions, login throttling, audit log.
+-- No BOOLEAN columns: the Any driver cannot decode SQLite booleans; flags are INTEGER 0/1.
 -- Times are Unix seconds (BIGINT); dates are ISO text. Both keep one SQL text for SQLite and PostgreSQL.
 
 CREATE TABLE orgs (
@@ -11,7 +12,7 @@ CREATE TABLE orgs (
     short_name  TEXT NOT NULL,
     full_name   TEXT NOT NULL UNIQUE,
     province_id BIGINT REFERENCES orgs(id),
-    xinjiang    BOOLEAN NOT NULL DEFAULT FALSE,
+    xinjiang    INTEGER NOT NULL DEFAULT 0,
     created_at  BIGINT NOT NULL
 );
 CREATE INDEX orgs_children ON orgs(parent_id, id);

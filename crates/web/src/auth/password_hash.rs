@@ -18,7 +18,9 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 
 impl Hasher {
     pub fn new(concurrency: usize) -> Self {
-        Self { permits: Arc::new(Semaphore::new(concurrency.max(1))) }
+        Self {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+        }
     }
 
     pub async fn hash(&self, password: String) -> anyhow::Result<String> {
@@ -37,7 +39,9 @@ impl Hasher {
         tokio::task::spawn_blocking(move || {
             let real = hash.is_some();
             let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_string());
-            let ok = Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok();
+            let ok = Argon2::default()
+                .verify_password(password.as_bytes(), hash.as_str())
+                .is_ok();
             ok && real
         })
         .await
@@ -54,7 +58,11 @@ mod tests {
         let h = Hasher::new(2);
         let hash = h.hash("league2024".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(h.verify("league2024".into(), Some(hash.clone())).await.unwrap());
+        assert!(
+            h.verify("league2024".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
         assert!(!h.verify("league2025".into(), Some(hash)).await.unwrap());
         assert!(!h.verify("anything".into(), None).await.unwrap());
     }

@@ -1,0 +1,46 @@
+//! The JSON API under /api/v1: every action a page offers. Clients sign in with
+//! POST /api/v1/login and send `Authorization: Bearer <token>`; no cookies, so no CSRF.
+
+pub mod account;
+pub mod orgs;
+
+use axum::Router;
+use axum::routing::{get, post, put};
+use utoipa::OpenApi;
+
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "tuanjian API",
+        description = "智慧团建开放实现的 JSON 接口。错误统一为 {\"error\": {\"code\", \"message\", \"field\"}}。"
+    ),
+    paths(
+        account::login,
+        account::logout,
+        account::change_password,
+        account::me,
+        account::switch_role,
+        orgs::show,
+        orgs::children,
+    ),
+    components(schemas(crate::error::ErrorBody, crate::error::Fault))
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/login", post(account::login))
+        .route("/api/v1/logout", post(account::logout))
+        .route("/api/v1/password", post(account::change_password))
+        .route("/api/v1/me", get(account::me))
+        .route("/api/v1/role", put(account::switch_role))
+        .route("/api/v1/orgs/{id}", get(orgs::show))
+        .route("/api/v1/orgs/{id}/children", get(orgs::children))
+        .route("/api/v1/openapi.json", get(openapi))
+}
+
+async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}

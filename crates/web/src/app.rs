@@ -1,0 +1,132 @@
+//! The router: pages, API, operations, static files, and the layers every request passes.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::error::{ApiError, Fault};
+use crate::ops::{health, metrics};
+use crate::pages::{account, error::render_fault, home, login, orgs};
+use crate::state::AppState;
+
+const CSS: &str = include_str!("../static/app.css");
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/password", get(account::show).post(account::submit))
+        .route("/role", post(home::switch))
+        .route("/orgs/{id}", get(orgs::show))
+        .merge(crate::api::router())
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::metrics))
+        .route("/static/app.css", get(css))
+        .fallback(not_found)
+        .layer(middleware::from_fn(friendly_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .layer(CatchPanicLayer::custom(|_| {
+            Fault::internal("panic").into_response_for_page()
+        }))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(state)
+}
+
+impl Fault {
+    fn into_response_for_page(self) -> Response {
+        render_fault(&self)
+    }
+}
+
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+        .into_response()
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+async fn not_found(req: Request) -> Response {
+    let fault = Fault::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "您访问的地址不存在，请检查网址是否正确",
+    );
+    if is_api(req.uri().path()) {
+        ApiError(fault).into_response()
+    } else {
+        render_fault(&fault)
+    }
+}
+
+/// Gives a Chinese body to the errors axum and tower produce without one (405, 413, 415 …).
+async fn friendly_errors(req: Request, next: Next) -> Response {
+    let api = is_api(req.uri().path());
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || res.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return res;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "此地址不支持这种请求方式"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "提交的内容太大"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_content_type", "提交的内容类型不受支持")
+        }
+        StatusCode::NOT_FOUND => ("not_found", "您访问的地址不存在"),
+        s if s.is_server_error() => ("internal_error", "服务器内部错误，请稍后重试"),
+        _ => ("bad_request", "请求有误，请检查后重试"),
+    };
+    let fault = Fault::new(status, code, message);
+    let mut out = if api {
+        ApiError(fault).into_response()
+    } else {
+        render_fault(&fault)
+    };
+    // Keep headers such as Allow on 405.
+    for (k, v) in res.headers() {
+        out.headers_mut().entry(k).or_insert(v.clone());
+    }
+    out
+}

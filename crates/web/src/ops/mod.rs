@@ -1,0 +1,4 @@
+//! Operations endpoints: health and Prometheus metrics.
+
+pub mod health;
+pub mod metrics;

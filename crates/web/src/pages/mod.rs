@@ -1,0 +1,9 @@
+//! Server-rendered pages in Simplified Chinese. Handlers are thin: they parse, call the store or
+//! a service, and render.
+
+pub mod account;
+pub mod error;
+pub mod home;
+pub mod login;
+pub mod nav;
+pub mod orgs;
