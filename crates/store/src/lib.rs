@@ -61,8 +61,13 @@ impl Store {
             }
             _ => url.to_string(),
         };
-        let options = AnyConnectOptions::from_str(&url)
-            .map_err(|e| StoreError::Unreachable(e.to_string()))?;
+        let unreachable = |e: sqlx::Error| {
+            StoreError::Unreachable(format!(
+                "{}（{e}）。请确认数据库服务已启动，地址、端口、用户名和数据库名正确",
+                redact(&url)
+            ))
+        };
+        let options = AnyConnectOptions::from_str(&url).map_err(unreachable)?;
         let max = match backend {
             // SQLite allows one writer; more connections only help readers (WAL).
             Backend::Sqlite => 8,
