@@ -1,0 +1,179 @@
+//! The organisation tree: paging children, breadcrumbs, scope, on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
+use reqwest::StatusCode;
+use tuanjian_domain::{OrgKind, OrgLevel};
+
+const COUNTY_ADMIN: &str = "440524188001010014";
+
+both_databases!(
+    children_are_paged,
+    scope_limits_the_tree,
+    bad_ids_and_queries
+);
+
+async fn children_are_paged(app: TestApp) {
+    let gd = app.province("团广东省委").await;
+    for i in 0..45 {
+        app.add_org(
+            &gd,
+            OrgLevel::Municipal,
+            OrgKind::Committee,
+            &format!("团{i}市委"),
+            &format!("共青团第{i}市委员会"),
+        )
+        .await;
+    }
+    let mut api = app.api();
+    api.login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
+    let (status, page) = api
+        .get(&format!("/api/v1/orgs/{}/children?page=3", gd.id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["total"], 45);
+    assert_eq!(page["items"].as_array().unwrap().len(), 5);
+    assert_eq!(page["items"][0]["short_name"], "团40市委");
+    assert_eq!(page["items"][0]["level"], "municipal");
+    let (_, big) = api
+        .get(&format!("/api/v1/orgs/{}/children?per_page=100000", gd.id))
+        .await;
+    assert_eq!(big["per_page"], 200, "page size is capped");
+    let (_, root) = api
+        .get(&format!(
+            "/api/v1/orgs/{}/children?per_page=50",
+            app.root.id
+        ))
+        .await;
+    assert_eq!(root["total"], 37);
+    let gd_item = root["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == gd.id)
+        .unwrap();
+    assert_eq!(gd_item["child_count"], 45);
+
+    let (c, _) = app.page_login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
+    let html = c
+        .get(app.url(&format!("/orgs/{}?page=2", gd.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("第 2 / 3 页"), "{html}");
+    assert!(html.contains("团20市委") && !html.contains("团19市委") && !html.contains("团40市委"));
+    assert!(html.contains(&format!("/orgs/{}?page=3", gd.id)));
+    assert!(
+        html.contains("团中央") && html.contains("团广东省委"),
+        "breadcrumbs"
+    );
+}
+
+async fn scope_limits_the_tree(app: TestApp) {
+    let gd = app.province("团广东省委").await;
+    let city = app
+        .add_org(
+            &gd,
+            OrgLevel::Municipal,
+            OrgKind::Committee,
+            "团广州市委",
+            "共青团广州市委员会",
+        )
+        .await;
+    let county = app
+        .add_org(
+            &city,
+            OrgLevel::County,
+            OrgKind::Committee,
+            "团天河区委",
+            "共青团广州市天河区委员会",
+        )
+        .await;
+    let sibling = app
+        .add_org(
+            &city,
+            OrgLevel::County,
+            OrgKind::Committee,
+            "团越秀区委",
+            "共青团广州市越秀区委员会",
+        )
+        .await;
+    let school = app
+        .add_org(
+            &county,
+            OrgLevel::Grassroots,
+            OrgKind::Committee,
+            "一中团委",
+            "共青团广州市天河区第一中学委员会",
+        )
+        .await;
+    let p = app
+        .add_person(COUNTY_ADMIN, "县管理员", Some("County2024"))
+        .await;
+    app.make_admin(&county, &p).await;
+    let mut api = app.api();
+    api.login(COUNTY_ADMIN, "County2024").await;
+    for (id, expect) in [
+        (county.id, StatusCode::OK),
+        (school.id, StatusCode::OK),
+        (sibling.id, StatusCode::NOT_FOUND),
+        (city.id, StatusCode::NOT_FOUND),
+        (app.root.id, StatusCode::NOT_FOUND),
+    ] {
+        let (status, body) = api.get(&format!("/api/v1/orgs/{id}")).await;
+        assert_eq!(status, expect, "org {id}: {body}");
+        let (status, _) = api.get(&format!("/api/v1/orgs/{id}/children")).await;
+        assert_eq!(status, expect, "children of {id}");
+    }
+    // Breadcrumbs show the way down from 团中央 but link only inside the scope.
+    let (c, _) = app.page_login(COUNTY_ADMIN, "County2024").await;
+    let html = c
+        .get(app.url(&format!("/orgs/{}", school.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("团广州市委"));
+    assert!(!html.contains(&format!("href=\"/orgs/{}\"", city.id)));
+    assert!(html.contains(&format!("href=\"/orgs/{}\"", county.id)));
+}
+
+async fn bad_ids_and_queries(app: TestApp) {
+    let mut api = app.api();
+    api.login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
+    for path in [
+        "/api/v1/orgs/999999",
+        "/api/v1/orgs/abc",
+        "/api/v1/orgs/-1",
+        "/api/v1/orgs/0",
+    ] {
+        let (status, body) = api.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+    let (status, body) = api
+        .get(&format!("/api/v1/orgs/{}/children?page=abc", app.root.id))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "query_invalid");
+    let (c, _) = app.page_login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
+    let res = c.get(app.url("/orgs/99999999")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("不在您的管理范围内"));
+    let res = c
+        .get(app.url(&format!("/orgs/{}?page=-5", app.root.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "a page below 1 shows the first page"
+    );
+}
