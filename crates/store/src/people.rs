@@ -32,7 +32,7 @@ struct PersonAudit<'a> {
     phone: Option<&'a str>,
 }
 
-fn person_from_row(row: &sqlx::any::AnyRow) -> Result<Person, StoreError> {
+pub(crate) fn person_from_row(row: &sqlx::any::AnyRow) -> Result<Person, StoreError> {
     let id_number: String = row.try_get("id_number")?;
     Ok(Person {
         id: row.try_get("id")?,

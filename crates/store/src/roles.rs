@@ -63,62 +63,50 @@ impl Role {
 }
 
 impl Store {
-    /// Every role of a person: admin roles first, then cadre posts (one role per organisation), then membership.
+    /// Every role of a person: admin roles first, then cadre posts (one role per organisation),
+    /// then membership. One query, since every page header needs it.
     pub async fn roles_of(&self, person_id: i64) -> Result<Vec<Role>, StoreError> {
-        let mut roles = Vec::new();
-        let admin_rows = sqlx::query(
-            "SELECT o.id, o.short_name, o.full_name FROM org_admins a JOIN orgs o ON o.id = a.org_id \
-             WHERE a.person_id = $1 ORDER BY o.path",
+        let rows = sqlx::query(
+            "SELECT 0 AS rank, o.id, o.short_name, o.full_name, o.path, '' AS post, 0 AS post_id \
+               FROM org_admins a JOIN orgs o ON o.id = a.org_id WHERE a.person_id = $1 \
+             UNION ALL \
+             SELECT 1, o.id, o.short_name, o.full_name, o.path, c.post, c.id \
+               FROM cadre_posts c JOIN orgs o ON o.id = c.org_id WHERE c.person_id = $1 \
+             UNION ALL \
+             SELECT 2, o.id, o.short_name, o.full_name, o.path, '', 0 \
+               FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.person_id = $1 \
+             ORDER BY 1, 5, 7",
         )
         .bind(person_id)
         .fetch_all(self.pool())
         .await?;
-        for r in admin_rows {
-            roles.push(Role {
-                kind: RoleKind::Admin,
-                org_id: r.try_get("id")?,
-                org_short_name: r.try_get("short_name")?,
-                org_full_name: r.try_get("full_name")?,
-                posts: vec![],
-            });
-        }
-        let cadre_rows = sqlx::query(
-            "SELECT o.id, o.short_name, o.full_name, c.post FROM cadre_posts c JOIN orgs o ON o.id = c.org_id \
-             WHERE c.person_id = $1 ORDER BY o.path, c.id",
-        )
-        .bind(person_id)
-        .fetch_all(self.pool())
-        .await?;
-        for r in cadre_rows {
+        let mut roles: Vec<Role> = Vec::with_capacity(rows.len());
+        for r in rows {
+            let kind = match r.try_get::<i64, _>("rank")? {
+                0 => RoleKind::Admin,
+                1 => RoleKind::Cadre,
+                _ => RoleKind::Member,
+            };
             let org_id: i64 = r.try_get("id")?;
             let post: String = r.try_get("post")?;
-            match roles
-                .iter_mut()
-                .find(|x| x.kind == RoleKind::Cadre && x.org_id == org_id)
+            if kind == RoleKind::Cadre
+                && let Some(existing) = roles
+                    .iter_mut()
+                    .find(|x| x.kind == kind && x.org_id == org_id)
             {
-                Some(existing) => existing.posts.push(post),
-                None => roles.push(Role {
-                    kind: RoleKind::Cadre,
-                    org_id,
-                    org_short_name: r.try_get("short_name")?,
-                    org_full_name: r.try_get("full_name")?,
-                    posts: vec![post],
-                }),
+                existing.posts.push(post);
+                continue;
             }
-        }
-        let member_row = sqlx::query(
-            "SELECT o.id, o.short_name, o.full_name FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.person_id = $1",
-        )
-        .bind(person_id)
-        .fetch_optional(self.pool())
-        .await?;
-        if let Some(r) = member_row {
             roles.push(Role {
-                kind: RoleKind::Member,
-                org_id: r.try_get("id")?,
+                kind,
+                org_id,
                 org_short_name: r.try_get("short_name")?,
                 org_full_name: r.try_get("full_name")?,
-                posts: vec![],
+                posts: if kind == RoleKind::Cadre {
+                    vec![post]
+                } else {
+                    vec![]
+                },
             });
         }
         Ok(roles)

@@ -4,7 +4,7 @@
 
 use tuanjian_domain::{OrgPath, Relation};
 
-use crate::orgs::Org;
+use crate::orgs::{Org, org_from_row};
 use crate::{Store, StoreError};
 
 #[derive(Debug, Clone)]
@@ -60,20 +60,23 @@ impl Store {
         person_id: i64,
         org_id: i64,
     ) -> Result<Option<AdminScope>, StoreError> {
-        let is_admin: Option<i64> = sqlx::query_scalar(
-            "SELECT person_id FROM org_admins WHERE org_id = $1 AND person_id = $2",
+        // One query: the organisation, only if this person administers it.
+        let row = sqlx::query(
+            "SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
+             o.xinjiang, o.created_at FROM org_admins a JOIN orgs o ON o.id = a.org_id \
+             WHERE a.org_id = $1 AND a.person_id = $2",
         )
         .bind(org_id)
         .bind(person_id)
         .fetch_optional(self.pool())
         .await?;
-        if is_admin.is_none() {
-            return Ok(None);
-        }
-        Ok(Some(AdminScope {
-            person_id,
-            org: self.org(org_id).await?,
-        }))
+        Ok(match row {
+            Some(r) => Some(AdminScope {
+                person_id,
+                org: org_from_row(&r)?,
+            }),
+            None => None,
+        })
     }
 
     /// Reads an organisation through a scope: `NotFound` both when it does not exist and when it

@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::audit::{self, Actor, AuditEntry};
+use crate::people::{Person, person_from_row};
 use crate::roles::RoleKind;
 use crate::{Store, StoreError, Tx, now};
 
@@ -90,10 +91,12 @@ impl Store {
         &self,
         token: &str,
         idle_timeout: i64,
-    ) -> Result<Option<Session>, StoreError> {
+    ) -> Result<Option<(Session, Person)>, StoreError> {
         let token_hash = hash_token(token);
         let row = sqlx::query(
-            "SELECT person_id, csrf_token, role_kind, role_org_id, last_seen_at FROM sessions WHERE token_hash = $1",
+            "SELECT s.person_id, s.csrf_token, s.role_kind, s.role_org_id, s.last_seen_at, \
+             p.id, p.id_number, p.name, p.phone, p.password_hash \
+             FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.token_hash = $1",
         )
         .bind(&token_hash)
         .fetch_optional(self.pool())
@@ -117,7 +120,7 @@ impl Store {
         }
         let role_kind: Option<String> = row.try_get("role_kind")?;
         let role_org_id: Option<i64> = row.try_get("role_org_id")?;
-        Ok(Some(Session {
+        let session = Session {
             token_hash,
             person_id: row.try_get("person_id")?,
             csrf_token: row.try_get("csrf_token")?,
@@ -126,7 +129,8 @@ impl Store {
                 .and_then(RoleKind::parse)
                 .zip(role_org_id),
             last_seen_at: t,
-        }))
+        };
+        Ok(Some((session, person_from_row(&row)?)))
     }
 
     pub async fn end_session(&self, actor: &Actor, session: &Session) -> Result<(), StoreError> {

@@ -65,14 +65,13 @@ async fn load(
             .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())),
     };
     let Some(token) = token else { return Ok(None) };
-    let Some(session) = state
+    let Some((session, person)) = state
         .store
         .session(&token, state.config.idle_timeout)
         .await?
     else {
         return Ok(None);
     };
-    let person = state.store.person(session.person_id).await?;
     let signed = Signed {
         session,
         person,
