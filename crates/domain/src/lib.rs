@@ -13,3 +13,8 @@ pub use org_kind::{OrgClass, OrgKind, OrgLevel, OrgRuleError};
 pub use org_path::{OrgPath, Relation};
 pub use password::{NewPassword, PasswordError};
 pub use text::{BoundedText, TextError};
+pub mod org_info;
+pub mod permissions;
+
+pub use org_info::{InfoForm, OrgInfo, SchoolCode};
+pub use permissions::{Action, ActorRole, Refusal, authorize};

@@ -5,8 +5,12 @@
 pub mod audit;
 pub mod bootstrap;
 pub mod error;
+pub mod org_changes;
+pub mod org_info;
+pub mod org_moves;
 pub mod orgs;
 pub mod people;
+pub mod reg_codes;
 pub mod roles;
 pub mod scope;
 pub mod sessions;

@@ -27,6 +27,13 @@ pub fn router(state: AppState) -> Router {
         .route("/role", post(home::switch))
         .route("/orgs/{id}", get(orgs::show))
         .merge(crate::api::router())
+        // Organisation management (issue 3), one module per area:
+        // creation, codes, admin registration, school code, completion
+        .merge(crate::org_setup::routes())
+        // information, change requests and their approval, history
+        .merge(crate::org_edit::routes())
+        // admins, migration, deletion, search, approval inbox
+        .merge(crate::org_admin::routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))

@@ -8,6 +8,9 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod ops;
+pub mod org_admin;
+pub mod org_edit;
+pub mod org_setup;
 pub mod pages;
 pub mod state;
 

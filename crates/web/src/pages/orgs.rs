@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
+use tuanjian_domain::{Action, ActorRole, OrgLevel, authorize};
 use tuanjian_store::orgs::{ChildOrg, Org, Page, PageRequest};
 
 use crate::auth::role::{self, Authority};
@@ -25,6 +26,49 @@ struct OrgPage {
     children: Page<ChildOrg>,
     can_browse: bool,
     member_count: Option<i64>,
+    /// Management links the viewer's role allows here: (href, label).
+    actions: Vec<(String, &'static str)>,
+    /// 飘窗: a school organisation's own admin is asked for its school code.
+    school_code_notice: bool,
+    /// Completion of the children, for admins: (complete, total).
+    completion: Option<(i64, i64)>,
+}
+
+/// Links to the management pages, each shown only when the permission rules allow it.
+fn actions_for(authority: &Authority, org: &Org, is_school: bool) -> Vec<(String, &'static str)> {
+    let Authority::Admin(scope) = authority else {
+        return vec![];
+    };
+    let relation = scope.relation_to(&org.path);
+    let may = |a: Action| authorize(a, ActorRole::Admin(relation)).is_ok();
+    let id = org.id;
+    let mut out = Vec::new();
+    if may(Action::CreateChild) && !org.kind.is_branch() {
+        out.push((format!("/orgs/{id}/children/new"), "创建下级组织"));
+    }
+    if may(Action::ManageRegistrationCode) {
+        out.push((format!("/orgs/{id}/code"), "管理员注册码"));
+    }
+    if may(Action::View) {
+        out.push((format!("/orgs/{id}/info"), "组织信息"));
+        out.push((format!("/orgs/{id}/history"), "变更记录"));
+    }
+    if may(Action::SetSchoolCode) && is_school {
+        out.push((format!("/orgs/{id}/school-code"), "完善学校机构编号"));
+    }
+    if may(Action::ManageAdmins) {
+        out.push((format!("/orgs/{id}/admins"), "管理员变更"));
+    }
+    let central = scope.org().level == OrgLevel::Central;
+    if (may(Action::ApplyMigration) && org.level > OrgLevel::Provincial)
+        || (central && may(Action::MoveDirectly))
+    {
+        out.push((format!("/orgs/{id}/move"), "组织迁移"));
+    }
+    if may(Action::Delete) {
+        out.push((format!("/orgs/{id}/delete"), "删除组织"));
+    }
+    out
 }
 
 #[derive(Deserialize)]
@@ -69,7 +113,20 @@ pub async fn show(
             per_page: 20,
         }
     };
+    let is_school = state.store.is_school_org(&org).await?;
+    let actions = actions_for(&authority, &org, is_school);
+    let own = matches!(&authority, Authority::Admin(s) if s.org().id == org.id);
+    let school_code_notice =
+        own && is_school && state.store.org_info(org.id).await?.school_code.is_none();
+    let completion = if can_browse && children.total > 0 {
+        Some(state.store.children_completion(org.id).await?)
+    } else {
+        None
+    };
     let page = OrgPage {
+        actions,
+        school_code_notice,
+        completion,
         nav: Some(Nav::for_authority(&state, &user, &authority).await?),
         kind_label: org.kind_label(),
         org,

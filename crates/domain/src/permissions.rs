@@ -1,0 +1,257 @@
+//! Who may do what to which organisation: the one place this is decided. Handlers ask
+//! `authorize` with the actor's role and how the target stands to the actor's organisation.
+
+use crate::org_path::Relation;
+
+/// The actor's active role and how the target organisation stands to the role's organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorRole {
+    Admin(Relation),
+    Cadre(Relation),
+    Member(Relation),
+    Anonymous,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read an organisation's page.
+    View,
+    /// Create organisations directly under the target.
+    CreateChild,
+    /// See, regenerate or revoke the target's 管理员注册码.
+    ManageRegistrationCode,
+    /// Change the target's information with immediate effect (direct superior).
+    EditInfo,
+    /// Ask for a change of the target's own information (its own admin; waits for approval).
+    RequestInfoChange,
+    /// Approve or return a change the target asked for.
+    DecideInfoChange,
+    /// Add or revoke the target's admins.
+    ManageAdmins,
+    /// Apply to move the target under a new parent in the same province.
+    ApplyMigration,
+    /// Approve or return a move of the target as its current parent.
+    DecideMigrationAsOldParent,
+    /// Approve or return a move into the target (the new parent).
+    DecideMigrationAsNewParent,
+    /// Move the target anywhere at once, across provinces too (团中央 only).
+    MoveDirectly,
+    /// Delete the target (no members, no children).
+    Delete,
+    /// Fill in the target's 学校机构编号.
+    SetSchoolCode,
+    /// See the target's history of changes.
+    ViewHistory,
+}
+
+impl Action {
+    pub const ALL: [Action; 14] = [
+        Action::View,
+        Action::CreateChild,
+        Action::ManageRegistrationCode,
+        Action::EditInfo,
+        Action::RequestInfoChange,
+        Action::DecideInfoChange,
+        Action::ManageAdmins,
+        Action::ApplyMigration,
+        Action::DecideMigrationAsOldParent,
+        Action::DecideMigrationAsNewParent,
+        Action::MoveDirectly,
+        Action::Delete,
+        Action::SetSchoolCode,
+        Action::ViewHistory,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: &'static str,
+}
+
+const NOT_SIGNED_IN: Refusal = Refusal {
+    code: "unauthenticated",
+    message: "请先登录",
+};
+const ADMINS_ONLY: Refusal = Refusal {
+    code: "admin_required",
+    message: "只有组织管理员可以办理此项业务，请在首页切换到管理员身份",
+};
+const OUT_OF_SCOPE: Refusal = Refusal {
+    code: "out_of_scope",
+    message: "该组织不在您的管理范围内（只能管理本级及下级组织）",
+};
+
+/// Whether the actor may take the action. The central root's special power (moving across
+/// provinces) is decided by `MoveDirectly` with the caller passing whether the actor is 团中央.
+pub fn authorize(action: Action, actor: ActorRole) -> Result<(), Refusal> {
+    use Relation::*;
+    let relation = match actor {
+        ActorRole::Anonymous => return Err(NOT_SIGNED_IN),
+        ActorRole::Cadre(r) | ActorRole::Member(r) => {
+            return if action == Action::View && r == Itself {
+                Ok(())
+            } else {
+                Err(ADMINS_ONLY)
+            };
+        }
+        ActorRole::Admin(r) => r,
+    };
+    let need = |ok: bool, refusal: Refusal| if ok { Ok(()) } else { Err(refusal) };
+    match action {
+        Action::View | Action::ViewHistory => need(relation.in_scope(), OUT_OF_SCOPE),
+        Action::CreateChild => need(
+            relation == Itself,
+            Refusal {
+                code: "not_own_org",
+                message: "只能在本组织下创建直属下级组织",
+            },
+        ),
+        Action::ManageRegistrationCode => need(
+            relation == DirectChild,
+            Refusal {
+                code: "not_direct_superior",
+                message: "管理员注册码由直属上级组织的管理员生成和管理",
+            },
+        ),
+        Action::EditInfo => need(
+            relation == DirectChild,
+            Refusal {
+                code: "not_direct_superior",
+                message: "只有直属上级组织的管理员可以直接修改组织信息；本组织管理员请提交修改申请，由上级审批",
+            },
+        ),
+        Action::RequestInfoChange => need(
+            relation == Itself,
+            Refusal {
+                code: "not_own_org",
+                message: "只有本组织的管理员可以提交本组织信息修改申请",
+            },
+        ),
+        Action::DecideInfoChange => need(
+            relation == DirectChild,
+            Refusal {
+                code: "not_direct_superior",
+                message: "组织信息修改申请由直属上级组织的管理员审批",
+            },
+        ),
+        Action::ManageAdmins => need(
+            matches!(relation, Itself | DirectChild),
+            Refusal {
+                code: "not_direct_superior",
+                message: "只能添加或撤销本组织及直属下级组织的管理员",
+            },
+        ),
+        Action::ApplyMigration => need(
+            relation == Itself,
+            Refusal {
+                code: "not_own_org",
+                message: "组织迁移由本组织的管理员申请",
+            },
+        ),
+        Action::DecideMigrationAsOldParent | Action::Delete => need(
+            relation == DirectChild,
+            Refusal {
+                code: "not_direct_superior",
+                message: "此项业务由该组织的直属上级组织管理员办理",
+            },
+        ),
+        Action::DecideMigrationAsNewParent => need(
+            relation == Itself,
+            Refusal {
+                code: "not_new_parent",
+                message: "迁入审批由选择迁入的组织（新的直属上级）的管理员办理",
+            },
+        ),
+        Action::MoveDirectly => need(
+            matches!(relation, DirectChild | Descendant),
+            Refusal {
+                code: "central_only",
+                message: "跨省组织迁移由团中央管理员办理；省内迁移请提交迁移申请",
+            },
+        ),
+        Action::SetSchoolCode => need(
+            relation == Itself,
+            Refusal {
+                code: "not_own_org",
+                message: "学校机构编号由学校团组织自己的管理员填写",
+            },
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Relation::*;
+
+    const RELATIONS: [Relation; 7] = [
+        Itself,
+        DirectChild,
+        Descendant,
+        Parent,
+        Ancestor,
+        Sibling,
+        Unrelated,
+    ];
+
+    #[test]
+    fn non_admins_only_view_their_own() {
+        for action in Action::ALL {
+            for r in RELATIONS {
+                let expect = action == Action::View && r == Itself;
+                assert_eq!(
+                    authorize(action, ActorRole::Cadre(r)).is_ok(),
+                    expect,
+                    "{action:?} {r:?}"
+                );
+                assert_eq!(
+                    authorize(action, ActorRole::Member(r)).is_ok(),
+                    expect,
+                    "{action:?} {r:?}"
+                );
+                assert_eq!(
+                    authorize(action, ActorRole::Anonymous).unwrap_err().code,
+                    "unauthenticated"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn admins_never_act_above_or_beside() {
+        for action in Action::ALL {
+            for r in [Parent, Ancestor, Sibling, Unrelated] {
+                assert!(
+                    authorize(action, ActorRole::Admin(r)).is_err(),
+                    "{action:?} {r:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn admin_matrix() {
+        let allowed = |a: Action| -> Vec<Relation> {
+            RELATIONS
+                .into_iter()
+                .filter(|r| authorize(a, ActorRole::Admin(*r)).is_ok())
+                .collect()
+        };
+        assert_eq!(allowed(Action::View), vec![Itself, DirectChild, Descendant]);
+        assert_eq!(allowed(Action::CreateChild), vec![Itself]);
+        assert_eq!(allowed(Action::ManageRegistrationCode), vec![DirectChild]);
+        assert_eq!(allowed(Action::EditInfo), vec![DirectChild]);
+        assert_eq!(allowed(Action::RequestInfoChange), vec![Itself]);
+        assert_eq!(allowed(Action::DecideInfoChange), vec![DirectChild]);
+        assert_eq!(allowed(Action::ManageAdmins), vec![Itself, DirectChild]);
+        assert_eq!(allowed(Action::ApplyMigration), vec![Itself]);
+        assert_eq!(
+            allowed(Action::DecideMigrationAsOldParent),
+            vec![DirectChild]
+        );
+        assert_eq!(allowed(Action::DecideMigrationAsNewParent), vec![Itself]);
+        assert_eq!(allowed(Action::Delete), vec![DirectChild]);
+        assert_eq!(allowed(Action::SetSchoolCode), vec![Itself]);
+    }
+}
