@@ -1,1 +1,281 @@
-//! (being written)
+//! Excel templates and uploads from one column specification: `write_template` makes the file an
+//! admin downloads, `read_rows` reads what they upload back, checking that it is the same
+//! template and applying the column rules to every cell. Domain checks (kinds, names taken …)
+//! stay with the caller, which adds its faults to each row's and reports them all together.
+
+pub mod error;
+pub mod read;
+pub mod spec;
+pub mod write;
+
+pub use error::{CellFault, SheetError};
+pub use read::{Row, normalise, number_text, read_rows};
+pub use spec::{Column, Template, column_letter};
+pub use write::{FIRST_DATA_ROW, write_template};
+
+#[cfg(test)]
+mod tests {
+    use rust_xlsxwriter::{Format, Workbook};
+
+    use super::*;
+
+    fn template() -> Template {
+        Template::new(
+            "下级组织",
+            vec![
+                Column::new("组织简称").required().max_chars(5),
+                Column::new("组织全称").required().max_chars(10),
+                Column::new("组织类别")
+                    .required()
+                    .choices(["团委", "团支部"]),
+                Column::new("联系电话").notes("例如 010-85212345"),
+            ],
+        )
+    }
+
+    /// A workbook as an admin would save it: the given header row, the notes row, then cells.
+    fn book(header: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
+        let mut b = Workbook::new();
+        let s = b.add_worksheet();
+        for (c, t) in header.iter().enumerate() {
+            s.write_string(0, c as u16, *t).unwrap();
+        }
+        for (c, col) in template().columns.iter().enumerate() {
+            s.write_string(1, c as u16, col.note_line()).unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 2, c as u16);
+                match cell {
+                    Cell::S(v) => {
+                        s.write_string(r, c, *v).unwrap();
+                    }
+                    Cell::N(v) => {
+                        s.write_number(r, c, *v).unwrap();
+                    }
+                    Cell::Blank => {}
+                }
+            }
+        }
+        b.save_to_buffer().unwrap()
+    }
+
+    enum Cell {
+        S(&'static str),
+        N(f64),
+        Blank,
+    }
+    use Cell::*;
+
+    const HEADER: [&str; 4] = ["组织简称", "组织全称", "组织类别", "联系电话"];
+
+    #[test]
+    fn template_reads_back_with_no_rows() {
+        let t = template();
+        let bytes = write_template(&t).unwrap();
+        assert!(bytes.starts_with(b"PK"));
+        assert_eq!(read_rows(&t, &bytes, "模板.xlsx"), Err(SheetError::NoRows));
+    }
+
+    #[test]
+    fn long_choice_lists_go_to_a_hidden_sheet() {
+        let many: Vec<String> = (0..80).map(|i| format!("选项{i:03}")).collect();
+        let t = Template::new("长列表", vec![Column::new("民族").choices(many)]);
+        let bytes = write_template(&t).unwrap();
+        let book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+        use calamine::Reader;
+        assert_eq!(book.sheet_names(), vec!["长列表", "选项"]);
+        assert_eq!(read_rows(&t, &bytes, "x.xlsx"), Err(SheetError::NoRows));
+    }
+
+    #[test]
+    fn round_trip_normalises_values() {
+        let t = template();
+        let bytes = book(
+            &HEADER,
+            &[
+                vec![S("  团一中委 "), S("一中团委"), S("团委"), N(13800138000.0)],
+                vec![
+                    S("团２班"),
+                    S("二班团支部"),
+                    S("团支部"),
+                    S("０１０-８５２１２３４５"),
+                ],
+                vec![Blank, Blank, Blank, Blank],
+                vec![S("团3班"), S("三班团支部"), S("01TZB"), N(1.5)],
+            ],
+        );
+        let rows = read_rows(&t, &bytes, "a.xlsx").unwrap();
+        assert_eq!(rows.len(), 3, "the blank row is skipped");
+        assert_eq!(rows[0].number, 3);
+        assert_eq!(
+            rows[0].values,
+            ["团一中委", "一中团委", "团委", "13800138000"]
+        );
+        assert_eq!(rows[1].values[0], "团2班");
+        assert_eq!(rows[1].values[3], "010-85212345");
+        assert_eq!(rows[2].number, 6, "numbers as Excel shows them");
+        assert_eq!(rows[2].value(3), "1.5");
+        assert!(rows.iter().all(|r| r.faults.is_empty()));
+    }
+
+    #[test]
+    fn every_fault_is_reported_by_row_and_column() {
+        let t = template();
+        let bytes = book(
+            &HEADER,
+            &[
+                vec![S("团一中委"), Blank, S("团委")],
+                vec![
+                    S("太长的组织简称"),
+                    S("全称"),
+                    Blank,
+                    N(110105194912310020.0),
+                ],
+            ],
+        );
+        let rows = read_rows(&t, &bytes, "a.xlsx").unwrap();
+        let all: Vec<(u32, &str, &str, &str)> = rows
+            .iter()
+            .flat_map(|r| &r.faults)
+            .map(|f| (f.row, f.column.as_str(), f.cell.as_str(), f.code))
+            .collect();
+        assert_eq!(
+            all,
+            [
+                (3, "组织全称", "B3", "required_missing"),
+                (4, "组织简称", "A4", "too_long"),
+                (4, "组织类别", "C4", "required_missing"),
+                (4, "联系电话", "D4", "stored_as_number"),
+            ]
+        );
+        let msg = &rows[1].faults[0].message;
+        assert!(
+            msg.starts_with("第4行“组织简称”（A4单元格）") && msg.contains("最多5个字"),
+            "{msg}"
+        );
+        assert!(!rows[1].is_clean(&t, 0) && rows[1].is_clean(&t, 1));
+    }
+
+    #[test]
+    fn another_template_is_refused() {
+        let t = template();
+        let other = book(&["姓名", "身份证号码"], &[vec![S("张三"), S("1")]]);
+        let e = read_rows(&t, &other, "a.xlsx").unwrap_err();
+        assert_eq!(e.code(), "template_mismatch");
+        assert!(e.to_string().contains("姓名、身份证号码"), "{e}");
+        let extra = book(
+            &["组织简称", "组织全称", "组织类别", "联系电话", "备注"],
+            &[],
+        );
+        assert_eq!(
+            read_rows(&t, &extra, "a.xlsx").unwrap_err().code(),
+            "template_mismatch"
+        );
+        // A required-marker star after a title is tolerated.
+        let starred = book(
+            &["组织简称*", "组织全称＊", "组织类别", "联系电话"],
+            &[vec![S("a"), S("b"), S("团委")]],
+        );
+        assert_eq!(read_rows(&t, &starred, "a.xlsx").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn file_level_limits() {
+        let t = template();
+        assert_eq!(read_rows(&t, b"", "a.xlsx"), Err(SheetError::EmptyFile));
+        assert_eq!(
+            read_rows(&t, b"name,full\na,b\n", "a.csv")
+                .unwrap_err()
+                .code(),
+            "sheet_unreadable"
+        );
+        assert_eq!(
+            read_rows(&t, b"PK\x03\x04garbage", "a.xlsx")
+                .unwrap_err()
+                .code(),
+            "sheet_unreadable"
+        );
+        let mut small = template();
+        small.max_bytes = 100;
+        let bytes = write_template(&t).unwrap();
+        assert_eq!(
+            read_rows(&small, &bytes, "a.xlsx").unwrap_err().code(),
+            "too_large"
+        );
+        let mut few = template();
+        few.max_rows = 2;
+        let three = book(
+            &HEADER,
+            &[
+                vec![S("a"), S("b"), S("团委")],
+                vec![S("c"), S("d"), S("团委")],
+                vec![S("e"), S("f"), S("团委")],
+            ],
+        );
+        assert_eq!(
+            read_rows(&few, &three, "a.xlsx"),
+            Err(SheetError::TooManyRows { found: 3, max: 2 })
+        );
+    }
+
+    #[test]
+    fn far_away_cells_do_not_allocate_their_bounding_box() {
+        let t = template();
+        let mut b = Workbook::new();
+        let s = b.add_worksheet();
+        for (c, h) in HEADER.iter().enumerate() {
+            s.write_string(0, c as u16, *h).unwrap();
+        }
+        s.write_string(2, 0, "a").unwrap();
+        s.write_string(2, 1, "b").unwrap();
+        s.write_string(2, 2, "团委").unwrap();
+        s.write_string(1_048_575, 16_383, "far").unwrap();
+        let bytes = b.save_to_buffer().unwrap();
+        let rows = read_rows(&t, &bytes, "a.xlsx").unwrap();
+        assert_eq!(rows.len(), 1);
+    }
+
+    #[test]
+    fn reads_old_xls_files() {
+        // Written by xlwt (Excel 97-2003 format); see testdata/.
+        let bytes = include_bytes!("../testdata/children.xls");
+        let t = Template::new(
+            "下级组织",
+            vec![
+                Column::new("组织简称").required().max_chars(30),
+                Column::new("组织全称").required().max_chars(100),
+                Column::new("组织类别").required(),
+            ],
+        );
+        let rows = read_rows(&t, bytes, "children.xls").unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].number, 3);
+        assert_eq!(
+            rows[0].values,
+            ["团一中委", "共青团测试县第一中学委员会", "团委"]
+        );
+        assert_eq!(
+            rows[1].values,
+            ["2024", "共青团测试县第2中学总支部委员会", "02TZZ"]
+        );
+    }
+
+    #[test]
+    fn dates_and_text_format() {
+        let t = Template::new("日期", vec![Column::new("入团年月").general()]);
+        let mut b = Workbook::new();
+        let s = b.add_worksheet();
+        s.write_string(0, 0, "入团年月").unwrap();
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2017, 5, 4).unwrap();
+        s.write_datetime_with_format(2, 0, &date, &Format::new().set_num_format("yyyy-mm-dd"))
+            .unwrap();
+        let bytes = b.save_to_buffer().unwrap();
+        let rows = read_rows(&t, &bytes, "a.xlsx").unwrap();
+        assert_eq!(rows[0].values, ["2017-05-04"]);
+        assert_eq!(number_text(13800138000.0), "13800138000");
+        assert_eq!(number_text(-2.0), "-2");
+        assert_eq!(normalise("\u{3000}１２３ "), "123");
+    }
+}

@@ -1,0 +1,398 @@
+//! Reading an upload against a template: the header must be the template's, every data row is
+//! read with normalised values, and the column rules (required, length, text) are checked for
+//! every cell so the caller can report all faults at once.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+
+use calamine::{Data, DataRef, Reader, Xls, Xlsx};
+
+use crate::error::{CellFault, SheetError};
+use crate::spec::{Template, column_letter};
+
+/// An .xlsx unpacks to at most this much; more is refused before parsing (a small zip can hide
+/// gigabytes).
+const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
+/// Columns beyond the template's that are still looked at (for the header check).
+const EXTRA_COLUMNS: u32 = 30;
+
+/// One data row of an upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The row number as Excel shows it.
+    pub number: u32,
+    /// One normalised value per template column, "" when empty.
+    pub values: Vec<String>,
+    /// Faults found by the column rules; a column with a fault here should not be checked
+    /// further by the caller (see `is_clean`).
+    pub faults: Vec<CellFault>,
+}
+
+impl Row {
+    pub fn value(&self, col: usize) -> &str {
+        self.values.get(col).map_or("", String::as_str)
+    }
+
+    /// No column-rule fault in this column.
+    pub fn is_clean(&self, template: &Template, col: usize) -> bool {
+        let title = &template.columns[col].title;
+        !self.faults.iter().any(|f| &f.column == title)
+    }
+}
+
+impl CellFault {
+    /// A fault of one cell; the message names the row, the column and the cell.
+    pub fn at(
+        template: &Template,
+        row: u32,
+        col: usize,
+        code: &'static str,
+        detail: impl AsRef<str>,
+    ) -> Self {
+        let title = template.columns[col].title.clone();
+        let cell = format!("{}{row}", column_letter(col));
+        Self {
+            message: format!("第{row}行“{title}”（{cell}单元格）：{}", detail.as_ref()),
+            row,
+            column: title,
+            cell,
+            code,
+        }
+    }
+
+    /// A fault of a whole row.
+    pub fn row(row: u32, code: &'static str, detail: impl AsRef<str>) -> Self {
+        Self {
+            message: format!("第{row}行：{}", detail.as_ref()),
+            row,
+            column: String::new(),
+            cell: String::new(),
+            code,
+        }
+    }
+}
+
+/// A cell as read, before it becomes text.
+#[derive(Debug, Clone, PartialEq)]
+enum Raw {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Date(String),
+    Error(String),
+}
+
+impl Raw {
+    fn from_data(d: &Data) -> Option<Raw> {
+        Some(match d {
+            Data::Empty => return None,
+            Data::String(s) => Raw::Text(s.clone()),
+            Data::Int(i) => Raw::Int(*i),
+            Data::Float(f) => Raw::Float(*f),
+            Data::Bool(b) => Raw::Bool(*b),
+            Data::DateTime(dt) => Raw::Date(excel_date_text(dt)),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => Raw::Date(s.clone()),
+            Data::Error(e) => Raw::Error(e.to_string()),
+        })
+    }
+
+    fn from_ref(d: DataRef<'_>) -> Option<Raw> {
+        match d {
+            DataRef::SharedString(s) => Some(Raw::Text(s.to_string())),
+            other => Raw::from_data(&Data::from(other)),
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Raw::Text(s) | Raw::Date(s) => normalise(s),
+            Raw::Int(i) => i.to_string(),
+            Raw::Float(f) => number_text(*f),
+            Raw::Bool(true) => "TRUE".into(),
+            Raw::Bool(false) => "FALSE".into(),
+            Raw::Error(e) => e.clone(),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        matches!(self, Raw::Text(s) if normalise(s).is_empty())
+    }
+}
+
+fn excel_date_text(dt: &calamine::ExcelDateTime) -> String {
+    let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+    if dt.is_duration() || (h, mi, s) != (0, 0, 0) {
+        format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+    } else {
+        format!("{y:04}-{mo:02}-{d:02}")
+    }
+}
+
+/// Trims (full-width spaces too) and turns full-width digits into ASCII ones, as admins paste
+/// numbers from documents typed with a Chinese input method.
+pub fn normalise(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            other => other,
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// A number as the admin typed it: 13800138000, not 13800138000.0 or 1.38e10.
+pub fn number_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e17 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Digits Excel keeps exactly in a number cell; longer ones (an 18-digit ID number) lose their end.
+const EXACT_DIGITS: usize = 15;
+
+/// Sparse cells by absolute (row, column), 0-based.
+type Grid = BTreeMap<u32, BTreeMap<u32, Raw>>;
+
+/// Reads the first worksheet of an .xlsx or .xls upload against `template`.
+/// File-level problems are errors; cell problems are in each `Row::faults`.
+pub fn read_rows(
+    template: &Template,
+    bytes: &[u8],
+    file_name: &str,
+) -> Result<Vec<Row>, SheetError> {
+    if bytes.is_empty() {
+        return Err(SheetError::EmptyFile);
+    }
+    if bytes.len() > template.max_bytes {
+        return Err(SheetError::TooLarge {
+            size_kb: bytes.len().div_ceil(1024),
+            max_kb: template.max_bytes / 1024,
+        });
+    }
+    let unreadable = || SheetError::Unreadable {
+        file_name: file_name.chars().take(80).collect(),
+    };
+    let max_col = template.columns.len() as u32 + EXTRA_COLUMNS;
+    // Enough rows to tell "too many" without holding an unbounded sheet.
+    let keep_rows = template.max_rows as u32 + 50;
+    let (grid, row_count) = if bytes.starts_with(b"PK\x03\x04") {
+        check_unpacked_size(bytes, template).map_err(|e| e.unwrap_or_else(unreadable))?;
+        read_xlsx(bytes, max_col, keep_rows).ok_or_else(unreadable)?
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        read_xls(bytes, max_col, keep_rows).ok_or_else(unreadable)?
+    } else {
+        return Err(unreadable());
+    };
+    rows_from_grid(template, &grid, row_count)
+}
+
+/// Unpacks every entry without keeping it, to measure what the archive really holds (the sizes
+/// it declares may lie). `Err(None)` means not a zip at all.
+fn check_unpacked_size(bytes: &[u8], template: &Template) -> Result<(), Option<SheetError>> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| None)?;
+    let mut total: u64 = 0;
+    let too_large = || {
+        Some(SheetError::TooLarge {
+            size_kb: (MAX_UNPACKED_BYTES / 1024 + 1) as usize,
+            max_kb: template.max_bytes / 1024,
+        })
+    };
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|_| None)?;
+        let left = MAX_UNPACKED_BYTES - total;
+        let n = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink()).map_err(|_| None)?;
+        total += n;
+        if total > MAX_UNPACKED_BYTES {
+            return Err(too_large());
+        }
+    }
+    Ok(())
+}
+
+/// Streams the first sheet's cells (no dense range: a sheet with one cell at A1 and one at
+/// XFD1048576 must not allocate their bounding box). Returns the cells kept and how many rows
+/// hold anything at all.
+fn read_xlsx(bytes: &[u8], max_col: u32, keep_rows: u32) -> Option<(Grid, usize)> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok()?;
+    let name = book.sheet_names().first()?.clone();
+    let mut reader = book.worksheet_cells_reader(&name).ok()?;
+    let mut grid = Grid::new();
+    let mut rows_seen = std::collections::BTreeSet::new();
+    while let Some(cell) = reader.next_cell().ok()? {
+        let (r, c) = cell.get_position();
+        let Some(raw) = Raw::from_ref(cell.get_value().clone()) else {
+            continue;
+        };
+        if raw.is_blank() || c >= max_col {
+            continue;
+        }
+        rows_seen.insert(r);
+        if rows_seen.len() as u32 <= keep_rows {
+            grid.entry(r).or_default().insert(c, raw);
+        }
+    }
+    Some((grid, rows_seen.len()))
+}
+
+/// An .xls is at most 65,536 × 256 cells, so calamine's dense range is bounded.
+fn read_xls(bytes: &[u8], max_col: u32, keep_rows: u32) -> Option<(Grid, usize)> {
+    let mut book: Xls<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok()?;
+    let range = book.worksheet_range_at(0)?.ok()?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut grid = Grid::new();
+    let mut rows_seen = std::collections::BTreeSet::new();
+    for (r, c, d) in range.used_cells() {
+        let (r, c) = (r0 + r as u32, c0 + c as u32);
+        let Some(raw) = Raw::from_data(d) else {
+            continue;
+        };
+        if raw.is_blank() || c >= max_col {
+            continue;
+        }
+        rows_seen.insert(r);
+        if rows_seen.len() as u32 <= keep_rows {
+            grid.entry(r).or_default().insert(c, raw);
+        }
+    }
+    Some((grid, rows_seen.len()))
+}
+
+fn title_text(s: &str) -> String {
+    normalise(s)
+        .trim_end_matches(['*', '＊'])
+        .trim()
+        .to_string()
+}
+
+fn rows_from_grid(
+    template: &Template,
+    grid: &Grid,
+    row_count: usize,
+) -> Result<Vec<Row>, SheetError> {
+    let ncols = template.columns.len() as u32;
+    let Some((&header_row, header)) = grid.iter().next() else {
+        return Err(SheetError::NoRows);
+    };
+    let found: Vec<String> = (0..header.keys().max().map_or(0, |m| m + 1).max(ncols))
+        .map(|c| {
+            header
+                .get(&c)
+                .map(Raw::text)
+                .map(|t| title_text(&t))
+                .unwrap_or_default()
+        })
+        .collect();
+    let matches = template
+        .columns
+        .iter()
+        .enumerate()
+        .all(|(i, col)| found[i] == title_text(&col.title))
+        && found[ncols as usize..].iter().all(String::is_empty);
+    if !matches {
+        let shown: Vec<&str> = found
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .skip_while(|s| s.is_empty())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        return Err(SheetError::TemplateMismatch {
+            template: template.name.clone(),
+            expected: template.titles().join("、"),
+            found: shown.join("、").chars().take(200).collect(),
+        });
+    }
+    let mut data = grid.range(header_row + 1..).peekable();
+    // The notes row under the header, when the admin kept it.
+    if let Some(&(&r, cells)) = data.peek()
+        && r == header_row + 1
+        && cells.values().all(|v| {
+            let t = v.text();
+            t.starts_with("必填") || t.starts_with("选填")
+        })
+    {
+        data.next();
+    }
+    let data: Vec<(&u32, &BTreeMap<u32, Raw>)> = data
+        .filter(|(_, cells)| cells.keys().any(|&c| c < ncols))
+        .collect();
+    // Rows beyond those kept were counted but not stored; the header and notes rows are in the count.
+    let data_rows = data.len().max(row_count.saturating_sub(2));
+    if data_rows > template.max_rows {
+        return Err(SheetError::TooManyRows {
+            found: data_rows,
+            max: template.max_rows,
+        });
+    }
+    if data.is_empty() {
+        return Err(SheetError::NoRows);
+    }
+    Ok(data
+        .into_iter()
+        .map(|(&r, cells)| check_row(template, r + 1, cells))
+        .collect())
+}
+
+fn check_row(template: &Template, number: u32, cells: &BTreeMap<u32, Raw>) -> Row {
+    let mut values = Vec::with_capacity(template.columns.len());
+    let mut faults = Vec::new();
+    for (i, col) in template.columns.iter().enumerate() {
+        let raw = cells.get(&(i as u32));
+        let text = raw.map(Raw::text).unwrap_or_default();
+        let fault = |code, detail: String| CellFault::at(template, number, i, code, detail);
+        match raw {
+            Some(Raw::Error(e)) => faults.push(fault(
+                "cell_error",
+                format!("单元格是 Excel 错误值 {e}（多为公式出错），请改为直接填写内容"),
+            )),
+            Some(Raw::Int(_) | Raw::Float(_))
+                if col.text && text.trim_start_matches('-').len() > EXACT_DIGITS =>
+            {
+                faults.push(fault(
+                    "stored_as_number",
+                    format!(
+                        "Excel 把这个长数字当作数值保存，超过{EXACT_DIGITS}位的部分已经丢失（现在是 {text}）；请把该列设置为“文本”格式后重新填写"
+                    ),
+                ))
+            }
+            _ if text.is_empty() => {
+                if col.required {
+                    faults.push(fault("required_missing", "必须填写，不能为空".into()));
+                }
+            }
+            _ if text.chars().any(char::is_control) => faults.push(fault(
+                "invalid_text",
+                "含有换行或不可见的控制字符，请删除后重新填写".into(),
+            )),
+            _ => {
+                let len = text.chars().count();
+                if let Some(max) = col.max_chars
+                    && len > max
+                {
+                    faults.push(fault(
+                        "too_long",
+                        format!("最多{max}个字，现在是{len}个字，请缩短"),
+                    ));
+                }
+            }
+        }
+        values.push(if matches!(raw, Some(Raw::Error(_))) {
+            String::new()
+        } else {
+            text
+        });
+    }
+    Row {
+        number,
+        values,
+        faults,
+    }
+}
