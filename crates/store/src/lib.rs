@@ -5,9 +5,13 @@
 pub mod audit;
 pub mod bootstrap;
 pub mod error;
+pub mod inbox;
+pub mod org_admins;
 pub mod org_changes;
+pub mod org_delete;
 pub mod org_info;
 pub mod org_moves;
+pub mod org_search;
 pub mod orgs;
 pub mod people;
 pub mod reg_codes;

@@ -1,0 +1,112 @@
+//! The approval inbox: everything waiting for the admins of one organisation, oldest first.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxKind {
+    /// A child's own change of its information, waiting for its direct superior.
+    InfoChange,
+    /// A child applies to move away: the current parent decides first.
+    MoveOut,
+    /// An organisation applies to move in under this one: the new parent decides last.
+    MoveIn,
+}
+
+impl InboxKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            InboxKind::InfoChange => "组织信息修改审批",
+            InboxKind::MoveOut => "组织迁移审批（原直属上级）",
+            InboxKind::MoveIn => "组织迁移审批（迁入组织）",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InboxItem {
+    pub kind: InboxKind,
+    /// The change's or the move's id.
+    pub id: i64,
+    pub org_id: i64,
+    pub org_short_name: String,
+    pub org_full_name: String,
+    pub requested_at: i64,
+    pub requested_by_name: String,
+    /// For moves: the new parent's full name.
+    pub to_parent_full_name: Option<String>,
+}
+
+impl InboxItem {
+    /// Where the item is decided.
+    pub fn link(&self) -> String {
+        match self.kind {
+            InboxKind::InfoChange => format!("/orgs/{}/info", self.org_id),
+            InboxKind::MoveOut | InboxKind::MoveIn => format!("/moves/{}", self.id),
+        }
+    }
+}
+
+/// At most this many items are listed; the count covers all.
+pub const INBOX_LIMIT: i64 = 500;
+
+impl Store {
+    /// Items waiting for the admins of `org_id`, oldest first.
+    pub async fn inbox(&self, org_id: i64) -> Result<Vec<InboxItem>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT 0 AS kind, c.id, c.org_id, o.short_name, o.full_name, c.requested_at, p.name AS requester, \
+               NULL AS to_parent \
+               FROM org_changes c JOIN orgs o ON o.id = c.org_id JOIN people p ON p.id = c.requested_by \
+               WHERE c.approver_org_id = $1 AND c.status = 'pending' \
+             UNION ALL \
+             SELECT 1, m.id, m.org_id, o.short_name, o.full_name, m.requested_at, p.name, t.full_name \
+               FROM org_moves m JOIN orgs o ON o.id = m.org_id JOIN people p ON p.id = m.requested_by \
+               JOIN orgs t ON t.id = m.to_parent_id \
+               WHERE m.from_parent_id = $1 AND m.status = 'pending_old' \
+             UNION ALL \
+             SELECT 2, m.id, m.org_id, o.short_name, o.full_name, m.requested_at, p.name, t.full_name \
+               FROM org_moves m JOIN orgs o ON o.id = m.org_id JOIN people p ON p.id = m.requested_by \
+               JOIN orgs t ON t.id = m.to_parent_id \
+               WHERE m.to_parent_id = $1 AND m.status = 'pending_new' \
+             ORDER BY 6, 1, 2 LIMIT $2",
+        )
+        .bind(org_id)
+        .bind(INBOX_LIMIT)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(InboxItem {
+                    kind: match r.try_get::<i64, _>("kind")? {
+                        0 => InboxKind::InfoChange,
+                        1 => InboxKind::MoveOut,
+                        _ => InboxKind::MoveIn,
+                    },
+                    id: r.try_get("id")?,
+                    org_id: r.try_get("org_id")?,
+                    org_short_name: r.try_get("short_name")?,
+                    org_full_name: r.try_get("full_name")?,
+                    requested_at: r.try_get("requested_at")?,
+                    requested_by_name: r.try_get("requester")?,
+                    to_parent_full_name: r.try_get("to_parent")?,
+                })
+            })
+            .collect()
+    }
+
+    /// How many items wait for the admins of `org_id`: one query over three indexed counts,
+    /// cheap enough for every page header.
+    pub async fn inbox_count(&self, org_id: i64) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM org_changes WHERE approver_org_id = $1 AND status = 'pending') \
+             + (SELECT COUNT(*) FROM org_moves WHERE from_parent_id = $1 AND status = 'pending_old') \
+             + (SELECT COUNT(*) FROM org_moves WHERE to_parent_id = $1 AND status = 'pending_new')",
+        )
+        .bind(org_id)
+        .fetch_one(self.pool())
+        .await?)
+    }
+}
