@@ -4,10 +4,12 @@
 
 pub mod audit;
 pub mod bootstrap;
+pub mod completion;
 pub mod error;
 pub mod inbox;
 pub mod org_admins;
 pub mod org_changes;
+pub mod org_create;
 pub mod org_delete;
 pub mod org_info;
 pub mod org_moves;
