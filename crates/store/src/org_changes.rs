@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use tuanjian_domain::org_info::industry;
-use tuanjian_domain::{IdNumber, OrgClass, OrgKind};
+use tuanjian_domain::{IdNumber, OrgClass, OrgInfo, OrgKind};
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::org_columns;
@@ -121,6 +121,28 @@ pub struct InfoChanges {
     pub secretary_id_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secretary_phone: Option<String>,
+}
+
+impl InfoChanges {
+    /// Every field's current value, from the organisation and its information.
+    pub fn current(org: &Org, info: &OrgInfo) -> Self {
+        let info = info.clone();
+        InfoChanges {
+            short_name: Some(org.short_name.clone()),
+            full_name: Some(org.full_name.clone()),
+            kind: Some(org.kind.code().to_string()),
+            industry: info.industry,
+            phone: info.phone,
+            email: info.email,
+            admin_staff_quota: info.admin_staff_quota,
+            admin_staff_actual: info.admin_staff_actual,
+            career_staff_quota: info.career_staff_quota,
+            career_staff_actual: info.career_staff_actual,
+            secretary_name: info.secretary_name,
+            secretary_id_number: info.secretary_id_number,
+            secretary_phone: info.secretary_phone,
+        }
+    }
 }
 
 const SECRETARY_KEYS: [&str; 3] = ["secretary_name", "secretary_id_number", "secretary_phone"];
@@ -490,24 +512,10 @@ async fn org_tx(tx: &mut Tx, org_id: i64) -> Result<Org, StoreError> {
     org_from_row(&row)
 }
 
-/// The current values of every field a change may touch.
+/// The current values of every field a change may touch, read inside the transaction.
 pub async fn snapshot(tx: &mut Tx, org: &Org) -> Result<InfoChanges, StoreError> {
     let info = org_info_tx(tx, org.id).await?;
-    Ok(InfoChanges {
-        short_name: Some(org.short_name.clone()),
-        full_name: Some(org.full_name.clone()),
-        kind: Some(org.kind.code().to_string()),
-        industry: info.industry,
-        phone: info.phone,
-        email: info.email,
-        admin_staff_quota: info.admin_staff_quota,
-        admin_staff_actual: info.admin_staff_actual,
-        career_staff_quota: info.career_staff_quota,
-        career_staff_actual: info.career_staff_actual,
-        secretary_name: info.secretary_name,
-        secretary_id_number: info.secretary_id_number,
-        secretary_phone: info.secretary_phone,
-    })
+    Ok(InfoChanges::current(org, &info))
 }
 
 fn conflict(code: &'static str, message: impl Into<String>) -> StoreError {

@@ -1,0 +1,350 @@
+//! What an admin typed into the information form (or sent as JSON), checked field by field
+//! with the domain's parsers. Every fault is reported, each against its field, in Chinese.
+
+use serde::Deserialize;
+use tuanjian_domain::org_info::{industry, parse_count, parse_email, parse_mobile, parse_phone};
+use tuanjian_domain::{BoundedText, IdNumber, InfoForm, OrgClass, OrgKind};
+use tuanjian_store::org_changes::{InfoChanges, field_label};
+use tuanjian_store::orgs::Org;
+
+pub const SHORT_NAME_MAX: usize = 30;
+pub const FULL_NAME_MAX: usize = 100;
+pub const PERSON_NAME_MAX: usize = 30;
+pub const COMMENT_MAX: usize = 500;
+
+/// The form's fields as text; empty or absent means "leave as it is".
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct InfoInput {
+    pub short_name: Option<String>,
+    pub full_name: Option<String>,
+    pub kind: Option<String>,
+    pub industry: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub admin_staff_quota: Option<String>,
+    pub admin_staff_actual: Option<String>,
+    pub career_staff_quota: Option<String>,
+    pub career_staff_actual: Option<String>,
+    pub secretary_name: Option<String>,
+    pub secretary_id_number: Option<String>,
+    pub secretary_phone: Option<String>,
+}
+
+impl InfoInput {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        match key {
+            "short_name" => self.short_name.as_deref(),
+            "full_name" => self.full_name.as_deref(),
+            "kind" => self.kind.as_deref(),
+            "industry" => self.industry.as_deref(),
+            "phone" => self.phone.as_deref(),
+            "email" => self.email.as_deref(),
+            "admin_staff_quota" => self.admin_staff_quota.as_deref(),
+            "admin_staff_actual" => self.admin_staff_actual.as_deref(),
+            "career_staff_quota" => self.career_staff_quota.as_deref(),
+            "career_staff_actual" => self.career_staff_actual.as_deref(),
+            "secretary_name" => self.secretary_name.as_deref(),
+            "secretary_id_number" => self.secretary_id_number.as_deref(),
+            "secretary_phone" => self.secretary_phone.as_deref(),
+            _ => None,
+        }
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    }
+
+    /// A stored change as input again, to check it once more before it is approved.
+    pub fn from_changes(ch: &InfoChanges) -> Self {
+        Self {
+            short_name: ch.get("short_name"),
+            full_name: ch.get("full_name"),
+            kind: ch.get("kind"),
+            industry: ch.get("industry"),
+            phone: ch.get("phone"),
+            email: ch.get("email"),
+            admin_staff_quota: ch.get("admin_staff_quota"),
+            admin_staff_actual: ch.get("admin_staff_actual"),
+            career_staff_quota: ch.get("career_staff_quota"),
+            career_staff_actual: ch.get("career_staff_actual"),
+            secretary_name: ch.get("secretary_name"),
+            secretary_id_number: ch.get("secretary_id_number"),
+            secretary_phone: ch.get("secretary_phone"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn fault(field: &'static str, code: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        code,
+        message: message.into(),
+    }
+}
+
+/// Checks the input against the form of the organisation's kind (after a kind change in the
+/// same input, when there is one). `current` resolves a 书记 ID number left masked as shown.
+pub fn validate(
+    input: &InfoInput,
+    org: &Org,
+    current: &InfoChanges,
+) -> Result<InfoChanges, Vec<FieldError>> {
+    let mut out = InfoChanges::default();
+    let mut errors = Vec::new();
+
+    if let Some(s) = input.get("short_name") {
+        match BoundedText::<SHORT_NAME_MAX>::parse(s, "组织简称") {
+            Ok(t) => out.short_name = Some(t.into_string()),
+            Err(e) => errors.push(fault("short_name", e.code(), e.to_string())),
+        }
+    }
+    if let Some(s) = input.get("full_name") {
+        match BoundedText::<FULL_NAME_MAX>::parse(s, "组织全称") {
+            Ok(t) => out.full_name = Some(t.into_string()),
+            Err(e) => errors.push(fault("full_name", e.code(), e.to_string())),
+        }
+    }
+    let mut kind = org.kind;
+    if let Some(s) = input.get("kind") {
+        match OrgKind::parse(s) {
+            Ok(k) => {
+                kind = k;
+                out.kind = Some(k.code().to_string());
+            }
+            Err(e) => errors.push(fault("kind", e.code(), e.to_string())),
+        }
+    }
+    let class = OrgClass {
+        level: org.level,
+        kind,
+    };
+    let form = InfoForm::of(class);
+    let asked = |key: &'static str, errors: &mut Vec<FieldError>| {
+        let ok = form.asks(key);
+        if !ok {
+            errors.push(fault(
+                key,
+                "field_not_asked",
+                format!("{}不需要填写{}，请留空", class.label(), field_label(key)),
+            ));
+        }
+        ok
+    };
+
+    if let Some(s) = input.get("industry")
+        && asked("industry", &mut errors)
+    {
+        match industry(s) {
+            Some(i) => out.industry = Some(i.code.to_string()),
+            None => errors.push(fault(
+                "industry",
+                "industry_invalid",
+                format!("单位所属行业类别“{s}”不存在，请从列表中选择"),
+            )),
+        }
+    }
+    if let Some(s) = input.get("phone")
+        && asked("phone", &mut errors)
+    {
+        match parse_phone(s) {
+            Ok(v) => out.phone = Some(v),
+            Err(m) => errors.push(fault("phone", "phone_invalid", m)),
+        }
+    }
+    if let Some(s) = input.get("email")
+        && asked("email", &mut errors)
+    {
+        match parse_email(s) {
+            Ok(v) => out.email = Some(v),
+            Err(m) => errors.push(fault("email", "email_invalid", m)),
+        }
+    }
+    for key in [
+        "admin_staff_quota",
+        "admin_staff_actual",
+        "career_staff_quota",
+        "career_staff_actual",
+    ] {
+        let Some(s) = input.get(key) else { continue };
+        if !asked(key, &mut errors) {
+            continue;
+        }
+        match parse_count(s) {
+            Ok(n) => match key {
+                "admin_staff_quota" => out.admin_staff_quota = Some(n),
+                "admin_staff_actual" => out.admin_staff_actual = Some(n),
+                "career_staff_quota" => out.career_staff_quota = Some(n),
+                _ => out.career_staff_actual = Some(n),
+            },
+            Err(m) => errors.push(fault(
+                key,
+                "count_invalid",
+                format!("{}：{m}", field_label(key)),
+            )),
+        }
+    }
+
+    let name = input.get("secretary_name");
+    let id = input.get("secretary_id_number");
+    let mobile = input.get("secretary_phone");
+    if name.is_some() || id.is_some() || mobile.is_some() {
+        for (key, value) in [
+            ("secretary_name", name),
+            ("secretary_id_number", id),
+            ("secretary_phone", mobile),
+        ] {
+            if value.is_none() {
+                errors.push(fault(
+                    key,
+                    "required_missing",
+                    format!(
+                        "请填写{}：书记的姓名、身份证号码和手机号码要一起填写",
+                        field_label(key)
+                    ),
+                ));
+            }
+        }
+        if let Some(s) = name {
+            match BoundedText::<PERSON_NAME_MAX>::parse(s, "书记姓名") {
+                Ok(t) => out.secretary_name = Some(t.into_string()),
+                Err(e) => errors.push(fault("secretary_name", e.code(), e.to_string())),
+            }
+        }
+        if let Some(s) = id {
+            // The page shows the current 书记's number masked; sent back unchanged it means "same".
+            let current_id = current.get("secretary_id_number");
+            let masked = current_id
+                .as_deref()
+                .and_then(|c| IdNumber::parse(c).ok())
+                .map(|n| n.masked());
+            if masked.as_deref() == Some(s) {
+                out.secretary_id_number = current_id;
+            } else {
+                match IdNumber::parse(s) {
+                    Ok(n) => out.secretary_id_number = Some(n.as_str().to_string()),
+                    Err(e) => {
+                        errors.push(fault("secretary_id_number", e.code(), format!("书记{e}")))
+                    }
+                }
+            }
+        }
+        if let Some(s) = mobile {
+            match parse_mobile(s) {
+                Ok(v) => out.secretary_phone = Some(v),
+                Err(m) => errors.push(fault(
+                    "secretary_phone",
+                    "mobile_invalid",
+                    format!("书记{m}"),
+                )),
+            }
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tuanjian_domain::{OrgLevel, OrgPath};
+
+    fn org(level: OrgLevel, kind: OrgKind) -> Org {
+        Org {
+            id: 3,
+            parent_id: Some(2),
+            path: OrgPath::parse("/1/2/3/").unwrap(),
+            level,
+            kind,
+            short_name: "一中团委".into(),
+            full_name: "共青团某某第一中学委员会".into(),
+            province_id: Some(2),
+            xinjiang: false,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn each_bad_field_is_reported() {
+        let input = InfoInput {
+            phone: Some("电话".into()),
+            email: Some("no-at".into()),
+            admin_staff_quota: Some("-3".into()),
+            secretary_name: Some("张三".into()),
+            secretary_id_number: Some("110105194912310021".into()),
+            ..Default::default()
+        };
+        let errors = validate(
+            &input,
+            &org(OrgLevel::County, OrgKind::Committee),
+            &InfoChanges::default(),
+        )
+        .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "phone",
+                "email",
+                "admin_staff_quota",
+                "secretary_phone",
+                "secretary_id_number"
+            ]
+        );
+    }
+
+    #[test]
+    fn fields_outside_the_form_are_refused() {
+        let input = InfoInput {
+            phone: Some("010-85212345".into()),
+            industry: Some("普通高中".into()),
+            ..Default::default()
+        };
+        let branch = org(OrgLevel::Grassroots, OrgKind::Branch);
+        let errors = validate(&input, &branch, &InfoChanges::default()).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "phone");
+        // After a kind change in the same input, the new kind's form applies.
+        let input = InfoInput {
+            kind: Some("团委".into()),
+            admin_staff_quota: Some("0".into()),
+            ..Default::default()
+        };
+        let ok = validate(&input, &branch, &InfoChanges::default()).unwrap();
+        assert_eq!(ok.kind.as_deref(), Some("03TW"));
+        assert_eq!(ok.admin_staff_quota, Some(0));
+    }
+
+    #[test]
+    fn masked_id_means_unchanged() {
+        let current = InfoChanges {
+            secretary_id_number: Some("11010519491231002X".into()),
+            ..Default::default()
+        };
+        let input = InfoInput {
+            secretary_name: Some("张三".into()),
+            secretary_id_number: Some("110105********002X".into()),
+            secretary_phone: Some("13800138000".into()),
+            ..Default::default()
+        };
+        let ok = validate(
+            &input,
+            &org(OrgLevel::Grassroots, OrgKind::Branch),
+            &current,
+        )
+        .unwrap();
+        assert_eq!(
+            ok.secretary_id_number.as_deref(),
+            Some("11010519491231002X")
+        );
+    }
+}
