@@ -17,6 +17,14 @@ pub enum InboxKind {
 }
 
 impl InboxKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            InboxKind::InfoChange => "info_change",
+            InboxKind::MoveOut => "move_out",
+            InboxKind::MoveIn => "move_in",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             InboxKind::InfoChange => "组织信息修改审批",

@@ -197,15 +197,22 @@ impl Store {
         .bind(partial_offset)
         .fetch_all(self.pool())
         .await?;
-        let counted: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM (SELECT 1 AS one FROM orgs o WHERE o.province_id = $1 \
-             AND o.full_name LIKE $2 ESCAPE '\\' LIMIT $3) t",
-        )
-        .bind(province_id)
-        .bind(&pattern)
-        .bind(COUNT_CAP + 1)
-        .fetch_one(self.pool())
-        .await?;
+        // A short page that is not past the end tells the total without a second scan.
+        let fetched = rows.len() as i64;
+        let short_page = fetched < partial_limit && (fetched > 0 || offset == 0);
+        let counted: i64 = if short_page {
+            lead + partial_offset + fetched
+        } else {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM (SELECT 1 AS one FROM orgs o WHERE o.province_id = $1 \
+                 AND o.full_name LIKE $2 ESCAPE '\\' LIMIT $3) t",
+            )
+            .bind(province_id)
+            .bind(&pattern)
+            .bind(COUNT_CAP + 1)
+            .fetch_one(self.pool())
+            .await?
+        };
         let mut items: Vec<SearchHit> = Vec::with_capacity(rows.len() + 1);
         if offset == 0 {
             items.extend(exact);

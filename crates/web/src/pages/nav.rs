@@ -9,6 +9,8 @@ pub struct Nav {
     pub person_name: String,
     pub role_label: Option<String>,
     pub csrf: String,
+    /// Items waiting in the approval inbox, for an admin role (shown as 待办 (N)).
+    pub inbox_count: Option<i64>,
 }
 
 impl Nav {
@@ -22,6 +24,7 @@ impl Nav {
             person_name: signed.person.name.clone(),
             role_label,
             csrf: signed.session.csrf_token.clone(),
+            inbox_count: None,
         }
     }
 
@@ -31,6 +34,7 @@ impl Nav {
             person_name: signed.person.name.clone(),
             role_label: None,
             csrf: signed.session.csrf_token.clone(),
+            inbox_count: None,
         }
     }
 
@@ -40,6 +44,10 @@ impl Nav {
         signed: &Signed,
         authority: &Authority,
     ) -> Result<Self, Fault> {
+        let inbox_count = match authority {
+            Authority::Admin(s) => Some(state.store.inbox_count(s.org().id).await?),
+            _ => None,
+        };
         let (label, org_name) = match authority {
             Authority::Admin(s) => ("管理员", s.org().short_name.clone()),
             Authority::Cadre { org_id } => ("团干部", state.store.org(*org_id).await?.short_name),
@@ -47,6 +55,7 @@ impl Nav {
         };
         Ok(Self {
             role_label: Some(format!("{org_name} {label}")),
+            inbox_count,
             ..Self::plain(signed)
         })
     }

@@ -1,0 +1,168 @@
+//! Searching organisations (seed, question 8): choose a province or 系统团委, then search by
+//! full name. Public, since registration uses it; only public fields are shown. The page works
+//! as a plain form; /static/search.js answers as the user types.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use tuanjian_store::org_search::{MAX_QUERY_CHARS, ProvinceChoice, SearchPage};
+
+use crate::auth::role;
+use crate::auth::user::{PageRejection, PageUser};
+use crate::error::Fault;
+use crate::extract::PageQuery;
+use crate::pages::error::PageResult;
+use crate::pages::nav::Nav;
+use crate::state::AppState;
+
+const SCRIPT: &str = include_str!("../../static/search.js");
+
+pub async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
+}
+
+/// Search parameters as they come from a form or the API.
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct SearchQuery {
+    /// A provincial-level committee or 系统团委 (a child of the root). Without it only an exact
+    /// full name is found.
+    pub province_id: Option<String>,
+    /// The full name or part of it.
+    #[serde(default)]
+    pub q: String,
+    /// Page number from 1 (20 per page).
+    pub page: Option<i64>,
+}
+
+pub const PER_PAGE: i64 = 20;
+
+/// Runs a search; shared with the API. An unknown province is an error, an empty text an
+/// empty page.
+pub async fn run(
+    state: &AppState,
+    q: &SearchQuery,
+) -> Result<(Vec<ProvinceChoice>, Option<i64>, SearchPage), Fault> {
+    let provinces = state.store.province_choices().await?;
+    let province_id = match q.province_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(
+            raw.parse::<i64>()
+                .ok()
+                .filter(|id| provinces.iter().any(|p| p.id == *id))
+                .ok_or_else(|| {
+                    Fault::bad_request(
+                        "province_invalid",
+                        "所选的省份或系统团委不存在，请从列表中重新选择",
+                    )
+                    .field("province_id")
+                })?,
+        ),
+    };
+    let text = q.q.trim();
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(Fault::bad_request(
+            "query_too_long",
+            format!("搜索内容最多{MAX_QUERY_CHARS}个字，请缩短后重试"),
+        )
+        .field("q"));
+    }
+    let page = q.page.unwrap_or(1).clamp(1, 1000);
+    let result = state
+        .store
+        .search_orgs(province_id, text, page, PER_PAGE)
+        .await?;
+    Ok((provinces, province_id, result))
+}
+
+pub struct HitRow {
+    pub id: i64,
+    pub full_name: String,
+    pub short_name: String,
+    pub kind_label: String,
+    pub parent_name: String,
+    pub exact: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_search.html")]
+struct SearchPageView {
+    nav: Option<Nav>,
+    provinces: Vec<ProvinceChoice>,
+    province_id: i64,
+    q: String,
+    searched: bool,
+    hits: Vec<HitRow>,
+    total: i64,
+    total_capped: bool,
+    page: i64,
+    pages: i64,
+    error: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: Result<PageUser, PageRejection>,
+    PageQuery(q): PageQuery<SearchQuery>,
+) -> PageResult {
+    let nav = match &user {
+        Ok(PageUser(u)) => Some(match role::current(&state, u).await? {
+            Some(a) => Nav::for_authority(&state, u, &a).await?,
+            None => Nav::plain(u),
+        }),
+        Err(_) => None,
+    };
+    let (view, error, status) = match run(&state, &q).await {
+        Ok(v) => (Some(v), None, StatusCode::OK),
+        Err(f) if f.status().is_client_error() => (None, Some(f.message.clone()), f.status()),
+        Err(f) => return Err(f.into()),
+    };
+    let text: String = q.q.trim().chars().take(MAX_QUERY_CHARS).collect();
+    let (provinces, province_id, result) = match view {
+        Some(v) => v,
+        None => (
+            state.store.province_choices().await?,
+            None,
+            SearchPage {
+                items: vec![],
+                total: 0,
+                total_capped: false,
+                page: 1,
+                per_page: PER_PAGE,
+            },
+        ),
+    };
+    let page = SearchPageView {
+        nav,
+        provinces,
+        province_id: province_id.unwrap_or(0),
+        searched: !text.is_empty() && error.is_none(),
+        q: text,
+        hits: result
+            .items
+            .iter()
+            .map(|h| HitRow {
+                id: h.id,
+                full_name: h.full_name.clone(),
+                short_name: h.short_name.clone(),
+                kind_label: h.kind_label(),
+                parent_name: h.parent_full_name.clone().unwrap_or_default(),
+                exact: h.exact,
+            })
+            .collect(),
+        total: result.total,
+        total_capped: result.total_capped,
+        page: result.page,
+        pages: result.pages(),
+        error,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
