@@ -37,6 +37,12 @@ use crate::state::AppState;
         crate::org_admin::api::search,
         crate::org_admin::api::provinces,
         crate::org_admin::api::inbox,
+        crate::org_edit::api::get_info,
+        crate::org_edit::api::put_info,
+        crate::org_edit::api::approve,
+        crate::org_edit::api::return_change,
+        crate::org_edit::api::withdraw,
+        crate::org_edit::api::get_history,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::Fault))
 )]
