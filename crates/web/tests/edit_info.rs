@@ -28,6 +28,7 @@ both_databases!(
     wrong_relations_are_refused,
     bad_input_per_field,
     pages_fill_request_and_decide,
+    openapi_lists_the_calls,
 );
 
 /// A valid ID number from a sequence number (born 1990-01-01 in Guangzhou).
@@ -1255,4 +1256,19 @@ async fn pages_fill_request_and_decide(app: TestApp) {
         app.store.org(w.county.id).await.unwrap().short_name,
         "团天河区委（新）"
     );
+}
+
+async fn openapi_lists_the_calls(app: TestApp) {
+    let (s, doc) = app.api().get("/api/v1/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    for path in [
+        "/api/v1/orgs/{id}/info",
+        "/api/v1/orgs/{id}/changes/{change_id}/approve",
+        "/api/v1/orgs/{id}/changes/{change_id}/return",
+        "/api/v1/orgs/{id}/changes/{change_id}/withdraw",
+        "/api/v1/orgs/{id}/history",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
+    assert!(doc["paths"]["/api/v1/orgs/{id}/info"]["put"].is_object());
 }
