@@ -443,6 +443,18 @@ fn not_pending(m: &OrgMove) -> StoreError {
     )
 }
 
+/// A status update guarded by the expected status changed nothing: someone decided first.
+fn changed(rows: u64, m: &OrgMove) -> Result<(), StoreError> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(conflict(
+            "move_not_pending",
+            format!("申请编号 {} 刚刚已被他人处理，请刷新页面查看最新状态", m.id),
+        ))
+    }
+}
+
 /// Re-reads the request and checks it still waits at `stage` and that the tree still allows it.
 async fn recheck(
     tx: &mut Tx,
@@ -492,29 +504,33 @@ pub async fn approve_move(
     let at = now();
     let moved = match stage {
         Stage::OldParent => {
-            sqlx::query(
+            let updated = sqlx::query(
                 "UPDATE org_moves SET status = 'pending_new', old_decided_by = $1, old_decided_at = $2, \
-                 comment = COALESCE($3, comment) WHERE id = $4",
+                 comment = COALESCE($3, comment) WHERE id = $4 AND status = 'pending_old'",
             )
             .bind(person_id)
             .bind(at)
             .bind(comment)
             .bind(move_id)
             .execute(&mut **tx)
-            .await?;
+            .await?
+            .rows_affected();
+            changed(updated, &m)?;
             None
         }
         Stage::NewParent => {
-            sqlx::query(
+            let updated = sqlx::query(
                 "UPDATE org_moves SET status = 'approved', new_decided_by = $1, new_decided_at = $2, \
-                 comment = COALESCE($3, comment) WHERE id = $4",
+                 comment = COALESCE($3, comment) WHERE id = $4 AND status = 'pending_new'",
             )
             .bind(person_id)
             .bind(at)
             .bind(comment)
             .bind(move_id)
             .execute(&mut **tx)
-            .await?;
+            .await?
+            .rows_affected();
+            changed(updated, &m)?;
             Some(execute_move(tx, actor, move_id, &org, &new_parent).await?)
         }
     };
@@ -549,19 +565,21 @@ pub async fn return_move(
     let (m, _, _) = recheck(tx, move_id, stage).await?;
     let sql = match stage {
         Stage::OldParent => {
-            "UPDATE org_moves SET status = 'returned', old_decided_by = $1, old_decided_at = $2, comment = $3 WHERE id = $4"
+            "UPDATE org_moves SET status = 'returned', old_decided_by = $1, old_decided_at = $2, comment = $3 WHERE id = $4 AND status = 'pending_old'"
         }
         Stage::NewParent => {
-            "UPDATE org_moves SET status = 'returned', new_decided_by = $1, new_decided_at = $2, comment = $3 WHERE id = $4"
+            "UPDATE org_moves SET status = 'returned', new_decided_by = $1, new_decided_at = $2, comment = $3 WHERE id = $4 AND status = 'pending_new'"
         }
     };
-    sqlx::query(sql)
+    let updated = sqlx::query(sql)
         .bind(person_id)
         .bind(now())
         .bind(comment)
         .bind(move_id)
         .execute(&mut **tx)
-        .await?;
+        .await?
+        .rows_affected();
+    changed(updated, &m)?;
     audit::record(
         tx,
         actor,
@@ -580,10 +598,14 @@ pub async fn withdraw_move(tx: &mut Tx, actor: &Actor, move_id: i64) -> Result<(
     if !m.status.is_open() {
         return Err(not_pending(&m));
     }
-    sqlx::query("UPDATE org_moves SET status = 'withdrawn' WHERE id = $1")
-        .bind(move_id)
-        .execute(&mut **tx)
-        .await?;
+    let updated = sqlx::query(
+        "UPDATE org_moves SET status = 'withdrawn' WHERE id = $1 AND status IN ('pending_old', 'pending_new')",
+    )
+    .bind(move_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    changed(updated, &m)?;
     audit::record(
         tx,
         actor,

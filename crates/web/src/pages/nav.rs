@@ -59,4 +59,23 @@ impl Nav {
             ..Self::plain(signed)
         })
     }
+
+    /// Adds the 待办 count when the session acts as an admin (for pages built with `new` or
+    /// `plain`); the admin role is checked first, as on every request.
+    pub async fn with_inbox_count(
+        mut self,
+        state: &AppState,
+        signed: &Signed,
+    ) -> Result<Self, Fault> {
+        if let Some((tuanjian_store::roles::RoleKind::Admin, org_id)) = signed.session.role
+            && state
+                .store
+                .admin_scope(signed.person.id, org_id)
+                .await?
+                .is_some()
+        {
+            self.inbox_count = Some(state.store.inbox_count(org_id).await?);
+        }
+        Ok(self)
+    }
 }
