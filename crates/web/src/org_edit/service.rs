@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use tuanjian_domain::org_info::industry;
 use tuanjian_domain::{Action, ActorRole, BoundedText, OrgKind, Refusal, Relation, authorize};
 use tuanjian_store::org_changes::{
-    self, Decision, InfoChanges, SUPERIOR_ONLY, Submitted, field_label,
+    self, ChangeStatus, Decision, InfoChanges, SUPERIOR_ONLY, Submitted, field_label,
 };
 use tuanjian_store::orgs::Org;
 use tuanjian_store::{StoreError, Tx};
@@ -255,7 +255,7 @@ pub async fn decide(
     require(decision_action(decision), authority, org)?;
     let change = state.store.org_change(org.id, change_id).await?;
     let comment = comment_of(decision, comment)?;
-    if decision == Decision::Approve && change.status.code() == "pending" {
+    if decision == Decision::Approve && change.status == ChangeStatus::Pending {
         // Checked again: rules or the organisation may have changed since it was asked for.
         let again = InfoInput::from_changes(&change.changes);
         if let Err(errors) = validate(&again, org, &InfoChanges::default()) {
