@@ -21,6 +21,7 @@ both_databases!(
     wrong_roles_refused,
     pages_for_the_whole_flow,
     inbox_lists_oldest_first_with_header_count,
+    info_changes_reach_the_inbox_and_follow_a_move,
 );
 
 /// 广东: 广州 → 天河 → 一中团委 → 初一(1)班团支部; 深圳 beside 广州, with admins.
@@ -577,4 +578,53 @@ async fn inbox_lists_oldest_first_with_header_count(app: TestApp) {
     let th_page = page_as(&app, &idn(13), "admin", w.th.id).await;
     let (_, html) = get_html(&app, &th_page, &format!("/orgs/{}", w.th.id)).await;
     assert!(html.contains("待办 (0)"));
+}
+
+async fn info_changes_reach_the_inbox_and_follow_a_move(app: TestApp) {
+    let w = world(&app).await;
+    let info = format!("/api/v1/orgs/{}/info", w.th.id);
+    // The first phone number is a fill (at once); changing it waits for the direct superior.
+    let (status, body) = w
+        .th_api
+        .send(
+            reqwest::Method::PUT,
+            &info,
+            json!({ "phone": "020-12345678" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = w
+        .th_api
+        .send(
+            reqwest::Method::PUT,
+            &info,
+            json!({ "phone": "020-87654321" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["pending_change_id"].is_i64(), "{body}");
+    let change_id = body["pending_change_id"].as_i64().unwrap();
+    let (_, inbox) = w.gz_api.get("/api/v1/inbox").await;
+    assert_eq!(inbox["count"], 1, "{inbox}");
+    assert_eq!(inbox["items"][0]["kind"], "info_change");
+    assert_eq!(inbox["items"][0]["org_id"], w.th.id);
+    // After the move the new direct superior decides the waiting change.
+    let (_, m) = apply(&w.th_api, &w.th, &w.sz).await;
+    decide(&w.gz_api, &m["id"], "approve", None).await;
+    let (status, _) = decide(&w.sz_api, &m["id"], "approve", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(inbox_count(&w.gz_api).await, 0);
+    let (_, inbox) = w.sz_api.get("/api/v1/inbox").await;
+    assert_eq!(inbox["count"], 1, "{inbox}");
+    assert_eq!(inbox["items"][0]["kind"], "info_change");
+    assert_eq!(inbox["items"][0]["link"], format!("/orgs/{}/info", w.th.id));
+    let (status, body) = w
+        .sz_api
+        .post(
+            &format!("/api/v1/orgs/{}/changes/{change_id}/approve", w.th.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(inbox_count(&w.sz_api).await, 0);
 }
