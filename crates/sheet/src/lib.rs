@@ -11,7 +11,7 @@ pub mod write;
 pub use error::{CellFault, SheetError};
 pub use read::{Row, normalise, number_text, read_rows};
 pub use spec::{Column, Template, column_letter};
-pub use write::{FIRST_DATA_ROW, write_template};
+pub use write::{FIRST_DATA_ROW, write_filled, write_template};
 
 #[cfg(test)]
 mod tests {
@@ -75,6 +75,32 @@ mod tests {
         let bytes = write_template(&t).unwrap();
         assert!(bytes.starts_with(b"PK"));
         assert_eq!(read_rows(&t, &bytes, "模板.xlsx"), Err(SheetError::NoRows));
+    }
+
+    #[test]
+    fn filled_template_reads_back() {
+        let t = template();
+        let rows = vec![
+            vec![
+                "团一中委".to_string(),
+                "一中团委".into(),
+                "团委".into(),
+                String::new(),
+            ],
+            vec![
+                "团二中委".to_string(),
+                "二中团委".into(),
+                "团委".into(),
+                "010-1".into(),
+            ],
+        ];
+        let bytes = write_filled(&t, &rows).unwrap();
+        let back = read_rows(&t, &bytes, "a.xlsx").unwrap();
+        assert_eq!(
+            back.iter().map(|r| r.values.clone()).collect::<Vec<_>>(),
+            rows
+        );
+        assert_eq!(back[1].number, 4);
     }
 
     #[test]

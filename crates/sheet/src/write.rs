@@ -16,6 +16,12 @@ const CHOICES_SHEET: &str = "选项";
 /// The template as an .xlsx file. Fails only on a template this crate's own rules forbid
 /// (a bad sheet name), which is a programming error in the caller.
 pub fn write_template(t: &Template) -> Result<Vec<u8>, XlsxError> {
+    write_filled(t, &[])
+}
+
+/// The template with data rows filled in as text from row 3: for handing back rows (and for
+/// tests, which fill templates as an admin would).
+pub fn write_filled(t: &Template, rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let title_fmt = Format::new()
         .set_bold()
@@ -72,6 +78,13 @@ pub fn write_template(t: &Template) -> Result<Vec<u8>, XlsxError> {
                 .set_error_title("请从下拉列表中选择")?
                 .set_error_message(format!("“{}”只能填写下拉列表中的值", col.title))?;
             sheet.add_data_validation(FIRST_DATA_ROW, c, last_row, c, &dv)?;
+        }
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            if !value.is_empty() {
+                sheet.write_string(FIRST_DATA_ROW + r as u32, c as u16, value)?;
+            }
         }
     }
     sheet.set_row_height(1, 36)?;
