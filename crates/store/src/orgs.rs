@@ -261,6 +261,26 @@ pub async fn insert_org(
     parent: Option<&Org>,
     new: &NewOrg<'_>,
 ) -> Result<Org, StoreError> {
+    // Re-read the parent inside the transaction: it may have moved or gone since the caller read it.
+    let fresh_parent = match parent {
+        Some(p) => {
+            let row = sqlx::query(concat!(
+                "SELECT ",
+                org_columns!(),
+                " FROM orgs WHERE id = $1"
+            ))
+            .bind(p.id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| StoreError::Conflict {
+                code: "parent_gone",
+                message: "上级组织已被删除，无法在其下创建组织；请刷新页面".into(),
+            })?;
+            Some(org_from_row(&row)?)
+        }
+        None => None,
+    };
+    let parent = fresh_parent.as_ref();
     if let Some(parent) = parent {
         parent
             .class()

@@ -44,7 +44,9 @@ pub async fn show(
     PageQuery(q): PageQuery<HomeQuery>,
 ) -> PageResult {
     let roles = state.store.roles_of(user.person.id).await?;
-    let nav = Nav::new(&user, &roles);
+    let nav = Nav::new(&user, &roles)
+        .with_inbox_count(&state, &user)
+        .await?;
     let views = roles
         .iter()
         .map(|r| RoleView {

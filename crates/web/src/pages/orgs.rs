@@ -60,8 +60,10 @@ fn actions_for(authority: &Authority, org: &Org, is_school: bool) -> Vec<(String
         out.push((format!("/orgs/{id}/admins"), "管理员变更"));
     }
     let central = scope.org().level == OrgLevel::Central;
-    if (may(Action::ApplyMigration) && org.level > OrgLevel::Provincial)
-        || (central && may(Action::MoveDirectly))
+    // Provincial committees and 团中央 never move; below them the own admin applies and
+    // 团中央 moves directly.
+    if org.level > OrgLevel::Provincial
+        && (may(Action::ApplyMigration) || (central && may(Action::MoveDirectly)))
     {
         out.push((format!("/orgs/{id}/move"), "组织迁移"));
     }
