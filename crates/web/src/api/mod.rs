@@ -43,6 +43,15 @@ use crate::state::AppState;
         crate::org_edit::api::return_change,
         crate::org_edit::api::withdraw,
         crate::org_edit::api::get_history,
+        crate::org_setup::create::api_create,
+        crate::org_setup::import::api_import,
+        crate::org_setup::codes::api_show,
+        crate::org_setup::codes::api_regenerate,
+        crate::org_setup::codes::api_revoke,
+        crate::org_setup::register::api_anonymous,
+        crate::org_setup::register::api_signed_in,
+        crate::org_setup::school_code::api_put,
+        crate::org_setup::completion::api_show,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::Fault))
 )]
