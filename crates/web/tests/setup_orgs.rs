@@ -26,6 +26,7 @@ both_databases!(
     import_reports_every_fault_and_writes_nothing,
     import_refuses_wrong_files,
     import_through_the_page,
+    import_the_largest_file,
     school_code,
     completion_numbers,
 );
@@ -805,6 +806,44 @@ async fn import_through_the_page(app: TestApp) {
         .unwrap();
     let code = app.store.current_code(first.id).await.unwrap().unwrap();
     assert!(html.contains(&code.display()));
+}
+
+async fn import_the_largest_file(app: TestApp) {
+    let w = World::new(&app).await;
+    let api = api_as(&app, &w.county_admin).await;
+    let t = children_template(&ChildOptions::for_parent(&w.county));
+    let path = format!("/api/v1/orgs/{}/children/import", w.county.id);
+    let many = |n: usize| -> Vec<Vec<String>> {
+        (0..n)
+            .map(|i| {
+                vec![
+                    format!("团支部{i}"),
+                    format!("天河区第{i}团支部"),
+                    "团支部".to_string(),
+                ]
+            })
+            .collect()
+    };
+    let too_many = write_filled(&t, &many(2_001)).unwrap();
+    let (s, body) = api_upload(&app, &api, &path, "a.xlsx", &too_many).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("最多导入 2000 行")
+    );
+    let started = std::time::Instant::now();
+    let file = write_filled(&t, &many(2_000)).unwrap();
+    let (s, body) = api_upload(&app, &api, &path, "a.xlsx", &file).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["created"].as_array().unwrap().len(), 2_000);
+    assert_eq!(app.store.child_count(w.county.id).await.unwrap(), 2_000);
+    eprintln!(
+        "2000 rows imported in {:?} ({:?})",
+        started.elapsed(),
+        app.db.kind
+    );
 }
 
 async fn set_industry(app: &TestApp, org: &Org, industry: &str) {

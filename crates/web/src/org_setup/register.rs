@@ -152,7 +152,7 @@ fn account_exists(id: &IdNumber) -> Fault {
         StatusCode::CONFLICT,
         "account_exists",
         format!(
-            "身份证号码 {} 已有账号，不能重复注册。请用该账号登录后，在首页点击“管理员注册”填写注册码，即可成为该组织的管理员",
+            "身份证号码 {} 已有账号，不能重复注册。请用该账号登录后打开“管理员注册”页面（/admin-register）填写注册码，即可成为该组织的管理员",
             id.masked()
         ),
     )
