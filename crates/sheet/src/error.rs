@@ -26,6 +26,10 @@ pub enum SheetError {
     #[error("文件太大（{size_kb} KB），一次最多上传 {max_kb} KB；请删除多余内容或分成几个文件上传")]
     TooLarge { size_kb: usize, max_kb: usize },
     #[error(
+        "文件解压后的内容超过 {max_mb} MB，不像是填写好的模板；请下载本页的模板，只填写数据后重新上传"
+    )]
+    UnpacksTooLarge { max_mb: u64 },
+    #[error(
         "文件“{file_name}”不是可以读取的 Excel 表格。请下载模板，在 Excel 或 WPS 中填写后保存为 .xlsx（或 .xls）格式再上传"
     )]
     Unreadable { file_name: String },
@@ -47,7 +51,9 @@ impl SheetError {
     pub fn code(&self) -> &'static str {
         match self {
             SheetError::EmptyFile | SheetError::NoRows => "sheet_empty",
-            SheetError::TooLarge { .. } | SheetError::TooManyRows { .. } => "too_large",
+            SheetError::TooLarge { .. }
+            | SheetError::UnpacksTooLarge { .. }
+            | SheetError::TooManyRows { .. } => "too_large",
             SheetError::Unreadable { .. } => "sheet_unreadable",
             SheetError::TemplateMismatch { .. } => "template_mismatch",
         }

@@ -247,6 +247,25 @@ mod tests {
     }
 
     #[test]
+    fn a_small_zip_that_unpacks_to_much_is_refused() {
+        use std::io::Write;
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..70 {
+            z.write_all(&zeros).unwrap();
+        }
+        z.finish().unwrap();
+        let bytes = buf.into_inner();
+        assert!(bytes.len() < 1024 * 1024, "{}", bytes.len());
+        let e = read_rows(&template(), &bytes, "bomb.xlsx").unwrap_err();
+        assert_eq!(e.code(), "too_large");
+    }
+
+    #[test]
     fn far_away_cells_do_not_allocate_their_bounding_box() {
         let t = template();
         let mut b = Workbook::new();

@@ -180,7 +180,7 @@ pub fn read_rows(
     // Enough rows to tell "too many" without holding an unbounded sheet.
     let keep_rows = template.max_rows as u32 + 50;
     let (grid, row_count) = if bytes.starts_with(b"PK\x03\x04") {
-        check_unpacked_size(bytes, template).map_err(|e| e.unwrap_or_else(unreadable))?;
+        check_unpacked_size(bytes).map_err(|e| e.unwrap_or_else(unreadable))?;
         read_xlsx(bytes, max_col, keep_rows).ok_or_else(unreadable)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         read_xls(bytes, max_col, keep_rows).ok_or_else(unreadable)?
@@ -192,22 +192,18 @@ pub fn read_rows(
 
 /// Unpacks every entry without keeping it, to measure what the archive really holds (the sizes
 /// it declares may lie). `Err(None)` means not a zip at all.
-fn check_unpacked_size(bytes: &[u8], template: &Template) -> Result<(), Option<SheetError>> {
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), Option<SheetError>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| None)?;
     let mut total: u64 = 0;
-    let too_large = || {
-        Some(SheetError::TooLarge {
-            size_kb: (MAX_UNPACKED_BYTES / 1024 + 1) as usize,
-            max_kb: template.max_bytes / 1024,
-        })
-    };
     for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(|_| None)?;
         let left = MAX_UNPACKED_BYTES - total;
         let n = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink()).map_err(|_| None)?;
         total += n;
         if total > MAX_UNPACKED_BYTES {
-            return Err(too_large());
+            return Err(Some(SheetError::UnpacksTooLarge {
+                max_mb: MAX_UNPACKED_BYTES / 1024 / 1024,
+            }));
         }
     }
     Ok(())

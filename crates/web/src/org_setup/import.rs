@@ -79,9 +79,9 @@ pub enum Outcome {
 
 fn sheet_fault(e: &SheetError) -> Fault {
     let status = match e {
-        SheetError::TooLarge { .. } | SheetError::TooManyRows { .. } => {
-            StatusCode::PAYLOAD_TOO_LARGE
-        }
+        SheetError::TooLarge { .. }
+        | SheetError::UnpacksTooLarge { .. }
+        | SheetError::TooManyRows { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     Fault::new(status, e.code(), e.to_string()).field("file")
