@@ -26,13 +26,8 @@ pub struct Province {
     /// Two digits, e.g. "13".
     pub code: &'static str,
     pub cities: Vec<City>,
-}
-
-impl Province {
     /// Every address code of the province, in code order.
-    pub fn id_codes(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.cities.iter().flat_map(|c| c.id_codes.iter().copied())
-    }
+    pub id_codes: Vec<&'static str>,
 }
 
 fn all() -> &'static [Province] {
@@ -50,6 +45,7 @@ fn all() -> &'static [Province] {
                 provinces.push(Province {
                     code: prefix,
                     cities: Vec::new(),
+                    id_codes: Vec::new(),
                 });
             }
             let province = provinces.last_mut().expect("pushed above");
@@ -62,12 +58,17 @@ fn all() -> &'static [Province] {
                 });
                 continue;
             }
-            let Some(city) = province.cities.last_mut().filter(|c| code.starts_with(c.code)) else {
+            let Some(city) = province
+                .cities
+                .last_mut()
+                .filter(|c| code.starts_with(c.code))
+            else {
                 continue;
             };
             city.id_codes.push(code);
-            // "441900 东莞市" is the city itself, not a county below it.
-            if !code.ends_with("00") {
+            province.id_codes.push(code);
+            // "441900 东莞市" and "620201 嘉峪关市" are the city itself, not a county below it.
+            if name != city.name {
                 city.counties.push(County { code, name });
             }
         }
@@ -82,7 +83,12 @@ pub fn province(code: &str) -> Option<&'static Province> {
 /// Every current address code in the country, for people of the 系统团委.
 pub fn national_id_codes() -> &'static [&'static str] {
     static CODES: OnceLock<Vec<&'static str>> = OnceLock::new();
-    CODES.get_or_init(|| all().iter().flat_map(|p| p.id_codes()).collect())
+    CODES.get_or_init(|| {
+        all()
+            .iter()
+            .flat_map(|p| p.id_codes.iter().copied())
+            .collect()
+    })
 }
 
 #[cfg(test)]
@@ -107,5 +113,8 @@ mod tests {
         let dg = gd.cities.iter().find(|c| c.code == "4419").unwrap();
         assert!(dg.counties.is_empty());
         assert_eq!(dg.id_codes, vec!["441900"]);
+        let gansu = super::province("62").unwrap();
+        let jyg = gansu.cities.iter().find(|c| c.code == "6202").unwrap();
+        assert!(jyg.counties.is_empty());
     }
 }

@@ -12,7 +12,7 @@ pub fn cn_number(n: u32) -> String {
         0..=9 => DIGITS[n as usize].to_string(),
         10 => "十".to_string(),
         11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
-        20..=99 if n % 10 == 0 => format!("{}十", DIGITS[(n / 10) as usize]),
+        20..=99 if n.is_multiple_of(10) => format!("{}十", DIGITS[(n / 10) as usize]),
         20..=99 => format!(
             "{}十{}",
             DIGITS[(n / 10) as usize],
@@ -188,7 +188,16 @@ pub const LOCAL_ENTERPRISES: &[&str] = &[
 pub const HOSPITALS: &[&str] = &["人民医院", "中医医院", "妇幼保健院"];
 
 pub const HOSPITAL_DEPARTMENTS: &[&str] = &[
-    "内科", "外科", "妇产科", "儿科", "急诊科", "护理部", "医技科室", "药剂科", "门诊部", "行政后勤",
+    "内科",
+    "外科",
+    "妇产科",
+    "儿科",
+    "急诊科",
+    "护理部",
+    "医技科室",
+    "药剂科",
+    "门诊部",
+    "行政后勤",
 ];
 
 pub const DEPARTMENTS: &[&str] = &[
@@ -212,10 +221,7 @@ pub const DEPARTMENTS: &[&str] = &[
 pub fn department(i: usize) -> String {
     match DEPARTMENTS.get(i) {
         Some(d) => (*d).to_string(),
-        None => format!(
-            "生产{}车间",
-            cn_number((i - DEPARTMENTS.len() + 5) as u32)
-        ),
+        None => format!("生产{}车间", cn_number((i - DEPARTMENTS.len() + 5) as u32)),
     }
 }
 
@@ -244,7 +250,10 @@ pub const TRADES: &[&str] = &[
 
 /// The 系统团委 (by full name) and the grassroots bodies the demo gives each.
 pub const SYSTEM_UNITS: &[(&str, &[&str])] = &[
-    ("共青团中央和国家机关工作委员会", &["教育部机关", "科学技术部机关"]),
+    (
+        "共青团中央和国家机关工作委员会",
+        &["教育部机关", "科学技术部机关"],
+    ),
     (
         "共青团中央企业工作委员会",
         &["中国石油天然气集团有限公司", "国家电网有限公司"],
@@ -257,7 +266,10 @@ pub const SYSTEM_UNITS: &[(&str, &[&str])] = &[
         "共青团中国民用航空委员会",
         &["中国国际航空股份有限公司", "中国东方航空股份有限公司"],
     ),
-    ("共青团中央金融工作委员会", &["中国工商银行", "中国建设银行"]),
+    (
+        "共青团中央金融工作委员会",
+        &["中国工商银行", "中国建设银行"],
+    ),
 ];
 
 /// People's names from `fake`'s Chinese locale. `fake` 5.1 is built on rand 0.10 while this crate

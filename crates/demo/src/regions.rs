@@ -47,7 +47,7 @@ pub struct Region {
     pub abbr: String,
     pub municipals: Vec<Municipal>,
     /// Address codes for people of the region.
-    pub id_codes: Vec<&'static str>,
+    pub id_codes: &'static [&'static str],
     /// Grassroots bodies of a 系统团委.
     pub system_units: &'static [&'static str],
     pub universities: Vec<String>,
@@ -273,9 +273,8 @@ pub fn build(existing: Vec<ExistingOrg>) -> anyhow::Result<Vec<Region>> {
         let code = committee.code;
         let (municipals, id_codes, abbr, universities, system_units) = match code {
             Some("66") => {
-                let mut codes: Vec<&'static str> = Vec::new();
                 let xinjiang = divisions::province("65").context("行政区划表缺少新疆")?;
-                codes.extend(xinjiang.id_codes());
+                let codes = &xinjiang.id_codes[..];
                 let abbr = "兵团".to_string();
                 let unis = BINGTUAN_UNIVERSITIES
                     .iter()
@@ -293,7 +292,7 @@ pub fn build(existing: Vec<ExistingOrg>) -> anyhow::Result<Vec<Region>> {
                     .collect();
                 (
                     province_municipals(code, place_of(&org.full_name)),
-                    province.id_codes().collect(),
+                    &province.id_codes[..],
                     abbr,
                     unis,
                     &[][..],
@@ -306,7 +305,7 @@ pub fn build(existing: Vec<ExistingOrg>) -> anyhow::Result<Vec<Region>> {
                     .map_or(&[][..], |(_, units)| *units);
                 (
                     Vec::new(),
-                    divisions::national_id_codes().to_vec(),
+                    divisions::national_id_codes(),
                     String::new(),
                     Vec::new(),
                     units,
@@ -347,7 +346,11 @@ mod tests {
         let regions = build(vec![
             org("团河北省委", "共青团河北省委员会", OrgKind::Committee),
             org("团北京市委", "共青团北京市委员会", OrgKind::Committee),
-            org("兵团团委", "共青团新疆生产建设兵团委员会", OrgKind::Committee),
+            org(
+                "兵团团委",
+                "共青团新疆生产建设兵团委员会",
+                OrgKind::Committee,
+            ),
             org(
                 "中央企业团工委",
                 "共青团中央企业工作委员会",
@@ -388,7 +391,11 @@ mod tests {
         .unwrap();
         let names: Vec<_> = regions[0].municipals.iter().map(|m| &m.full).collect();
         assert!(names.iter().all(|n| !n.contains("石河子")), "{names:?}");
-        assert!(names.iter().any(|n| n.as_str() == "共青团昌吉回族自治州委员会"));
+        assert!(
+            names
+                .iter()
+                .any(|n| n.as_str() == "共青团昌吉回族自治州委员会")
+        );
         let changji = regions[0]
             .municipals
             .iter()
