@@ -23,7 +23,7 @@ async fn main() -> ExitCode {
         Commands::Migrate(a) => migrate(&a.db.database_url).await,
         Commands::Init(a) => cli::init::run(a).await,
         Commands::Backup(a) => cli::backup::run(a).await,
-        Commands::Demo(_) => Err(anyhow::anyhow!("demo: 尚未接入")),
+        Commands::Demo(a) => cli::demo::run(a).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

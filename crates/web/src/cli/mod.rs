@@ -1,6 +1,7 @@
 //! The command line: `tuanjian serve | migrate | init | backup | demo`.
 
 pub mod backup;
+pub mod demo;
 pub mod init;
 pub mod serve;
 
@@ -117,7 +118,7 @@ pub struct BackupArgs {
 #[derive(Args)]
 #[command(next_help_heading = "选项")]
 pub struct DemoArgs {
-    /// 团员人数（最多 5,000,000）
+    /// 团员人数（100 到 10,000,000）
     #[arg(long, default_value_t = 10_000, value_name = "人数")]
     pub members: u64,
     /// 随机种子：相同种子生成相同数据
