@@ -44,7 +44,7 @@ for DB in sqlite postgres; do
     URL="${PG_ADMIN%/*}/tj_bench"
   fi
   start=$(date +%s.%N)
-  "$BIN" demo --members "$MEMBERS" --database-url "$URL" > "$WORK/demo-$DB.txt"
+  "$BIN" demo --members "$MEMBERS" --database-url "$URL" > "$WORK/demo-$DB.txt" 2>/dev/null
   printf '%-10s %-34s %12s\n' "$DB" "demo --members $MEMBERS (seconds)" "$(echo "$(date +%s.%N) - $start" | bc)"
   ADMIN_ID=$(grep -m1 '团中央管理员' "$WORK/demo-$DB.txt" | sed -E 's/.*：([0-9X]+) \/ (.*)$/\1/')
   ADMIN_PW=$(grep -m1 '团中央管理员' "$WORK/demo-$DB.txt" | sed -E 's/.*：([0-9X]+) \/ (.*)$/\2/')
@@ -76,6 +76,6 @@ done
 
 if [ "$BIG" -gt 0 ]; then
   start=$(date +%s.%N)
-  "$BIN" demo --members "$BIG" --database-url "sqlite://$WORK/big.db" >/dev/null
+  "$BIN" demo --members "$BIG" --database-url "sqlite://$WORK/big.db" >/dev/null 2>&1
   printf '%-10s %-34s %12s\n' sqlite "demo --members $BIG (seconds)" "$(echo "$(date +%s.%N) - $start" | bc)"
 fi

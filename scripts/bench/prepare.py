@@ -14,7 +14,15 @@ session = next(c.value for c in jar if c.name == "tj_session")
 
 req = urllib.request.Request(base + "/api/v1/login", json.dumps({"id_number": id_number, "password": password}).encode(),
                              {"Content-Type": "application/json"})
-token = json.load(urllib.request.urlopen(req))["token"]
+login = json.load(urllib.request.urlopen(req))
+token = login["token"]
+# Act as the first admin role, in the page session and the API session alike.
+admin = next(r for r in login["roles"] if r["kind"] == "admin")
+home = opener.open(base + "/").read().decode()
+csrf = re.search(r'name="csrf" value="([^"]+)"', home).group(1)
+opener.open(base + "/role", urllib.parse.urlencode({"csrf": csrf, "kind": "admin", "org_id": admin["org_id"]}).encode())
+urllib.request.urlopen(urllib.request.Request(base + "/api/v1/role", json.dumps({"kind": "admin", "org_id": admin["org_id"]}).encode(),
+                                              {"Content-Type": "application/json", "Authorization": "Bearer " + token}, method="PUT"))
 
 def children(org_id):
     r = urllib.request.Request(f"{base}/api/v1/orgs/{org_id}/children?per_page=200", headers={"Authorization": "Bearer " + token})

@@ -173,6 +173,17 @@ impl OrgInfo {
     }
 }
 
+/// An independent school organisation: not a leading body, its industry a school kind, and its
+/// parent not a school (a school's colleges and classes are not independent schools).
+pub fn is_independent_school(
+    class: OrgClass,
+    own_industry: Option<&str>,
+    parent_industry: Option<&str>,
+) -> bool {
+    let school = |code: Option<&str>| code.and_then(industry).is_some_and(|i| i.school);
+    !class.level.is_leading_body() && school(own_industry) && !school(parent_industry)
+}
+
 /// 学校机构编号: the Ministry of Education's 10-digit school identification code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchoolCode(String);

@@ -69,14 +69,6 @@ async fn is_school(conn: &mut sqlx::AnyConnection, org: &Org) -> Result<bool, St
         .bind(org.id)
         .fetch_one(&mut *conn)
         .await?;
-    let school = |code: &Option<String>| {
-        code.as_deref()
-            .and_then(tuanjian_domain::org_info::industry)
-            .is_some_and(|i| i.school)
-    };
-    if !school(&own) {
-        return Ok(false);
-    }
     let parent: Option<String> = match org.parent_id {
         Some(p) => {
             sqlx::query_scalar("SELECT industry FROM orgs WHERE id = $1")
@@ -86,7 +78,11 @@ async fn is_school(conn: &mut sqlx::AnyConnection, org: &Org) -> Result<bool, St
         }
         None => None,
     };
-    Ok(!school(&parent))
+    Ok(tuanjian_domain::org_info::is_independent_school(
+        org.class(),
+        own.as_deref(),
+        parent.as_deref(),
+    ))
 }
 
 /// Recomputes `info_complete` for `org` from what is stored now.

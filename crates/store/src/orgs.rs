@@ -67,6 +67,34 @@ pub(crate) fn org_from_row(row: &AnyRow) -> Result<Org, StoreError> {
     })
 }
 
+/// As `org_from_row`, reading the `org_columns!()` columns by position from `at` on: for
+/// queries that select an organisation beside other columns with the same names.
+pub(crate) fn org_from_row_at(row: &AnyRow, at: usize) -> Result<Org, StoreError> {
+    let corrupt = |what: String| StoreError::Db(sqlx::Error::Decode(what.into()));
+    let path: String = row.try_get(at + 2)?;
+    let level: String = row.try_get(at + 3)?;
+    let kind: String = row.try_get(at + 4)?;
+    Ok(Org {
+        id: row.try_get(at)?,
+        parent_id: row.try_get(at + 1)?,
+        path: OrgPath::parse(&path).map_err(|e| corrupt(e.to_string()))?,
+        level: OrgLevel::parse(&level).map_err(|e| corrupt(e.to_string()))?,
+        kind: OrgKind::parse(&kind).map_err(|e| corrupt(e.to_string()))?,
+        short_name: row.try_get(at + 5)?,
+        full_name: row.try_get(at + 6)?,
+        province_id: row.try_get(at + 7)?,
+        xinjiang: row.try_get::<i64, _>(at + 8)? != 0,
+        created_at: row.try_get(at + 9)?,
+    })
+}
+
+/// An organisation with its 行业类别, as the lineage query returns it.
+#[derive(Debug, Clone)]
+pub struct OrgWithIndustry {
+    pub org: Org,
+    pub industry: Option<String>,
+}
+
 /// One child in a listing, with how many children it has in turn (for the tree's expanders).
 #[derive(Debug, Clone, Serialize)]
 pub struct ChildOrg {
@@ -170,6 +198,83 @@ impl Store {
             .collect()
     }
 
+    /// The organisation and all its ancestors, root first, with their industries: breadcrumbs,
+    /// the scope check and the school test from one recursive query.
+    pub async fn lineage(&self, id: i64) -> Result<Vec<OrgWithIndustry>, StoreError> {
+        let rows = sqlx::query(
+            "WITH RECURSIVE anc(id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, \
+               created_at, industry) AS ( \
+               SELECT id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, created_at, \
+                 industry FROM orgs WHERE id = $1 \
+               UNION ALL \
+               SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
+                 o.xinjiang, o.created_at, o.industry FROM orgs o JOIN anc a ON o.id = a.parent_id) \
+             SELECT id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, created_at, \
+               industry FROM anc ORDER BY length(path)",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        if rows.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        rows.iter()
+            .map(|r| {
+                Ok(OrgWithIndustry {
+                    org: org_from_row_at(r, 0)?,
+                    industry: r.try_get(10)?,
+                })
+            })
+            .collect()
+    }
+
+    /// A page of children together with (complete, total) over all children, in one query:
+    /// window aggregates are computed before LIMIT.
+    pub async fn children_with_completion(
+        &self,
+        parent_id: i64,
+        req: PageRequest,
+    ) -> Result<(Page<ChildOrg>, i64), StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
+             o.xinjiang, o.created_at, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count, \
+             COUNT(*) OVER () AS total, CAST(SUM(o.info_complete) OVER () AS BIGINT) AS done \
+             FROM orgs o WHERE o.parent_id = $1 ORDER BY o.id LIMIT $2 OFFSET $3",
+        )
+        .bind(parent_id)
+        .bind(req.per_page)
+        .bind(req.offset())
+        .fetch_all(self.pool())
+        .await?;
+        let (total, done) = match rows.first() {
+            Some(r) => (r.try_get("total")?, r.try_get("done")?),
+            // Past the last page (or no children): the totals need their own query.
+            None if req.page > 1 => self
+                .children_completion(parent_id)
+                .await
+                .map(|(d, t)| (t, d))?,
+            None => (0, 0),
+        };
+        let items = rows
+            .iter()
+            .map(|r| {
+                Ok(ChildOrg {
+                    org: org_from_row_at(r, 0)?,
+                    child_count: r.try_get("child_count")?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok((
+            Page {
+                items,
+                total,
+                page: req.page,
+                per_page: req.per_page,
+            },
+            done,
+        ))
+    }
+
     pub async fn child_count(&self, parent_id: i64) -> Result<i64, StoreError> {
         Ok(
             sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE parent_id = $1")
@@ -185,32 +290,7 @@ impl Store {
         parent_id: i64,
         req: PageRequest,
     ) -> Result<Page<ChildOrg>, StoreError> {
-        let total = self.child_count(parent_id).await?;
-        let rows = sqlx::query(
-            "SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
-             o.xinjiang, o.created_at, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count \
-             FROM orgs o WHERE o.parent_id = $1 ORDER BY o.id LIMIT $2 OFFSET $3",
-        )
-        .bind(parent_id)
-        .bind(req.per_page)
-        .bind(req.offset())
-        .fetch_all(self.pool())
-        .await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(ChildOrg {
-                    org: org_from_row(r)?,
-                    child_count: r.try_get("child_count")?,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
-        Ok(Page {
-            items,
-            total,
-            page: req.page,
-            per_page: req.per_page,
-        })
+        Ok(self.children_with_completion(parent_id, req).await?.0)
     }
 
     /// Organisations in the subtree of `path`, itself included.

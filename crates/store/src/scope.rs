@@ -14,6 +14,11 @@ pub struct AdminScope {
 }
 
 impl AdminScope {
+    /// Only the store makes scopes, from rows that prove the admin role.
+    pub(crate) fn new(person_id: i64, org: Org) -> Self {
+        Self { person_id, org }
+    }
+
     pub fn person_id(&self) -> i64 {
         self.person_id
     }

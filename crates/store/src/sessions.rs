@@ -6,8 +6,10 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::audit::{self, Actor, AuditEntry};
+use crate::orgs::org_from_row_at;
 use crate::people::{Person, person_from_row};
 use crate::roles::RoleKind;
+use crate::scope::AdminScope;
 use crate::{Store, StoreError, Tx, now};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +27,16 @@ impl SessionKind {
             SessionKind::Api => "api",
         }
     }
+}
+
+/// A live session with what every request needs, read in one query: the person, and when the
+/// session acts as an admin who still holds that role, the scope and the inbox count.
+#[derive(Debug, Clone)]
+pub struct SignedSession {
+    pub session: Session,
+    pub person: Person,
+    pub admin_scope: Option<AdminScope>,
+    pub inbox_count: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -91,12 +103,22 @@ impl Store {
         &self,
         token: &str,
         idle_timeout: i64,
-    ) -> Result<Option<(Session, Person)>, StoreError> {
+    ) -> Result<Option<SignedSession>, StoreError> {
         let token_hash = hash_token(token);
         let row = sqlx::query(
             "SELECT s.person_id, s.csrf_token, s.role_kind, s.role_org_id, s.last_seen_at, \
-             p.id, p.id_number, p.name, p.phone, p.password_hash \
-             FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.token_hash = $1",
+             p.id, p.id_number, p.name, p.phone, p.password_hash, \
+             o.id AS ro_id, o.parent_id AS ro_parent_id, o.path AS ro_path, o.level AS ro_level, o.kind AS ro_kind, \
+             o.short_name AS ro_short_name, o.full_name AS ro_full_name, o.province_id AS ro_province_id, \
+             o.xinjiang AS ro_xinjiang, o.created_at AS ro_created_at, \
+             CASE WHEN o.id IS NULL THEN NULL ELSE \
+               (SELECT COUNT(*) FROM org_changes WHERE approver_org_id = o.id AND status = 'pending') \
+               + (SELECT COUNT(*) FROM org_moves WHERE from_parent_id = o.id AND status = 'pending_old') \
+               + (SELECT COUNT(*) FROM org_moves WHERE to_parent_id = o.id AND status = 'pending_new') END AS inbox_count \
+             FROM sessions s JOIN people p ON p.id = s.person_id \
+             LEFT JOIN org_admins a ON s.role_kind = 'admin' AND a.org_id = s.role_org_id AND a.person_id = s.person_id \
+             LEFT JOIN orgs o ON o.id = a.org_id \
+             WHERE s.token_hash = $1",
         )
         .bind(&token_hash)
         .fetch_optional(self.pool())
@@ -130,7 +152,18 @@ impl Store {
                 .zip(role_org_id),
             last_seen_at: t,
         };
-        Ok(Some((session, person_from_row(&row)?)))
+        let person = person_from_row(&row)?;
+        let admin_org: Option<i64> = row.try_get(10)?;
+        let admin_scope = match admin_org {
+            Some(_) => Some(AdminScope::new(person.id, org_from_row_at(&row, 10)?)),
+            None => None,
+        };
+        Ok(Some(SignedSession {
+            session,
+            person,
+            admin_scope,
+            inbox_count: row.try_get("inbox_count")?,
+        }))
     }
 
     pub async fn end_session(&self, actor: &Actor, session: &Session) -> Result<(), StoreError> {

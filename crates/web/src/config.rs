@@ -18,7 +18,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Take the client address from the last X-Forwarded-For hop (behind a reverse proxy).
     pub trust_forwarded_for: bool,
-    /// Concurrent Argon2 hashes; each holds 19 MiB and a core.
+    /// Concurrent Argon2 hashes; each holds 19 MiB and a core. Half the cores, so a burst of
+    /// logins leaves the rest for pages.
     pub hash_concurrency: usize,
 }
 
@@ -42,7 +43,8 @@ impl Default for Config {
             ],
             secure_cookies: false,
             trust_forwarded_for: false,
-            hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            hash_concurrency: std::thread::available_parallelism()
+                .map_or(1, |n| (n.get() / 2).max(1)),
         }
     }
 }

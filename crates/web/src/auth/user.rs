@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use tuanjian_store::audit::Actor;
 use tuanjian_store::people::Person;
+use tuanjian_store::scope::AdminScope;
 use tuanjian_store::sessions::Session;
 
 use crate::auth::client::client_addr;
@@ -22,6 +23,10 @@ pub struct Signed {
     pub session: Session,
     pub person: Person,
     pub addr: IpAddr,
+    /// When the session acts as an admin who still holds that role: read with the session.
+    pub admin_scope: Option<AdminScope>,
+    /// The admin's 待办 count, read with the session.
+    pub inbox_count: Option<i64>,
 }
 
 impl Signed {
@@ -65,7 +70,7 @@ async fn load(
             .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())),
     };
     let Some(token) = token else { return Ok(None) };
-    let Some((session, person)) = state
+    let Some(found) = state
         .store
         .session(&token, state.config.idle_timeout)
         .await?
@@ -73,9 +78,11 @@ async fn load(
         return Ok(None);
     };
     let signed = Signed {
-        session,
-        person,
+        session: found.session,
+        person: found.person,
         addr: client_addr(parts, &state.config),
+        admin_scope: found.admin_scope,
+        inbox_count: found.inbox_count,
     };
     // Later extractors (the CSRF-checked form) find the session here instead of loading it again.
     parts.extensions.insert(signed.clone());

@@ -45,7 +45,7 @@ impl Nav {
         authority: &Authority,
     ) -> Result<Self, Fault> {
         let inbox_count = match authority {
-            Authority::Admin(s) => Some(state.store.inbox_count(s.org().id).await?),
+            Authority::Admin(_) => signed.inbox_count,
             _ => None,
         };
         let (label, org_name) = match authority {
@@ -64,18 +64,11 @@ impl Nav {
     /// `plain`); the admin role is checked first, as on every request.
     pub async fn with_inbox_count(
         mut self,
-        state: &AppState,
+        _state: &AppState,
         signed: &Signed,
     ) -> Result<Self, Fault> {
-        if let Some((tuanjian_store::roles::RoleKind::Admin, org_id)) = signed.session.role
-            && state
-                .store
-                .admin_scope(signed.person.id, org_id)
-                .await?
-                .is_some()
-        {
-            self.inbox_count = Some(state.store.inbox_count(org_id).await?);
-        }
+        // Read with the session, only while the admin role still holds.
+        self.inbox_count = signed.inbox_count;
         Ok(self)
     }
 }

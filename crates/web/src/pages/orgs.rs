@@ -5,11 +5,13 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
+use tuanjian_domain::org_info::is_independent_school;
 use tuanjian_domain::{Action, ActorRole, OrgLevel, authorize};
 use tuanjian_store::orgs::{ChildOrg, Org, Page, PageRequest};
 
 use crate::auth::role::{self, Authority};
 use crate::auth::user::PageUser;
+use crate::error::Fault;
 use crate::extract::{PageQuery, parse_id};
 use crate::pages::error::PageResult;
 use crate::pages::nav::Nav;
@@ -87,44 +89,50 @@ pub async fn show(
     let id = parse_id(&raw_id)?;
     let authority = role::required(&state, &user).await?;
     let scope = authority.view_scope(user.person.id);
-    let org = state.store.org_in_scope(&scope, id).await?;
+    // One query for the organisation, its ancestors (breadcrumbs) and their industries.
+    let mut lineage = state.store.lineage(id).await?;
+    let this = lineage.pop().expect("lineage ends with the organisation");
+    let org = this.org;
+    if !scope.may_view(&org) {
+        return Err(Fault::not_found().into());
+    }
+    let parent_industry = lineage.last().and_then(|p| p.industry.as_deref());
+    let is_school = is_independent_school(org.class(), this.industry.as_deref(), parent_industry);
     let can_browse = matches!(authority, Authority::Admin(_));
-    let crumbs = state
-        .store
-        .breadcrumbs(&org)
-        .await?
-        .into_iter()
-        .map(|(cid, name, path)| {
+    let crumbs = lineage
+        .iter()
+        .map(|a| &a.org)
+        .chain(std::iter::once(&org))
+        .map(|o| {
             let linkable = match &authority {
-                Authority::Admin(s) => s.covers(&path),
-                _ => cid == org.id,
+                Authority::Admin(s) => s.covers(&o.path),
+                _ => o.id == org.id,
             };
-            (cid, name, linkable)
+            (o.id, o.short_name.clone(), linkable)
         })
         .collect();
-    let children = if can_browse {
+    let (children, done) = if can_browse {
         state
             .store
-            .children(org.id, PageRequest::new(q.page, Some(20)))
+            .children_with_completion(org.id, PageRequest::new(q.page, Some(20)))
             .await?
     } else {
-        Page {
-            items: vec![],
-            total: state.store.child_count(org.id).await?,
-            page: 1,
-            per_page: 20,
-        }
+        let total = state.store.child_count(org.id).await?;
+        (
+            Page {
+                items: vec![],
+                total,
+                page: 1,
+                per_page: 20,
+            },
+            0,
+        )
     };
-    let is_school = state.store.is_school_org(&org).await?;
     let actions = actions_for(&authority, &org, is_school);
     let own = matches!(&authority, Authority::Admin(s) if s.org().id == org.id);
     let school_code_notice =
         own && is_school && state.store.org_info(org.id).await?.school_code.is_none();
-    let completion = if can_browse && children.total > 0 {
-        Some(state.store.children_completion(org.id).await?)
-    } else {
-        None
-    };
+    let completion = (can_browse && children.total > 0).then_some((done, children.total));
     let page = OrgPage {
         actions,
         school_code_notice,
