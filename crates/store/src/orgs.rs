@@ -210,7 +210,7 @@ impl Store {
                SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
                  o.xinjiang, o.created_at, o.industry FROM orgs o JOIN anc a ON o.id = a.parent_id) \
              SELECT id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, created_at, \
-               industry FROM anc ORDER BY length(path)",
+               industry FROM anc",
         )
         .bind(id)
         .fetch_all(self.pool())
@@ -235,10 +235,23 @@ impl Store {
         parent_id: i64,
         req: PageRequest,
     ) -> Result<(Page<ChildOrg>, i64), StoreError> {
+        // Two index-only reads beat one query with window aggregates (which SQLite evaluates
+        // over every child before the LIMIT).
+        let (done, total) = self.children_completion(parent_id).await?;
+        if total == 0 || req.offset() >= total {
+            return Ok((
+                Page {
+                    items: vec![],
+                    total,
+                    page: req.page,
+                    per_page: req.per_page,
+                },
+                done,
+            ));
+        }
         let rows = sqlx::query(
             "SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
-             o.xinjiang, o.created_at, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count, \
-             COUNT(*) OVER () AS total, CAST(SUM(o.info_complete) OVER () AS BIGINT) AS done \
+             o.xinjiang, o.created_at, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count \
              FROM orgs o WHERE o.parent_id = $1 ORDER BY o.id LIMIT $2 OFFSET $3",
         )
         .bind(parent_id)
@@ -246,15 +259,6 @@ impl Store {
         .bind(req.offset())
         .fetch_all(self.pool())
         .await?;
-        let (total, done) = match rows.first() {
-            Some(r) => (r.try_get("total")?, r.try_get("done")?),
-            // Past the last page (or no children): the totals need their own query.
-            None if req.page > 1 => self
-                .children_completion(parent_id)
-                .await
-                .map(|(d, t)| (t, d))?,
-            None => (0, 0),
-        };
         let items = rows
             .iter()
             .map(|r| {
