@@ -5,6 +5,11 @@ use tracing_subscriber::EnvFilter;
 use tuanjian_store::Store;
 use tuanjian_web::cli::{self, Cli, Commands};
 
+/// Many small allocations per request (rows, strings); glibc's allocator showed up at 15 % of
+/// a page's CPU under load, mimalloc at a fraction of that.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
