@@ -18,3 +18,19 @@ pub mod permissions;
 
 pub use org_info::{InfoForm, OrgInfo, SchoolCode};
 pub use permissions::{Action, ActorRole, Refusal, authorize};
+pub mod dev_number;
+pub mod dev_range;
+pub mod entry_rules;
+pub mod enums;
+pub mod join_month;
+pub mod member_fault;
+
+pub use dev_number::{DevNumber, DevNumberError};
+pub use dev_range::{DevRange, DevRangeError};
+pub use entry_rules::{MemberEntry, ValidEntry};
+pub use enums::{
+    CadreNature, Choice, ChoiceError, Education, Ethnicity, MembershipStatus, Occupation,
+    PoliticalStatus, Post,
+};
+pub use join_month::{JoinMonth, JoinMonthError};
+pub use member_fault::{MemberFault, MemberFaultCode, MemberField};
