@@ -28,7 +28,16 @@ async fn main() -> anyhow::Result<()> {
         .hash_password(DEMO_PASSWORD.as_bytes())
         .map_err(|e| anyhow::anyhow!("argon2: {e}"))?
         .to_string();
-    let summary = generate(&store, DemoOptions { members, seed }, &hash).await?;
+    let summary = generate(
+        &store,
+        DemoOptions {
+            members,
+            seed,
+            orgs: None,
+        },
+        &hash,
+    )
+    .await?;
     println!(
         "已生成 {} 个组织、{} 名团员、{} 名团干部，用时 {:.1} 秒",
         summary.orgs,

@@ -26,6 +26,12 @@ pub use accounts::{CENTRAL_ADMIN_NAME, central_admin_id_number};
 pub struct DemoOptions {
     pub members: u64,
     pub seed: u64,
+    /// About how many organisations to create below the provincial committees. `None`: as many
+    /// as `members` need (about 32,000 per 1,000,000 members). With a target the tree is
+    /// planned as for a larger membership (more schools and firms, more branches) and the
+    /// members are spread thinly over it, at least one per branch (its 书记): `members` is
+    /// raised to the number of branches (plus one) if it is smaller.
+    pub orgs: Option<u64>,
 }
 
 pub struct DemoSummary {
@@ -45,6 +51,9 @@ pub const DEMO_PASSWORD: &str = "Tuanjian2024";
 /// numbers (six-digit serials per year and province) from running out.
 pub const MIN_MEMBERS: u64 = 100;
 pub const MAX_MEMBERS: u64 = 10_000_000;
+/// Bounds of an organisation target (`DemoOptions::orgs`).
+pub const MIN_ORGS: u64 = 1_000;
+pub const MAX_ORGS: u64 = 1_000_000;
 
 const ALREADY_DEMO: &str = "数据库中已有演示数据，请换一个数据库文件";
 
@@ -61,6 +70,11 @@ pub async fn generate(
             "演示团员人数应在 {MIN_MEMBERS} 到 {MAX_MEMBERS} 之间，现在是 {}",
             opts.members
         );
+    }
+    if let Some(orgs) = opts.orgs
+        && !(MIN_ORGS..=MAX_ORGS).contains(&orgs)
+    {
+        bail!("演示组织数应在 {MIN_ORGS} 到 {MAX_ORGS} 之间，现在是 {orgs}");
     }
     if settings::get(store, DEMO_ACCOUNTS_KEY).await?.is_some() {
         bail!(ALREADY_DEMO);
@@ -89,6 +103,7 @@ pub async fn generate(
         &mut tx,
         store.backend(),
         opts.members,
+        opts.orgs,
         opts.seed,
         password_hash,
         today,
@@ -111,6 +126,7 @@ pub async fn generate(
         },
         AuditEntry::new("demo.generate").after(serde_json::json!({
             "requested_members": opts.members,
+            "requested_orgs": opts.orgs,
             "seed": opts.seed,
             "orgs": written.orgs,
             "members": written.members,

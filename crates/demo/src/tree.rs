@@ -194,6 +194,78 @@ pub fn plan(
     })
 }
 
+/// Organisations the default plan makes per 1,000,000 members, the first guess for a target.
+const ORGS_PER_MILLION: u64 = 32_000;
+
+/// Plans a tree of about `target` organisations: shaped as the plan for a larger (or smaller)
+/// membership, then holding only `members` members, spread in proportion to the sizes the
+/// branches were planned with and at least one per branch (two in the demo branch, which gives
+/// two demo accounts). `members` is raised to that minimum when smaller.
+#[allow(clippy::too_many_arguments)]
+pub fn plan_for_orgs(
+    rng: &mut ChaCha8Rng,
+    regions: &[Region],
+    members: u64,
+    target: u64,
+    first_id: i64,
+    first_grade_year: i32,
+    taken: &mut HashSet<String>,
+) -> anyhow::Result<Plan> {
+    let start_rng = rng.clone();
+    let start_taken = taken.clone();
+    let mut shape = (target * 1_000_000 / ORGS_PER_MILLION).max(MIN_SHAPE_MEMBERS);
+    // The count grows almost linearly with the membership: a few corrections land within 1%.
+    for attempt in 0.. {
+        let mut r = start_rng.clone();
+        let mut t = start_taken.clone();
+        let mut plan = plan(&mut r, regions, shape, first_id, first_grade_year, &mut t)?;
+        let made = plan.orgs.len() as u64;
+        let next = (u128::from(shape) * u128::from(target) / u128::from(made.max(1))) as u64;
+        let next = next.max(MIN_SHAPE_MEMBERS);
+        if made.abs_diff(target) * 100 <= target || attempt == 3 || next == shape {
+            spread_members(&mut plan, members);
+            *rng = r;
+            *taken = t;
+            return Ok(plan);
+        }
+        shape = next;
+    }
+    unreachable!("the loop returns")
+}
+
+/// The smallest membership a tree is shaped for.
+const MIN_SHAPE_MEMBERS: u64 = 100;
+
+/// Gives the branches `members` members in proportion to their planned sizes, at least one
+/// each (two in the first demo branch).
+fn spread_members(plan: &mut Plan, members: u64) {
+    let demo_branch = plan.picks.branches.first().copied();
+    // (index, least members) of every branch.
+    let branches: Vec<(usize, u64)> = (0..plan.orgs.len())
+        .filter(|&i| plan.orgs[i].class.kind.is_branch())
+        .map(|i| {
+            (
+                i,
+                if Some(plan.orgs[i].id) == demo_branch {
+                    2
+                } else {
+                    1
+                },
+            )
+        })
+        .collect();
+    let required: u64 = branches.iter().map(|b| b.1).sum();
+    let total = members.max(required);
+    let weights: Vec<u64> = branches
+        .iter()
+        .map(|&(i, _)| u64::from(plan.orgs[i].members).max(1))
+        .collect();
+    let extra = share(total - required, &weights);
+    for (&(i, least), more) in branches.iter().zip(extra) {
+        plan.orgs[i].members = u32::try_from(least + more).unwrap_or(u32::MAX);
+    }
+}
+
 /// Splits `total` in proportion to `weights`, largest remainders first, summing exactly.
 fn share(total: u64, weights: &[u64]) -> Vec<u64> {
     let sum: u64 = weights.iter().sum::<u64>().max(1);
@@ -959,6 +1031,37 @@ mod tests {
             }
             assert_eq!(o.industry.is_none(), o.class.level.is_leading_body());
         }
+    }
+
+    #[test]
+    fn an_org_target_is_met_with_few_members() {
+        let regions = all_regions();
+        let mut taken = HashSet::new();
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let plan =
+            plan_for_orgs(&mut rng, &regions, 30_000, 20_000, 100, 2026, &mut taken).unwrap();
+        let made = plan.orgs.len() as u64;
+        assert!(made.abs_diff(20_000) <= 200, "{made}");
+        let members: u64 = plan.orgs.iter().map(|o| u64::from(o.members)).sum();
+        assert_eq!(members, 30_000);
+        assert!(
+            plan.orgs
+                .iter()
+                .all(|o| o.class.kind.is_branch() == (o.members > 0))
+        );
+        let demo = plan.picks.branches[0];
+        assert!(plan.orgs.iter().any(|o| o.id == demo && o.members >= 2));
+        // Too few members for the branches: one each (two in the demo branch).
+        let mut taken = HashSet::new();
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let small = plan_for_orgs(&mut rng, &regions, 100, 5_000, 100, 2026, &mut taken).unwrap();
+        let branches = small
+            .orgs
+            .iter()
+            .filter(|o| o.class.kind.is_branch())
+            .count() as u64;
+        let members: u64 = small.orgs.iter().map(|o| u64::from(o.members)).sum();
+        assert_eq!(members, branches + 1);
     }
 
     #[test]

@@ -100,6 +100,7 @@ pub async fn write(
     tx: &mut Tx,
     backend: Backend,
     members: u64,
+    orgs: Option<u64>,
     seed: u64,
     password_hash: &str,
     today: NaiveDate,
@@ -115,14 +116,25 @@ pub async fn write(
     } else {
         today.year() - 1
     };
-    let plan = tree::plan(
-        &mut rng,
-        &regions,
-        members,
-        existing.next_org_id,
-        first_grade_year,
-        &mut full_names,
-    )?;
+    let plan = match orgs {
+        None => tree::plan(
+            &mut rng,
+            &regions,
+            members,
+            existing.next_org_id,
+            first_grade_year,
+            &mut full_names,
+        )?,
+        Some(orgs) => tree::plan_for_orgs(
+            &mut rng,
+            &regions,
+            members,
+            orgs,
+            existing.next_org_id,
+            first_grade_year,
+            &mut full_names,
+        )?,
+    };
     tracing::info!(orgs = plan.orgs.len(), "demo tree planned");
     let mut info_maker = InfoMaker::default();
     insert_orgs(tx, backend, &plan, &regions, &mut rng, &mut info_maker, now).await?;

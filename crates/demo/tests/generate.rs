@@ -61,6 +61,7 @@ async fn demo(store: &Store, seed: u64) -> DemoSummary {
         DemoOptions {
             members: MEMBERS,
             seed,
+            orgs: None,
         },
         HASH,
     )
@@ -96,11 +97,21 @@ struct OrgRow {
 
 /// Every rule the demo promises, checked on the stored rows.
 async fn check(store: &Store, summary: &DemoSummary) {
+    check_shape(store, summary, MEMBERS, 20.0..=50.0).await;
+}
+
+/// As `check`, for `members` members with `per_branch` of them per branch on average.
+async fn check_shape(
+    store: &Store,
+    summary: &DemoSummary,
+    members_wanted: u64,
+    per_branch_range: std::ops::RangeInclusive<f64>,
+) {
     let today = chrono::Local::now().date_naive();
-    assert_eq!(summary.members, MEMBERS);
+    assert_eq!(summary.members, members_wanted);
     assert_eq!(
         count(store, "SELECT COUNT(*) FROM members").await,
-        MEMBERS as i64
+        members_wanted as i64
     );
     // 团中央 and the 37 provincial-level committees come from init.
     assert_eq!(
@@ -173,8 +184,8 @@ async fn check(store: &Store, summary: &DemoSummary) {
             branches += 1;
         }
     }
-    let per_branch = MEMBERS as f64 / f64::from(branches);
-    assert!((20.0..=50.0).contains(&per_branch), "{per_branch}");
+    let per_branch = members_wanted as f64 / f64::from(branches);
+    assert!(per_branch_range.contains(&per_branch), "{per_branch}");
 
     // Members: valid ID numbers, ages, join months, development numbers, only in branches.
     let members = sqlx::query(
@@ -184,7 +195,7 @@ async fn check(store: &Store, summary: &DemoSummary) {
     .fetch_all(store.pool())
     .await
     .unwrap();
-    assert_eq!(members.len() as u64, MEMBERS);
+    assert_eq!(members.len() as u64, members_wanted);
     let mut dev_numbers = std::collections::HashSet::new();
     for r in &members {
         let id = IdNumber::parse(r.get::<String, _>("id_number").as_str()).unwrap();
@@ -354,6 +365,7 @@ async fn sqlite_demo_follows_the_rules_and_repeats() {
         DemoOptions {
             members: MEMBERS,
             seed: 42,
+            orgs: None,
         },
         HASH,
     )
@@ -380,6 +392,47 @@ async fn sqlite_demo_follows_the_rules_and_repeats() {
 }
 
 #[tokio::test]
+async fn an_org_target_gives_many_small_branches() {
+    let file = TempSqlite::new();
+    let store = Store::open(&file.url()).await.unwrap();
+    let opts = |members| DemoOptions {
+        members,
+        seed: 5,
+        orgs: Some(2500),
+    };
+    let summary = generate(&store, opts(3000), HASH).await.unwrap();
+    assert!(summary.orgs.abs_diff(2500) <= 25, "{}", summary.orgs);
+    check_shape(&store, &summary, 3000, 1.0..=2.0).await;
+
+    // Fewer members than branches: one each, two in the demo branch.
+    let other = TempSqlite::new();
+    let again = Store::open(&other.url()).await.unwrap();
+    let thin = generate(&again, opts(100), HASH).await.unwrap();
+    assert_eq!(thin.orgs, summary.orgs);
+    let branches = count(
+        &again,
+        "SELECT COUNT(*) FROM orgs WHERE kind IN ('01TZB', '06BYBTZB')",
+    )
+    .await;
+    check_shape(&again, &thin, branches as u64 + 1, 1.0..=1.01).await;
+    let err = generate(
+        &store,
+        DemoOptions {
+            members: 100,
+            seed: 1,
+            orgs: Some(10),
+        },
+        HASH,
+    )
+    .await
+    .err()
+    .unwrap();
+    assert!(err.to_string().contains("演示组织数"), "{err}");
+    store.close().await;
+    again.close().await;
+}
+
+#[tokio::test]
 async fn other_seeds_give_other_people() {
     let a = TempSqlite::new();
     let store = Store::open(&a.url()).await.unwrap();
@@ -388,6 +441,7 @@ async fn other_seeds_give_other_people() {
         DemoOptions {
             members: 100,
             seed: 1,
+            orgs: None,
         },
         HASH,
     )
@@ -400,6 +454,7 @@ async fn other_seeds_give_other_people() {
         DemoOptions {
             members: 100,
             seed: 2,
+            orgs: None,
         },
         HASH,
     )
@@ -414,6 +469,7 @@ async fn other_seeds_give_other_people() {
         DemoOptions {
             members: 10,
             seed: 1,
+            orgs: None,
         },
         HASH,
     )
@@ -491,6 +547,7 @@ async fn an_initialised_database_gets_the_demo_admin_too() {
         DemoOptions {
             members: 100,
             seed: 3,
+            orgs: None,
         },
         HASH,
     )

@@ -11,6 +11,15 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             tuanjian_demo::MAX_MEMBERS
         );
     }
+    if let Some(orgs) = args.orgs
+        && !(tuanjian_demo::MIN_ORGS..=tuanjian_demo::MAX_ORGS).contains(&orgs)
+    {
+        anyhow::bail!(
+            "--orgs 须在 {} 到 {} 之间",
+            tuanjian_demo::MIN_ORGS,
+            tuanjian_demo::MAX_ORGS
+        );
+    }
     let store = Store::open(&args.db.database_url).await?;
     let hash = Hasher::new(1)
         .hash(tuanjian_demo::DEMO_PASSWORD.to_string())
@@ -20,6 +29,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         tuanjian_demo::DemoOptions {
             members: args.members,
             seed: args.seed,
+            orgs: args.orgs,
         },
         &hash,
     )

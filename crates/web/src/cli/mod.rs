@@ -124,6 +124,9 @@ pub struct DemoArgs {
     /// 随机种子：相同种子生成相同数据
     #[arg(long, default_value_t = 1, value_name = "种子")]
     pub seed: u64,
+    /// 目标团组织数（约数，1,000 到 1,000,000）：学校、企业和团支部更多，团员分散到各团支部，每个团支部至少一名团员（团员人数不足时自动增加）；不填则按团员人数生成
+    #[arg(long, value_name = "组织数")]
+    pub orgs: Option<u64>,
     #[command(flatten)]
     pub db: DatabaseArg,
 }
