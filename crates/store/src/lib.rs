@@ -139,6 +139,17 @@ impl Store {
         })
     }
 
+    /// After a bulk load on PostgreSQL: clears the dead row versions a large load leaves (they
+    /// slow scans until autovacuum runs) and refreshes the planner's statistics. Not on SQLite:
+    /// with ANALYZE statistics its planner chose slower plans for the session and role queries
+    /// (home page throughput halved in scripts/bench.sh).
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("VACUUM ANALYZE").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())

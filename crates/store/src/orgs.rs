@@ -238,23 +238,13 @@ impl Store {
         parent_id: i64,
         req: PageRequest,
     ) -> Result<(Page<ChildOrg>, i64), StoreError> {
-        // Two index-only reads beat one query with window aggregates (which SQLite evaluates
-        // over every child before the LIMIT).
-        let (done, total) = self.children_completion(parent_id).await?;
-        if total == 0 || req.offset() >= total {
-            return Ok((
-                Page {
-                    items: vec![],
-                    total,
-                    page: req.page,
-                    per_page: req.per_page,
-                },
-                done,
-            ));
-        }
+        // The totals ride along as uncorrelated subqueries (evaluated once, from the covering
+        // index), not window aggregates, which SQLite evaluates over every child.
         let rows = sqlx::query(
             "SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
-             o.xinjiang, o.created_at, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count \
+             o.xinjiang, o.created_at, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count, \
+             (SELECT COUNT(*) FROM orgs t WHERE t.parent_id = $1) AS total, \
+             (SELECT CAST(COALESCE(SUM(d.info_complete), 0) AS BIGINT) FROM orgs d WHERE d.parent_id = $1) AS done \
              FROM orgs o WHERE o.parent_id = $1 ORDER BY o.id LIMIT $2 OFFSET $3",
         )
         .bind(parent_id)
@@ -262,6 +252,14 @@ impl Store {
         .bind(req.offset())
         .fetch_all(self.pool())
         .await?;
+        let (total, done) = match rows.first() {
+            Some(r) => (r.try_get("total")?, r.try_get("done")?),
+            // Past the last page (or no children): the totals need their own query.
+            None => self
+                .children_completion(parent_id)
+                .await
+                .map(|(d, t)| (t, d))?,
+        };
         let items = rows
             .iter()
             .map(|r| {

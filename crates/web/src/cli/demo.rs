@@ -34,6 +34,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         &hash,
     )
     .await?;
+    store.analyze().await?;
     println!(
         "已生成演示数据：{} 个团组织，{} 名团员，{} 个团干部职务，用时 {:.1} 秒。",
         summary.orgs,
