@@ -45,7 +45,8 @@ fn actions_for(authority: &Authority, org: &Org, is_school: bool) -> Vec<(String
     let may = |a: Action| authorize(a, ActorRole::Admin(relation)).is_ok();
     let id = org.id;
     let mut out = Vec::new();
-    if may(Action::CreateChild) && !org.kind.is_branch() {
+    // Nothing is created under a 团支部, and the provincial committees under 团中央 come from `init`.
+    if may(Action::CreateChild) && !org.kind.is_branch() && org.level != OrgLevel::Central {
         out.push((format!("/orgs/{id}/children/new"), "创建下级组织"));
     }
     if may(Action::ManageRegistrationCode) {
