@@ -6,7 +6,7 @@ mod common;
 use common::{ApiClient, TestApp, csrf_of, location};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tuanjian_domain::{IdNumber, OrgKind, OrgLevel};
+use tuanjian_domain::{IdNumber, OrgKind};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::people::Person;
 
@@ -39,70 +39,10 @@ fn id(seq: u32) -> String {
 }
 
 /// 团广东省委 → 团广州市委 → 团天河区委 (and its sibling 团越秀区委) → 一中团委 → 高一1班团支部.
-struct World {
-    province: Org,
-    city: Org,
-    county: Org,
-    sibling: Org,
-    school: Org,
-    branch: Org,
-}
+type World = common::Guangzhou;
 
 async fn world(app: &TestApp) -> World {
-    let province = app.province("团广东省委").await;
-    let city = app
-        .add_org(
-            &province,
-            OrgLevel::Municipal,
-            OrgKind::Committee,
-            "团广州市委",
-            "共青团广州市委员会",
-        )
-        .await;
-    let county = app
-        .add_org(
-            &city,
-            OrgLevel::County,
-            OrgKind::Committee,
-            "团天河区委",
-            "共青团广州市天河区委员会",
-        )
-        .await;
-    let sibling = app
-        .add_org(
-            &city,
-            OrgLevel::County,
-            OrgKind::Committee,
-            "团越秀区委",
-            "共青团广州市越秀区委员会",
-        )
-        .await;
-    let school = app
-        .add_org(
-            &county,
-            OrgLevel::Grassroots,
-            OrgKind::Committee,
-            "一中团委",
-            "共青团广州市天河区第一中学委员会",
-        )
-        .await;
-    let branch = app
-        .add_org(
-            &school,
-            OrgLevel::Grassroots,
-            OrgKind::Branch,
-            "高一1班团支部",
-            "共青团广州市天河区第一中学高一1班支部",
-        )
-        .await;
-    World {
-        province,
-        city,
-        county,
-        sibling,
-        school,
-        branch,
-    }
+    app.guangzhou().await
 }
 
 /// An admin of `org`, signed in over the API.

@@ -185,53 +185,15 @@ async fn signed_in(app: &TestApp, id: &str, kind: &str, org: &Org) -> ApiClient 
 }
 
 async fn permission_matrix(app: TestApp) {
-    let gd = app.province("团广东省委").await;
+    let common::Guangzhou {
+        province: gd,
+        city,
+        county,
+        sibling,
+        school,
+        branch,
+    } = app.guangzhou().await;
     let hn = app.province("团湖南省委").await;
-    let city = app
-        .add_org(
-            &gd,
-            OrgLevel::Municipal,
-            OrgKind::Committee,
-            "团广州市委",
-            "共青团广州市委员会",
-        )
-        .await;
-    let county = app
-        .add_org(
-            &city,
-            OrgLevel::County,
-            OrgKind::Committee,
-            "团天河区委",
-            "共青团广州市天河区委员会",
-        )
-        .await;
-    let school = app
-        .add_org(
-            &county,
-            OrgLevel::Grassroots,
-            OrgKind::Committee,
-            "天河一中团委",
-            "共青团广州市天河区第一中学委员会",
-        )
-        .await;
-    let branch = app
-        .add_org(
-            &school,
-            OrgLevel::Grassroots,
-            OrgKind::Branch,
-            "高一1班团支部",
-            "广州市天河区第一中学高一1班团支部",
-        )
-        .await;
-    let sibling = app
-        .add_org(
-            &city,
-            OrgLevel::County,
-            OrgKind::Committee,
-            "团越秀区委",
-            "共青团广州市越秀区委员会",
-        )
-        .await;
     let other_city = app
         .add_org(
             &gd,

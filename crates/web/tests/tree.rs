@@ -74,43 +74,13 @@ async fn children_are_paged(app: TestApp) {
 }
 
 async fn scope_limits_the_tree(app: TestApp) {
-    let gd = app.province("团广东省委").await;
-    let city = app
-        .add_org(
-            &gd,
-            OrgLevel::Municipal,
-            OrgKind::Committee,
-            "团广州市委",
-            "共青团广州市委员会",
-        )
-        .await;
-    let county = app
-        .add_org(
-            &city,
-            OrgLevel::County,
-            OrgKind::Committee,
-            "团天河区委",
-            "共青团广州市天河区委员会",
-        )
-        .await;
-    let sibling = app
-        .add_org(
-            &city,
-            OrgLevel::County,
-            OrgKind::Committee,
-            "团越秀区委",
-            "共青团广州市越秀区委员会",
-        )
-        .await;
-    let school = app
-        .add_org(
-            &county,
-            OrgLevel::Grassroots,
-            OrgKind::Committee,
-            "一中团委",
-            "共青团广州市天河区第一中学委员会",
-        )
-        .await;
+    let common::Guangzhou {
+        city,
+        county,
+        sibling,
+        school,
+        ..
+    } = app.guangzhou().await;
     let p = app
         .add_person(COUNTY_ADMIN, "县管理员", Some("County2024"))
         .await;

@@ -318,6 +318,78 @@ impl TestApp {
     }
 }
 
+/// A small tree in 广东 that many tests share: the province → 团广州市委 → 团天河区委 (with a
+/// sibling county, 团越秀区委) → a school's 团委 → one of its 团支部.
+pub struct Guangzhou {
+    pub province: Org,
+    pub city: Org,
+    pub county: Org,
+    pub sibling: Org,
+    pub school: Org,
+    pub branch: Org,
+}
+
+impl TestApp {
+    pub async fn guangzhou(&self) -> Guangzhou {
+        use OrgKind::{Branch, Committee};
+        use OrgLevel::{County, Grassroots, Municipal};
+        let province = self.province("团广东省委").await;
+        let city = self
+            .add_org(
+                &province,
+                Municipal,
+                Committee,
+                "团广州市委",
+                "共青团广州市委员会",
+            )
+            .await;
+        let county = self
+            .add_org(
+                &city,
+                County,
+                Committee,
+                "团天河区委",
+                "共青团广州市天河区委员会",
+            )
+            .await;
+        let sibling = self
+            .add_org(
+                &city,
+                County,
+                Committee,
+                "团越秀区委",
+                "共青团广州市越秀区委员会",
+            )
+            .await;
+        let school = self
+            .add_org(
+                &county,
+                Grassroots,
+                Committee,
+                "一中团委",
+                "共青团广州市天河区第一中学委员会",
+            )
+            .await;
+        let branch = self
+            .add_org(
+                &school,
+                Grassroots,
+                Branch,
+                "高一1班团支部",
+                "共青团广州市天河区第一中学高一1班支部",
+            )
+            .await;
+        Guangzhou {
+            province,
+            city,
+            county,
+            sibling,
+            school,
+            branch,
+        }
+    }
+}
+
 /// The CSRF token of the first form on a page.
 pub fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
