@@ -519,31 +519,8 @@ async fn session_expires_when_idle(db: Db) {
     assert_eq!(location(&res), "/login?expired=1");
 }
 
-mod timed {
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn lockout_sqlite() {
-        lockout_then_expiry(Db::Sqlite).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn lockout_postgres() {
-        lockout_then_expiry(Db::Postgres).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn address_lockout_sqlite() {
-        address_lockout(Db::Sqlite).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn address_lockout_postgres() {
-        address_lockout(Db::Postgres).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn session_expiry_sqlite() {
-        session_expires_when_idle(Db::Sqlite).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn session_expiry_postgres() {
-        session_expires_when_idle(Db::Postgres).await;
-    }
-}
+both_database_kinds!(
+    lockout_then_expiry,
+    address_lockout,
+    session_expires_when_idle
+);

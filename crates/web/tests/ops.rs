@@ -123,15 +123,7 @@ async fn init_twice(kind: Db) {
     store.close().await;
 }
 
-#[tokio::test]
-async fn init_twice_sqlite() {
-    init_twice(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn init_twice_postgres() {
-    init_twice(Db::Postgres).await;
-}
+both_database_kinds!(init_twice);
 
 #[test]
 fn init_refuses_weak_password_and_bad_id() {

@@ -471,3 +471,20 @@ macro_rules! both_databases {
         }
     )*};
 }
+
+/// As `both_databases!`, for test functions that set up their own app: each takes the `Db`.
+#[macro_export]
+macro_rules! both_database_kinds {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::common::Db::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::common::Db::Postgres).await;
+            }
+        }
+    )*};
+}
