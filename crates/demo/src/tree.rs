@@ -687,12 +687,7 @@ impl Planner<'_> {
         for (i, members) in sizes.into_iter().enumerate() {
             let grade = i / per_grade;
             let j = i % per_grade;
-            let class = format!(
-                "{}级{}{}班团支部",
-                self.first_grade_year - grade as i32,
-                majors[j % majors.len()],
-                j / majors.len() + 1
-            );
+            let class = major_class(self.first_grade_year, grade, majors, j);
             let age = 15 + grade as u32;
             self.branch(
                 &school,
@@ -921,12 +916,7 @@ impl Planner<'_> {
             for (i, members) in chunk.iter().enumerate() {
                 let grade = i / per_grade;
                 let j = i % per_grade;
-                let class = format!(
-                    "{}级{}{}班团支部",
-                    self.first_grade_year - grade as i32,
-                    majors[j % majors.len()],
-                    j / majors.len() + 1
-                );
+                let class = major_class(self.first_grade_year, grade, majors, j);
                 let age = 18 + grade as u32;
                 self.branch(
                     &body,
@@ -972,6 +962,17 @@ impl Planner<'_> {
         }
         Ok(())
     }
+}
+
+/// A vocational or college class branch: "2024级机电技术1班团支部", the j-th class of a grade,
+/// cycling through the majors.
+fn major_class(first_grade_year: i32, grade: usize, majors: &[&str], j: usize) -> String {
+    format!(
+        "{}级{}{}班团支部",
+        first_grade_year - grade as i32,
+        majors[j % majors.len()],
+        j / majors.len() + 1
+    )
 }
 
 #[cfg(test)]
