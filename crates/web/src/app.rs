@@ -64,6 +64,15 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        // A refused upload leaves its body unread, so the connection cannot carry another
+        // request; saying so stops clients from reusing it and failing the next request.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONNECTION,
+            |res: &Response| {
+                (res.status() == StatusCode::PAYLOAD_TOO_LARGE)
+                    .then(|| HeaderValue::from_static("close"))
+            },
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
