@@ -54,6 +54,7 @@ const PEOPLE_COLUMNS: &[&str] = &[
 const MEMBER_COLUMNS: &[&str] = &[
     "person_id",
     "org_id",
+    "org_path",
     "join_month",
     "dev_number",
     "status",
@@ -389,6 +390,7 @@ impl Writer<'_> {
                 let full = rows.push([
                     Val::Int(person_id),
                     Val::Int(o.id),
+                    o.path.clone().into(),
                     membership.join_month.into(),
                     membership.dev_number.into(),
                     "normal".into(),

@@ -34,3 +34,8 @@ pub use enums::{
 };
 pub use join_month::{JoinMonth, JoinMonthError};
 pub use member_fault::{MemberFault, MemberFaultCode, MemberField};
+pub mod member_record;
+
+pub use member_record::{
+    BranchContext, CadreInput, MemberInput, NewCadre, NewMember, Profile, ProfileInput,
+};

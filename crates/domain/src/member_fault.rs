@@ -32,10 +32,12 @@ pub enum MemberFaultCode {
     TooLong,
     /// Free text with control characters.
     InvalidText,
+    /// A phone number, e-mail address or similar that is not in its form.
+    InvalidFormat,
 }
 
 impl MemberFaultCode {
-    pub const ALL: [MemberFaultCode; 17] = [
+    pub const ALL: [MemberFaultCode; 18] = [
         MemberFaultCode::IdNumberInvalid,
         MemberFaultCode::RequiredMissing,
         MemberFaultCode::JoinAgeTooYoung,
@@ -53,6 +55,7 @@ impl MemberFaultCode {
         MemberFaultCode::InvalidChoice,
         MemberFaultCode::TooLong,
         MemberFaultCode::InvalidText,
+        MemberFaultCode::InvalidFormat,
     ];
 
     pub fn code(self) -> &'static str {
@@ -74,6 +77,7 @@ impl MemberFaultCode {
             MemberFaultCode::InvalidChoice => "invalid_choice",
             MemberFaultCode::TooLong => "too_long",
             MemberFaultCode::InvalidText => "invalid_text",
+            MemberFaultCode::InvalidFormat => "invalid_format",
         }
     }
 
@@ -119,6 +123,7 @@ impl MemberFaultCode {
             MemberFaultCode::InvalidChoice => "所填内容不在可选范围内，请从下拉列表中选择",
             MemberFaultCode::TooLong => "所填内容超过允许的字数",
             MemberFaultCode::InvalidText => "所填内容含有不可见的控制字符，请删除后重新填写",
+            MemberFaultCode::InvalidFormat => "所填内容格式不正确，请按说明的格式重新填写",
         }
     }
 }
@@ -149,6 +154,17 @@ pub enum MemberField {
     PostSince,
     CadreNature,
     MembershipStatus,
+    Qq,
+    Wechat,
+    WorkUnit,
+    HouseholdPlace,
+    JoinUnit,
+    PartyApplied,
+    PartyAppliedMonth,
+    PartyJoinMonth,
+    Income,
+    CardNumber,
+    PartyCommittee,
 }
 
 impl MemberField {
@@ -171,6 +187,17 @@ impl MemberField {
             MemberField::PostSince => "post_since",
             MemberField::CadreNature => "cadre_nature",
             MemberField::MembershipStatus => "status",
+            MemberField::Qq => "qq",
+            MemberField::Wechat => "wechat",
+            MemberField::WorkUnit => "work_unit",
+            MemberField::HouseholdPlace => "household_place",
+            MemberField::JoinUnit => "join_unit",
+            MemberField::PartyApplied => "party_applied",
+            MemberField::PartyAppliedMonth => "party_applied_month",
+            MemberField::PartyJoinMonth => "party_join_month",
+            MemberField::Income => "income",
+            MemberField::CardNumber => "card_number",
+            MemberField::PartyCommittee => "party_committee",
         }
     }
 
@@ -193,6 +220,17 @@ impl MemberField {
             MemberField::PostSince => "任现职年月",
             MemberField::CadreNature => "团干部性质",
             MemberField::MembershipStatus => "团籍状态",
+            MemberField::Qq => "QQ号",
+            MemberField::Wechat => "微信号",
+            MemberField::WorkUnit => "学习工作单位",
+            MemberField::HouseholdPlace => "户籍所在地",
+            MemberField::JoinUnit => "入团时所在单位",
+            MemberField::PartyApplied => "是否递交入党申请书",
+            MemberField::PartyAppliedMonth => "递交入党申请书年月",
+            MemberField::PartyJoinMonth => "入党年月",
+            MemberField::Income => "收入",
+            MemberField::CardNumber => "团员证编号",
+            MemberField::PartyCommittee => "是否同级党委（支部）成员",
         }
     }
 }
@@ -378,6 +416,7 @@ mod tests {
                 "invalid_choice",
                 "too_long",
                 "invalid_text",
+                "invalid_format",
             ]
         );
         let unique: HashSet<_> = codes.iter().collect();

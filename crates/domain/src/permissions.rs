@@ -42,10 +42,23 @@ pub enum Action {
     SetSchoolCode,
     /// See the target's history of changes.
     ViewHistory,
+    /// Members and cadres: the relation is the admin's organisation to the record's.
+    ViewMembers,
+    /// Add a member or cadre by form (the branch's own admin or its direct superior's).
+    EnterMember,
+    /// Change a record's fields other than name and ID number.
+    EditMember,
+    IssueResetCode,
+    /// Ask the province to correct a name or ID number.
+    RequestCorrection,
+    /// Self-registrations, 我要入团 stages and 流动团员报到 of one's own organisation.
+    DecideApplication,
+    /// Hand a 号段 to a direct child.
+    AllocateDevRange,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 21] = [
         Action::View,
         Action::CreateChild,
         Action::ManageRegistrationCode,
@@ -60,6 +73,13 @@ impl Action {
         Action::Delete,
         Action::SetSchoolCode,
         Action::ViewHistory,
+        Action::ViewMembers,
+        Action::EnterMember,
+        Action::EditMember,
+        Action::IssueResetCode,
+        Action::RequestCorrection,
+        Action::DecideApplication,
+        Action::AllocateDevRange,
     ];
 }
 
@@ -100,6 +120,37 @@ pub fn authorize(action: Action, actor: ActorRole) -> Result<(), Refusal> {
     let need = |ok: bool, refusal: Refusal| if ok { Ok(()) } else { Err(refusal) };
     match action {
         Action::View | Action::ViewHistory => need(relation.in_scope(), OUT_OF_SCOPE),
+        Action::ViewMembers => need(
+            relation.in_scope(),
+            Refusal {
+                code: "out_of_scope",
+                message: "只能查询本级及下级团组织团员",
+            },
+        ),
+        Action::EnterMember
+        | Action::EditMember
+        | Action::IssueResetCode
+        | Action::RequestCorrection => need(
+            matches!(relation, Itself | DirectChild),
+            Refusal {
+                code: "not_own_or_direct_superior",
+                message: "团员、团干部的录入、修改和密码重置由其所在组织或直属上级组织的管理员办理",
+            },
+        ),
+        Action::DecideApplication => need(
+            relation == Itself,
+            Refusal {
+                code: "not_own_org",
+                message: "申请由所申请组织的管理员审核",
+            },
+        ),
+        Action::AllocateDevRange => need(
+            relation == DirectChild,
+            Refusal {
+                code: "not_direct_superior",
+                message: "号段由直属上级组织分配",
+            },
+        ),
         Action::CreateChild => need(
             relation == Itself,
             Refusal {
@@ -253,5 +304,19 @@ mod tests {
         assert_eq!(allowed(Action::DecideMigrationAsNewParent), vec![Itself]);
         assert_eq!(allowed(Action::Delete), vec![DirectChild]);
         assert_eq!(allowed(Action::SetSchoolCode), vec![Itself]);
+        assert_eq!(
+            allowed(Action::ViewMembers),
+            vec![Itself, DirectChild, Descendant]
+        );
+        for a in [
+            Action::EnterMember,
+            Action::EditMember,
+            Action::IssueResetCode,
+            Action::RequestCorrection,
+        ] {
+            assert_eq!(allowed(a), vec![Itself, DirectChild], "{a:?}");
+        }
+        assert_eq!(allowed(Action::DecideApplication), vec![Itself]);
+        assert_eq!(allowed(Action::AllocateDevRange), vec![DirectChild]);
     }
 }

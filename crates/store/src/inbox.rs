@@ -14,6 +14,14 @@ pub enum InboxKind {
     MoveOut,
     /// An organisation applies to move in under this one: the new parent decides last.
     MoveIn,
+    /// 团员团干部注册: a member not yet in the system registers with this organisation.
+    Registration,
+    /// 我要入团: an application to join, moving through its stages.
+    JoinApplication,
+    /// 流动团员报到: a member away from home reports to this organisation.
+    Report,
+    /// A name or ID number correction, decided by the provincial committee.
+    Correction,
 }
 
 impl InboxKind {
@@ -22,6 +30,10 @@ impl InboxKind {
             InboxKind::InfoChange => "info_change",
             InboxKind::MoveOut => "move_out",
             InboxKind::MoveIn => "move_in",
+            InboxKind::Registration => "registration",
+            InboxKind::JoinApplication => "join_application",
+            InboxKind::Report => "report",
+            InboxKind::Correction => "correction",
         }
     }
 
@@ -30,6 +42,10 @@ impl InboxKind {
             InboxKind::InfoChange => "组织信息修改审批",
             InboxKind::MoveOut => "组织迁移审批（原直属上级）",
             InboxKind::MoveIn => "组织迁移审批（迁入组织）",
+            InboxKind::Registration => "团员团干部注册审核",
+            InboxKind::JoinApplication => "入团申请",
+            InboxKind::Report => "流动团员报到审核",
+            InboxKind::Correction => "姓名、身份证号码更正审核",
         }
     }
 }
@@ -37,7 +53,7 @@ impl InboxKind {
 #[derive(Debug, Clone, Serialize)]
 pub struct InboxItem {
     pub kind: InboxKind,
-    /// The change's or the move's id.
+    /// The change's, move's, application's or correction's id.
     pub id: i64,
     pub org_id: i64,
     pub org_short_name: String,
@@ -54,6 +70,10 @@ impl InboxItem {
         match self.kind {
             InboxKind::InfoChange => format!("/orgs/{}/info", self.org_id),
             InboxKind::MoveOut | InboxKind::MoveIn => format!("/moves/{}", self.id),
+            InboxKind::Registration | InboxKind::JoinApplication | InboxKind::Report => {
+                format!("/applications/{}", self.id)
+            }
+            InboxKind::Correction => format!("/corrections/{}", self.id),
         }
     }
 }
@@ -79,6 +99,15 @@ impl Store {
                FROM org_moves m JOIN orgs o ON o.id = m.org_id JOIN people p ON p.id = m.requested_by \
                JOIN orgs t ON t.id = m.to_parent_id \
                WHERE m.to_parent_id = $1 AND m.status = 'pending_new' \
+             UNION ALL \
+             SELECT CASE a.kind WHEN 'register' THEN 3 WHEN 'join' THEN 4 ELSE 5 END, a.id, a.org_id, \
+               o.short_name, o.full_name, a.submitted_at, p.name, NULL \
+               FROM applications a JOIN orgs o ON o.id = a.org_id JOIN people p ON p.id = a.person_id \
+               WHERE a.org_id = $1 AND a.status = 'pending' \
+             UNION ALL \
+             SELECT 6, c.id, c.org_id, o.short_name, o.full_name, c.requested_at, p.name, NULL \
+               FROM corrections c JOIN orgs o ON o.id = c.org_id JOIN people p ON p.id = c.requested_by \
+               WHERE c.approver_org_id = $1 AND c.status = 'pending' \
              ORDER BY 6, 1, 2 LIMIT $2",
         )
         .bind(org_id)
@@ -91,7 +120,11 @@ impl Store {
                     kind: match r.try_get::<i64, _>("kind")? {
                         0 => InboxKind::InfoChange,
                         1 => InboxKind::MoveOut,
-                        _ => InboxKind::MoveIn,
+                        2 => InboxKind::MoveIn,
+                        3 => InboxKind::Registration,
+                        4 => InboxKind::JoinApplication,
+                        5 => InboxKind::Report,
+                        _ => InboxKind::Correction,
                     },
                     id: r.try_get("id")?,
                     org_id: r.try_get("org_id")?,
@@ -105,13 +138,15 @@ impl Store {
             .collect()
     }
 
-    /// How many items wait for the admins of `org_id`: one query over three indexed counts,
+    /// How many items wait for the admins of `org_id`: one query over five indexed counts,
     /// cheap enough for every page header.
     pub async fn inbox_count(&self, org_id: i64) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM org_changes WHERE approver_org_id = $1 AND status = 'pending') \
              + (SELECT COUNT(*) FROM org_moves WHERE from_parent_id = $1 AND status = 'pending_old') \
-             + (SELECT COUNT(*) FROM org_moves WHERE to_parent_id = $1 AND status = 'pending_new')",
+             + (SELECT COUNT(*) FROM org_moves WHERE to_parent_id = $1 AND status = 'pending_new') \
+             + (SELECT COUNT(*) FROM applications WHERE org_id = $1 AND status = 'pending') \
+             + (SELECT COUNT(*) FROM corrections WHERE approver_org_id = $1 AND status = 'pending')",
         )
         .bind(org_id)
         .fetch_one(self.pool())

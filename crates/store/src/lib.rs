@@ -5,8 +5,10 @@
 pub mod audit;
 pub mod bootstrap;
 pub mod completion;
+pub mod dev_ranges;
 pub mod error;
 pub mod inbox;
+pub mod members;
 pub mod org_admins;
 pub mod org_changes;
 pub mod org_create;

@@ -499,7 +499,7 @@ async fn lock_org(tx: &mut Tx, org_id: i64) -> Result<Org, StoreError> {
     org_tx(tx, org_id).await
 }
 
-async fn org_tx(tx: &mut Tx, org_id: i64) -> Result<Org, StoreError> {
+pub(crate) async fn org_tx(tx: &mut Tx, org_id: i64) -> Result<Org, StoreError> {
     let row = sqlx::query(concat!(
         "SELECT ",
         org_columns!(),

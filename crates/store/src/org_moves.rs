@@ -304,6 +304,17 @@ async fn execute_move(
     .execute(&mut **tx)
     .await?
     .rows_affected();
+    // Members carry their branch's path (one index range per scope): they move with it.
+    sqlx::query(
+        "UPDATE members SET org_path = CAST($1 AS TEXT) || substr(org_path, CAST($2 AS INTEGER)) \
+         WHERE org_path >= $3 AND org_path < $4",
+    )
+    .bind(new_path.as_str())
+    .bind(old_len + 1)
+    .bind(&lo)
+    .bind(&hi)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query("UPDATE orgs SET parent_id = $1 WHERE id = $2")
         .bind(new_parent.id)
         .bind(org.id)

@@ -114,7 +114,9 @@ impl Store {
              CASE WHEN o.id IS NULL THEN NULL ELSE \
                (SELECT COUNT(*) FROM org_changes WHERE approver_org_id = o.id AND status = 'pending') \
                + (SELECT COUNT(*) FROM org_moves WHERE from_parent_id = o.id AND status = 'pending_old') \
-               + (SELECT COUNT(*) FROM org_moves WHERE to_parent_id = o.id AND status = 'pending_new') END AS inbox_count \
+               + (SELECT COUNT(*) FROM org_moves WHERE to_parent_id = o.id AND status = 'pending_new') \
+               + (SELECT COUNT(*) FROM applications WHERE org_id = o.id AND status = 'pending') \
+               + (SELECT COUNT(*) FROM corrections WHERE approver_org_id = o.id AND status = 'pending') END AS inbox_count \
              FROM sessions s JOIN people p ON p.id = s.person_id \
              LEFT JOIN org_admins a ON s.role_kind = 'admin' AND a.org_id = s.role_org_id AND a.person_id = s.person_id \
              LEFT JOIN orgs o ON o.id = a.org_id \

@@ -34,6 +34,12 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::org_edit::routes())
         // admins, migration, deletion, search, approval inbox
         .merge(crate::org_admin::routes())
+        // Members and cadres (issue 4): records and lists, 号段, self-service ways in
+        .merge(crate::members::routes())
+        .merge(crate::dev_ranges::routes())
+        .merge(crate::self_service::routes())
+        // Excel import and export of members and cadres (issue 5)
+        .merge(crate::member_import::routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))

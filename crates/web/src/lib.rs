@@ -5,13 +5,17 @@ pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod dev_ranges;
 pub mod error;
 pub mod extract;
+pub mod member_import;
+pub mod members;
 pub mod ops;
 pub mod org_admin;
 pub mod org_edit;
 pub mod org_setup;
 pub mod pages;
+pub mod self_service;
 pub mod state;
 
 pub use app::router;

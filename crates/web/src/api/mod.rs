@@ -69,6 +69,17 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi))
 }
 
+/// The whole API: this list, merged with each feature module's own (so modules add their
+/// paths without touching one shared list).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::members::MembersApi::openapi());
+    doc.merge(crate::dev_ranges::DevRangesApi::openapi());
+    doc.merge(crate::self_service::SelfServiceApi::openapi());
+    doc.merge(crate::member_import::MemberImportApi::openapi());
+    doc
+}
+
 async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
-    axum::Json(ApiDoc::openapi())
+    axum::Json(document())
 }

@@ -272,9 +272,10 @@ impl TestApp {
     }
 
     pub async fn make_member(&self, org: &Org, person: &Person) {
-        sqlx::query("INSERT INTO members (person_id, org_id, status, created_at) VALUES ($1, $2, 'normal', 0)")
+        sqlx::query("INSERT INTO members (person_id, org_id, org_path, status, created_at) VALUES ($1, $2, $3, 'normal', 0)")
             .bind(person.id)
             .bind(org.id)
+            .bind(org.path.as_str())
             .execute(self.store.pool())
             .await
             .unwrap();

@@ -1,0 +1,672 @@
+//! Members and cadres: adding them under the entry rules (one transaction each, audit inside)
+//! and reading them through an admin's scope. Forms, API, import and the self-service flows
+//! all add records through `insert_member_tx` / `insert_cadre_tx`.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::Row;
+use tuanjian_domain::member_record::{CadreInput, MemberInput, NewCadre, NewMember, Profile};
+use tuanjian_domain::{
+    Action, ActorRole, BranchContext, IdNumber, JoinMonth, MemberFault, MemberFaultCode,
+    MemberField, Refusal, authorize,
+};
+
+use crate::audit::{self, Actor, AuditEntry};
+use crate::dev_ranges::range_book;
+use crate::org_changes::org_tx;
+use crate::orgs::{Org, PageRequest};
+use crate::scope::AdminScope;
+use crate::{Store, StoreError, Tx, now};
+
+/// Why a record was not added: the admin may not, the record breaks rules (all listed), or the
+/// database failed.
+#[derive(Debug)]
+pub enum EntryError {
+    Refused(Refusal),
+    Faults(Vec<MemberFault>),
+    Store(StoreError),
+}
+
+impl From<StoreError> for EntryError {
+    fn from(e: StoreError) -> Self {
+        EntryError::Store(e)
+    }
+}
+
+impl From<sqlx::Error> for EntryError {
+    fn from(e: sqlx::Error) -> Self {
+        EntryError::Store(e.into())
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Added {
+    pub person_id: i64,
+    /// Not refusals (an address code missing from the table …).
+    pub warnings: Vec<String>,
+}
+
+/// The organisation `org_id` read inside `tx`, if `scope` may act on it for `action`. An
+/// organisation outside the scope is `NotFound`, so ids outside cannot be probed.
+pub async fn org_for(
+    tx: &mut Tx,
+    scope: &AdminScope,
+    org_id: i64,
+    action: Action,
+) -> Result<Org, EntryError> {
+    let org = org_tx(tx, org_id).await?;
+    if !scope.covers(&org.path) {
+        return Err(StoreError::NotFound.into());
+    }
+    authorize(action, ActorRole::Admin(scope.relation_to(&org.path)))
+        .map_err(EntryError::Refused)?;
+    Ok(org)
+}
+
+/// Who already holds an ID number, told as far as the admin may know: the organisation when it
+/// is in the admin's scope, otherwise only the province.
+async fn holder_place(tx: &mut Tx, scope: &AdminScope, org_id: i64) -> Result<String, StoreError> {
+    let row = sqlx::query(
+        "SELECT o.path, o.full_name, p.full_name AS province FROM orgs o \
+         LEFT JOIN orgs p ON p.id = o.province_id WHERE o.id = $1",
+    )
+    .bind(org_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let path: String = row.try_get("path")?;
+    let full_name: String = row.try_get("full_name")?;
+    let province: Option<String> = row.try_get("province")?;
+    let (lo, hi) = scope.range();
+    Ok(if path >= lo && path < hi {
+        full_name
+    } else {
+        format!("{}所辖组织", province.unwrap_or(full_name))
+    })
+}
+
+/// An existing account with this ID number: its id, name, and membership or pending application.
+struct Existing {
+    person_id: i64,
+    name: String,
+    member_org: Option<i64>,
+    pending_application_org: Option<i64>,
+}
+
+async fn existing(tx: &mut Tx, id: &IdNumber) -> Result<Option<Existing>, StoreError> {
+    let row = sqlx::query(
+        "SELECT p.id, p.name, m.org_id, \
+         (SELECT a.org_id FROM applications a WHERE a.person_id = p.id AND a.status = 'pending' \
+          ORDER BY a.id DESC LIMIT 1) AS app_org \
+         FROM people p LEFT JOIN members m ON m.person_id = p.id WHERE p.id_number = $1",
+    )
+    .bind(id.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(Existing {
+            person_id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            member_org: r.try_get("org_id")?,
+            pending_application_org: r.try_get("app_org")?,
+        })
+    })
+    .transpose()
+}
+
+fn name_mismatch(stored: &str) -> MemberFault {
+    MemberFault::new(
+        MemberFaultCode::AlreadyRegistered,
+        Some(MemberField::Name),
+        format!(
+            "该身份证号码已在系统中登记，登记的姓名为“{stored}”，与所填姓名不一致。\
+             请核对；确需更正姓名的，请由组织管理员提交更正申请，报省级团委审核"
+        ),
+    )
+}
+
+async fn write_profile(tx: &mut Tx, person_id: i64, p: &Profile) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE people SET phone = COALESCE($1, phone), ethnicity = $2, political_status = $3, \
+         email = COALESCE($4, email), qq = COALESCE($5, qq), wechat = COALESCE($6, wechat), \
+         education_full_time = COALESCE($7, education_full_time), \
+         education_highest = COALESCE($8, education_highest), occupation = COALESCE($9, occupation), \
+         work_unit = COALESCE($10, work_unit), household_place = COALESCE($11, household_place) \
+         WHERE id = $12",
+    )
+    .bind(p.phone.as_deref())
+    .bind(p.ethnicity.code())
+    .bind(p.political_status.code())
+    .bind(p.email.as_deref())
+    .bind(p.qq.as_deref())
+    .bind(p.wechat.as_deref())
+    .bind(p.full_time_education.map(|e| e.code()))
+    .bind(p.highest_education.map(|e| e.code()))
+    .bind(p.occupation.map(|e| e.code()))
+    .bind(p.work_unit.as_deref())
+    .bind(p.household_place.as_deref())
+    .bind(person_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The person for a new record: an existing account of the same name (a cadre becoming a
+/// member of their branch, a cadre taking a second post), or a new one in the initial state.
+/// `as_member` refuses anyone already a member or with an application pending.
+async fn person_for(
+    tx: &mut Tx,
+    actor: &Actor,
+    scope: &AdminScope,
+    p: &Profile,
+    as_member: bool,
+) -> Result<i64, EntryError> {
+    if let Some(e) = existing(tx, &p.id_number).await? {
+        if as_member && let Some(org) = e.member_org.or(e.pending_application_org) {
+            let place = holder_place(tx, scope, org).await?;
+            let mut fault = MemberFault::already_registered(Some(&place));
+            if e.member_org.is_none() {
+                fault.message = format!(
+                    "该身份证号码已提交入团、注册或报到申请（申请组织：{place}），\
+                     请由该组织管理员审核申请，不要重复录入"
+                );
+            }
+            return Err(EntryError::Faults(vec![fault]));
+        }
+        if e.name != p.name {
+            return Err(EntryError::Faults(vec![name_mismatch(&e.name)]));
+        }
+        write_profile(tx, e.person_id, p).await?;
+        return Ok(e.person_id);
+    }
+    let person_id: i64 = sqlx::query_scalar(
+        "INSERT INTO people (id_number, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(p.id_number.as_str())
+    .bind(&p.name)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| {
+        let e = StoreError::from(e);
+        if e.is_unique_violation() {
+            // Another request registered the same ID a moment ago.
+            EntryError::Faults(vec![MemberFault::already_registered(None)])
+        } else {
+            e.into()
+        }
+    })?;
+    write_profile(tx, person_id, p).await?;
+    audit::record(
+        tx,
+        actor,
+        AuditEntry::new("person.create")
+            .target("person", person_id)
+            .after(serde_json::json!({ "id_number": p.id_number.masked(), "name": p.name })),
+    )
+    .await?;
+    Ok(person_id)
+}
+
+/// Refuses a development number someone else holds, naming their organisation when in scope.
+async fn check_dev_number_free(
+    tx: &mut Tx,
+    scope: &AdminScope,
+    number: &str,
+    except_person: Option<i64>,
+) -> Result<(), EntryError> {
+    let holder: Option<(i64, i64)> =
+        sqlx::query_as("SELECT person_id, org_id FROM members WHERE dev_number = $1")
+            .bind(number)
+            .fetch_optional(&mut **tx)
+            .await?;
+    match holder {
+        Some((person, org)) if Some(person) != except_person => {
+            let place = holder_place(tx, scope, org).await?;
+            Err(EntryError::Faults(vec![MemberFault::dev_number_taken(
+                number,
+                Some(&place),
+            )]))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The branch a member goes into, checked: in scope, the admin may enter records there, and it
+/// is a 团支部.
+pub async fn branch_for_entry(
+    tx: &mut Tx,
+    scope: &AdminScope,
+    branch_id: i64,
+) -> Result<Org, EntryError> {
+    let branch = org_for(tx, scope, branch_id, Action::EnterMember).await?;
+    if !branch.kind.is_branch() {
+        return Err(EntryError::Faults(vec![MemberFault::not_a_branch(
+            &branch.full_name,
+        )]));
+    }
+    Ok(branch)
+}
+
+/// Parses `input` under the rules of `branch` (its 号段 and 新疆 status included).
+pub async fn parse_member_for(
+    tx: &mut Tx,
+    branch: &Org,
+    input: &MemberInput,
+    today: NaiveDate,
+) -> Result<NewMember, EntryError> {
+    let book = range_book(tx, branch).await?;
+    let ranges = JoinMonth::parse_on(&input.join_month, today)
+        .ok()
+        .and_then(|j| book.applicable(j.year()));
+    input
+        .parse(BranchContext {
+            is_xinjiang: branch.xinjiang,
+            ranges: ranges.as_deref(),
+            today,
+        })
+        .map_err(EntryError::Faults)
+}
+
+/// Writes a parsed member into `branch` (already checked with `branch_for_entry`): the account
+/// in its initial state unless it exists, the membership, the audit record. The database rules
+/// (ID not yet a member, number not yet used) are checked here.
+pub async fn insert_member_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    scope: &AdminScope,
+    branch: &Org,
+    m: &NewMember,
+) -> Result<i64, EntryError> {
+    if let Some(n) = &m.dev_number {
+        check_dev_number_free(tx, scope, n.as_str(), None).await?;
+    }
+    let person_id = person_for(tx, actor, scope, &m.profile, true).await?;
+    let t = now();
+    sqlx::query(
+        "INSERT INTO members (person_id, org_id, org_path, join_month, dev_number, status, \
+         join_unit, party_applied, party_applied_month, party_join_month, income, card_number, \
+         entry_fault, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'normal', $6, $7, $8, $9, $10, $11, NULL, $12, $12)",
+    )
+    .bind(person_id)
+    .bind(branch.id)
+    .bind(branch.path.as_str())
+    .bind(m.join_month.to_string())
+    .bind(m.dev_number.as_ref().map(|n| n.as_str().to_string()))
+    .bind(m.join_unit.as_deref())
+    .bind(i64::from(m.party_applied))
+    .bind(m.party_applied_month.map(|j| j.to_string()))
+    .bind(m.party_join_month.map(|j| j.to_string()))
+    .bind(m.income.as_deref())
+    .bind(m.card_number.as_deref())
+    .bind(t)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| {
+        let e = StoreError::from(e);
+        if e.is_unique_violation() {
+            // The number was taken by a concurrent entry after the check above.
+            EntryError::Faults(vec![MemberFault::of(
+                MemberFaultCode::DevNumberTaken,
+                Some(MemberField::DevNumber),
+            )])
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        tx,
+        actor,
+        AuditEntry::new("member.create")
+            .target("person", person_id)
+            .org(branch.id)
+            .after(serde_json::json!({
+                "id_number": m.profile.id_number.masked(),
+                "name": m.profile.name,
+                "join_month": m.join_month.to_string(),
+                "dev_number": m.dev_number.as_ref().map(|n| n.as_str()),
+            })),
+    )
+    .await?;
+    Ok(person_id)
+}
+
+/// Writes a parsed cadre post in `org` (checked with `org_for(.., Action::EnterMember)`).
+pub async fn insert_cadre_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    scope: &AdminScope,
+    org: &Org,
+    c: &NewCadre,
+) -> Result<i64, EntryError> {
+    let person_id = person_for(tx, actor, scope, &c.profile, false).await?;
+    let post_id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO cadre_posts (person_id, org_id, post, post_since, nature, party_committee, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (person_id, org_id, post) DO NOTHING RETURNING id",
+    )
+    .bind(person_id)
+    .bind(org.id)
+    .bind(c.post.label())
+    .bind(c.post_since.map(|j| j.to_string()))
+    .bind(c.nature.code())
+    .bind(i64::from(c.party_committee))
+    .bind(now())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(post_id) = post_id else {
+        return Err(EntryError::Faults(vec![MemberFault::new(
+            MemberFaultCode::AlreadyRegistered,
+            Some(MemberField::Post),
+            format!(
+                "{}已在本组织担任“{}”，不需要重复录入",
+                c.profile.name,
+                c.post.label()
+            ),
+        )]));
+    };
+    audit::record(
+        tx,
+        actor,
+        AuditEntry::new("cadre.create")
+            .target("person", person_id)
+            .org(org.id)
+            .after(serde_json::json!({
+                "id_number": c.profile.id_number.masked(),
+                "name": c.profile.name,
+                "post": c.post.label(),
+                "nature": c.nature.label(),
+            })),
+    )
+    .await?;
+    Ok(post_id)
+}
+
+impl Store {
+    /// Adds one member by form or API: one transaction, audit inside.
+    pub async fn add_member(
+        &self,
+        actor: &Actor,
+        scope: &AdminScope,
+        branch_id: i64,
+        input: &MemberInput,
+        today: NaiveDate,
+    ) -> Result<Added, EntryError> {
+        let mut tx = self.begin().await?;
+        let branch = branch_for_entry(&mut tx, scope, branch_id).await?;
+        let m = parse_member_for(&mut tx, &branch, input, today).await?;
+        let person_id = insert_member_tx(&mut tx, actor, scope, &branch, &m).await?;
+        tx.commit().await?;
+        Ok(Added {
+            person_id,
+            warnings: m.warnings,
+        })
+    }
+
+    /// Adds one cadre post by form or API.
+    pub async fn add_cadre(
+        &self,
+        actor: &Actor,
+        scope: &AdminScope,
+        org_id: i64,
+        input: &CadreInput,
+        today: NaiveDate,
+    ) -> Result<Added, EntryError> {
+        let mut tx = self.begin().await?;
+        let org = org_for(&mut tx, scope, org_id, Action::EnterMember).await?;
+        let c = input.parse(org.kind, today).map_err(EntryError::Faults)?;
+        insert_cadre_tx(&mut tx, actor, scope, &org, &c).await?;
+        let person_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE id_number = $1")
+            .bind(c.profile.id_number.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Added {
+            person_id,
+            warnings: c.profile.id_number.address_warning().into_iter().collect(),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading through a scope.
+
+/// Filters of the member list; every one optional. Built by the web layer from a query string.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    /// Part of the name.
+    pub name: Option<String>,
+    /// The whole ID number or a part of it (digits and X).
+    pub id_number: Option<String>,
+    pub join_year: Option<i32>,
+    /// A `MembershipStatus` code.
+    pub status: Option<String>,
+    /// Only records with a faulty development number or another broken entry rule.
+    pub faulty: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MemberSort {
+    /// By organisation, then in order of entry: the index order, fastest for any scope.
+    #[default]
+    Org,
+    Name,
+    JoinMonthNewest,
+    JoinMonthOldest,
+}
+
+impl MemberSort {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "" | "org" => MemberSort::Org,
+            "name" => MemberSort::Name,
+            "join_desc" => MemberSort::JoinMonthNewest,
+            "join_asc" => MemberSort::JoinMonthOldest,
+            _ => return None,
+        })
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MemberSort::Org => "org",
+            MemberSort::Name => "name",
+            MemberSort::JoinMonthNewest => "join_desc",
+            MemberSort::JoinMonthOldest => "join_asc",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberListItem {
+    pub person_id: i64,
+    pub name: String,
+    #[serde(skip)]
+    pub id_number: IdNumber,
+    pub org_id: i64,
+    pub org_name: String,
+    pub join_month: Option<String>,
+    pub dev_number: Option<String>,
+    pub status: String,
+    pub entry_fault: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberPage {
+    pub items: Vec<MemberListItem>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A scope's subtree, optionally narrowed to an organisation inside it.
+pub struct MemberQuery<'a> {
+    lo: String,
+    hi: String,
+    pub filter: &'a MemberFilter,
+}
+
+impl<'a> MemberQuery<'a> {
+    pub fn new(scope: &AdminScope, filter: &'a MemberFilter) -> Self {
+        let (lo, hi) = scope.range();
+        Self { lo, hi, filter }
+    }
+
+    /// Narrowed to `org`'s subtree; `None` when `org` lies outside the scope.
+    pub fn within(scope: &AdminScope, org: &Org, filter: &'a MemberFilter) -> Option<Self> {
+        if !scope.covers(&org.path) {
+            return None;
+        }
+        let (lo, hi) = org.path.subtree_range();
+        Some(Self { lo, hi, filter })
+    }
+
+    fn like(s: &Option<String>) -> Option<String> {
+        s.as_ref()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                let escaped = v
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                format!("%{escaped}%")
+            })
+    }
+
+    fn binds(
+        &self,
+    ) -> (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+    ) {
+        let id = self
+            .filter
+            .id_number
+            .as_ref()
+            .map(|s| s.trim().to_ascii_uppercase());
+        (
+            Self::like(&self.filter.name),
+            Self::like(&id),
+            self.filter.join_year.map(|y| format!("{y:04}-%")),
+            self.filter.status.clone().filter(|s| !s.is_empty()),
+            i64::from(self.filter.faulty),
+        )
+    }
+}
+
+macro_rules! member_where {
+    () => {
+        " FROM members m JOIN people p ON p.id = m.person_id \
+          WHERE m.org_path >= $1 AND m.org_path < $2 \
+          AND ($3 IS NULL OR p.name LIKE $3 ESCAPE '\\') \
+          AND ($4 IS NULL OR p.id_number LIKE $4 ESCAPE '\\') \
+          AND ($5 IS NULL OR m.join_month LIKE $5) \
+          AND ($6 IS NULL OR m.status = $6) \
+          AND ($7 = 0 OR m.entry_fault IS NOT NULL)"
+    };
+}
+
+macro_rules! member_list {
+    ($order:literal) => {
+        concat!(
+            "SELECT m.person_id, p.name, p.id_number, m.org_id, o.full_name AS org_name, \
+             m.join_month, m.dev_number, m.status, m.entry_fault FROM (SELECT m.person_id",
+            member_where!(),
+            " ",
+            $order,
+            " LIMIT $8 OFFSET $9) page JOIN members m ON m.person_id = page.person_id \
+             JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id ",
+            $order
+        )
+    };
+}
+
+fn list_sql(sort: MemberSort) -> &'static str {
+    match sort {
+        MemberSort::Org => member_list!("ORDER BY m.org_path, m.person_id"),
+        MemberSort::Name => member_list!("ORDER BY p.name, m.person_id"),
+        MemberSort::JoinMonthNewest => member_list!("ORDER BY m.join_month DESC, m.person_id"),
+        MemberSort::JoinMonthOldest => member_list!("ORDER BY m.join_month, m.person_id"),
+    }
+}
+
+fn item_from_row(r: &sqlx::any::AnyRow) -> Result<MemberListItem, StoreError> {
+    let id: String = r.try_get("id_number")?;
+    Ok(MemberListItem {
+        person_id: r.try_get("person_id")?,
+        name: r.try_get("name")?,
+        id_number: IdNumber::parse(&id)
+            .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.to_string().into())))?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        join_month: r.try_get("join_month")?,
+        dev_number: r.try_get("dev_number")?,
+        status: r.try_get("status")?,
+        entry_fault: r.try_get("entry_fault")?,
+    })
+}
+
+impl Store {
+    /// One page of members and the filtered total.
+    pub async fn members(
+        &self,
+        q: &MemberQuery<'_>,
+        sort: MemberSort,
+        page: PageRequest,
+    ) -> Result<MemberPage, StoreError> {
+        let (name, id, join, status, faulty) = q.binds();
+        let rows = sqlx::query(list_sql(sort))
+            .bind(&q.lo)
+            .bind(&q.hi)
+            .bind(name.clone())
+            .bind(id.clone())
+            .bind(join.clone())
+            .bind(status.clone())
+            .bind(faulty)
+            .bind(page.per_page)
+            .bind(page.offset())
+            .fetch_all(self.pool())
+            .await?;
+        let items = rows
+            .iter()
+            .map(item_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let total = self.count_members(q).await?;
+        Ok(MemberPage {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    pub async fn count_members(&self, q: &MemberQuery<'_>) -> Result<i64, StoreError> {
+        let (name, id, join, status, faulty) = q.binds();
+        Ok(
+            sqlx::query_scalar(concat!("SELECT COUNT(*)", member_where!()))
+                .bind(&q.lo)
+                .bind(&q.hi)
+                .bind(name)
+                .bind(id)
+                .bind(join)
+                .bind(status)
+                .bind(faulty)
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    /// How many records in the scope break an entry rule (the notice on the admin's pages).
+    pub async fn faulty_member_count(&self, scope: &AdminScope) -> Result<i64, StoreError> {
+        let (lo, hi) = scope.range();
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM members WHERE entry_fault IS NOT NULL AND org_path >= $1 AND org_path < $2",
+        )
+        .bind(lo)
+        .bind(hi)
+        .fetch_one(self.pool())
+        .await?)
+    }
+}
