@@ -21,7 +21,11 @@
 //! The setup changes the tree: use a database made for benchmarking.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+mod support;
+
+use std::time::Instant;
+
+use support::{Sample, Table, thousands, time};
 
 use anyhow::{Context, bail};
 use argon2::Argon2;
@@ -90,84 +94,6 @@ fn options() -> anyhow::Result<Options> {
     Ok(opts)
 }
 
-/// Timings of one measurement.
-struct Sample(Vec<Duration>);
-
-impl Sample {
-    fn ms(&self, q: f64) -> f64 {
-        let mut v = self.0.clone();
-        v.sort_unstable();
-        let i = ((v.len() as f64 * q).ceil() as usize).clamp(1, v.len()) - 1;
-        v[i].as_secs_f64() * 1000.0
-    }
-}
-
-const LABEL_WIDTH: usize = 72;
-
-/// `s` padded with spaces to `width` columns, Chinese characters taking two.
-fn pad(s: &str, width: usize) -> String {
-    let used: usize = s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-    format!("{s}{}", " ".repeat(width.saturating_sub(used)))
-}
-
-/// Prints the table, one row at a time.
-struct Table {
-    database: &'static str,
-}
-
-impl Table {
-    fn header() {
-        println!("floor: issue 3's limit in ms; ! marks a p95 above it");
-        println!(
-            "{:<9} {} {:>5} {:>9} {:>9} {:>9} {:>7}",
-            "database",
-            pad("measurement", LABEL_WIDTH),
-            "n",
-            "p50 ms",
-            "p95 ms",
-            "max ms",
-            "floor"
-        );
-    }
-
-    fn row(&self, what: &str, floor_ms: f64, s: &Sample) {
-        let (p50, p95, max) = (s.ms(0.50), s.ms(0.95), s.ms(1.0));
-        let verdict = if p95 <= floor_ms { "" } else { " !" };
-        println!(
-            "{:<9} {} {:>5} {:>9.2} {:>9.2} {:>9.2} {:>7}{verdict}",
-            self.database,
-            pad(what, LABEL_WIDTH),
-            s.0.len(),
-            p50,
-            p95,
-            max,
-            floor_ms
-        );
-    }
-
-    fn note(&self, what: &str) {
-        println!("{:<9} {what}", self.database);
-    }
-}
-
-/// Runs `f` `warmup` times untimed, then `reps` times timed.
-async fn time<F, Fut, T>(warmup: usize, reps: usize, mut f: F) -> anyhow::Result<Sample>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<T>>,
-{
-    for _ in 0..warmup {
-        f().await?;
-    }
-    let mut out = Vec::with_capacity(reps);
-    for _ in 0..reps {
-        let started = Instant::now();
-        std::hint::black_box(f().await?);
-        out.push(started.elapsed());
-    }
-    Ok(Sample(out))
-}
-
 /// One organisation as the benchmark needs it.
 #[derive(Clone)]
 struct Node {
@@ -227,17 +153,6 @@ fn by_level<'a>(nodes: &'a HashMap<i64, Node>, level: &str) -> Vec<&'a Node> {
     v
 }
 
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 async fn direct_move(
     store: &Store,
@@ -263,7 +178,7 @@ async fn main() -> anyhow::Result<()> {
         },
     };
     if opts.header {
-        Table::header();
+        Table::header("issue 3");
     }
 
     // The data set, unless this database has it already.
