@@ -39,3 +39,4 @@ pub mod member_record;
 pub use member_record::{
     BranchContext, CadreInput, MemberInput, NewCadre, NewMember, Profile, ProfileInput,
 };
+pub mod self_service;

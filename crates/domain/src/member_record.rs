@@ -260,6 +260,16 @@ impl ProfileInput {
         name.map(|n| (n, id))
     }
 
+    /// The personal fields alone, every fault at once (a 我要入团 application, which has no
+    /// membership fields yet).
+    pub fn parse(&self, today: NaiveDate) -> Result<Profile, Vec<MemberFault>> {
+        let mut f = Faults(Vec::new());
+        match self.parse_profile(&mut f, today) {
+            Some(p) if f.0.is_empty() => Ok(p),
+            _ => Err(f.0),
+        }
+    }
+
     /// The personal fields on their own (a cadre, or the profile part of a member).
     fn parse_profile(&self, f: &mut Faults, today: NaiveDate) -> Option<Profile> {
         let name_id = self.parse_into(f, today);
