@@ -4,10 +4,14 @@
 
 pub mod audit;
 pub mod bootstrap;
+pub mod cadres;
 pub mod completion;
+pub mod corrections;
 pub mod dev_ranges;
 pub mod error;
 pub mod inbox;
+pub mod member_detail;
+pub mod member_edit;
 pub mod members;
 pub mod org_admins;
 pub mod org_changes;

@@ -208,7 +208,7 @@ async fn person_for(
 }
 
 /// Refuses a development number someone else holds, naming their organisation when in scope.
-async fn check_dev_number_free(
+pub(crate) async fn check_dev_number_free(
     tx: &mut Tx,
     scope: &AdminScope,
     number: &str,
