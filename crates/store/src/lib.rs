@@ -8,6 +8,7 @@ pub mod cadres;
 pub mod completion;
 pub mod corrections;
 pub mod dev_ranges;
+pub mod entry_faults;
 pub mod error;
 pub mod inbox;
 pub mod member_detail;
