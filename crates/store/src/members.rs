@@ -113,7 +113,8 @@ async fn existing(tx: &mut Tx, id: &IdNumber) -> Result<Option<Existing>, StoreE
     .transpose()
 }
 
-fn name_mismatch(stored: &str) -> MemberFault {
+/// The ID number is registered under another name (imports report it per row, too).
+pub fn name_mismatch(stored: &str) -> MemberFault {
     MemberFault::new(
         MemberFaultCode::AlreadyRegistered,
         Some(MemberField::Name),
@@ -124,7 +125,11 @@ fn name_mismatch(stored: &str) -> MemberFault {
     )
 }
 
-async fn write_profile(tx: &mut Tx, person_id: i64, p: &Profile) -> Result<(), StoreError> {
+pub(crate) async fn write_profile(
+    tx: &mut Tx,
+    person_id: i64,
+    p: &Profile,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE people SET phone = COALESCE($1, phone), ethnicity = $2, political_status = $3, \
          email = COALESCE($4, email), qq = COALESCE($5, qq), wechat = COALESCE($6, wechat), \
@@ -656,6 +661,36 @@ impl Store {
                 .fetch_one(self.pool())
                 .await?,
         )
+    }
+
+    /// Every member the query matches, in the list's order (for the Excel export).
+    pub async fn member_ids(
+        &self,
+        q: &MemberQuery<'_>,
+        sort: MemberSort,
+    ) -> Result<Vec<i64>, StoreError> {
+        macro_rules! ids {
+            ($order:literal) => {
+                concat!("SELECT m.person_id", member_where!(), " ", $order)
+            };
+        }
+        let sql = match sort {
+            MemberSort::Org => ids!("ORDER BY m.org_path, m.person_id"),
+            MemberSort::Name => ids!("ORDER BY p.name, m.person_id"),
+            MemberSort::JoinMonthNewest => ids!("ORDER BY m.join_month DESC, m.person_id"),
+            MemberSort::JoinMonthOldest => ids!("ORDER BY m.join_month, m.person_id"),
+        };
+        let (name, id, join, status, faulty) = q.binds();
+        Ok(sqlx::query_scalar(sql)
+            .bind(&q.lo)
+            .bind(&q.hi)
+            .bind(name)
+            .bind(id)
+            .bind(join)
+            .bind(status)
+            .bind(faulty)
+            .fetch_all(self.pool())
+            .await?)
     }
 
     /// How many records in the scope break an entry rule (the notice on the admin's pages).

@@ -1,0 +1,591 @@
+//! Bulk reads and writes for Excel imports and exports of members and cadres: what a row-by-row
+//! entry (`members::insert_member_tx`) does with a few queries per record, done here with one
+//! query per few hundred records, so 100,000 rows take seconds.
+//!
+//! The statements hold lists of placeholders whose length depends on the batch; like the demo's
+//! batch inserts they are built at run time from constant text and placeholders only (every value
+//! is bound), wrapped in `AssertSqlSafe`. SQLite gets anonymous `?` placeholders: it looks numbered
+//! ones up by a linear scan, which makes long lists quadratic.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::{AssertSqlSafe, Row};
+use tuanjian_domain::member_record::{NewCadre, NewMember, Profile};
+
+use crate::orgs::{Org, org_from_row};
+use crate::scope::AdminScope;
+use crate::{Backend, StoreError, Tx, now};
+
+/// Values per statement stay well under both databases' limits (SQLite 32,766; PostgreSQL 65,535).
+const MAX_PARAMS: usize = 8_000;
+
+/// One bound value.
+#[derive(Debug, Clone)]
+enum Val {
+    Int(i64),
+    Text(String),
+    OptText(Option<String>),
+}
+
+/// `(p, p, …)` groups of `width` placeholders, `rows` times, numbered from `first` on PostgreSQL.
+fn groups(backend: Backend, width: usize, rows: usize, first: usize) -> String {
+    let mut out = String::with_capacity(rows * width * 5);
+    let mut n = first;
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..width {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            match backend {
+                Backend::Postgres => {
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                    n += 1;
+                }
+                Backend::Sqlite => out.push('?'),
+            }
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// `a, b, c` placeholders for an IN list, numbered from `first`.
+fn in_list(backend: Backend, n: usize, first: usize) -> String {
+    let g = groups(backend, n, 1, first);
+    g[1..g.len() - 1].to_string()
+}
+
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    values: Vec<Val>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    for v in values {
+        q = match v {
+            Val::Int(i) => q.bind(i),
+            Val::Text(s) => q.bind(s),
+            Val::OptText(s) => q.bind(s),
+        };
+    }
+    q
+}
+
+/// Runs `prefix IN (…) suffix` over `keys` in chunks and returns every row.
+async fn select_in(
+    tx: &mut Tx,
+    backend: Backend,
+    prefix: &'static str,
+    suffix: &'static str,
+    keys: Vec<Val>,
+) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    let mut out = Vec::new();
+    let mut keys = keys.into_iter().peekable();
+    while keys.peek().is_some() {
+        let chunk: Vec<Val> = keys.by_ref().take(500).collect();
+        // Safe: constant text and placeholders only; the keys are bound.
+        let sql = AssertSqlSafe(format!(
+            "{prefix} ({}){suffix}",
+            in_list(backend, chunk.len(), 1)
+        ));
+        let q = bind_all(sqlx::query(sql), chunk);
+        out.extend(q.fetch_all(&mut **tx).await?);
+    }
+    Ok(out)
+}
+
+/// Inserts rows of `width` values with `prefix VALUES (…), (…) suffix`, returning what `suffix`
+/// (a RETURNING clause, or "") returns.
+async fn insert_rows(
+    tx: &mut Tx,
+    backend: Backend,
+    prefix: &'static str,
+    suffix: &'static str,
+    width: usize,
+    values: Vec<Val>,
+) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    let per = (MAX_PARAMS / width).max(1);
+    let mut out = Vec::new();
+    let mut values = values.into_iter().peekable();
+    let mut full: Option<String> = None;
+    while values.peek().is_some() {
+        let chunk: Vec<Val> = values.by_ref().take(per * width).collect();
+        let rows = chunk.len() / width;
+        let text = if rows == per {
+            full.get_or_insert_with(|| {
+                format!(
+                    "{prefix} VALUES {}{suffix}",
+                    groups(backend, width, rows, 1)
+                )
+            })
+            .clone()
+        } else {
+            format!(
+                "{prefix} VALUES {}{suffix}",
+                groups(backend, width, rows, 1)
+            )
+        };
+        // Safe: constant table and column names and placeholders only; values are bound.
+        let q = bind_all(sqlx::query(AssertSqlSafe(text)), chunk);
+        if suffix.is_empty() {
+            q.execute(&mut **tx).await?;
+        } else {
+            out.extend(q.fetch_all(&mut **tx).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// Someone already in the system with an ID number from the file.
+#[derive(Debug, Clone)]
+pub struct KnownPerson {
+    pub person_id: i64,
+    pub name: String,
+    /// The branch they are a member of.
+    pub member_org: Option<i64>,
+    /// The organisation of an application of theirs still waiting for a decision.
+    pub pending_org: Option<i64>,
+}
+
+/// The people among `id_numbers` who are already in the system, by ID number.
+pub async fn known_people(
+    tx: &mut Tx,
+    backend: Backend,
+    id_numbers: &[&str],
+) -> Result<HashMap<String, KnownPerson>, StoreError> {
+    let rows = select_in(
+        tx,
+        backend,
+        "SELECT p.id, p.id_number, p.name, m.org_id, \
+         (SELECT a.org_id FROM applications a WHERE a.person_id = p.id AND a.status = 'pending' \
+          ORDER BY a.id DESC LIMIT 1) AS app_org \
+         FROM people p LEFT JOIN members m ON m.person_id = p.id WHERE p.id_number IN",
+        "",
+        id_numbers
+            .iter()
+            .map(|s| Val::Text(s.to_string()))
+            .collect(),
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<String, _>("id_number")?,
+                KnownPerson {
+                    person_id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    member_org: r.try_get("org_id")?,
+                    pending_org: r.try_get("app_org")?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Where each of `org_ids` is, told as far as the admin may know: the full name inside the
+/// scope, otherwise only the province (as `members::holder_place`).
+pub async fn places(
+    tx: &mut Tx,
+    backend: Backend,
+    scope: &AdminScope,
+    org_ids: &[i64],
+) -> Result<HashMap<i64, String>, StoreError> {
+    let rows = select_in(
+        tx,
+        backend,
+        "SELECT o.id, o.path, o.full_name, p.full_name AS province FROM orgs o \
+         LEFT JOIN orgs p ON p.id = o.province_id WHERE o.id IN",
+        "",
+        org_ids.iter().map(|&i| Val::Int(i)).collect(),
+    )
+    .await?;
+    let (lo, hi) = scope.range();
+    rows.iter()
+        .map(|r| {
+            let path: String = r.try_get("path")?;
+            let full_name: String = r.try_get("full_name")?;
+            let province: Option<String> = r.try_get("province")?;
+            let place = if path >= lo && path < hi {
+                full_name
+            } else {
+                format!("{}所辖组织", province.unwrap_or(full_name))
+            };
+            Ok((r.try_get::<i64, _>("id")?, place))
+        })
+        .collect()
+}
+
+/// Development numbers among `numbers` already on a record: number → (person, branch).
+pub async fn held_dev_numbers(
+    tx: &mut Tx,
+    backend: Backend,
+    numbers: &[&str],
+) -> Result<HashMap<String, (i64, i64)>, StoreError> {
+    let rows = select_in(
+        tx,
+        backend,
+        "SELECT dev_number, person_id, org_id FROM members WHERE dev_number IN",
+        "",
+        numbers.iter().map(|s| Val::Text(s.to_string())).collect(),
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<String, _>("dev_number")?,
+                (r.try_get("person_id")?, r.try_get("org_id")?),
+            ))
+        })
+        .collect()
+}
+
+/// The posts `person_ids` hold: (person, organisation, post label).
+pub async fn held_posts(
+    tx: &mut Tx,
+    backend: Backend,
+    person_ids: &[i64],
+) -> Result<HashSet<(i64, i64, String)>, StoreError> {
+    let rows = select_in(
+        tx,
+        backend,
+        "SELECT person_id, org_id, post FROM cadre_posts WHERE person_id IN",
+        "",
+        person_ids.iter().map(|&i| Val::Int(i)).collect(),
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("person_id")?,
+                r.try_get("org_id")?,
+                r.try_get("post")?,
+            ))
+        })
+        .collect()
+}
+
+/// Organisations by exact full name.
+pub async fn orgs_named(
+    tx: &mut Tx,
+    backend: Backend,
+    names: &[&str],
+) -> Result<Vec<Org>, StoreError> {
+    let rows = select_in(
+        tx,
+        backend,
+        concat!(
+            "SELECT ",
+            crate::org_columns!(),
+            " FROM orgs WHERE full_name IN"
+        ),
+        "",
+        names.iter().map(|s| Val::Text(s.to_string())).collect(),
+    )
+    .await?;
+    rows.iter().map(org_from_row).collect()
+}
+
+/// The direct children of an organisation (the branches a members import may name).
+pub async fn children(tx: &mut Tx, parent_id: i64) -> Result<Vec<Org>, StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        crate::org_columns!(),
+        " FROM orgs WHERE parent_id = $1 ORDER BY id"
+    ))
+    .bind(parent_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(org_from_row).collect()
+}
+
+fn opt(v: &Option<String>) -> Val {
+    Val::OptText(v.clone())
+}
+
+/// Creates accounts in their initial state (password = last 8 characters of the ID number) for
+/// the given people; returns ID number → person id.
+pub async fn insert_people(
+    tx: &mut Tx,
+    backend: Backend,
+    people: &[&Profile],
+) -> Result<HashMap<String, i64>, StoreError> {
+    let t = now();
+    let mut values = Vec::with_capacity(people.len() * 14);
+    for p in people {
+        values.extend([
+            Val::Text(p.id_number.as_str().to_string()),
+            Val::Text(p.name.clone()),
+            opt(&p.phone),
+            Val::Text(p.ethnicity.code().to_string()),
+            Val::Text(p.political_status.code().to_string()),
+            opt(&p.email),
+            opt(&p.qq),
+            opt(&p.wechat),
+            Val::OptText(p.full_time_education.map(|e| e.code().to_string())),
+            Val::OptText(p.highest_education.map(|e| e.code().to_string())),
+            Val::OptText(p.occupation.map(|e| e.code().to_string())),
+            opt(&p.work_unit),
+            opt(&p.household_place),
+            Val::Int(t),
+        ]);
+    }
+    let rows = insert_rows(
+        tx,
+        backend,
+        "INSERT INTO people (id_number, name, phone, ethnicity, political_status, email, qq, \
+         wechat, education_full_time, education_highest, occupation, work_unit, household_place, \
+         created_at)",
+        " RETURNING id, id_number",
+        14,
+        values,
+    )
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<String, _>("id_number")?, r.try_get("id")?)))
+        .collect()
+}
+
+/// Writes memberships: (person, branch, record).
+pub async fn insert_members(
+    tx: &mut Tx,
+    backend: Backend,
+    rows: &[(i64, &Org, &NewMember)],
+) -> Result<(), StoreError> {
+    let t = now();
+    let mut values = Vec::with_capacity(rows.len() * 13);
+    for (person_id, branch, m) in rows {
+        values.extend([
+            Val::Int(*person_id),
+            Val::Int(branch.id),
+            Val::Text(branch.path.as_str().to_string()),
+            Val::Text(m.join_month.to_string()),
+            Val::OptText(m.dev_number.as_ref().map(|n| n.as_str().to_string())),
+            opt(&m.join_unit),
+            Val::Int(i64::from(m.party_applied)),
+            Val::OptText(m.party_applied_month.map(|j| j.to_string())),
+            Val::OptText(m.party_join_month.map(|j| j.to_string())),
+            opt(&m.income),
+            opt(&m.card_number),
+            Val::Int(t),
+            Val::Int(t),
+        ]);
+    }
+    insert_rows(
+        tx,
+        backend,
+        "INSERT INTO members (person_id, org_id, org_path, join_month, dev_number, join_unit, \
+         party_applied, party_applied_month, party_join_month, income, card_number, created_at, \
+         updated_at)",
+        "",
+        13,
+        values,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes cadre posts: (person, organisation, post).
+pub async fn insert_posts(
+    tx: &mut Tx,
+    backend: Backend,
+    rows: &[(i64, i64, &NewCadre)],
+) -> Result<(), StoreError> {
+    let t = now();
+    let mut values = Vec::with_capacity(rows.len() * 7);
+    for (person_id, org_id, c) in rows {
+        values.extend([
+            Val::Int(*person_id),
+            Val::Int(*org_id),
+            Val::Text(c.post.label().to_string()),
+            Val::OptText(c.post_since.map(|j| j.to_string())),
+            Val::Text(c.nature.code().to_string()),
+            Val::Int(i64::from(c.party_committee)),
+            Val::Int(t),
+        ]);
+    }
+    insert_rows(
+        tx,
+        backend,
+        "INSERT INTO cadre_posts (person_id, org_id, post, post_since, nature, party_committee, \
+         created_at)",
+        "",
+        7,
+        values,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Fills in an existing account's personal fields from a record (empty fields keep theirs).
+pub async fn update_profile(tx: &mut Tx, person_id: i64, p: &Profile) -> Result<(), StoreError> {
+    crate::members::write_profile(tx, person_id, p).await
+}
+
+/// A member as exported: the stored codes, turned into labels by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct MemberExport {
+    pub person_id: i64,
+    pub org_path: String,
+    pub name: String,
+    pub id_number: String,
+    pub ethnicity: Option<String>,
+    pub political_status: Option<String>,
+    pub join_month: Option<String>,
+    pub dev_number: Option<String>,
+    pub branch: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub qq: Option<String>,
+    pub wechat: Option<String>,
+    pub education_full_time: Option<String>,
+    pub education_highest: Option<String>,
+    pub occupation: Option<String>,
+    pub work_unit: Option<String>,
+    pub household_place: Option<String>,
+    pub join_unit: Option<String>,
+    pub party_applied: bool,
+    pub party_applied_month: Option<String>,
+    pub party_join_month: Option<String>,
+    pub income: Option<String>,
+    pub card_number: Option<String>,
+    /// The member's first post in their own branch, if any.
+    pub post: Option<CadreExport>,
+}
+
+/// A cadre post as exported.
+#[derive(Debug, Clone, Default)]
+pub struct CadreExport {
+    pub post: String,
+    pub post_since: Option<String>,
+    pub nature: Option<String>,
+    pub party_committee: bool,
+}
+
+macro_rules! profile_columns {
+    () => {
+        "p.name, p.id_number, p.ethnicity, p.political_status, p.phone, p.email, p.qq, p.wechat, \
+         p.education_full_time, p.education_highest, p.occupation, p.work_unit, p.household_place"
+    };
+}
+
+fn profile_into(r: &sqlx::any::AnyRow, e: &mut MemberExport) -> Result<(), StoreError> {
+    e.name = r.try_get("name")?;
+    e.id_number = r.try_get("id_number")?;
+    e.ethnicity = r.try_get("ethnicity")?;
+    e.political_status = r.try_get("political_status")?;
+    e.phone = r.try_get("phone")?;
+    e.email = r.try_get("email")?;
+    e.qq = r.try_get("qq")?;
+    e.wechat = r.try_get("wechat")?;
+    e.education_full_time = r.try_get("education_full_time")?;
+    e.education_highest = r.try_get("education_highest")?;
+    e.occupation = r.try_get("occupation")?;
+    e.work_unit = r.try_get("work_unit")?;
+    e.household_place = r.try_get("household_place")?;
+    Ok(())
+}
+
+/// Every exported field of the members `person_ids`, in that order.
+pub async fn members_for_export(
+    tx: &mut Tx,
+    backend: Backend,
+    person_ids: &[i64],
+) -> Result<Vec<MemberExport>, StoreError> {
+    let rows = select_in(
+        tx,
+        backend,
+        concat!(
+            "SELECT m.person_id, m.org_path, o.full_name AS branch, m.join_month, m.dev_number, \
+             m.join_unit, m.party_applied, m.party_applied_month, m.party_join_month, m.income, \
+             m.card_number, c.post, c.post_since, c.nature, c.party_committee, ",
+            profile_columns!(),
+            " FROM members m JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id \
+             LEFT JOIN cadre_posts c ON c.id = (SELECT MIN(c2.id) FROM cadre_posts c2 \
+             WHERE c2.person_id = m.person_id AND c2.org_id = m.org_id) \
+             WHERE m.person_id IN"
+        ),
+        "",
+        person_ids.iter().map(|&i| Val::Int(i)).collect(),
+    )
+    .await?;
+    let mut by_id: HashMap<i64, MemberExport> = HashMap::with_capacity(rows.len());
+    for r in &rows {
+        let mut e = MemberExport {
+            person_id: r.try_get("person_id")?,
+            org_path: r.try_get("org_path")?,
+            branch: r.try_get("branch")?,
+            join_month: r.try_get("join_month")?,
+            dev_number: r.try_get("dev_number")?,
+            join_unit: r.try_get("join_unit")?,
+            party_applied: r.try_get::<i64, _>("party_applied")? != 0,
+            party_applied_month: r.try_get("party_applied_month")?,
+            party_join_month: r.try_get("party_join_month")?,
+            income: r.try_get("income")?,
+            card_number: r.try_get("card_number")?,
+            ..MemberExport::default()
+        };
+        profile_into(r, &mut e)?;
+        let post: Option<String> = r.try_get("post")?;
+        e.post = match post {
+            Some(post) => Some(CadreExport {
+                post,
+                post_since: r.try_get("post_since")?,
+                nature: r.try_get("nature")?,
+                party_committee: r.try_get::<Option<i64>, _>("party_committee")?.unwrap_or(0) != 0,
+            }),
+            None => None,
+        };
+        by_id.insert(e.person_id, e);
+    }
+    Ok(person_ids
+        .iter()
+        .filter_map(|id| by_id.remove(id))
+        .collect())
+}
+
+/// The cadres of one organisation with their posts, in order of entry: (profile, post).
+pub async fn cadres_for_export(
+    tx: &mut Tx,
+    org_id: i64,
+) -> Result<Vec<(MemberExport, CadreExport)>, StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT c.person_id, c.post, c.post_since, c.nature, c.party_committee, ",
+        profile_columns!(),
+        " FROM cadre_posts c JOIN people p ON p.id = c.person_id WHERE c.org_id = $1 ORDER BY c.id"
+    ))
+    .bind(org_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let mut e = MemberExport {
+                person_id: r.try_get("person_id")?,
+                ..MemberExport::default()
+            };
+            profile_into(r, &mut e)?;
+            let c = CadreExport {
+                post: r.try_get("post")?,
+                post_since: r.try_get("post_since")?,
+                nature: r.try_get("nature")?,
+                party_committee: r.try_get::<i64, _>("party_committee")? != 0,
+            };
+            Ok((e, c))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(groups(Backend::Postgres, 2, 2, 1), "($1, $2), ($3, $4)");
+        assert_eq!(groups(Backend::Sqlite, 2, 1, 1), "(?, ?)");
+        assert_eq!(in_list(Backend::Postgres, 3, 2), "$2, $3, $4");
+        assert_eq!(in_list(Backend::Sqlite, 2, 1), "?, ?");
+    }
+}
