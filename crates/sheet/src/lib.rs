@@ -9,9 +9,9 @@ pub mod spec;
 pub mod write;
 
 pub use error::{CellFault, SheetError};
-pub use read::{Row, normalise, number_text, read_rows};
+pub use read::{REPORT_COLUMN, Row, normalise, number_text, read_rows, serial_date_text};
 pub use spec::{Column, Template, column_letter};
-pub use write::{FIRST_DATA_ROW, write_filled, write_template};
+pub use write::{FIRST_DATA_ROW, ReportRow, write_filled, write_report, write_template};
 
 #[cfg(test)]
 mod tests {
@@ -322,5 +322,91 @@ mod tests {
         assert_eq!(number_text(13800138000.0), "13800138000");
         assert_eq!(number_text(-2.0), "-2");
         assert_eq!(normalise("\u{3000}１２３ "), "123");
+    }
+
+    #[test]
+    fn month_columns_read_excel_dates_and_refuse_ambiguous_numbers() {
+        assert_eq!(serial_date_text(43_586), "2019-05-01");
+        assert_eq!(serial_date_text(25_569), "1970-01-01");
+        assert_eq!(serial_date_text(8_037), "1922-01-01");
+        let t = Template::new("月份", vec![Column::new("入团年月").month()]);
+        let mut b = Workbook::new();
+        let s = b.add_worksheet();
+        s.write_string(0, 0, "入团年月").unwrap();
+        for (r, v) in [43_586.0, 201_905.0, 2019.05, 2019.1].iter().enumerate() {
+            s.write_number(r as u32 + 2, 0, *v).unwrap();
+        }
+        s.write_string(6, 0, "２０１９年５月").unwrap();
+        let bytes = b.save_to_buffer().unwrap();
+        let rows = read_rows(&t, &bytes, "a.xlsx").unwrap();
+        let values: Vec<&str> = rows.iter().map(|r| r.value(0)).collect();
+        assert_eq!(
+            values,
+            ["2019-05-01", "201905", "2019.05", "2019.1", "2019年5月"]
+        );
+        assert!(rows[..3].iter().all(|r| r.faults.is_empty()));
+        assert_eq!(rows[3].faults[0].code, "join_date_invalid");
+        assert!(
+            rows[3].faults[0].message.contains("文本"),
+            "{}",
+            rows[3].faults[0].message
+        );
+    }
+
+    #[test]
+    fn an_error_report_reads_back_as_the_upload() {
+        let t = template();
+        let values = vec![
+            vec![
+                "团一中委".to_string(),
+                "一中团委".into(),
+                "团委".into(),
+                String::new(),
+            ],
+            vec![
+                "团二中委".to_string(),
+                String::new(),
+                "团委".into(),
+                String::new(),
+            ],
+        ];
+        let fault = CellFault::at(&t, 6, 1, "required_missing", "必须填写");
+        let report = write_report(
+            &t,
+            &[
+                ReportRow {
+                    number: 3,
+                    values: &values[0],
+                    faults: &[],
+                },
+                ReportRow {
+                    number: 6,
+                    values: &values[1],
+                    faults: std::slice::from_ref(&fault),
+                },
+            ],
+        )
+        .unwrap();
+        let rows = read_rows(&t, &report, "report.xlsx").unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].number, rows[1].number),
+            (3, 6),
+            "rows stay where they were"
+        );
+        assert_eq!(rows[0].values, values[0]);
+        assert_eq!(rows[1].faults[0].code, "required_missing");
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(report)).unwrap();
+        let range = book.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(range.get_value((0, 4)).unwrap().to_string(), REPORT_COLUMN);
+        assert!(
+            range
+                .get_value((5, 4))
+                .unwrap()
+                .to_string()
+                .contains("必须填写")
+        );
     }
 }

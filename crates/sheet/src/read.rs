@@ -10,9 +10,9 @@ use calamine::{Data, DataRef, Reader, Xls, Xlsx};
 use crate::error::{CellFault, SheetError};
 use crate::spec::{Template, column_letter};
 
-/// An .xlsx unpacks to at most this much; more is refused before parsing (a small zip can hide
-/// gigabytes).
-const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
+/// The title of the column an error report adds after the template's (see `write_report`). An
+/// upload may keep it: the admin fixes the report's cells and uploads the report itself.
+pub const REPORT_COLUMN: &str = "错误说明（导入时忽略此列）";
 /// Columns beyond the template's that are still looked at (for the header check).
 const EXTRA_COLUMNS: u32 = 30;
 
@@ -154,8 +154,13 @@ pub fn number_text(f: f64) -> String {
 /// Digits Excel keeps exactly in a number cell; longer ones (an 18-digit ID number) lose their end.
 const EXACT_DIGITS: usize = 15;
 
-/// Sparse cells by absolute (row, column), 0-based.
-type Grid = BTreeMap<u32, BTreeMap<u32, Raw>>;
+/// Sparse cells by absolute row, then (column, value), both 0-based. A row's cells are few and
+/// mostly come in column order, so a vector keeps 100,000 rows small.
+type Grid = BTreeMap<u32, Vec<(u32, Raw)>>;
+
+fn cell(cells: &[(u32, Raw)], col: u32) -> Option<&Raw> {
+    cells.iter().rev().find(|(c, _)| *c == col).map(|(_, r)| r)
+}
 
 /// Reads the first worksheet of an .xlsx or .xls upload against `template`.
 /// File-level problems are errors; cell problems are in each `Row::faults`.
@@ -180,29 +185,30 @@ pub fn read_rows(
     // Enough rows to tell "too many" without holding an unbounded sheet.
     let keep_rows = template.max_rows as u32 + 50;
     let (grid, row_count) = if bytes.starts_with(b"PK\x03\x04") {
-        check_unpacked_size(bytes).map_err(|e| e.unwrap_or_else(unreadable))?;
+        check_unpacked_size(bytes, template.max_unpacked_bytes)
+            .map_err(|e| e.unwrap_or_else(unreadable))?;
         read_xlsx(bytes, max_col, keep_rows).ok_or_else(unreadable)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         read_xls(bytes, max_col, keep_rows).ok_or_else(unreadable)?
     } else {
         return Err(unreadable());
     };
-    rows_from_grid(template, &grid, row_count)
+    rows_from_grid(template, grid, row_count)
 }
 
 /// Unpacks every entry without keeping it, to measure what the archive really holds (the sizes
 /// it declares may lie). `Err(None)` means not a zip at all.
-fn check_unpacked_size(bytes: &[u8]) -> Result<(), Option<SheetError>> {
+fn check_unpacked_size(bytes: &[u8], max: u64) -> Result<(), Option<SheetError>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| None)?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(|_| None)?;
-        let left = MAX_UNPACKED_BYTES - total;
+        let left = max - total;
         let n = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink()).map_err(|_| None)?;
         total += n;
-        if total > MAX_UNPACKED_BYTES {
+        if total > max {
             return Err(Some(SheetError::UnpacksTooLarge {
-                max_mb: MAX_UNPACKED_BYTES / 1024 / 1024,
+                max_mb: max / 1024 / 1024,
             }));
         }
     }
@@ -228,7 +234,7 @@ fn read_xlsx(bytes: &[u8], max_col: u32, keep_rows: u32) -> Option<(Grid, usize)
         }
         rows_seen.insert(r);
         if rows_seen.len() as u32 <= keep_rows {
-            grid.entry(r).or_default().insert(c, raw);
+            grid.entry(r).or_default().push((c, raw));
         }
     }
     Some((grid, rows_seen.len()))
@@ -251,7 +257,7 @@ fn read_xls(bytes: &[u8], max_col: u32, keep_rows: u32) -> Option<(Grid, usize)>
         }
         rows_seen.insert(r);
         if rows_seen.len() as u32 <= keep_rows {
-            grid.entry(r).or_default().insert(c, raw);
+            grid.entry(r).or_default().push((c, raw));
         }
     }
     Some((grid, rows_seen.len()))
@@ -266,17 +272,22 @@ fn title_text(s: &str) -> String {
 
 fn rows_from_grid(
     template: &Template,
-    grid: &Grid,
+    mut grid: Grid,
     row_count: usize,
 ) -> Result<Vec<Row>, SheetError> {
     let ncols = template.columns.len() as u32;
-    let Some((&header_row, header)) = grid.iter().next() else {
+    let Some((header_row, header)) = grid.pop_first() else {
         return Err(SheetError::NoRows);
     };
-    let found: Vec<String> = (0..header.keys().max().map_or(0, |m| m + 1).max(ncols))
+    let width = header
+        .iter()
+        .map(|(c, _)| c + 1)
+        .max()
+        .unwrap_or(0)
+        .max(ncols);
+    let found: Vec<String> = (0..width)
         .map(|c| {
-            header
-                .get(&c)
+            cell(&header, c)
                 .map(Raw::text)
                 .map(|t| title_text(&t))
                 .unwrap_or_default()
@@ -287,7 +298,11 @@ fn rows_from_grid(
         .iter()
         .enumerate()
         .all(|(i, col)| found[i] == title_text(&col.title))
-        && found[ncols as usize..].iter().all(String::is_empty);
+        && found[ncols as usize..]
+            .iter()
+            .enumerate()
+            // An error report's own column may stay, right after the template's.
+            .all(|(i, t)| t.is_empty() || (i == 0 && t == REPORT_COLUMN));
     if !matches {
         let shown: Vec<&str> = found
             .iter()
@@ -306,19 +321,19 @@ fn rows_from_grid(
             found: shown.join("、").chars().take(200).collect(),
         });
     }
-    let mut data = grid.range(header_row + 1..).peekable();
+    let mut data = grid.into_iter().peekable();
     // The notes row under the header, when the admin kept it.
-    if let Some(&(&r, cells)) = data.peek()
-        && r == header_row + 1
-        && cells.values().all(|v| {
+    if let Some((r, cells)) = data.peek()
+        && *r == header_row + 1
+        && cells.iter().all(|(_, v)| {
             let t = v.text();
             t.starts_with("必填") || t.starts_with("选填")
         })
     {
         data.next();
     }
-    let data: Vec<(&u32, &BTreeMap<u32, Raw>)> = data
-        .filter(|(_, cells)| cells.keys().any(|&c| c < ncols))
+    let data: Vec<(u32, Vec<(u32, Raw)>)> = data
+        .filter(|(_, cells)| cells.iter().any(|&(c, _)| c < ncols))
         .collect();
     // Rows beyond those kept were counted but not stored; the header and notes rows are in the count.
     let data_rows = data.len().max(row_count.saturating_sub(2));
@@ -333,16 +348,72 @@ fn rows_from_grid(
     }
     Ok(data
         .into_iter()
-        .map(|(&r, cells)| check_row(template, r + 1, cells))
+        .map(|(r, cells)| check_row(template, r + 1, &cells))
         .collect())
 }
 
-fn check_row(template: &Template, number: u32, cells: &BTreeMap<u32, Raw>) -> Row {
+/// The first and last Excel serial numbers read as dates in a month column: 1922-01-01 (the
+/// league's founding year) to 2100-12-31. Other numbers (201905, 2019.05) stay as typed.
+const SERIAL_DATES: std::ops::RangeInclusive<f64> = 8_037.0..=73_415.0;
+
+/// An Excel serial day number (1900 system, after its fictitious 1900-02-29) as YYYY-MM-DD.
+pub fn serial_date_text(serial: i64) -> String {
+    // Days from 1899-12-30, then the civil-from-days algorithm (H. Hinnant).
+    let z = serial - 25_569 + 719_468; // to days since 0000-03-01 via the Unix epoch
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// What a number in a month column means: a date (serial number), or the text as typed; an
+/// error when Excel's number cannot tell October from January.
+fn month_number(f: f64) -> Result<Option<String>, String> {
+    if f.fract() == 0.0 && SERIAL_DATES.contains(&f) {
+        return Ok(Some(serial_date_text(f as i64)));
+    }
+    let text = number_text(f);
+    if let Some((y, m)) = text.split_once('.')
+        && y.len() == 4
+        && m == "1"
+    {
+        return Err(format!(
+            "Excel 把“{text}”存成了数值，分不清是{y}年1月还是{y}年10月（输入 {y}.10 也会变成 {text}）；\
+             请把该列设置为“文本”格式后填写如 {y}-01 或 {y}-10"
+        ));
+    }
+    Ok(None)
+}
+
+fn check_row(template: &Template, number: u32, cells: &[(u32, Raw)]) -> Row {
     let mut values = Vec::with_capacity(template.columns.len());
     let mut faults = Vec::new();
     for (i, col) in template.columns.iter().enumerate() {
-        let raw = cells.get(&(i as u32));
-        let text = raw.map(Raw::text).unwrap_or_default();
+        let raw = cell(cells, i as u32);
+        let mut text = raw.map(Raw::text).unwrap_or_default();
+        if col.month
+            && let Some(Raw::Int(_) | Raw::Float(_)) = raw
+        {
+            let f = match raw {
+                Some(Raw::Int(n)) => *n as f64,
+                Some(Raw::Float(f)) => *f,
+                _ => 0.0,
+            };
+            match month_number(f) {
+                Ok(Some(date)) => text = date,
+                Ok(None) => {}
+                Err(msg) => {
+                    faults.push(CellFault::at(template, number, i, "join_date_invalid", msg));
+                    values.push(text);
+                    continue;
+                }
+            }
+        }
         let fault = |code, detail: String| CellFault::at(template, number, i, code, detail);
         match raw {
             Some(Raw::Error(e)) => faults.push(fault(
@@ -355,7 +426,8 @@ fn check_row(template: &Template, number: u32, cells: &BTreeMap<u32, Raw>) -> Ro
                 faults.push(fault(
                     "stored_as_number",
                     format!(
-                        "Excel 把这个长数字当作数值保存，超过{EXACT_DIGITS}位的部分已经丢失（现在是 {text}）；请把该列设置为“文本”格式后重新填写"
+                        "Excel 把这个号码当作数值保存，只保留了前{EXACT_DIGITS}位数字，后面的数字已经丢失（现在是 {text}），无法还原。\
+                         请选中该列，右键“设置单元格格式”，选择“文本”，再重新输入完整的号码（也可以在号码前加英文单引号 '）"
                     ),
                 ))
             }

@@ -18,6 +18,9 @@ pub struct Column {
     /// Cells formatted as text in the template, so Excel keeps long digit strings as typed; an
     /// uploaded cell that Excel stored as a long number anyway is reported.
     pub text: bool,
+    /// A year and month (入团年月 …): a date cell or an Excel serial number is read as its date,
+    /// and a number such as 2019.1, which Excel made of 2019.10 as well as of 2019.1, is reported.
+    pub month: bool,
 }
 
 impl Column {
@@ -30,6 +33,7 @@ impl Column {
             choices: Vec::new(),
             notes: String::new(),
             text: true,
+            month: false,
         }
     }
 
@@ -50,6 +54,12 @@ impl Column {
 
     pub fn notes(mut self, notes: impl Into<String>) -> Self {
         self.notes = notes.into();
+        self
+    }
+
+    /// A year-month column (see `Column::month`).
+    pub fn month(mut self) -> Self {
+        self.month = true;
         self
     }
 
@@ -86,6 +96,8 @@ pub struct Template {
     pub max_rows: usize,
     /// Largest upload accepted, in bytes.
     pub max_bytes: usize,
+    /// Most an .xlsx may unpack to (a small zip can hide gigabytes).
+    pub max_unpacked_bytes: u64,
 }
 
 impl Template {
@@ -96,6 +108,7 @@ impl Template {
             columns,
             max_rows: 2_000,
             max_bytes: 2 * 1024 * 1024,
+            max_unpacked_bytes: 64 * 1024 * 1024,
         }
     }
 

@@ -5,6 +5,8 @@ use rust_xlsxwriter::{
     Workbook, XlsxError,
 };
 
+use crate::error::CellFault;
+use crate::read::REPORT_COLUMN;
 use crate::spec::{Template, column_letter};
 
 /// The first data row, 0-based (Excel row 3): row 1 titles, row 2 notes.
@@ -22,6 +24,40 @@ pub fn write_template(t: &Template) -> Result<Vec<u8>, XlsxError> {
 /// The template with data rows filled in as text from row 3: for handing back rows (and for
 /// tests, which fill templates as an admin would).
 pub fn write_filled(t: &Template, rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+    write_book(
+        t,
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| (FIRST_DATA_ROW + i as u32, r.as_slice(), &[][..])),
+        false,
+    )
+}
+
+/// One uploaded row for an error report: its row number as Excel shows it, its values, its
+/// faults (none for a good row).
+pub struct ReportRow<'a> {
+    pub number: u32,
+    pub values: &'a [String],
+    pub faults: &'a [CellFault],
+}
+
+/// The error report: the uploaded rows where they were, each faulty cell filled red, and after
+/// the template's columns one saying what is wrong with the row. The admin can correct the cells
+/// in the report and upload it again: the reader ignores that last column.
+pub fn write_report(t: &Template, rows: &[ReportRow<'_>]) -> Result<Vec<u8>, XlsxError> {
+    write_book(
+        t,
+        rows.iter()
+            .map(|r| (r.number.saturating_sub(1), r.values, r.faults)),
+        true,
+    )
+}
+
+fn write_book<'a>(
+    t: &Template,
+    rows: impl Iterator<Item = (u32, &'a [String], &'a [CellFault])>,
+    report: bool,
+) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let title_fmt = Format::new()
         .set_bold()
@@ -80,11 +116,37 @@ pub fn write_filled(t: &Template, rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxE
             sheet.add_data_validation(FIRST_DATA_ROW, c, last_row, c, &dv)?;
         }
     }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, value) in row.iter().enumerate() {
-            if !value.is_empty() {
-                sheet.write_string(FIRST_DATA_ROW + r as u32, c as u16, value)?;
+    let fault_fmt = text_fmt
+        .clone()
+        .set_background_color(Color::RGB(0xFFC7CE))
+        .set_font_color(Color::RGB(0x9C0006));
+    let message_fmt = Format::new()
+        .set_font_color(Color::RGB(0x9C0006))
+        .set_num_format("@");
+    let report_col = t.columns.len() as u16;
+    if report {
+        sheet.set_column_width(report_col, 80.0)?;
+        sheet.write_string_with_format(0, report_col, REPORT_COLUMN, &title_fmt)?;
+        sheet.write_string_with_format(
+            1,
+            report_col,
+            "选填；红色单元格有错误，改正后可直接上传本表",
+            &note_fmt,
+        )?;
+    }
+    for (r, values, faults) in rows {
+        for (c, value) in values.iter().enumerate().take(t.columns.len()) {
+            let title = &t.columns[c].title;
+            let faulty = faults.iter().any(|f| &f.column == title);
+            if faulty {
+                sheet.write_string_with_format(r, c as u16, value, &fault_fmt)?;
+            } else if !value.is_empty() {
+                sheet.write_string(r, c as u16, value)?;
             }
+        }
+        if report && !faults.is_empty() {
+            let text: Vec<&str> = faults.iter().map(|f| f.message.as_str()).collect();
+            sheet.write_string_with_format(r, report_col, text.join("；"), &message_fmt)?;
         }
     }
     sheet.set_row_height(1, 36)?;
