@@ -26,6 +26,7 @@ pub mod org_search;
 pub mod orgs;
 pub mod people;
 pub mod reg_codes;
+pub mod reset_codes;
 pub mod roles;
 pub mod scope;
 pub mod sessions;
