@@ -1,0 +1,369 @@
+//! Corrections of 姓名 and 身份证号码: the member's admin files one (it reaches the 待办 of the
+//! provincial committee), the province's admin approves or returns it, the requester may
+//! withdraw it while it waits.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect};
+use serde::Deserialize;
+use tuanjian_domain::{Action, IdNumber};
+use tuanjian_store::corrections::{Correction, CorrectionInput};
+use tuanjian_store::scope::AdminScope;
+
+use super::record::{detail, require};
+use super::{FaultItem, Failure, admin_scope, today};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::role::Authority;
+use crate::auth::user::{PageUser, Signed};
+use crate::error::Fault;
+use crate::extract::{PageQuery, parse_id};
+use crate::org_setup::beijing;
+use crate::pages::error::{PageError, PageResult};
+use crate::pages::nav::Nav;
+use crate::state::AppState;
+
+fn masked(id: &str) -> String {
+    IdNumber::parse(id)
+        .map(|i| i.masked())
+        .unwrap_or_else(|_| id.to_string())
+}
+
+/// One line for lists: what changes, ID numbers masked.
+pub fn summary(c: &Correction) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = &c.changes.name {
+        parts.push(format!(
+            "姓名 {} → {n}",
+            c.before.name.as_deref().unwrap_or("")
+        ));
+    }
+    if let Some(i) = &c.changes.id_number {
+        parts.push(format!(
+            "身份证号码 {} → {}",
+            masked(c.before.id_number.as_deref().unwrap_or("")),
+            masked(i)
+        ));
+    }
+    parts.join("；")
+}
+
+pub async fn request(
+    state: &AppState,
+    user: &Signed,
+    person_id: i64,
+    input: &CorrectionInput,
+) -> Result<i64, Failure> {
+    let scope = admin_scope(state, user).await?;
+    Ok(state
+        .store
+        .request_correction(&user.actor(), &scope, person_id, input, today())
+        .await?)
+}
+
+pub async fn visible(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+) -> Result<(AdminScope, Correction), Fault> {
+    let scope = admin_scope(state, user).await?;
+    let c = state.store.correction(&scope, id).await?;
+    Ok((scope, c))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approve,
+    Return,
+    Withdraw,
+}
+
+pub async fn decide(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    decision: Decision,
+    comment: &str,
+) -> Result<Correction, Failure> {
+    let scope = admin_scope(state, user).await?;
+    let actor = user.actor();
+    let s = &state.store;
+    Ok(match decision {
+        Decision::Approve => s.approve_correction(&actor, &scope, id).await?,
+        Decision::Return => s.return_correction(&actor, &scope, id, comment).await?,
+        Decision::Withdraw => s.withdraw_correction(&actor, &scope, id).await?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "members_correction_new.html")]
+struct RequestPage {
+    nav: Option<Nav>,
+    csrf: String,
+    person_id: i64,
+    name: String,
+    id_number: String,
+    branch: String,
+    form: CorrectionInput,
+    errors: Vec<FaultItem>,
+}
+
+impl RequestPage {
+    fn error_for(&self, key: &str) -> Option<String> {
+        let m: Vec<&str> = self
+            .errors
+            .iter()
+            .filter(|e| e.field.as_deref() == Some(key))
+            .map(|e| e.message.as_str())
+            .collect();
+        (!m.is_empty()).then(|| m.join("；"))
+    }
+
+    fn general(&self) -> Vec<&str> {
+        self.errors
+            .iter()
+            .filter(|e| {
+                !matches!(
+                    e.field.as_deref(),
+                    Some("new_name" | "new_id_number" | "reason")
+                )
+            })
+            .map(|e| e.message.as_str())
+            .collect()
+    }
+}
+
+async fn render_request(
+    state: &AppState,
+    user: &Signed,
+    person_id: i64,
+    form: CorrectionInput,
+    errors: Vec<FaultItem>,
+    status: StatusCode,
+) -> PageResult {
+    let (scope, d) = detail(state, user, person_id).await?;
+    require(&scope, &d, Action::RequestCorrection)?;
+    let page = RequestPage {
+        nav: Some(Nav::for_authority(state, user, &Authority::Admin(scope)).await?),
+        csrf: user.session.csrf_token.clone(),
+        person_id,
+        name: d.person.name.clone(),
+        id_number: d.person.id_number.to_string(),
+        branch: d
+            .membership
+            .as_ref()
+            .map(|m| m.org_full_name.clone())
+            .unwrap_or_default(),
+        form,
+        errors,
+    };
+    let mut res = Html(page.render()?).into_response();
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+pub async fn request_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+) -> PageResult {
+    let id = parse_id(&raw)?;
+    render_request(
+        &state,
+        &user,
+        id,
+        CorrectionInput::default(),
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn as_items(f: Fault) -> Vec<FaultItem> {
+    vec![FaultItem {
+        code: f.code.to_string(),
+        field: f.field.map(str::to_string),
+        message: f.message,
+    }]
+}
+
+pub async fn request_submit(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<CorrectionInput>,
+) -> PageResult {
+    let id = parse_id(&raw)?;
+    match request(&state, &user, id, &form).await {
+        Ok(_) => Ok(Redirect::to(&format!("/members/{id}?corrected=1")).into_response()),
+        Err(Failure::Fields(items)) => {
+            render_request(
+                &state,
+                &user,
+                id,
+                form,
+                items,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(Failure::Fault(f)) if matches!(f.status, 400 | 409) => {
+            let status = f.status();
+            render_request(&state, &user, id, form, as_items(f), status).await
+        }
+        Err(Failure::Fault(f)) => Err(PageError(f)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "members_correction.html")]
+struct CorrectionPage {
+    nav: Option<Nav>,
+    csrf: String,
+    c: Correction,
+    /// (label, before, after) of what changes.
+    rows: Vec<(&'static str, String, String)>,
+    requested_at: String,
+    decided_at: String,
+    member_visible: bool,
+    can_decide: bool,
+    can_withdraw: bool,
+    notice: Option<&'static str>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn render_correction(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> PageResult {
+    let (scope, c) = visible(state, user, id).await?;
+    let mut rows = Vec::new();
+    if let Some(n) = &c.changes.name {
+        rows.push((
+            "姓名",
+            c.before.name.clone().unwrap_or_default(),
+            n.clone(),
+        ));
+    }
+    if let Some(i) = &c.changes.id_number {
+        rows.push((
+            "身份证号码",
+            c.before.id_number.clone().unwrap_or_default(),
+            i.clone(),
+        ));
+    }
+    let pending = c.is_pending();
+    let page = CorrectionPage {
+        nav: Some(Nav::for_authority(state, user, &Authority::Admin(scope.clone())).await?),
+        csrf: user.session.csrf_token.clone(),
+        rows,
+        requested_at: beijing(c.requested_at),
+        decided_at: c.decided_at.map(beijing).unwrap_or_default(),
+        member_visible: scope.covers(&c.org_path),
+        can_decide: pending && c.decided_by(&scope),
+        can_withdraw: pending && c.requested_by == scope.person_id() && scope.covers(&c.org_path),
+        notice,
+        error,
+        c,
+    };
+    let mut res = Html(page.render()?).into_response();
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    PageQuery(q): PageQuery<DoneQuery>,
+) -> PageResult {
+    let notice = match q.done.as_deref() {
+        Some("approve") => Some("已审核通过，姓名、身份证号码已更正。账号的用户名随身份证号码一并更改。"),
+        Some("return") => Some("已退回，申请人可按退回意见修改后重新提交。"),
+        Some("withdraw") => Some("已撤回该更正申请。"),
+        _ => None,
+    };
+    render_correction(&state, &user, parse_id(&raw)?, notice, None, StatusCode::OK).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct DecisionForm {
+    #[serde(default)]
+    comment: String,
+}
+
+async fn decide_page(
+    state: AppState,
+    user: Signed,
+    raw: String,
+    decision: Decision,
+    comment: &str,
+) -> PageResult {
+    let id = parse_id(&raw)?;
+    let code = match decision {
+        Decision::Approve => "approve",
+        Decision::Return => "return",
+        Decision::Withdraw => "withdraw",
+    };
+    match decide(&state, &user, id, decision, comment).await {
+        Ok(_) => Ok(Redirect::to(&format!("/corrections/{id}?done={code}")).into_response()),
+        Err(Failure::Fields(items)) => {
+            let msg = items
+                .iter()
+                .map(|i| i.message.as_str())
+                .collect::<Vec<_>>()
+                .join("；");
+            render_correction(
+                &state,
+                &user,
+                id,
+                None,
+                Some(msg),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(Failure::Fault(f)) if matches!(f.status, 400 | 403 | 409) => {
+            let status = f.status();
+            render_correction(&state, &user, id, None, Some(f.message), status).await
+        }
+        Err(Failure::Fault(f)) => Err(PageError(f)),
+    }
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(_): CsrfForm<DecisionForm>,
+) -> PageResult {
+    decide_page(state, user, raw, Decision::Approve, "").await
+}
+
+pub async fn return_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> PageResult {
+    decide_page(state, user, raw, Decision::Return, &form.comment).await
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(_): CsrfForm<DecisionForm>,
+) -> PageResult {
+    decide_page(state, user, raw, Decision::Withdraw, "").await
+}

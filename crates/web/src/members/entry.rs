@@ -1,0 +1,240 @@
+//! 组织管理员添加: the branch's admin or its direct superior's enters a member (into a 团支部)
+//! or a cadre post (in any organisation) by form. The account exists at once with the initial
+//! password; every fault is shown beside its field with the form refilled.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use tuanjian_domain::member_record::{CadreInput, MemberInput};
+use tuanjian_domain::{Action, MemberFault, Post};
+use tuanjian_store::members::Added;
+use tuanjian_store::orgs::Org;
+
+use super::form::{Faults, Section, cadre_sections, member_sections};
+use super::lists::org_in_scope;
+use super::{Failure, admin_scope, today};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::role::Authority;
+use crate::auth::user::{PageUser, Signed};
+use crate::error::Fault;
+use crate::extract::parse_id;
+use crate::pages::error::{PageError, PageResult};
+use crate::pages::nav::Nav;
+use crate::state::AppState;
+
+/// Said wherever a record is added: the account is usable at once.
+pub const INITIAL_PASSWORD_NOTICE: &str =
+    "账号已开通：用户名为身份证号码，初始密码为身份证号码后8位，本人首次登录后须修改密码。";
+
+/// The organisation records are entered into, checked: in scope, the admin may enter there,
+/// and (for members) it is a 团支部.
+pub async fn entry_target(
+    state: &AppState,
+    user: &Signed,
+    org_id: i64,
+    member: bool,
+) -> Result<Org, Fault> {
+    let (_, org) = org_in_scope(state, user, org_id, Action::EnterMember).await?;
+    if member && !org.kind.is_branch() {
+        let f = MemberFault::not_a_branch(&org.full_name);
+        return Err(Fault::new(StatusCode::CONFLICT, f.code(), f.message));
+    }
+    Ok(org)
+}
+
+pub async fn add_member(
+    state: &AppState,
+    user: &Signed,
+    org_id: i64,
+    input: &MemberInput,
+) -> Result<Added, Failure> {
+    let scope = admin_scope(state, user).await?;
+    Ok(state
+        .store
+        .add_member(&user.actor(), &scope, org_id, input, today())
+        .await?)
+}
+
+pub async fn add_cadre(
+    state: &AppState,
+    user: &Signed,
+    org_id: i64,
+    input: &CadreInput,
+) -> Result<Added, Failure> {
+    let scope = admin_scope(state, user).await?;
+    Ok(state
+        .store
+        .add_cadre(&user.actor(), &scope, org_id, input, today())
+        .await?)
+}
+
+#[derive(Template)]
+#[template(path = "members_new.html")]
+struct EntryPage {
+    nav: Option<Nav>,
+    csrf: String,
+    org: Org,
+    title: &'static str,
+    action: String,
+    list_href: String,
+    intro: String,
+    sections: Vec<Section>,
+    general: Vec<String>,
+    fault_count: usize,
+}
+
+async fn render(
+    state: &AppState,
+    user: &Signed,
+    org: Org,
+    member: bool,
+    sections: Vec<Section>,
+    faults: &Faults,
+    status: StatusCode,
+) -> PageResult {
+    let scope = admin_scope(state, user).await?;
+    let (title, path, list, intro) = if member {
+        (
+            "录入团员",
+            "members/new",
+            "members",
+            format!(
+                "录入到“{}”。{INITIAL_PASSWORD_NOTICE}已在其他组织的团员请办理组织关系转接，不要重复录入。",
+                org.full_name
+            ),
+        )
+    } else {
+        (
+            "录入团干部",
+            "cadres/new",
+            "cadres",
+            format!(
+                "录入“{}”的团干部。已有账号的（如本组织团员）按原账号增加职务，不新建账号；新录入的{INITIAL_PASSWORD_NOTICE}",
+                org.full_name
+            ),
+        )
+    };
+    let page = EntryPage {
+        nav: Some(Nav::for_authority(state, user, &Authority::Admin(scope)).await?),
+        csrf: user.session.csrf_token.clone(),
+        title,
+        action: format!("/orgs/{}/{path}", org.id),
+        list_href: format!("/orgs/{}/{list}", org.id),
+        intro,
+        general: faults.general(&sections),
+        fault_count: faults.len(),
+        sections,
+        org,
+    };
+    let mut res = Html(page.render()?).into_response();
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// A failure as the form page again (faults beside fields, conflicts on top) or an error page
+/// for refusals and missing records.
+async fn refill(
+    state: &AppState,
+    user: &Signed,
+    org: Org,
+    member: bool,
+    failure: Failure,
+    sections: impl Fn(&Faults) -> Vec<Section>,
+) -> PageResult {
+    let (faults, status) = match failure {
+        Failure::Fields(items) => (Faults::new(items), StatusCode::UNPROCESSABLE_ENTITY),
+        Failure::Fault(f) if matches!(f.status, 400 | 409) => {
+            let status = f.status();
+            (
+                Faults::new(vec![super::FaultItem {
+                    code: f.code.to_string(),
+                    field: f.field.map(str::to_string),
+                    message: f.message,
+                }]),
+                status,
+            )
+        }
+        Failure::Fault(f) => return Err(PageError(f)),
+    };
+    let s = sections(&faults);
+    render(state, user, org, member, s, &faults, status).await
+}
+
+fn created(person_id: i64, what: &str) -> Response {
+    Redirect::to(&format!("/members/{person_id}?created={what}")).into_response()
+}
+
+pub async fn member_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+) -> PageResult {
+    let org = entry_target(&state, &user, parse_id(&raw)?, true).await?;
+    let faults = Faults::none();
+    let input = MemberInput {
+        profile: tuanjian_domain::member_record::ProfileInput {
+            ethnicity: "汉族".into(),
+            political_status: "共青团员".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let sections = member_sections(&input, &faults, false);
+    render(&state, &user, org, true, sections, &faults, StatusCode::OK).await
+}
+
+pub async fn member_submit(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(input): CsrfForm<MemberInput>,
+) -> PageResult {
+    let org = entry_target(&state, &user, parse_id(&raw)?, true).await?;
+    match add_member(&state, &user, org.id, &input).await {
+        Ok(added) => Ok(created(added.person_id, "member")),
+        Err(failure) => {
+            refill(&state, &user, org, true, failure, |f| {
+                member_sections(&input, f, false)
+            })
+            .await
+        }
+    }
+}
+
+pub async fn cadre_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+) -> PageResult {
+    let org = entry_target(&state, &user, parse_id(&raw)?, false).await?;
+    let faults = Faults::none();
+    let input = CadreInput {
+        profile: tuanjian_domain::member_record::ProfileInput {
+            ethnicity: "汉族".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let sections = cadre_sections(&input, Post::for_kind(org.kind), &faults);
+    render(&state, &user, org, false, sections, &faults, StatusCode::OK).await
+}
+
+pub async fn cadre_submit(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(input): CsrfForm<CadreInput>,
+) -> PageResult {
+    let org = entry_target(&state, &user, parse_id(&raw)?, false).await?;
+    match add_cadre(&state, &user, org.id, &input).await {
+        Ok(added) => Ok(created(added.person_id, "cadre")),
+        Err(failure) => {
+            let posts = Post::for_kind(org.kind);
+            refill(&state, &user, org, false, failure, |f| {
+                cadre_sections(&input, posts, f)
+            })
+            .await
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! The member and cadre forms as data: sections of fields, each with its value, its choices
+//! (every fixed list is a `<select>`) and the fault found in it, so one template draws the
+//! entry form, the edit form and the cadre form alike.
+
+use tuanjian_domain::member_record::{CadreInput, MemberInput, ProfileInput};
+use tuanjian_domain::{
+    CadreNature, Education, Ethnicity, MemberFaultCode, Occupation, PoliticalStatus, Post,
+};
+
+use super::FaultItem;
+
+pub struct FieldView {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    /// Empty for a text input.
+    pub options: Vec<&'static str>,
+    /// A select offers an empty first choice.
+    pub blank: bool,
+    pub required: bool,
+    pub readonly: bool,
+    pub hint: &'static str,
+    pub error: Option<String>,
+}
+
+pub struct Section {
+    pub title: &'static str,
+    pub fields: Vec<FieldView>,
+}
+
+/// Faults by field; those for no field on the form are shown above it.
+pub struct Faults {
+    items: Vec<FaultItem>,
+}
+
+impl Faults {
+    pub fn none() -> Self {
+        Self { items: Vec::new() }
+    }
+
+    pub fn new(items: Vec<FaultItem>) -> Self {
+        Self { items }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The messages for one field, joined.
+    pub fn get(&self, key: &str) -> Option<String> {
+        let msgs: Vec<&str> = self
+            .items
+            .iter()
+            .filter(|f| f.field.as_deref() == Some(key))
+            .map(|f| f.message.as_str())
+            .collect();
+        (!msgs.is_empty()).then(|| msgs.join("；"))
+    }
+
+    /// Messages for fields not in `sections` (or for none).
+    pub fn general(&self, sections: &[Section]) -> Vec<String> {
+        let on_form = |k: &str| {
+            sections
+                .iter()
+                .flat_map(|s| &s.fields)
+                .any(|f| f.key == k && !f.readonly)
+        };
+        self.items
+            .iter()
+            .filter(|f| f.field.as_deref().is_none_or(|k| !on_form(k)))
+            .map(|f| f.message.clone())
+            .collect()
+    }
+}
+
+struct Builder<'a> {
+    faults: &'a Faults,
+}
+
+impl Builder<'_> {
+    fn text(&self, key: &'static str, label: &'static str, value: &str) -> FieldView {
+        FieldView {
+            key,
+            label,
+            value: value.to_string(),
+            options: Vec::new(),
+            blank: true,
+            required: false,
+            readonly: false,
+            hint: "",
+            error: self.faults.get(key),
+        }
+    }
+
+    fn select(
+        &self,
+        key: &'static str,
+        label: &'static str,
+        value: &str,
+        options: Vec<&'static str>,
+    ) -> FieldView {
+        FieldView {
+            options,
+            ..self.text(key, label, value)
+        }
+    }
+}
+
+impl FieldView {
+    fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    fn hint(mut self, hint: &'static str) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    fn no_blank(mut self) -> Self {
+        self.blank = false;
+        self
+    }
+}
+
+/// A stored code or typed value shown as the label its select offers.
+fn shown<T: Copy>(
+    value: &str,
+    parse: fn(&str) -> Result<T, tuanjian_domain::ChoiceError>,
+    label: fn(T) -> &'static str,
+) -> String {
+    parse(value)
+        .map(|v| label(v).to_string())
+        .unwrap_or_else(|_| value.to_string())
+}
+
+fn yes_no(value: &str) -> String {
+    match tuanjian_domain::member_record::parse_yes_no(value) {
+        Some(true) => "是".into(),
+        Some(false) => "否".into(),
+        None => value.to_string(),
+    }
+}
+
+fn identity(b: &Builder, p: &ProfileInput, readonly: bool) -> Section {
+    let mut name = b
+        .text("name", "姓名", &p.name)
+        .required()
+        .hint(if readonly {
+            "姓名和身份证号码不能由组织管理员修改；如有错误，请点“申请更正”报省级团委审核"
+        } else {
+            ""
+        });
+    let mut id = b
+        .text("id_number", "身份证号码", &p.id_number)
+        .required()
+        .hint(if readonly {
+            ""
+        } else {
+            "18位；账号即身份证号码，初始密码为身份证号码后8位。性别和出生日期由身份证号码自动得出"
+        });
+    name.readonly = readonly;
+    id.readonly = readonly;
+    Section {
+        title: "基本信息",
+        fields: vec![name, id],
+    }
+}
+
+fn personal(b: &Builder, p: &ProfileInput) -> Section {
+    Section {
+        title: "个人信息",
+        fields: vec![
+            b.select(
+                "ethnicity",
+                "民族",
+                &shown(&p.ethnicity, Ethnicity::parse, Ethnicity::label),
+                Ethnicity::labels(),
+            )
+            .required(),
+            b.select(
+                "political_status",
+                "政治面貌",
+                &shown(
+                    &p.political_status,
+                    PoliticalStatus::parse,
+                    PoliticalStatus::label,
+                ),
+                PoliticalStatus::labels(),
+            )
+            .required(),
+            b.text("phone", "手机号码", &p.phone).hint("11位手机号码"),
+            b.text("email", "电子邮箱", &p.email),
+            b.text("qq", "QQ号", &p.qq),
+            b.text("wechat", "微信号", &p.wechat),
+            b.select(
+                "full_time_education",
+                "全日制学历",
+                &shown(&p.full_time_education, Education::parse, Education::label),
+                Education::labels(),
+            ),
+            b.select(
+                "highest_education",
+                "最高学历",
+                &shown(&p.highest_education, Education::parse, Education::label),
+                Education::labels(),
+            ),
+            b.select(
+                "occupation",
+                "职业",
+                &shown(&p.occupation, Occupation::parse, Occupation::label),
+                Occupation::labels(),
+            ),
+            b.text("work_unit", "学习工作单位", &p.work_unit),
+            b.text("household_place", "户籍所在地", &p.household_place),
+        ],
+    }
+}
+
+/// The member form; `edit` shows name and ID number read-only.
+pub fn member_sections(m: &MemberInput, faults: &Faults, edit: bool) -> Vec<Section> {
+    let b = Builder { faults };
+    vec![
+        identity(&b, &m.profile, edit),
+        Section {
+            title: "团籍信息",
+            fields: vec![
+                b.text("join_month", "入团年月", &m.join_month)
+                    .required()
+                    .hint("如 2019-05；2017年起入团须年满13周岁（新疆各年份均为13周岁），此前须年满12周岁"),
+                b.text("dev_number", "发展团员编号", &m.dev_number).hint(
+                    "12位数字，前4位为入团年份，须在本团支部的号段内；2017年1月1日及以后入团的必填（新疆2016年起）",
+                ),
+                b.text("join_unit", "入团时所在单位", &m.join_unit),
+                b.select(
+                    "party_applied",
+                    "是否递交入党申请书",
+                    &yes_no(&m.party_applied),
+                    vec!["否", "是"],
+                )
+                .no_blank(),
+                b.text(
+                    "party_applied_month",
+                    "递交入党申请书年月",
+                    &m.party_applied_month,
+                ),
+                b.text("party_join_month", "入党年月", &m.party_join_month),
+                b.text("income", "收入", &m.income)
+                    .hint("用于计算团费，可不填"),
+                b.text("card_number", "团员证编号", &m.card_number),
+            ],
+        },
+        personal(&b, &m.profile),
+    ]
+}
+
+/// The cadre form for an organisation whose posts are `posts`.
+pub fn cadre_sections(c: &CadreInput, posts: &[Post], faults: &Faults) -> Vec<Section> {
+    let b = Builder { faults };
+    vec![
+        identity(&b, &c.profile, false),
+        Section {
+            title: "任职信息",
+            fields: vec![
+                b.select(
+                    "post",
+                    "团内现任职务",
+                    &shown(&c.post, Post::parse, Post::label),
+                    posts.iter().map(|p| p.label()).collect(),
+                )
+                .required(),
+                b.text("post_since", "任现职年月", &c.post_since)
+                    .hint("如 2023-09"),
+                b.select(
+                    "cadre_nature",
+                    "团干部性质",
+                    &shown(&c.cadre_nature, CadreNature::parse, CadreNature::label),
+                    CadreNature::labels(),
+                )
+                .required(),
+                b.select(
+                    "party_committee",
+                    "是否同级党委（支部）成员",
+                    &yes_no(&c.party_committee),
+                    vec!["否", "是"],
+                )
+                .no_blank(),
+            ],
+        },
+        personal(&b, &c.profile),
+    ]
+}
+
+/// The Chinese message of a stored `entry_fault` code.
+pub fn fault_message(code: &str) -> String {
+    MemberFaultCode::ALL
+        .iter()
+        .find(|c| c.code() == code)
+        .map(|c| c.message().to_string())
+        .unwrap_or_else(|| format!("记录不符合录入规则（{code}），请打开记录核对后保存"))
+}

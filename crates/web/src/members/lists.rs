@@ -1,0 +1,432 @@
+//! Lists of members and cadres of an organisation's subtree (inside the admin's scope), with
+//! filters, paging and sorting; ID numbers masked (first 6, last 4).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse};
+use serde::Deserialize;
+use tuanjian_domain::{Action, ActorRole, MembershipStatus, Post, authorize};
+use tuanjian_store::cadres::{CadreFilter, CadreListItem, CadreQuery};
+use tuanjian_store::members::{MemberFilter, MemberListItem, MemberPage, MemberQuery, MemberSort};
+use tuanjian_store::orgs::{Org, Page, PageRequest};
+use tuanjian_store::scope::{AdminScope, ViewScope};
+use utoipa::IntoParams;
+
+use super::form::fault_message;
+use super::{admin_scope, refused};
+use crate::auth::user::{PageUser, Signed};
+use crate::error::Fault;
+use crate::extract::{PageQuery, parse_id};
+use crate::pages::error::PageResult;
+use crate::pages::nav::Nav;
+use crate::state::AppState;
+
+/// The organisation `org_id` if it lies in the admin's scope (else `NotFound`), with the scope.
+pub(crate) async fn org_in_scope(
+    state: &AppState,
+    user: &Signed,
+    org_id: i64,
+    action: Action,
+) -> Result<(AdminScope, Org), Fault> {
+    let scope = admin_scope(state, user).await?;
+    let org = state
+        .store
+        .org_in_scope(&ViewScope::Subtree(scope.clone()), org_id)
+        .await?;
+    authorize(action, ActorRole::Admin(scope.relation_to(&org.path))).map_err(refused)?;
+    Ok((scope, org))
+}
+
+fn bad(code: &'static str, message: &str) -> Fault {
+    Fault::bad_request(code, message)
+}
+
+fn page_request(page: &Option<String>, per_page: &Option<String>) -> Result<PageRequest, Fault> {
+    let num = |v: &Option<String>, what: &str| -> Result<Option<i64>, Fault> {
+        match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => s.parse::<i64>().map(Some).map_err(|_| {
+                bad(
+                    "query_invalid",
+                    &format!("{what}应为正整数，请检查网址中的参数"),
+                )
+            }),
+        }
+    };
+    Ok(PageRequest::new(
+        num(page, "页码")?,
+        num(per_page, "每页条数")?,
+    ))
+}
+
+fn nonempty(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// The member list's query string: every filter optional.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberListQuery {
+    /// Part of the name.
+    pub name: Option<String>,
+    /// The ID number or a part of it.
+    pub id_number: Option<String>,
+    /// Year of joining, four digits.
+    pub join_year: Option<String>,
+    /// 团籍状态: a code (normal, aged_out …) or its Chinese label.
+    pub status: Option<String>,
+    /// 1: only records that break an entry rule.
+    pub faulty: Option<String>,
+    /// org (default), name, join_desc, join_asc.
+    pub sort: Option<String>,
+    pub page: Option<String>,
+    /// 1 to 200, default 20.
+    pub per_page: Option<String>,
+}
+
+impl MemberListQuery {
+    pub fn parse(&self) -> Result<(MemberFilter, MemberSort, PageRequest), Fault> {
+        let join_year = match nonempty(&self.join_year) {
+            None => None,
+            Some(y) => Some(
+                y.parse::<i32>()
+                    .ok()
+                    .filter(|y| (1922..=2100).contains(y))
+                    .ok_or_else(|| {
+                        bad("join_year_invalid", "入团年份应为4位数字，如 2019")
+                    })?,
+            ),
+        };
+        let status = match nonempty(&self.status) {
+            None => None,
+            Some(s) => Some(
+                MembershipStatus::parse(&s)
+                    .map_err(|e| bad("status_invalid", &e.to_string()))?
+                    .code()
+                    .to_string(),
+            ),
+        };
+        let sort = MemberSort::parse(self.sort.as_deref().unwrap_or("").trim()).ok_or_else(|| {
+            bad(
+                "sort_invalid",
+                "排序方式只能是 org（按组织）、name（按姓名）、join_desc（入团年月从新到旧）或 join_asc（从旧到新）",
+            )
+        })?;
+        Ok((
+            MemberFilter {
+                name: nonempty(&self.name),
+                id_number: nonempty(&self.id_number),
+                join_year,
+                status,
+                faulty: self.faulty(),
+            },
+            sort,
+            page_request(&self.page, &self.per_page)?,
+        ))
+    }
+
+    pub fn faulty(&self) -> bool {
+        matches!(
+            self.faulty.as_deref().map(str::trim),
+            Some("1" | "true" | "on" | "yes")
+        )
+    }
+
+    /// The filters (and sort) as a query string, for paging and export links.
+    pub fn filters_query(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        for (k, v) in [
+            ("name", &self.name),
+            ("id_number", &self.id_number),
+            ("join_year", &self.join_year),
+            ("status", &self.status),
+            ("sort", &self.sort),
+        ] {
+            if let Some(v) = nonempty(v) {
+                pairs.push((k, v));
+            }
+        }
+        if self.faulty() {
+            pairs.push(("faulty", "1".into()));
+        }
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    }
+}
+
+/// One page of the subtree's members.
+pub async fn members_of(
+    state: &AppState,
+    user: &Signed,
+    org_id: i64,
+    q: &MemberListQuery,
+) -> Result<(Org, MemberPage), Fault> {
+    let (scope, org) = org_in_scope(state, user, org_id, Action::ViewMembers).await?;
+    let (filter, sort, page) = q.parse()?;
+    let query = MemberQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
+    let members = state.store.members(&query, sort, page).await?;
+    Ok((org, members))
+}
+
+/// The cadre list's query string.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CadreListQuery {
+    pub name: Option<String>,
+    pub id_number: Option<String>,
+    /// A post label (书记, 副书记 …).
+    pub post: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+impl CadreListQuery {
+    pub fn parse(&self) -> Result<(CadreFilter, PageRequest), Fault> {
+        let post = match nonempty(&self.post) {
+            None => None,
+            Some(p) => Some(
+                Post::parse(&p)
+                    .map_err(|e| bad("post_invalid", &e.to_string()))?
+                    .label()
+                    .to_string(),
+            ),
+        };
+        Ok((
+            CadreFilter {
+                name: nonempty(&self.name),
+                id_number: nonempty(&self.id_number),
+                post,
+            },
+            page_request(&self.page, &self.per_page)?,
+        ))
+    }
+
+    pub fn filters_query(&self) -> String {
+        let pairs: Vec<(&str, String)> = [
+            ("name", &self.name),
+            ("id_number", &self.id_number),
+            ("post", &self.post),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| nonempty(v).map(|v| (k, v)))
+        .collect();
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    }
+}
+
+pub async fn cadres_of(
+    state: &AppState,
+    user: &Signed,
+    org_id: i64,
+    q: &CadreListQuery,
+) -> Result<(Org, Page<CadreListItem>), Fault> {
+    let (scope, org) = org_in_scope(state, user, org_id, Action::ViewMembers).await?;
+    let (filter, page) = q.parse()?;
+    let query = CadreQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
+    Ok((org, state.store.cadres(&query, page).await?))
+}
+
+pub fn status_label(code: &str) -> String {
+    MembershipStatus::parse(code)
+        .map(|s| s.label().to_string())
+        .unwrap_or_else(|_| code.to_string())
+}
+
+pub struct MemberRow {
+    pub person_id: i64,
+    pub name: String,
+    pub id_masked: String,
+    pub org_name: String,
+    pub join_month: String,
+    pub dev_number: String,
+    pub status: String,
+    pub fault: Option<String>,
+}
+
+impl From<&MemberListItem> for MemberRow {
+    fn from(m: &MemberListItem) -> Self {
+        Self {
+            person_id: m.person_id,
+            name: m.name.clone(),
+            id_masked: m.id_number.masked(),
+            org_name: m.org_name.clone(),
+            join_month: m.join_month.clone().unwrap_or_default(),
+            dev_number: m.dev_number.clone().unwrap_or_default(),
+            status: status_label(&m.status),
+            fault: m.entry_fault.as_deref().map(fault_message),
+        }
+    }
+}
+
+/// Paging links: (label, href) for previous and next.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+fn pager(base: &str, filters: &str, page: i64, per_page: i64, total: i64) -> Pager {
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let link = |p: i64| {
+        let mut q = filters.to_string();
+        if !q.is_empty() {
+            q.push('&');
+        }
+        format!("{base}?{q}page={p}&per_page={per_page}")
+    };
+    Pager {
+        page,
+        pages,
+        total,
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "members_list.html")]
+struct MembersPage {
+    nav: Option<Nav>,
+    org: Org,
+    q: MemberListQuery,
+    rows: Vec<MemberRow>,
+    pager: Pager,
+    export_href: String,
+    statuses: Vec<&'static str>,
+    status_value: String,
+    sort_value: &'static str,
+    can_enter: bool,
+}
+
+pub async fn members_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    PageQuery(q): PageQuery<MemberListQuery>,
+) -> PageResult {
+    let (org, members) = members_of(&state, &user, parse_id(&raw)?, &q).await?;
+    let scope = admin_scope(&state, &user).await?;
+    let (_, sort, _) = q.parse()?;
+    let filters = q.filters_query();
+    let export_href = if filters.is_empty() {
+        format!("/orgs/{}/members/export.xlsx", org.id)
+    } else {
+        format!("/orgs/{}/members/export.xlsx?{filters}", org.id)
+    };
+    let page = MembersPage {
+        nav: Some(Nav::for_authority(&state, &user, &crate::auth::role::Authority::Admin(scope.clone())).await?),
+        pager: pager(
+            &format!("/orgs/{}/members", org.id),
+            &filters,
+            members.page,
+            members.per_page,
+            members.total,
+        ),
+        rows: members.items.iter().map(MemberRow::from).collect(),
+        export_href,
+        statuses: MembershipStatus::labels(),
+        status_value: q
+            .status
+            .as_deref()
+            .and_then(|s| MembershipStatus::parse(s).ok())
+            .map(|s| s.label().to_string())
+            .unwrap_or_default(),
+        sort_value: sort.code(),
+        can_enter: org.kind.is_branch()
+            && authorize(
+                Action::EnterMember,
+                ActorRole::Admin(scope.relation_to(&org.path)),
+            )
+            .is_ok(),
+        org,
+        q,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+pub struct CadreRow {
+    pub person_id: i64,
+    pub name: String,
+    pub id_masked: String,
+    pub org_name: String,
+    pub post: String,
+    pub post_since: String,
+    pub nature: String,
+    pub party_committee: bool,
+}
+
+#[derive(Template)]
+#[template(path = "members_cadres.html")]
+struct CadresPage {
+    nav: Option<Nav>,
+    org: Org,
+    q: CadreListQuery,
+    rows: Vec<CadreRow>,
+    pager: Pager,
+    posts: Vec<&'static str>,
+    can_enter: bool,
+}
+
+pub fn nature_label(code: Option<&str>) -> String {
+    code.and_then(|c| tuanjian_domain::CadreNature::parse(c).ok())
+        .map(|n| n.label().to_string())
+        .unwrap_or_default()
+}
+
+pub async fn cadres_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    PageQuery(q): PageQuery<CadreListQuery>,
+) -> PageResult {
+    let (org, cadres) = cadres_of(&state, &user, parse_id(&raw)?, &q).await?;
+    let scope = admin_scope(&state, &user).await?;
+    let filters = q.filters_query();
+    // Every post any organisation has, in list order, for the filter.
+    let mut posts: Vec<&'static str> = Vec::new();
+    for p in Post::for_kind(tuanjian_domain::OrgKind::Branch)
+        .iter()
+        .chain(Post::for_kind(tuanjian_domain::OrgKind::Committee))
+    {
+        if !posts.contains(&p.label()) {
+            posts.push(p.label());
+        }
+    }
+    let page = CadresPage {
+        nav: Some(Nav::for_authority(&state, &user, &crate::auth::role::Authority::Admin(scope.clone())).await?),
+        pager: pager(
+            &format!("/orgs/{}/cadres", org.id),
+            &filters,
+            cadres.page,
+            cadres.per_page,
+            cadres.total,
+        ),
+        rows: cadres
+            .items
+            .iter()
+            .map(|c| CadreRow {
+                person_id: c.person_id,
+                name: c.name.clone(),
+                id_masked: c.id_number.masked(),
+                org_name: c.org_name.clone(),
+                post: c.post.clone(),
+                post_since: c.post_since.clone().unwrap_or_default(),
+                nature: nature_label(c.nature.as_deref()),
+                party_committee: c.party_committee,
+            })
+            .collect(),
+        posts,
+        can_enter: authorize(
+            Action::EnterMember,
+            ActorRole::Admin(scope.relation_to(&org.path)),
+        )
+        .is_ok(),
+        org,
+        q,
+    };
+    Ok(Html(page.render()?).into_response())
+}

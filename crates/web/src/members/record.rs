@@ -1,0 +1,345 @@
+//! A member's (or cadre's) record: every field, sex and birth date from the ID number, posts
+//! held, corrections filed; and the edit of every field but 姓名 and 身份证号码, which go through
+//! a correction request instead.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect};
+use serde::Deserialize;
+use tuanjian_domain::member_record::MemberInput;
+use tuanjian_domain::{
+    Action, ActorRole, CadreNature, Education, Ethnicity, Occupation, PoliticalStatus, authorize,
+};
+use tuanjian_store::member_detail::{MemberDetail, label};
+use tuanjian_store::scope::AdminScope;
+
+use super::entry::INITIAL_PASSWORD_NOTICE;
+use super::form::{Faults, Section, fault_message, member_sections};
+use super::lists::status_label;
+use super::{FaultItem, Failure, admin_scope, refused, today};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::role::Authority;
+use crate::auth::user::{PageUser, Signed};
+use crate::error::Fault;
+use crate::extract::{PageQuery, parse_id};
+use crate::org_setup::beijing;
+use crate::pages::error::{PageError, PageResult};
+use crate::pages::nav::Nav;
+use crate::state::AppState;
+
+/// The record as the admin may see it, with the scope.
+pub async fn detail(
+    state: &AppState,
+    user: &Signed,
+    person_id: i64,
+) -> Result<(AdminScope, MemberDetail), Fault> {
+    let scope = admin_scope(state, user).await?;
+    let d = state.store.member_detail(&scope, person_id).await?;
+    Ok((scope, d))
+}
+
+/// Whether the admin may take `action` on the member's record (its branch's own admin or the
+/// direct superior's, for the member actions).
+pub fn may(scope: &AdminScope, d: &MemberDetail, action: Action) -> bool {
+    d.membership.as_ref().is_some_and(|m| {
+        authorize(action, ActorRole::Admin(scope.relation_to(&m.org_path))).is_ok()
+    })
+}
+
+/// Refuses `action` with the permission rules' message; a record without a membership in scope
+/// is not found.
+pub fn require(scope: &AdminScope, d: &MemberDetail, action: Action) -> Result<(), Fault> {
+    let m = d.membership.as_ref().ok_or_else(Fault::not_found)?;
+    authorize(action, ActorRole::Admin(scope.relation_to(&m.org_path))).map_err(refused)
+}
+
+pub async fn edit(
+    state: &AppState,
+    user: &Signed,
+    person_id: i64,
+    input: &MemberInput,
+) -> Result<Vec<String>, Failure> {
+    let scope = admin_scope(state, user).await?;
+    Ok(state
+        .store
+        .edit_member(&user.actor(), &scope, person_id, input, today())
+        .await?)
+}
+
+pub struct CorrectionRow {
+    pub id: i64,
+    pub summary: String,
+    pub status: &'static str,
+    pub requested_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "members_record.html")]
+struct RecordPage {
+    nav: Option<Nav>,
+    person_id: i64,
+    name: String,
+    id_number: String,
+    /// (label, value) of the personal fields.
+    personal: Vec<(&'static str, String)>,
+    /// Branch id, full name, and (label, value) of the membership fields.
+    branch: Option<(i64, String)>,
+    membership: Vec<(&'static str, String)>,
+    fault: Option<String>,
+    posts: Vec<(i64, String, String, String)>,
+    corrections: Vec<CorrectionRow>,
+    notice: Option<String>,
+    can_edit: bool,
+    can_correct: bool,
+}
+
+#[derive(Deserialize)]
+pub struct RecordQuery {
+    created: Option<String>,
+    saved: Option<String>,
+    corrected: Option<String>,
+}
+
+fn or_dash(v: &Option<String>) -> String {
+    v.clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "—".into())
+}
+
+fn dash(s: String) -> String {
+    if s.is_empty() { "—".into() } else { s }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    PageQuery(q): PageQuery<RecordQuery>,
+) -> PageResult {
+    let (scope, d) = detail(&state, &user, parse_id(&raw)?).await?;
+    let p = &d.person;
+    let identity = match p.identity_status.as_str() {
+        "verified" => "认证通过",
+        "failed" => "认证不通过",
+        _ => "未认证",
+    };
+    let personal = vec![
+        ("性别", p.id_number.sex().label().to_string()),
+        ("出生日期", p.id_number.birth_date().format("%Y-%m-%d").to_string()),
+        ("民族", dash(label(&p.ethnicity, Ethnicity::parse))),
+        ("政治面貌", dash(label(&p.political_status, PoliticalStatus::parse))),
+        ("手机号码", or_dash(&p.phone)),
+        ("电子邮箱", or_dash(&p.email)),
+        ("QQ号", or_dash(&p.qq)),
+        ("微信号", or_dash(&p.wechat)),
+        ("全日制学历", dash(label(&p.full_time_education, Education::parse))),
+        ("最高学历", dash(label(&p.highest_education, Education::parse))),
+        ("职业", dash(label(&p.occupation, Occupation::parse))),
+        ("学习工作单位", or_dash(&p.work_unit)),
+        ("户籍所在地", or_dash(&p.household_place)),
+        ("身份认证状态", identity.to_string()),
+        (
+            "账号状态",
+            if p.initial_password {
+                "尚未修改初始密码（初始密码为身份证号码后8位）".to_string()
+            } else {
+                "已启用".to_string()
+            },
+        ),
+    ];
+    let (branch, membership, fault) = match &d.membership {
+        Some(m) => (
+            Some((m.org_id, m.org_full_name.clone())),
+            vec![
+                ("入团年月", or_dash(&m.join_month)),
+                ("发展团员编号", or_dash(&m.dev_number)),
+                ("团籍状态", status_label(&m.status)),
+                ("入团时所在单位", or_dash(&m.join_unit)),
+                (
+                    "是否递交入党申请书",
+                    if m.party_applied { "是" } else { "否" }.to_string(),
+                ),
+                ("递交入党申请书年月", or_dash(&m.party_applied_month)),
+                ("入党年月", or_dash(&m.party_join_month)),
+                ("收入", or_dash(&m.income)),
+                ("团员证编号", or_dash(&m.card_number)),
+            ],
+            m.entry_fault.as_deref().map(fault_message),
+        ),
+        None => (None, Vec::new(), None),
+    };
+    let posts = d
+        .posts
+        .iter()
+        .map(|x| {
+            let nature = x
+                .nature
+                .as_deref()
+                .and_then(|c| CadreNature::parse(c).ok())
+                .map(|n| n.label())
+                .unwrap_or("");
+            (
+                x.org_id,
+                x.org_full_name.clone(),
+                x.post.clone(),
+                format!(
+                    "{}{}{}",
+                    x.post_since
+                        .as_deref()
+                        .map(|s| format!("任现职 {s}"))
+                        .unwrap_or_default(),
+                    if nature.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" · {nature}")
+                    },
+                    if x.party_committee {
+                        " · 同级党委（支部）成员"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        })
+        .collect();
+    let corrections = if d.membership.is_some() {
+        state
+            .store
+            .corrections_of(p.person_id)
+            .await?
+            .into_iter()
+            .filter(|c| c.visible_to(&scope))
+            .map(|c| CorrectionRow {
+                id: c.id,
+                summary: super::corrections::summary(&c),
+                status: c.status.label(),
+                requested_at: beijing(c.requested_at),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let notice = if q.created.is_some() {
+        Some(format!("已录入。{INITIAL_PASSWORD_NOTICE}"))
+    } else if q.saved.is_some() {
+        Some("已保存。".to_string())
+    } else if q.corrected.is_some() {
+        Some("更正申请已提交，等待省级团委审核；审核结果可在本页“更正申请”中查看。".to_string())
+    } else {
+        None
+    };
+    let page = RecordPage {
+        nav: Some(Nav::for_authority(&state, &user, &Authority::Admin(scope.clone())).await?),
+        person_id: p.person_id,
+        name: p.name.clone(),
+        id_number: p.id_number.to_string(),
+        personal,
+        branch,
+        membership,
+        fault,
+        posts,
+        corrections,
+        notice,
+        can_edit: may(&scope, &d, Action::EditMember),
+        can_correct: may(&scope, &d, Action::RequestCorrection),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "members_edit.html")]
+struct EditPage {
+    nav: Option<Nav>,
+    csrf: String,
+    person_id: i64,
+    name: String,
+    branch_name: String,
+    can_correct: bool,
+    sections: Vec<Section>,
+    general: Vec<String>,
+    fault_count: usize,
+}
+
+async fn render_edit(
+    state: &AppState,
+    user: &Signed,
+    scope: AdminScope,
+    d: &MemberDetail,
+    input: &MemberInput,
+    faults: &Faults,
+    status: StatusCode,
+) -> PageResult {
+    let mut input = input.clone();
+    // Name and ID number are shown as stored, whatever was posted.
+    input.profile.name = d.person.name.clone();
+    input.profile.id_number = d.person.id_number.to_string();
+    let sections = member_sections(&input, faults, true);
+    let page = EditPage {
+        nav: Some(Nav::for_authority(state, user, &Authority::Admin(scope.clone())).await?),
+        csrf: user.session.csrf_token.clone(),
+        person_id: d.person.person_id,
+        name: d.person.name.clone(),
+        branch_name: d
+            .membership
+            .as_ref()
+            .map(|m| m.org_full_name.clone())
+            .unwrap_or_default(),
+        can_correct: may(&scope, d, Action::RequestCorrection),
+        general: faults.general(&sections),
+        fault_count: faults.len(),
+        sections,
+    };
+    let mut res = Html(page.render()?).into_response();
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+) -> PageResult {
+    let (scope, d) = detail(&state, &user, parse_id(&raw)?).await?;
+    require(&scope, &d, Action::EditMember)?;
+    let input = d.to_input();
+    let faults = Faults::none();
+    render_edit(&state, &user, scope, &d, &input, &faults, StatusCode::OK).await
+}
+
+pub async fn edit_submit(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(input): CsrfForm<MemberInput>,
+) -> PageResult {
+    let id = parse_id(&raw)?;
+    let (scope, d) = detail(&state, &user, id).await?;
+    require(&scope, &d, Action::EditMember)?;
+    match edit(&state, &user, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/members/{id}?saved=1")).into_response()),
+        Err(Failure::Fields(items)) => {
+            let faults = Faults::new(items);
+            render_edit(
+                &state,
+                &user,
+                scope,
+                &d,
+                &input,
+                &faults,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(Failure::Fault(f)) if matches!(f.status, 400 | 409) => {
+            let status = f.status();
+            let faults = Faults::new(vec![FaultItem {
+                code: f.code.to_string(),
+                field: f.field.map(str::to_string),
+                message: f.message,
+            }]);
+            render_edit(&state, &user, scope, &d, &input, &faults, status).await
+        }
+        Err(Failure::Fault(f)) => Err(PageError(f)),
+    }
+}
