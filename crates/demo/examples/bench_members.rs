@@ -241,6 +241,8 @@ async fn main() -> anyhow::Result<()> {
     let all = MemberFilter::default();
     for (label, org, sort) in [
         ("province", &province, MemberSort::Org),
+        ("province, by name", &province, MemberSort::Name),
+        ("province, newest joined first", &province, MemberSort::JoinMonthNewest),
         ("county", &county, MemberSort::Org),
         ("branch", &branch, MemberSort::Org),
         ("branch, by name", &branch, MemberSort::Name),

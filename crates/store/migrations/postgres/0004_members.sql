@@ -18,7 +18,7 @@ ALTER TABLE people ADD COLUMN identity_status TEXT NOT NULL DEFAULT 'unverified'
 
 -- The branch's path, kept in step by organisation moves, so a scope's members are one index
 -- range (first page, counts and filters without touching orgs).
-ALTER TABLE members ADD COLUMN org_path TEXT NOT NULL DEFAULT '';
+ALTER TABLE members ADD COLUMN org_path TEXT COLLATE "C" NOT NULL DEFAULT '';
 UPDATE members SET org_path = (SELECT path FROM orgs WHERE orgs.id = members.org_id);
 ALTER TABLE members ADD COLUMN join_unit TEXT;
 ALTER TABLE members ADD COLUMN party_applied BIGINT NOT NULL DEFAULT 0;
