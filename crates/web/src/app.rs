@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::members::routes())
         .merge(crate::dev_ranges::routes())
         .merge(crate::self_service::routes())
+        .merge(crate::reset::routes())
         // Excel import and export of members and cadres (issue 5)
         .merge(crate::member_import::routes())
         .route("/healthz", get(health::healthz))

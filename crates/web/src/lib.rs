@@ -15,6 +15,7 @@ pub mod org_admin;
 pub mod org_edit;
 pub mod org_setup;
 pub mod pages;
+pub mod reset;
 pub mod self_service;
 pub mod state;
 

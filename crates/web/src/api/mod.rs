@@ -76,6 +76,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::members::MembersApi::openapi());
     doc.merge(crate::dev_ranges::DevRangesApi::openapi());
     doc.merge(crate::self_service::SelfServiceApi::openapi());
+    doc.merge(crate::reset::ResetApi::openapi());
     doc.merge(crate::member_import::MemberImportApi::openapi());
     doc
 }
