@@ -29,6 +29,7 @@ async fn main() -> ExitCode {
         Commands::Init(a) => cli::init::run(a).await,
         Commands::Backup(a) => cli::backup::run(a).await,
         Commands::Demo(a) => cli::demo::run(a).await,
+        Commands::RecheckMembers(a) => cli::recheck::run(a).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

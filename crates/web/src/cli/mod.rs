@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod demo;
 pub mod init;
+pub mod recheck;
 pub mod serve;
 
 use std::net::{IpAddr, SocketAddr};
@@ -44,6 +45,8 @@ pub enum Commands {
     Backup(BackupArgs),
     /// 生成确定的演示数据（团组织、团员、团干部和演示账号）
     Demo(DemoArgs),
+    /// 重新核查全部团员的入团信息（入团年龄、发展团员编号及号段），更新“信息有误”标记；规则调整或从旧系统导入后使用
+    RecheckMembers(RecheckArgs),
 }
 
 #[derive(Args)]
@@ -127,6 +130,16 @@ pub struct DemoArgs {
     /// 目标团组织数（约数，1,000 到 1,000,000）：学校、企业和团支部更多，团员分散到各团支部，每个团支部至少一名团员（团员人数不足时自动增加）；不填则按团员人数生成
     #[arg(long, value_name = "组织数")]
     pub orgs: Option<u64>,
+    #[command(flatten)]
+    pub db: DatabaseArg,
+}
+
+#[derive(Args)]
+#[command(next_help_heading = "选项")]
+pub struct RecheckArgs {
+    /// 每批核查的团员人数（每批一个事务）
+    #[arg(long, default_value_t = 5_000, value_name = "人数")]
+    pub batch: i64,
     #[command(flatten)]
     pub db: DatabaseArg,
 }
