@@ -431,10 +431,7 @@ impl Store {
     pub async fn dev_range_overview(&self, org: &Org) -> Result<RangeOverview, StoreError> {
         let mut conn = self.pool().acquire().await?;
         let mut read = async |sql: &'static str| -> Result<Vec<Allocation>, StoreError> {
-            let rows = sqlx::query(sql)
-                .bind(org.id)
-                .fetch_all(&mut *conn)
-                .await?;
+            let rows = sqlx::query(sql).bind(org.id).fetch_all(&mut *conn).await?;
             let mut out = Vec::with_capacity(rows.len());
             for r in &rows {
                 let mut a = allocation_from_row(r)?;

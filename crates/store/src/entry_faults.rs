@@ -281,7 +281,10 @@ pub async fn recheck_tx(
     let index = RangeIndex::load(&mut **tx, &lo, &hi).await?;
     let mut stats = RecheckStats::default();
     let mut after = (String::new(), i64::MIN);
-    while recheck_batch(&mut **tx, &index, target, &mut after, BATCH, today, &mut stats).await?
+    while recheck_batch(
+        &mut **tx, &index, target, &mut after, BATCH, today, &mut stats,
+    )
+    .await?
         == BATCH as usize
     {}
     Ok(stats)
@@ -291,7 +294,10 @@ pub async fn recheck_tx(
 /// organisation itself above the provinces.
 pub fn province_path(org: &Org) -> OrgPath {
     let ids = org.path.ids();
-    match org.province_id.and_then(|p| ids.iter().position(|&id| id == p)) {
+    match org
+        .province_id
+        .and_then(|p| ids.iter().position(|&id| id == p))
+    {
         Some(at) => {
             let mut path = OrgPath::root(ids[0]);
             for &id in &ids[1..=at] {
@@ -365,11 +371,25 @@ mod tests {
         let id = tuanjian_domain::IdNumber::from_first17("44010620080301001").to_string();
         let none = RangeBook::default();
         assert_eq!(
-            stored_fault(&id, Some("2022-05"), Some("202244000001"), false, &none, today),
+            stored_fault(
+                &id,
+                Some("2022-05"),
+                Some("202244000001"),
+                false,
+                &none,
+                today
+            ),
             None
         );
         assert_eq!(
-            stored_fault(&id, Some("2022-05"), Some("202144000001"), false, &none, today),
+            stored_fault(
+                &id,
+                Some("2022-05"),
+                Some("202144000001"),
+                false,
+                &none,
+                today
+            ),
             Some("dev_number_year_mismatch")
         );
         assert_eq!(
@@ -386,11 +406,25 @@ mod tests {
             lineage: vec![vec![], vec![r]],
         };
         assert_eq!(
-            stored_fault(&id, Some("2022-05"), Some("202244000001"), false, &book, today),
+            stored_fault(
+                &id,
+                Some("2022-05"),
+                Some("202244000001"),
+                false,
+                &book,
+                today
+            ),
             Some("dev_number_out_of_range")
         );
         assert_eq!(
-            stored_fault(&id, Some("2022-05"), Some("202244000150"), false, &book, today),
+            stored_fault(
+                &id,
+                Some("2022-05"),
+                Some("202244000150"),
+                false,
+                &book,
+                today
+            ),
             None
         );
     }

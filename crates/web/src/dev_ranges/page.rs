@@ -138,8 +138,14 @@ pub async fn show(
     let range: String = range.chars().take(40).collect();
     let (checked, faulty) = (q.checked.unwrap_or(0), q.faulty.unwrap_or(0));
     let notice = match q.done.as_deref() {
-        Some("allocated") => Some(format!("已分配号段 {range}。{}", recheck_note(checked, faulty))),
-        Some("deleted") => Some(format!("已收回号段 {range}。{}", recheck_note(checked, faulty))),
+        Some("allocated") => Some(format!(
+            "已分配号段 {range}。{}",
+            recheck_note(checked, faulty)
+        )),
+        Some("deleted") => Some(format!(
+            "已收回号段 {range}。{}",
+            recheck_note(checked, faulty)
+        )),
         _ => None,
     };
     render(&state, &user, id, AllocateForm::default(), notice, None).await
@@ -152,7 +158,12 @@ fn done_url(org_id: i64, done: &str, range: &str, s: &RecheckStats) -> String {
     )
 }
 
-async fn try_allocate(state: &AppState, user: &Signed, id: i64, form: &AllocateForm) -> Result<String, Fault> {
+async fn try_allocate(
+    state: &AppState,
+    user: &Signed,
+    id: i64,
+    form: &AllocateForm,
+) -> Result<String, Fault> {
     let year = parse_year(&form.year)?;
     let range = parse_range(year, &form.start, &form.end, &form.range)?;
     let child = match form.org_id.trim() {

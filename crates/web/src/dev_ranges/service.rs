@@ -15,7 +15,11 @@ use crate::org_setup::{admin_target, refused};
 use crate::state::AppState;
 
 /// The organisation whose ranges are shown, for an admin whose scope holds it.
-pub async fn target(state: &AppState, user: &Signed, org_id: i64) -> Result<(AdminScope, Org), Fault> {
+pub async fn target(
+    state: &AppState,
+    user: &Signed,
+    org_id: i64,
+) -> Result<(AdminScope, Org), Fault> {
     admin_target(state, user, org_id, Action::ViewMembers).await
 }
 
@@ -51,7 +55,12 @@ fn range_fault(e: &DevRangeError) -> Fault {
 
 /// The range as typed: either one text ("201913000001-201913000500") or a start and an end,
 /// with the year when given (it must then match the numbers).
-pub fn parse_range(year: Option<i32>, start: &str, end: &str, text: &str) -> Result<DevRange, Fault> {
+pub fn parse_range(
+    year: Option<i32>,
+    start: &str,
+    end: &str,
+    text: &str,
+) -> Result<DevRange, Fault> {
     let (start, end, text) = (start.trim(), end.trim(), text.trim());
     if !text.is_empty() {
         let r = DevRange::parse_text(text).map_err(|e| range_fault(&e))?;
@@ -122,22 +131,31 @@ pub async fn allocate(
     let (scope, org) = target(state, user, org_id).await?;
     require_allocator(&scope, &org)?;
     let Some(child_id) = child_id else {
-        return Err(Fault::bad_request("required_missing", "请选择接收号段的下级组织").field("org_id"));
+        return Err(
+            Fault::bad_request("required_missing", "请选择接收号段的下级组织").field("org_id"),
+        );
     };
     let mut tx = state.store.begin().await?;
-    let done = dev_ranges::allocate(&mut tx, &user.actor(), &scope, child_id, range, beijing_today())
-        .await
-        .map_err(|e| match e {
-            // Anything but a direct child of this organisation is not a receiver here.
-            RangeChangeError::Store(StoreError::NotFound) | RangeChangeError::Refused(_) => {
-                Fault::bad_request(
-                    "not_a_child",
-                    "所选组织不是本组织的直属下级组织：号段只能分配给直属下级组织，由其再向下分配",
-                )
-                .field("org_id")
-            }
-            other => change_fault(other),
-        })?;
+    let done = dev_ranges::allocate(
+        &mut tx,
+        &user.actor(),
+        &scope,
+        child_id,
+        range,
+        beijing_today(),
+    )
+    .await
+    .map_err(|e| match e {
+        // Anything but a direct child of this organisation is not a receiver here.
+        RangeChangeError::Store(StoreError::NotFound) | RangeChangeError::Refused(_) => {
+            Fault::bad_request(
+                "not_a_child",
+                "所选组织不是本组织的直属下级组织：号段只能分配给直属下级组织，由其再向下分配",
+            )
+            .field("org_id")
+        }
+        other => change_fault(other),
+    })?;
     commit(tx).await?;
     Ok(done)
 }
@@ -152,9 +170,10 @@ pub async fn remove(
     let (scope, org) = target(state, user, org_id).await?;
     require_allocator(&scope, &org)?;
     let mut tx = state.store.begin().await?;
-    let done = dev_ranges::delete_allocation(&mut tx, &user.actor(), &scope, range_id, beijing_today())
-        .await
-        .map_err(change_fault)?;
+    let done =
+        dev_ranges::delete_allocation(&mut tx, &user.actor(), &scope, range_id, beijing_today())
+            .await
+            .map_err(change_fault)?;
     commit(tx).await?;
     Ok(done)
 }
@@ -167,10 +186,24 @@ mod tests {
     fn ranges_as_typed() {
         let r = parse_range(Some(2019), "201913000001", "201913000500", "").unwrap();
         assert_eq!(r.to_string(), "201913000001-201913000500");
-        assert_eq!(parse_range(None, "", "", "201913000001-201913000500").unwrap(), r);
-        assert_eq!(parse_range(None, "201913000001", "201913000500", "").unwrap(), r);
-        assert_eq!(parse_range(Some(2019), "201913000007", "", "").unwrap().count(), 1);
-        assert_eq!(parse_range(None, "", "", "").unwrap_err().code, "required_missing");
+        assert_eq!(
+            parse_range(None, "", "", "201913000001-201913000500").unwrap(),
+            r
+        );
+        assert_eq!(
+            parse_range(None, "201913000001", "201913000500", "").unwrap(),
+            r
+        );
+        assert_eq!(
+            parse_range(Some(2019), "201913000007", "", "")
+                .unwrap()
+                .count(),
+            1
+        );
+        assert_eq!(
+            parse_range(None, "", "", "").unwrap_err().code,
+            "required_missing"
+        );
         let e = parse_range(Some(2020), "", "", "201913000001-201913000500").unwrap_err();
         assert_eq!(e.code, "dev_range_invalid");
         assert!(e.message.contains("2020"), "{}", e.message);

@@ -31,10 +31,10 @@ async fn target(
 ) -> Result<(Authority, AdminScope, ResetTarget), Fault> {
     let authority = role::required(state, user).await?;
     let Authority::Admin(scope) = &authority else {
-        return Err(Fault::forbidden(
-            "只有组织管理员可以生成密码重置码，请在首页切换到管理员身份",
-        )
-        .with_code("admin_required"));
+        return Err(
+            Fault::forbidden("只有组织管理员可以生成密码重置码，请在首页切换到管理员身份")
+                .with_code("admin_required"),
+        );
     };
     let scope = scope.clone();
     let mut tx = state.store.begin().await?;

@@ -160,8 +160,8 @@ pub async fn redeem(state: &AppState, addr: IpAddr, input: &Redeem<'_>) -> Resul
             v
         }
         Err(fault) => {
-            let acct = throttle::record_failure(&mut tx, &acct_key, state.config.account_lockout)
-                .await?;
+            let acct =
+                throttle::record_failure(&mut tx, &acct_key, state.config.account_lockout).await?;
             let addr_lock =
                 throttle::record_failure(&mut tx, &addr_key, address_policy(state)).await?;
             let lock = acct.or(addr_lock);
