@@ -1,0 +1,504 @@
+//! What the self-service pages show: the application form built from one field list per
+//! kind, and an application as the applicant or an admin reads it.
+
+use serde::{Deserialize, Serialize};
+use tuanjian_domain::member_record::MemberInput;
+use tuanjian_domain::self_service::{ApplicationKind, ApplicationStatus, JoinStage};
+use tuanjian_domain::{Education, Ethnicity, MemberField, Occupation};
+use tuanjian_store::applications::{Application, status_text};
+use tuanjian_store::org_search::ProvinceChoice;
+
+use super::service::{ApplyError, Fields, Suggestion};
+use crate::org_admin::fmt_time;
+
+/// The application form as posted (every value a string, as typed).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ApplyForm {
+    pub csrf: String,
+    pub password: String,
+    pub confirm: String,
+    pub province_id: String,
+    pub org_name: String,
+    /// A suggested branch chosen after a name that did not match; wins over `org_name`.
+    pub org_pick: String,
+    pub home_org: String,
+    #[serde(flatten)]
+    pub member: MemberInput,
+}
+
+impl ApplyForm {
+    pub fn fields(&self, kind: ApplicationKind) -> Fields {
+        Fields {
+            kind: Some(kind),
+            province_id: self.province_id.trim().parse().ok(),
+            org_name: if self.org_pick.trim().is_empty() {
+                self.org_name.clone()
+            } else {
+                self.org_pick.clone()
+            },
+            home_org: self.home_org.clone(),
+            member: self.member.clone(),
+        }
+    }
+
+    /// The form prefilled from a stored application, for correcting it.
+    pub fn from_application(app: &Application, province_id: Option<i64>) -> Self {
+        Self {
+            province_id: province_id.map(|p| p.to_string()).unwrap_or_default(),
+            org_name: app.org_full_name.clone(),
+            home_org: app.details.home_org.clone(),
+            member: app.details.member.clone(),
+            ..Self::default()
+        }
+    }
+
+    fn value(&self, key: &str) -> String {
+        let m = &self.member;
+        let p = &m.profile;
+        match key {
+            "province_id" => &self.province_id,
+            "org_name" if !self.org_pick.trim().is_empty() => &self.org_pick,
+            "org_name" => &self.org_name,
+            "home_org" => &self.home_org,
+            "id_number" => &p.id_number,
+            "name" => &p.name,
+            "ethnicity" => &p.ethnicity,
+            "political_status" => &p.political_status,
+            "phone" => &p.phone,
+            "email" => &p.email,
+            "qq" => &p.qq,
+            "wechat" => &p.wechat,
+            "full_time_education" => &p.full_time_education,
+            "highest_education" => &p.highest_education,
+            "occupation" => &p.occupation,
+            "work_unit" => &p.work_unit,
+            "household_place" => &p.household_place,
+            "join_month" => &m.join_month,
+            "dev_number" => &m.dev_number,
+            "join_unit" => &m.join_unit,
+            "party_applied" => &m.party_applied,
+            "party_applied_month" => &m.party_applied_month,
+            "party_join_month" => &m.party_join_month,
+            "income" => &m.income,
+            "card_number" => &m.card_number,
+            _ => "",
+        }
+        .chars()
+        .take(120)
+        .collect()
+    }
+}
+
+pub struct FieldView {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    /// (value, label) of a drop-down; empty for a text input.
+    pub options: Vec<(String, String)>,
+    pub input_type: &'static str,
+    pub required: bool,
+    pub hint: &'static str,
+    pub error: Option<String>,
+    pub maxlength: u32,
+    pub autocomplete: &'static str,
+}
+
+pub struct Group {
+    pub id: &'static str,
+    pub legend: &'static str,
+    pub fields: Vec<FieldView>,
+    /// Shown folded (选填).
+    pub optional: bool,
+}
+
+struct Spec {
+    key: &'static str,
+    label: &'static str,
+    input_type: &'static str,
+    required: bool,
+    hint: &'static str,
+    maxlength: u32,
+    autocomplete: &'static str,
+    options: Vec<(String, String)>,
+}
+
+fn text(key: &'static str, label: &'static str, required: bool, hint: &'static str) -> Spec {
+    Spec {
+        key,
+        label,
+        input_type: "text",
+        required,
+        hint,
+        maxlength: 100,
+        autocomplete: "off",
+        options: vec![],
+    }
+}
+
+fn choice(key: &'static str, label: &'static str, required: bool, labels: Vec<&'static str>) -> Spec {
+    let mut options = vec![(String::new(), "请选择".to_string())];
+    options.extend(labels.into_iter().map(|l| (l.to_string(), l.to_string())));
+    Spec {
+        options,
+        ..text(key, label, required, "")
+    }
+}
+
+impl Spec {
+    fn kind(mut self, t: &'static str, autocomplete: &'static str, maxlength: u32) -> Self {
+        self.input_type = t;
+        self.autocomplete = autocomplete;
+        self.maxlength = maxlength;
+        self
+    }
+}
+
+fn label(f: MemberField) -> &'static str {
+    f.label()
+}
+
+/// Whether the form creates the account (anonymous) or corrects an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    New,
+    Correct,
+}
+
+pub fn groups(
+    kind: ApplicationKind,
+    mode: Mode,
+    form: &ApplyForm,
+    provinces: &[ProvinceChoice],
+    error: Option<&ApplyError>,
+) -> Vec<Group> {
+    use MemberField as F;
+    let mut out: Vec<(&'static str, &'static str, bool, Vec<Spec>)> = Vec::new();
+    let mut account = Vec::new();
+    if mode == Mode::New {
+        account.push(
+            text("id_number", "身份证号码（登录账号）", true, "本人的18位身份证号码，末位X可小写")
+                .kind("text", "username", 20),
+        );
+    }
+    account.push(text("name", label(F::Name), true, "").kind("text", "name", 30));
+    if mode == Mode::New {
+        account.push(
+            text(
+                "password",
+                "设置登录密码",
+                true,
+                "至少8位，须同时包含字母和数字，不能是身份证号码的一部分",
+            )
+            .kind("password", "new-password", 64),
+        );
+        account.push(text("confirm", "再次输入密码", true, "").kind("password", "new-password", 64));
+    }
+    out.push(("account", if mode == Mode::New { "账号" } else { "申请人" }, false, account));
+
+    let mut province_options = vec![(String::new(), "请选择省份或系统团委".to_string())];
+    province_options.extend(
+        provinces
+            .iter()
+            .map(|p| (p.id.to_string(), p.short_name.clone())),
+    );
+    let mut org = vec![
+        Spec {
+            options: province_options,
+            ..text("province_id", "省份（或系统团委）", true, "先选省份，再填写团支部全称")
+        },
+        text(
+            "org_name",
+            "团支部全称",
+            true,
+            "须填写组织全称（不是简称），例如“共青团某某市某某中学高一1班支部”；不清楚全称的，可先用“搜索组织”查找",
+        ),
+    ];
+    if kind == ApplicationKind::Report {
+        org.push(text(
+            "home_org",
+            "团籍所在地团组织名称",
+            true,
+            "您原来所在的团组织（团籍所在地），填写其名称",
+        ));
+    }
+    let org_legend = match kind {
+        ApplicationKind::Register => "所在团支部",
+        ApplicationKind::Join => "申请加入的团支部",
+        ApplicationKind::Report => "报到的团支部（现在所在地）",
+    };
+    out.push(("org", org_legend, false, org));
+
+    let mut profile = vec![choice("ethnicity", label(F::Ethnicity), true, Ethnicity::labels())];
+    if kind != ApplicationKind::Join {
+        profile.push(choice(
+            "political_status",
+            label(F::PoliticalStatus),
+            true,
+            vec!["共青团员", "中共预备党员", "中共党员"],
+        ));
+    }
+    profile.push(
+        text("phone", label(F::Phone), true, "11位手机号码，团组织用它与您联系")
+            .kind("tel", "tel", 13),
+    );
+    profile.push(text("work_unit", label(F::WorkUnit), false, "学校（含年级、班级）或工作单位"));
+    profile.push(choice(
+        "full_time_education",
+        label(F::FullTimeEducation),
+        false,
+        Education::labels(),
+    ));
+    profile.push(choice("occupation", label(F::Occupation), false, Occupation::labels()));
+    out.push(("profile", "个人信息", false, profile));
+
+    if kind != ApplicationKind::Join {
+        out.push((
+            "membership",
+            "团籍信息",
+            false,
+            vec![
+                text(
+                    "join_month",
+                    label(F::JoinMonth),
+                    true,
+                    if kind == ApplicationKind::Register {
+                        "如 2018-05；自2020年起，只有2020年以前入团的团员可以自行注册"
+                    } else {
+                        "如 2018-05"
+                    },
+                )
+                .kind("text", "off", 20),
+                text(
+                    "dev_number",
+                    label(F::DevNumber),
+                    false,
+                    "2017年1月1日及以后入团的必须填写（新疆2016年起），共12位数字，前四位为入团年份",
+                )
+                .kind("text", "off", 20),
+                text("card_number", label(F::CardNumber), false, "").kind("text", "off", 30),
+            ],
+        ));
+    }
+
+    let mut more = vec![
+        choice(
+            "highest_education",
+            label(F::HighestEducation),
+            false,
+            Education::labels(),
+        ),
+        text("email", label(F::Email), false, "").kind("email", "email", 100),
+        text("qq", label(F::Qq), false, "").kind("text", "off", 12),
+        text("wechat", label(F::Wechat), false, "").kind("text", "off", 20),
+        text("household_place", label(F::HouseholdPlace), false, ""),
+    ];
+    if kind != ApplicationKind::Join {
+        more.push(text("join_unit", label(F::JoinUnit), false, ""));
+        more.push(Spec {
+            options: vec![
+                ("否".to_string(), "否".to_string()),
+                ("是".to_string(), "是".to_string()),
+            ],
+            ..text("party_applied", label(F::PartyApplied), false, "")
+        });
+        more.push(text("party_applied_month", label(F::PartyAppliedMonth), false, "如 2021-09").kind("text", "off", 20));
+        more.push(text("party_join_month", label(F::PartyJoinMonth), false, "如 2023-06").kind("text", "off", 20));
+    }
+    out.push(("more", "更多信息（选填）", true, more));
+
+    out.into_iter()
+        .map(|(id, legend, optional, specs)| Group {
+            id,
+            legend,
+            optional,
+            fields: specs
+                .into_iter()
+                .map(|s| FieldView {
+                    key: s.key,
+                    label: s.label,
+                    value: if s.input_type == "password" {
+                        String::new()
+                    } else {
+                        form.value(s.key)
+                    },
+                    options: s.options,
+                    input_type: s.input_type,
+                    required: s.required,
+                    hint: s.hint,
+                    error: error.and_then(|e| e.for_field(s.key)).map(str::to_string),
+                    maxlength: s.maxlength,
+                    autocomplete: s.autocomplete,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// One value the applicant gave, for reading.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldValue {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+}
+
+/// The values given, in form order, empty ones left out. `full_id` shows the ID number whole
+/// (the applicant and the deciding admin); others see it masked.
+pub fn field_values(app: &Application, full_id: bool) -> Vec<FieldValue> {
+    use MemberField as F;
+    let m = &app.details.member;
+    let p = &m.profile;
+    let id = if full_id {
+        app.id_number.as_str().to_string()
+    } else {
+        app.id_number.masked()
+    };
+    let mut rows = vec![
+        ("name", label(F::Name), app.person_name.clone()),
+        ("id_number", label(F::IdNumber), id),
+        ("sex", "性别", app.id_number.sex().label().to_string()),
+        (
+            "birth_date",
+            "出生日期",
+            app.id_number.birth_date().format("%Y-%m-%d").to_string(),
+        ),
+        ("ethnicity", label(F::Ethnicity), p.ethnicity.clone()),
+    ];
+    if app.kind != ApplicationKind::Join {
+        rows.push((
+            "political_status",
+            label(F::PoliticalStatus),
+            p.political_status.clone(),
+        ));
+    }
+    rows.extend([
+        ("phone", label(F::Phone), p.phone.clone()),
+        ("work_unit", label(F::WorkUnit), p.work_unit.clone()),
+        (
+            "full_time_education",
+            label(F::FullTimeEducation),
+            p.full_time_education.clone(),
+        ),
+        (
+            "highest_education",
+            label(F::HighestEducation),
+            p.highest_education.clone(),
+        ),
+        ("occupation", label(F::Occupation), p.occupation.clone()),
+        ("email", label(F::Email), p.email.clone()),
+        ("qq", label(F::Qq), p.qq.clone()),
+        ("wechat", label(F::Wechat), p.wechat.clone()),
+        (
+            "household_place",
+            label(F::HouseholdPlace),
+            p.household_place.clone(),
+        ),
+        ("home_org", "团籍所在地团组织", app.details.home_org.clone()),
+        ("join_month", label(F::JoinMonth), m.join_month.clone()),
+        ("dev_number", label(F::DevNumber), m.dev_number.clone()),
+        ("card_number", label(F::CardNumber), m.card_number.clone()),
+        ("join_unit", label(F::JoinUnit), m.join_unit.clone()),
+        ("party_applied", label(F::PartyApplied), m.party_applied.clone()),
+        (
+            "party_applied_month",
+            label(F::PartyAppliedMonth),
+            m.party_applied_month.clone(),
+        ),
+        (
+            "party_join_month",
+            label(F::PartyJoinMonth),
+            m.party_join_month.clone(),
+        ),
+        ("income", label(F::Income), m.income.clone()),
+    ]);
+    rows.into_iter()
+        .filter(|(_, _, v)| !v.trim().is_empty())
+        .map(|(key, label, value)| FieldValue {
+            key,
+            label,
+            value: value.trim().to_string(),
+        })
+        .collect()
+}
+
+/// A step of the application's history, for reading.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StepView {
+    pub event: String,
+    pub label: &'static str,
+    pub at: String,
+    pub by: Option<String>,
+    pub comment: Option<String>,
+}
+
+pub fn history(app: &Application) -> Vec<StepView> {
+    app.details
+        .history
+        .iter()
+        .map(|s| StepView {
+            event: s.event.clone(),
+            label: s.label(),
+            at: fmt_time(s.at),
+            by: s.by.clone(),
+            comment: s.comment.clone(),
+        })
+        .collect()
+}
+
+/// One of the four 我要入团 stages, for the progress line.
+pub struct StageView {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub done: bool,
+    pub current: bool,
+}
+
+pub fn stages(app: &Application) -> Vec<StageView> {
+    let Some(current) = app.stage else {
+        return vec![];
+    };
+    JoinStage::ALL
+        .iter()
+        .map(|&s| StageView {
+            code: s.code(),
+            label: s.label(),
+            done: s < current || (s == current && app.status == ApplicationStatus::Approved),
+            current: s == current,
+        })
+        .collect()
+}
+
+/// A row of an application list.
+pub struct Row {
+    pub id: i64,
+    pub kind_label: &'static str,
+    pub status: &'static str,
+    pub status_text: String,
+    pub person_name: String,
+    pub id_number_masked: String,
+    pub org_full_name: String,
+    pub submitted_at: String,
+    pub updated_at: String,
+}
+
+impl Row {
+    pub fn new(app: &Application) -> Self {
+        Self {
+            id: app.id,
+            kind_label: app.kind.label(),
+            status: app.status.code(),
+            status_text: status_text(app.status, app.stage),
+            person_name: app.person_name.clone(),
+            id_number_masked: app.id_number.masked(),
+            org_full_name: app.org_full_name.clone(),
+            submitted_at: fmt_time(app.submitted_at),
+            updated_at: fmt_time(app.updated_at),
+        }
+    }
+}
+
+/// The organisations offered when the typed name was not an exact full name.
+pub fn suggestion_rows(error: Option<&ApplyError>) -> Vec<Suggestion> {
+    error.map(|e| e.suggestions.clone()).unwrap_or_default()
+}
