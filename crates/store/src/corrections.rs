@@ -380,8 +380,9 @@ impl Store {
         if open.is_some() {
             return Err(StoreError::Conflict {
                 code: "correction_pending",
-                message: "该团员已有一份待审核的更正申请，请等待省级团委审核，或先撤回该申请再重新提交"
-                    .into(),
+                message:
+                    "该团员已有一份待审核的更正申请，请等待省级团委审核，或先撤回该申请再重新提交"
+                        .into(),
             }
             .into());
         }
@@ -430,11 +431,7 @@ impl Store {
     }
 
     /// One request, if the admin of `scope` may read it.
-    pub async fn correction(
-        &self,
-        scope: &AdminScope,
-        id: i64,
-    ) -> Result<Correction, StoreError> {
+    pub async fn correction(&self, scope: &AdminScope, id: i64) -> Result<Correction, StoreError> {
         let mut c = self.pool().acquire().await?;
         visible(&mut c, scope, id).await
     }

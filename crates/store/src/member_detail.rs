@@ -124,7 +124,9 @@ impl MemberDetail {
         let p = &self.person;
         let s = |o: &Option<String>| o.clone().unwrap_or_default();
         let m = self.membership.as_ref();
-        let ms = |f: fn(&Membership) -> &Option<String>| m.and_then(|m| f(m).clone()).unwrap_or_default();
+        let ms = |f: fn(&Membership) -> &Option<String>| {
+            m.and_then(|m| f(m).clone()).unwrap_or_default()
+        };
         MemberInput {
             profile: ProfileInput {
                 name: p.name.clone(),

@@ -19,7 +19,14 @@ both_databases!(
 );
 
 /// What must not change: every person's name, ID, phone, every membership, and the counts.
-async fn snapshot(app: &common::TestApp) -> (Vec<(i64, String, String, Option<String>)>, Vec<(i64, Option<String>)>, i64, i64) {
+async fn snapshot(
+    app: &common::TestApp,
+) -> (
+    Vec<(i64, String, String, Option<String>)>,
+    Vec<(i64, Option<String>)>,
+    i64,
+    i64,
+) {
     let people = sqlx::query_as("SELECT id, name, id_number, phone FROM people ORDER BY id")
         .fetch_all(app.store.pool())
         .await
@@ -57,7 +64,12 @@ async fn outside_the_subtree_is_not_found_through_the_api(app: common::TestApp) 
     let before = snapshot(&app).await;
 
     // The county admin (团天河区委) against the sibling county, the parent city and Hunan.
-    let outside_orgs = [t.sibling_branch.id, t.w.sibling.id, t.w.city.id, t.other_branch.id];
+    let outside_orgs = [
+        t.sibling_branch.id,
+        t.w.sibling.id,
+        t.w.city.id,
+        t.other_branch.id,
+    ];
     for org in outside_orgs {
         for path in [
             format!("/api/v1/orgs/{org}/members"),
@@ -69,7 +81,10 @@ async fn outside_the_subtree_is_not_found_through_the_api(app: common::TestApp) 
         }
         let (status, _) = t
             .county
-            .post(&format!("/api/v1/orgs/{org}/members"), member_json(9, "闯入者"))
+            .post(
+                &format!("/api/v1/orgs/{org}/members"),
+                member_json(9, "闯入者"),
+            )
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let mut cadre = member_json(9, "闯入者");
@@ -84,7 +99,10 @@ async fn outside_the_subtree_is_not_found_through_the_api(app: common::TestApp) 
     for person in [sibling, hunan] {
         let (status, body) = t.county.get(&format!("/api/v1/members/{person}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-        assert!(!body.to_string().contains("团员"), "nothing of the record leaks");
+        assert!(
+            !body.to_string().contains("团员"),
+            "nothing of the record leaks"
+        );
         let (status, _) = t
             .county
             .send(
@@ -105,11 +123,16 @@ async fn outside_the_subtree_is_not_found_through_the_api(app: common::TestApp) 
     }
     // The sibling's correction: not visible to the county, nor decidable by Hunan's province.
     for api in [&t.county, &t.other, &t.branch] {
-        let (status, _) = api.get(&format!("/api/v1/corrections/{sibling_corr}")).await;
+        let (status, _) = api
+            .get(&format!("/api/v1/corrections/{sibling_corr}"))
+            .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         for action in ["approve", "withdraw"] {
             let (status, _) = api
-                .post(&format!("/api/v1/corrections/{sibling_corr}/{action}"), json!({}))
+                .post(
+                    &format!("/api/v1/corrections/{sibling_corr}/{action}"),
+                    json!({}),
+                )
                 .await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{action}");
         }
@@ -139,7 +162,11 @@ async fn outside_the_subtree_is_not_found_through_the_api(app: common::TestApp) 
     // Searching by the outside member's ID number finds nothing either.
     let (_, body) = t
         .county
-        .get(&format!("/api/v1/orgs/{}/members?id_number={}", t.w.county.id, youth(2)))
+        .get(&format!(
+            "/api/v1/orgs/{}/members?id_number={}",
+            t.w.county.id,
+            youth(2)
+        ))
         .await;
     assert_eq!(body["total"], 0);
     assert_eq!(snapshot(&app).await, before, "nothing changed");
@@ -157,7 +184,13 @@ async fn outside_the_subtree_is_not_found_through_the_pages(app: common::TestApp
         .await;
     let corr = c["id"].as_i64().unwrap();
     let before = snapshot(&app).await;
-    let county = page_as(&app, t.county_admin.id_number.as_str(), "admin", t.w.county.id).await;
+    let county = page_as(
+        &app,
+        t.county_admin.id_number.as_str(),
+        "admin",
+        t.w.county.id,
+    )
+    .await;
     let org = t.sibling_branch.id;
     for path in [
         format!("/orgs/{org}/members"),
@@ -238,10 +271,19 @@ async fn a_post_in_scope_shows_no_membership_outside(app: common::TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let page = page_as(&app, t.county_admin.id_number.as_str(), "admin", t.w.county.id).await;
+    let page = page_as(
+        &app,
+        t.county_admin.id_number.as_str(),
+        "admin",
+        t.w.county.id,
+    )
+    .await;
     let (status, html) = get_html(&app, &page, &format!("/members/{person}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!html.contains(&t.sibling_branch.full_name), "the branch outside is not named");
+    assert!(
+        !html.contains(&t.sibling_branch.full_name),
+        "the branch outside is not named"
+    );
     assert!(!html.contains("修改信息"));
     assert_eq!(snapshot(&app).await, before);
 }
@@ -258,7 +300,10 @@ async fn only_admins_act(app: common::TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["error"]["code"], "admin_required");
     let (status, _) = api
-        .post(&format!("/api/v1/orgs/{}/members", t.w.branch.id), member_json(1, "张一"))
+        .post(
+            &format!("/api/v1/orgs/{}/members", t.w.branch.id),
+            member_json(1, "张一"),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(member_count(&app).await, 0);

@@ -110,7 +110,10 @@ async fn entry_faults_name_their_fields(app: common::TestApp) {
     young["dev_number"] = json!("202144000003");
     let (status, body) = t.branch.post(&path, young).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(faults(&body), [("join_age_too_young".into(), "join_month".into())]);
+    assert_eq!(
+        faults(&body),
+        [("join_age_too_young".into(), "join_month".into())]
+    );
 
     // The number of someone else; the same person twice; a missing number from 2017.
     let (status, body) = t
@@ -122,13 +125,19 @@ async fn entry_faults_name_their_fields(app: common::TestApp) {
         })
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(faults(&body), [("dev_number_taken".into(), "dev_number".into())]);
+    assert_eq!(
+        faults(&body),
+        [("dev_number_taken".into(), "dev_number".into())]
+    );
     let (status, body) = t.branch.post(&path, member_json(1, "张一")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let mut twice = member_json(1, "张一");
     twice["dev_number"] = json!("202244000099");
     let (_, body2) = t.branch.post(&path, twice).await;
-    assert_eq!(faults(&body2), [("already_registered".into(), "id_number".into())]);
+    assert_eq!(
+        faults(&body2),
+        [("already_registered".into(), "id_number".into())]
+    );
     let (status, body) = t
         .branch
         .post(&path, {
@@ -138,7 +147,10 @@ async fn entry_faults_name_their_fields(app: common::TestApp) {
         })
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(faults(&body), [("dev_number_required".into(), "dev_number".into())]);
+    assert_eq!(
+        faults(&body),
+        [("dev_number_required".into(), "dev_number".into())]
+    );
     // Bad JSON is a 400 with a Chinese message.
     let (status, body) = t.branch.post(&path, json!({ "name": 5 })).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
@@ -172,8 +184,14 @@ async fn lists_filter_page_sort_and_mask(app: common::TestApp) {
     assert_eq!(body["total"], 5);
     let first = &body["items"][0];
     let full = youth(1);
-    assert_eq!(first["id_number"], format!("{}********{}", &full[..6], &full[14..]));
-    assert!(!body.to_string().contains(&full), "no full ID number in lists");
+    assert_eq!(
+        first["id_number"],
+        format!("{}********{}", &full[..6], &full[14..])
+    );
+    assert!(
+        !body.to_string().contains(&full),
+        "no full ID number in lists"
+    );
 
     let get_names = |b: &serde_json::Value| -> Vec<String> {
         b["items"]
@@ -185,9 +203,15 @@ async fn lists_filter_page_sort_and_mask(app: common::TestApp) {
     };
     let (_, b) = t.county.get(&format!("{base}?name=%E9%92%B1")).await; // 钱
     assert_eq!(get_names(&b), ["钱二"]);
-    let (_, b) = t.county.get(&format!("{base}?id_number={}", &youth(3)[12..])).await;
+    let (_, b) = t
+        .county
+        .get(&format!("{base}?id_number={}", &youth(3)[12..]))
+        .await;
     assert_eq!(get_names(&b), ["孙三"]);
-    let (_, b) = t.county.get(&format!("{base}?join_year=2023&sort=name")).await;
+    let (_, b) = t
+        .county
+        .get(&format!("{base}?join_year=2023&sort=name"))
+        .await;
     assert_eq!(b["total"], 2);
     let (_, b) = t.county.get(&format!("{base}?status=lapsed_pending")).await;
     assert_eq!(get_names(&b), ["孙三"]);
@@ -214,7 +238,10 @@ async fn lists_filter_page_sort_and_mask(app: common::TestApp) {
     // Sorting by join month, newest first: the 2023 members lead.
     let (_, b) = t.county.get(&format!("{base}?sort=join_desc")).await;
     let n = get_names(&b);
-    assert!(n[..2].contains(&"李四".to_string()) && n[..2].contains(&"周五".to_string()), "{n:?}");
+    assert!(
+        n[..2].contains(&"李四".to_string()) && n[..2].contains(&"周五".to_string()),
+        "{n:?}"
+    );
     // Bad filters are refused with a message saying what to type.
     for (q, code) in [
         ("join_year=19x", "join_year_invalid"),
@@ -249,7 +276,10 @@ async fn record_and_edit_under_the_rules(app: common::TestApp) {
     edit["phone"] = json!("13900139000");
     edit["wechat"] = json!("wx_zhang01");
     edit["dev_number"] = json!("202244000011");
-    let (status, body) = t.school.send(reqwest::Method::PUT, &path, edit.clone()).await;
+    let (status, body) = t
+        .school
+        .send(reqwest::Method::PUT, &path, edit.clone())
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["person"]["name"], "张一");
     assert_eq!(body["person"]["wechat"], "wx_zhang01");
@@ -262,19 +292,28 @@ async fn record_and_edit_under_the_rules(app: common::TestApp) {
     assert_eq!(app.audit_count("member.edit").await, 1);
 
     // The same number as before is fine (self excluded); someone else's is taken.
-    let (status, _) = t.school.send(reqwest::Method::PUT, &path, edit.clone()).await;
+    let (status, _) = t
+        .school
+        .send(reqwest::Method::PUT, &path, edit.clone())
+        .await;
     assert_eq!(status, StatusCode::OK);
     let mut taken = edit.clone();
     taken["dev_number"] = json!("202244000002");
     let (status, body) = t.school.send(reqwest::Method::PUT, &path, taken).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(faults(&body), [("dev_number_taken".into(), "dev_number".into())]);
+    assert_eq!(
+        faults(&body),
+        [("dev_number_taken".into(), "dev_number".into())]
+    );
     let mut young = edit.clone();
     young["join_month"] = json!("2020-01");
     young["dev_number"] = json!("202044000011");
     let (status, body) = t.school.send(reqwest::Method::PUT, &path, young).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(faults(&body), [("join_age_too_young".into(), "join_month".into())]);
+    assert_eq!(
+        faults(&body),
+        [("join_age_too_young".into(), "join_month".into())]
+    );
     let (_, dev, _) = member_row(&app, id).await;
     assert_eq!(dev.as_deref(), Some("202244000011"), "nothing changed");
     // The county may read but not change.
@@ -306,7 +345,12 @@ async fn cadres_entry_and_list(app: common::TestApp) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(faults(&body), [("invalid_choice".into(), "post".into())]);
-    assert!(body["faults"][0]["message"].as_str().unwrap().contains("常委"));
+    assert!(
+        body["faults"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("常委")
+    );
     // A new person as the school's 书记.
     let mut s = json!({
         "name": "王书记",
@@ -327,19 +371,29 @@ async fn cadres_entry_and_list(app: common::TestApp) {
         .county
         .post(&format!("/api/v1/orgs/{}/cadres", t.w.school.id), s)
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the same post twice: {body}");
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the same post twice: {body}"
+    );
 
     let base = format!("/api/v1/orgs/{}/cadres", t.w.county.id);
     let (status, body) = t.county.get(&base).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["total"], 2);
-    let (_, body) = t.county.get(&format!("{base}?post=%E4%B9%A6%E8%AE%B0")).await; // 书记
+    let (_, body) = t
+        .county
+        .get(&format!("{base}?post=%E4%B9%A6%E8%AE%B0"))
+        .await; // 书记
     assert_eq!(body["total"], 1);
     assert_eq!(body["items"][0]["name"], "王书记");
     assert_eq!(body["items"][0]["nature_label"], "专职");
     assert_eq!(body["items"][0]["party_committee"], true);
     let full = admin_support::idn(50);
-    assert_eq!(body["items"][0]["id_number"], format!("{}********{}", &full[..6], &full[14..]));
+    assert_eq!(
+        body["items"][0]["id_number"],
+        format!("{}********{}", &full[..6], &full[14..])
+    );
     let (_, body) = t.county.get(&format!("{base}?name=%E5%BC%A0")).await; // 张
     assert_eq!(body["total"], 1);
     let (_, body) = t.county.get(&format!("{base}?per_page=1&page=2")).await;
@@ -363,19 +417,34 @@ async fn corrections_round_trip(app: common::TestApp) {
     // Faults: nothing asked; a bad ID; an ID someone holds; no reason.
     let (status, body) = t.branch.post(&path, json!({ "reason": "错字" })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(faults(&body), [("nothing_to_correct".into(), "new_name".into())]);
+    assert_eq!(
+        faults(&body),
+        [("nothing_to_correct".into(), "new_name".into())]
+    );
     let (_, body) = t
         .branch
         .post(&path, json!({ "new_id_number": "123", "new_name": "" }))
         .await;
     let f = faults(&body);
-    assert!(f.contains(&("id_number_invalid".into(), "new_id_number".into())), "{f:?}");
-    assert!(f.contains(&("required_missing".into(), "reason".into())), "{f:?}");
+    assert!(
+        f.contains(&("id_number_invalid".into(), "new_id_number".into())),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("required_missing".into(), "reason".into())),
+        "{f:?}"
+    );
     let (_, body) = t
         .branch
-        .post(&path, json!({ "new_id_number": youth(2), "reason": "号码录错" }))
+        .post(
+            &path,
+            json!({ "new_id_number": youth(2), "reason": "号码录错" }),
+        )
         .await;
-    assert_eq!(faults(&body), [("already_registered".into(), "new_id_number".into())]);
+    assert_eq!(
+        faults(&body),
+        [("already_registered".into(), "new_id_number".into())]
+    );
 
     // Filed: it waits in the province's inbox, not the city's.
     let (status, c) = t
@@ -390,7 +459,10 @@ async fn corrections_round_trip(app: common::TestApp) {
     assert_eq!(c["approver_org_id"], t.w.province.id);
     let cid = c["id"].as_i64().unwrap();
     let (_, inbox) = t.province.get("/api/v1/inbox").await;
-    assert!(inbox.to_string().contains(&format!("/corrections/{cid}")), "{inbox}");
+    assert!(
+        inbox.to_string().contains(&format!("/corrections/{cid}")),
+        "{inbox}"
+    );
     let (_, inbox) = t.city.get("/api/v1/inbox").await;
     assert!(!inbox.to_string().contains(&format!("/corrections/{cid}")));
     // A second request while one waits is refused.
@@ -401,17 +473,33 @@ async fn corrections_round_trip(app: common::TestApp) {
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "correction_pending");
     // Only the province decides; the requester cannot approve its own request.
-    let (status, _) = t.branch.post(&format!("/api/v1/corrections/{cid}/approve"), json!({})).await;
+    let (status, _) = t
+        .branch
+        .post(&format!("/api/v1/corrections/{cid}/approve"), json!({}))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = t.city.post(&format!("/api/v1/corrections/{cid}/approve"), json!({})).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "the city sees the member but does not decide");
+    let (status, _) = t
+        .city
+        .post(&format!("/api/v1/corrections/{cid}/approve"), json!({}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the city sees the member but does not decide"
+    );
     // Returning needs a comment.
     let (status, body) = t
         .province
-        .post(&format!("/api/v1/corrections/{cid}/return"), json!({ "comment": " " }))
+        .post(
+            &format!("/api/v1/corrections/{cid}/return"),
+            json!({ "comment": " " }),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(faults(&body), [("required_missing".into(), "comment".into())]);
+    assert_eq!(
+        faults(&body),
+        [("required_missing".into(), "comment".into())]
+    );
 
     // Approved: name and ID change at once, in one transaction with its audit record.
     let (status, body) = t
@@ -437,7 +525,10 @@ async fn corrections_round_trip(app: common::TestApp) {
     let c2 = c2["id"].as_i64().unwrap();
     let (status, body) = t
         .province
-        .post(&format!("/api/v1/corrections/{c2}/return"), json!({ "comment": "请附户口簿" }))
+        .post(
+            &format!("/api/v1/corrections/{c2}/return"),
+            json!({ "comment": "请附户口簿" }),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "returned");
@@ -445,14 +536,21 @@ async fn corrections_round_trip(app: common::TestApp) {
     assert_eq!(person_row(&app, id).await.0, "张壹", "returned: unchanged");
     let (_, c3) = t
         .branch
-        .post(&path, json!({ "new_name": "张一", "reason": "改回，附户口簿" }))
+        .post(
+            &path,
+            json!({ "new_name": "张一", "reason": "改回，附户口簿" }),
+        )
         .await;
     let c3 = c3["id"].as_i64().unwrap();
     let (status, _) = t
         .school
         .post(&format!("/api/v1/corrections/{c3}/withdraw"), json!({}))
         .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "only the requester withdraws");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only the requester withdraws"
+    );
     let (status, body) = t
         .branch
         .post(&format!("/api/v1/corrections/{c3}/withdraw"), json!({}))

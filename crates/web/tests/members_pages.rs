@@ -43,15 +43,34 @@ async fn submit(
 
 async fn member_entry_form(app: common::TestApp) {
     let t = World::new(&app).await;
-    let c = page_as(&app, t.school_admin.id_number.as_str(), "admin", t.w.school.id).await;
+    let c = page_as(
+        &app,
+        t.school_admin.id_number.as_str(),
+        "admin",
+        t.w.school.id,
+    )
+    .await;
     let page = format!("/orgs/{}/members/new", t.w.branch.id);
     let (status, html) = get_html(&app, &c, &page).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("初始密码为身份证号码后8位"));
-    for select in ["ethnicity", "political_status", "full_time_education", "highest_education", "occupation", "party_applied"] {
-        assert!(html.contains(&format!("<select name=\"{select}\"")), "{select} is a select");
+    for select in [
+        "ethnicity",
+        "political_status",
+        "full_time_education",
+        "highest_education",
+        "occupation",
+        "party_applied",
+    ] {
+        assert!(
+            html.contains(&format!("<select name=\"{select}\"")),
+            "{select} is a select"
+        );
     }
-    assert!(html.contains(">基诺族<") || html.contains(">基诺<"), "all 56 groups offered");
+    assert!(
+        html.contains(">基诺族<") || html.contains(">基诺<"),
+        "all 56 groups offered"
+    );
 
     // Faults beside their fields; what was typed stays.
     let mut bad = member_fields(1, "张一");
@@ -72,16 +91,28 @@ async fn member_entry_form(app: common::TestApp) {
     let res = submit(&app, &c, &page, &member_fields(1, "张一")).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let to = location(&res);
-    assert!(to.starts_with("/members/") && to.ends_with("?created=member"), "{to}");
+    assert!(
+        to.starts_with("/members/") && to.ends_with("?created=member"),
+        "{to}"
+    );
     let (status, html) = get_html(&app, &c, &to).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("初始密码为身份证号码后8位"));
-    assert!(html.contains("2008-03-01") && html.contains(">男<"), "sex and birth date from the ID");
+    assert!(
+        html.contains("2008-03-01") && html.contains(">男<"),
+        "sex and birth date from the ID"
+    );
     // Refused for a committee (members go into branches) and for the county two levels up.
     let (status, html) = get_html(&app, &c, &format!("/orgs/{}/members/new", t.w.school.id)).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(html.contains("不是团支部"));
-    let county = page_as(&app, t.county_admin.id_number.as_str(), "admin", t.w.county.id).await;
+    let county = page_as(
+        &app,
+        t.county_admin.id_number.as_str(),
+        "admin",
+        t.w.county.id,
+    )
+    .await;
     let (status, _) = get_html(&app, &county, &page).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
@@ -91,7 +122,13 @@ async fn record_list_and_edit(app: common::TestApp) {
     let a = add(&t.branch, &t.w.branch, member_json(1, "张一")).await;
     let b = add(&t.branch, &t.w.branch, member_json(2, "李二")).await;
     set_fault(&app, b, "dev_number_bad_length").await;
-    let c = page_as(&app, t.school_admin.id_number.as_str(), "admin", t.w.school.id).await;
+    let c = page_as(
+        &app,
+        t.school_admin.id_number.as_str(),
+        "admin",
+        t.w.school.id,
+    )
+    .await;
 
     // The list: masked IDs, filters kept in the export link, the faulty view with its message.
     let list = format!("/orgs/{}/members", t.w.school.id);
@@ -101,12 +138,21 @@ async fn record_list_and_edit(app: common::TestApp) {
     assert!(html.contains(&format!("{}********{}", &full[..6], &full[14..])));
     assert!(!html.contains(&full), "no full ID number in the list");
     assert!(html.contains("共 2 人"));
-    assert!(html.contains(&format!("href=\"/orgs/{}/members/export.xlsx\"", t.w.school.id)));
+    assert!(html.contains(&format!(
+        "href=\"/orgs/{}/members/export.xlsx\"",
+        t.w.school.id
+    )));
     let (_, html) = get_html(&app, &c, &format!("{list}?faulty=1&join_year=2022")).await;
     assert!(html.contains("共 1 人") && html.contains("李二") && !html.contains(">张一<"));
-    assert!(html.contains("发展团员编号位数不对"), "the fault in Chinese");
+    assert!(
+        html.contains("发展团员编号位数不对"),
+        "the fault in Chinese"
+    );
     // The export link carries the filters (askama escapes `&` as `&#38;`).
-    assert!(html.contains("export.xlsx?join_year=2022&#38;faulty=1"), "{html}");
+    assert!(
+        html.contains("export.xlsx?join_year=2022&#38;faulty=1"),
+        "{html}"
+    );
     let (_, html) = get_html(&app, &c, &format!("{list}?per_page=1")).await;
     assert!(html.contains("第 1 / 2 页") && html.contains("id=\"next-page\""));
     let (status, html) = get_html(&app, &c, &format!("{list}?join_year=abc")).await;
@@ -124,8 +170,14 @@ async fn record_list_and_edit(app: common::TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("申请更正"));
     assert!(html.contains(&format!("id=\"id_number\" value=\"{}\" readonly", youth(2))));
-    assert!(!html.contains("name=\"name\""), "the name is not a form field");
-    assert!(html.contains("value=\"202244000002\""), "starts from what is stored");
+    assert!(
+        !html.contains("name=\"name\""),
+        "the name is not a form field"
+    );
+    assert!(
+        html.contains("value=\"202244000002\""),
+        "starts from what is stored"
+    );
     let mut fields = member_fields(2, "李二");
     fields[5].1 = "202244000001".into();
     let res = submit(&app, &c, &edit, &fields).await;
@@ -136,7 +188,12 @@ async fn record_list_and_edit(app: common::TestApp) {
     fields[7].1 = "13900139000".into();
     fields.push(("qq", "123456".into()));
     let res = submit(&app, &c, &edit, &fields).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
     assert_eq!(member_row(&app, b).await.2, None, "fault cleared");
     assert_eq!(person_row(&app, b).await.2.as_deref(), Some("13900139000"));
     let (_, html) = get_html(&app, &c, &format!("/members/{b}?saved=1")).await;
@@ -146,7 +203,13 @@ async fn record_list_and_edit(app: common::TestApp) {
 
 async fn cadre_entry_form(app: common::TestApp) {
     let t = World::new(&app).await;
-    let c = page_as(&app, t.county_admin.id_number.as_str(), "admin", t.w.county.id).await;
+    let c = page_as(
+        &app,
+        t.county_admin.id_number.as_str(),
+        "admin",
+        t.w.county.id,
+    )
+    .await;
     let page = format!("/orgs/{}/cadres/new", t.w.school.id);
     let (status, html) = get_html(&app, &c, &page).await;
     assert_eq!(status, StatusCode::OK);
@@ -170,24 +233,53 @@ async fn cadre_entry_form(app: common::TestApp) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = get_html(&app, &c, &location(&res)).await;
     assert!(html.contains("书记") && html.contains("同级党委（支部）成员"));
-    let (_, html) = get_html(&app, &c, &format!("/orgs/{}/cadres?post=书记", t.w.county.id)).await;
+    let (_, html) = get_html(
+        &app,
+        &c,
+        &format!("/orgs/{}/cadres?post=书记", t.w.county.id),
+    )
+    .await;
     assert!(html.contains("王书记") && html.contains("共 1 条任职"));
 }
 
 async fn correction_through_the_pages(app: common::TestApp) {
     let t = World::new(&app).await;
     let id = add(&t.branch, &t.w.branch, member_json(1, "张一")).await;
-    let branch = page_as(&app, t.branch_admin.id_number.as_str(), "admin", t.w.branch.id).await;
+    let branch = page_as(
+        &app,
+        t.branch_admin.id_number.as_str(),
+        "admin",
+        t.w.branch.id,
+    )
+    .await;
     let page = format!("/members/{id}/corrections/new");
     let (status, html) = get_html(&app, &branch, &page).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&youth(1)));
-    let res = post_form(&app, &branch, &page, &page, &[("new_name", ""), ("new_id_number", "12"), ("reason", "")]).await;
+    let res = post_form(
+        &app,
+        &branch,
+        &page,
+        &page,
+        &[("new_name", ""), ("new_id_number", "12"), ("reason", "")],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(html.contains("id=\"fault-new_id_number\"") && html.contains("id=\"fault-reason\""));
     assert!(html.contains("value=\"12\""), "refilled");
-    let res = post_form(&app, &branch, &page, &page, &[("new_name", "张壹"), ("new_id_number", ""), ("reason", "户口簿为准")]).await;
+    let res = post_form(
+        &app,
+        &branch,
+        &page,
+        &page,
+        &[
+            ("new_name", "张壹"),
+            ("new_id_number", ""),
+            ("reason", "户口簿为准"),
+        ],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), format!("/members/{id}?corrected=1"));
     let (_, html) = get_html(&app, &branch, &format!("/members/{id}?corrected=1")).await;
@@ -199,7 +291,13 @@ async fn correction_through_the_pages(app: common::TestApp) {
         .unwrap();
 
     // The province finds it in 待办 and decides it there.
-    let province = page_as(&app, t.province_admin.id_number.as_str(), "admin", t.w.province.id).await;
+    let province = page_as(
+        &app,
+        t.province_admin.id_number.as_str(),
+        "admin",
+        t.w.province.id,
+    )
+    .await;
     let (_, inbox) = get_html(&app, &province, "/inbox").await;
     assert!(inbox.contains(&format!("/corrections/{corr}")), "{inbox}");
     let detail = format!("/corrections/{corr}");
@@ -209,7 +307,14 @@ async fn correction_through_the_pages(app: common::TestApp) {
     // The requester sees it with 撤回, not the decision buttons.
     let (_, html) = get_html(&app, &branch, &detail).await;
     assert!(html.contains("id=\"withdraw\"") && !html.contains("id=\"approve\""));
-    let res = post_form(&app, &province, &detail, &format!("{detail}/return"), &[("comment", "")]).await;
+    let res = post_form(
+        &app,
+        &province,
+        &detail,
+        &format!("{detail}/return"),
+        &[("comment", "")],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("退回意见"));
     let res = post_form(&app, &province, &detail, &format!("{detail}/approve"), &[]).await;
@@ -218,5 +323,8 @@ async fn correction_through_the_pages(app: common::TestApp) {
     assert!(html.contains("已审核通过") && html.contains("审核通过，已更正"));
     assert_eq!(person_row(&app, id).await.0, "张壹");
     let (_, inbox) = get_html(&app, &province, "/inbox").await;
-    assert!(!inbox.contains(&format!("/corrections/{corr}")), "no longer waiting");
+    assert!(
+        !inbox.contains(&format!("/corrections/{corr}")),
+        "no longer waiting"
+    );
 }

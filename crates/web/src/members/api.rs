@@ -602,7 +602,13 @@ pub async fn show_correction(
     Ok(Json(c.into()))
 }
 
-async fn decided(state: &AppState, user: &crate::auth::user::Signed, raw: &str, d: Decision, comment: &str) -> ApiResponse {
+async fn decided(
+    state: &AppState,
+    user: &crate::auth::user::Signed,
+    raw: &str,
+    d: Decision,
+    comment: &str,
+) -> ApiResponse {
     match corr::decide(state, user, parse_id(raw)?, d, comment).await {
         Ok(c) => Ok(Json(CorrectionBody::from(c)).into_response()),
         Err(f) => failed(f),

@@ -12,7 +12,7 @@ use tuanjian_store::corrections::{Correction, CorrectionInput};
 use tuanjian_store::scope::AdminScope;
 
 use super::record::{detail, require};
-use super::{FaultItem, Failure, admin_scope, today};
+use super::{Failure, FaultItem, admin_scope, today};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::role::Authority;
 use crate::auth::user::{PageUser, Signed};
@@ -249,11 +249,7 @@ async fn render_correction(
     let (scope, c) = visible(state, user, id).await?;
     let mut rows = Vec::new();
     if let Some(n) = &c.changes.name {
-        rows.push((
-            "姓名",
-            c.before.name.clone().unwrap_or_default(),
-            n.clone(),
-        ));
+        rows.push(("姓名", c.before.name.clone().unwrap_or_default(), n.clone()));
     }
     if let Some(i) = &c.changes.id_number {
         rows.push((
@@ -288,7 +284,9 @@ pub async fn show(
     PageQuery(q): PageQuery<DoneQuery>,
 ) -> PageResult {
     let notice = match q.done.as_deref() {
-        Some("approve") => Some("已审核通过，姓名、身份证号码已更正。账号的用户名随身份证号码一并更改。"),
+        Some("approve") => {
+            Some("已审核通过，姓名、身份证号码已更正。账号的用户名随身份证号码一并更改。")
+        }
         Some("return") => Some("已退回，申请人可按退回意见修改后重新提交。"),
         Some("withdraw") => Some("已撤回该更正申请。"),
         _ => None,

@@ -95,9 +95,7 @@ impl MemberListQuery {
                 y.parse::<i32>()
                     .ok()
                     .filter(|y| (1922..=2100).contains(y))
-                    .ok_or_else(|| {
-                        bad("join_year_invalid", "入团年份应为4位数字，如 2019")
-                    })?,
+                    .ok_or_else(|| bad("join_year_invalid", "入团年份应为4位数字，如 2019"))?,
             ),
         };
         let status = match nonempty(&self.status) {
@@ -318,7 +316,14 @@ pub async fn members_page(
         format!("/orgs/{}/members/export.xlsx?{filters}", org.id)
     };
     let page = MembersPage {
-        nav: Some(Nav::for_authority(&state, &user, &crate::auth::role::Authority::Admin(scope.clone())).await?),
+        nav: Some(
+            Nav::for_authority(
+                &state,
+                &user,
+                &crate::auth::role::Authority::Admin(scope.clone()),
+            )
+            .await?,
+        ),
         pager: pager(
             &format!("/orgs/{}/members", org.id),
             &filters,
@@ -397,7 +402,14 @@ pub async fn cadres_page(
         }
     }
     let page = CadresPage {
-        nav: Some(Nav::for_authority(&state, &user, &crate::auth::role::Authority::Admin(scope.clone())).await?),
+        nav: Some(
+            Nav::for_authority(
+                &state,
+                &user,
+                &crate::auth::role::Authority::Admin(scope.clone()),
+            )
+            .await?,
+        ),
         pager: pager(
             &format!("/orgs/{}/cadres", org.id),
             &filters,

@@ -124,10 +124,10 @@ pub fn routes() -> Router<AppState> {
 pub(crate) async fn admin_scope(state: &AppState, user: &Signed) -> Result<AdminScope, Fault> {
     match role::required(state, user).await? {
         Authority::Admin(scope) => Ok(scope),
-        _ => Err(Fault::forbidden(
-            "只有组织管理员可以办理此项业务，请在首页切换到管理员身份",
-        )
-        .with_code("admin_required")),
+        _ => Err(
+            Fault::forbidden("只有组织管理员可以办理此项业务，请在首页切换到管理员身份")
+                .with_code("admin_required"),
+        ),
     }
 }
 
@@ -214,9 +214,7 @@ impl From<CorrectionError> for Failure {
         match e {
             CorrectionError::Refused(r) => Failure::Fault(refused(r)),
             CorrectionError::Store(s) => Failure::Fault(s.into()),
-            CorrectionError::Faults(f) => {
-                Failure::Fields(f.iter().map(FaultItem::from).collect())
-            }
+            CorrectionError::Faults(f) => Failure::Fields(f.iter().map(FaultItem::from).collect()),
         }
     }
 }

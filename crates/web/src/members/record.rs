@@ -17,7 +17,7 @@ use tuanjian_store::scope::AdminScope;
 use super::entry::INITIAL_PASSWORD_NOTICE;
 use super::form::{Faults, Section, fault_message, member_sections};
 use super::lists::status_label;
-use super::{FaultItem, Failure, admin_scope, refused, today};
+use super::{Failure, FaultItem, admin_scope, refused, today};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::role::Authority;
 use crate::auth::user::{PageUser, Signed};
@@ -126,15 +126,27 @@ pub async fn show(
     };
     let personal = vec![
         ("性别", p.id_number.sex().label().to_string()),
-        ("出生日期", p.id_number.birth_date().format("%Y-%m-%d").to_string()),
+        (
+            "出生日期",
+            p.id_number.birth_date().format("%Y-%m-%d").to_string(),
+        ),
         ("民族", dash(label(&p.ethnicity, Ethnicity::parse))),
-        ("政治面貌", dash(label(&p.political_status, PoliticalStatus::parse))),
+        (
+            "政治面貌",
+            dash(label(&p.political_status, PoliticalStatus::parse)),
+        ),
         ("手机号码", or_dash(&p.phone)),
         ("电子邮箱", or_dash(&p.email)),
         ("QQ号", or_dash(&p.qq)),
         ("微信号", or_dash(&p.wechat)),
-        ("全日制学历", dash(label(&p.full_time_education, Education::parse))),
-        ("最高学历", dash(label(&p.highest_education, Education::parse))),
+        (
+            "全日制学历",
+            dash(label(&p.full_time_education, Education::parse)),
+        ),
+        (
+            "最高学历",
+            dash(label(&p.highest_education, Education::parse)),
+        ),
         ("职业", dash(label(&p.occupation, Occupation::parse))),
         ("学习工作单位", or_dash(&p.work_unit)),
         ("户籍所在地", or_dash(&p.household_place)),

@@ -130,7 +130,10 @@ pub async fn person_row(app: &TestApp, id: i64) -> (String, String, Option<Strin
 }
 
 /// The member's (join_month, dev_number, entry_fault).
-pub async fn member_row(app: &TestApp, id: i64) -> (Option<String>, Option<String>, Option<String>) {
+pub async fn member_row(
+    app: &TestApp,
+    id: i64,
+) -> (Option<String>, Option<String>, Option<String>) {
     sqlx::query_as("SELECT join_month, dev_number, entry_fault FROM members WHERE person_id = $1")
         .bind(id)
         .fetch_one(app.store.pool())
