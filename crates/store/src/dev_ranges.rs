@@ -348,7 +348,7 @@ pub async fn delete_allocation(
     lock_org(tx, allocator.id).await?;
     lock_org(tx, holder.id).await?;
     let range = range_from_row(&row)?;
-    let used = used_in(&mut **tx, &range, &holder.path).await?;
+    let used = used_in(tx, &range, &holder.path).await?;
     if used > 0 {
         return Err(StoreError::Conflict {
             code: "dev_range_in_use",

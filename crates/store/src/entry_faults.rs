@@ -278,13 +278,10 @@ pub async fn recheck_tx(
     today: NaiveDate,
 ) -> Result<RecheckStats, StoreError> {
     let (lo, hi) = scope_path.subtree_range();
-    let index = RangeIndex::load(&mut **tx, &lo, &hi).await?;
+    let index = RangeIndex::load(tx, &lo, &hi).await?;
     let mut stats = RecheckStats::default();
     let mut after = (String::new(), i64::MIN);
-    while recheck_batch(
-        &mut **tx, &index, target, &mut after, BATCH, today, &mut stats,
-    )
-    .await?
+    while recheck_batch(tx, &index, target, &mut after, BATCH, today, &mut stats).await?
         == BATCH as usize
     {}
     Ok(stats)
