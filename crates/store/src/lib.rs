@@ -13,9 +13,9 @@ pub mod entry_faults;
 pub mod error;
 pub mod import_jobs;
 pub mod inbox;
+pub mod member_bulk;
 pub mod member_detail;
 pub mod member_edit;
-pub mod member_bulk;
 pub mod members;
 pub mod org_admins;
 pub mod org_changes;
@@ -96,6 +96,11 @@ impl Store {
         };
         let mut pool = AnyPoolOptions::new()
             .max_connections(max)
+            // No ping before every query: it doubled the round trips of each request (a trip
+            // to SQLite's worker thread, or to PostgreSQL). A connection broken by a database
+            // restart fails one query instead, and idle ones are retired after a few minutes.
+            .test_before_acquire(false)
+            .idle_timeout(Duration::from_secs(300))
             .acquire_timeout(Duration::from_secs(10));
         if backend == Backend::Sqlite {
             pool = pool.after_connect(|conn, _| {
