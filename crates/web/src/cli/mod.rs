@@ -2,9 +2,11 @@
 
 pub mod backup;
 pub mod demo;
+pub mod import;
 pub mod init;
 pub mod recheck;
 pub mod serve;
+pub mod template;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -47,6 +49,10 @@ pub enum Commands {
     Demo(DemoArgs),
     /// 重新核查全部团员的入团信息（入团年龄、发展团员编号及号段），更新“信息有误”标记；规则调整或从旧系统导入后使用
     RecheckMembers(RecheckArgs),
+    /// 生成导入模板：cadres（导入本级团干部）或 members（导入下级团支部团员团干部）
+    Template(template::TemplateArgs),
+    /// 从 Excel 导入团员、团干部（服务器运维人员使用：以该组织管理员的权限导入，先逐行检查，全部写入或全部不写入）
+    Import(import::ImportArgs),
 }
 
 #[derive(Args)]

@@ -1,0 +1,301 @@
+//! `tuanjian import`: an import from the command line, for scripts and for checking files on
+//! the server. It is for the server's operators: it acts with the organisation's own authority
+//! (as its admin would), needs no account, and is audited as the operator's command line. The
+//! same checks and the same all-or-nothing commit as the import page run here, as a job, so one
+//! import at a time per organisation holds across the page and the command line.
+//!
+//! Exit status: 0 committed (or, with --dry-run, no faults); 1 faults stopped the commit (or
+//! were found by --dry-run); 2 unusable arguments, organisation or file.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, ValueEnum};
+use serde_json::json;
+use tuanjian_store::import_jobs::{self, NewJob};
+use tuanjian_store::orgs::Org;
+use tuanjian_store::{Store, StoreError};
+
+use crate::cli::DatabaseArg;
+use crate::cli::template::TemplateKind;
+use crate::member_import::check::{
+    FileFault, Parsed, Progress, Target, Written, check_file, check_system,
+};
+use crate::member_import::columns::Kind;
+use crate::member_import::jobs::{self, Finished};
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// 中文说明
+    Text,
+    /// 每行一个 JSON 对象，最后是汇总对象
+    Json,
+}
+
+#[derive(Args)]
+#[command(next_help_heading = "选项")]
+pub struct ImportArgs {
+    /// 导入到哪个组织：组织全称或组织编号（以该组织管理员的权限导入；仅供服务器运维人员使用）
+    #[arg(long, value_name = "组织")]
+    pub org: String,
+    /// 模板：cadres（导入本级团干部）或 members（导入下级团支部团员团干部）
+    #[arg(long = "template", value_enum, value_name = "模板")]
+    pub kind: TemplateKind,
+    /// 填写好的表格（.xlsx 或 .xls）
+    #[arg(value_name = "文件", help_heading = "参数")]
+    pub file: PathBuf,
+    /// 只检查，不写入任何数据
+    #[arg(long)]
+    pub dry_run: bool,
+    /// 输出格式
+    #[arg(long, value_enum, default_value = "text", value_name = "格式")]
+    pub format: Format,
+    /// 只导入无误的行（有错误的行不导入）；不加此项时，有任何错误都不导入
+    #[arg(long)]
+    pub valid_only: bool,
+    #[command(flatten)]
+    pub db: DatabaseArg,
+}
+
+/// An organisation by id or by exact full name.
+pub async fn find_org(store: &Store, key: &str) -> Result<Option<Org>, StoreError> {
+    let key = key.trim();
+    if let Ok(id) = key.parse::<i64>() {
+        return match store.org(id).await {
+            Ok(o) => Ok(Some(o)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        };
+    }
+    store.org_by_full_name(key).await
+}
+
+struct Out {
+    json: bool,
+}
+
+impl Out {
+    fn rows(&self, parsed: &Parsed) {
+        for r in &parsed.rows {
+            if self.json {
+                let errors: Vec<_> = r
+                    .faults
+                    .iter()
+                    .map(|f| json!({"column": f.column, "code": f.code, "message": f.message}))
+                    .collect();
+                println!(
+                    "{}",
+                    json!({"row": r.number, "ok": r.ok(), "errors": errors})
+                );
+            } else {
+                for f in &r.faults {
+                    println!("{}", f.message);
+                }
+            }
+        }
+    }
+
+    fn summary(&self, s: serde_json::Value, text: &str) {
+        if self.json {
+            println!("{}", json!({ "summary": s }));
+        } else {
+            println!("{text}");
+        }
+    }
+
+    fn unusable(&self, code: &str, message: &str) -> ExitCode {
+        if self.json {
+            println!(
+                "{}",
+                json!({"summary": {"committed": false, "error": {"code": code, "message": message}}})
+            );
+        } else {
+            eprintln!("错误：{message}");
+        }
+        ExitCode::from(2)
+    }
+}
+
+fn counts(
+    parsed: &Parsed,
+    dry_run: bool,
+    written: Option<&Written>,
+    message: Option<&str>,
+) -> serde_json::Value {
+    json!({
+        "rows": parsed.total(),
+        "valid": parsed.valid(),
+        "faulty": parsed.faulty(),
+        "faults": parsed.faults().len(),
+        "dry_run": dry_run,
+        "committed": written.is_some(),
+        "members": written.map_or(0, |w| w.members),
+        "cadres": written.map_or(0, |w| w.cadres),
+        "people_created": written.map_or(0, |w| w.people_created),
+        "skipped_rows": written.map_or(0, |w| w.skipped_rows),
+        "message": message,
+    })
+}
+
+pub async fn run(args: ImportArgs) -> ExitCode {
+    let out = Out {
+        json: args.format == Format::Json,
+    };
+    match go(&args, &out).await {
+        Ok(code) => code,
+        Err(e) => out.unusable("internal_error", &e.to_string()),
+    }
+}
+
+async fn go(args: &ImportArgs, out: &Out) -> anyhow::Result<ExitCode> {
+    let kind = Kind::from(args.kind);
+    let bytes = match std::fs::read(&args.file) {
+        Ok(b) => b,
+        Err(e) => {
+            return Ok(out.unusable(
+                "file_unreadable",
+                &format!("无法读取文件 {}：{e}", args.file.display()),
+            ));
+        }
+    };
+    let store = match Store::open(&args.db.database_url).await {
+        Ok(s) => s,
+        Err(e) => return Ok(out.unusable("database_unreachable", &e.to_string())),
+    };
+    jobs::recover(&store).await?;
+    let Some(org) = find_org(&store, &args.org).await? else {
+        return Ok(out.unusable(
+            "org_not_found",
+            &format!(
+                "组织不存在：找不到“{}”，请填写组织全称（不是简称）或组织编号",
+                args.org
+            ),
+        ));
+    };
+    let file_name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let code = if args.dry_run {
+        dry_run(&store, org, kind, bytes, &file_name, out).await?
+    } else {
+        commit(&store, org, kind, bytes, &file_name, args.valid_only, out).await?
+    };
+    store.close().await;
+    Ok(code)
+}
+
+fn file_fault(out: &Out, f: &FileFault) -> ExitCode {
+    out.unusable(f.code, &f.message)
+}
+
+async fn dry_run(
+    store: &Store,
+    org: Org,
+    kind: Kind,
+    bytes: Vec<u8>,
+    file_name: &str,
+    out: &Out,
+) -> anyhow::Result<ExitCode> {
+    let scope = import_jobs::operator_scope(store, org.id).await?;
+    let target = Target::load(store, scope, org, kind).await?;
+    let mut parsed = match check_file(
+        store,
+        &target,
+        Arc::new(bytes),
+        file_name,
+        &mut Progress::silent(),
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(f) => return Ok(file_fault(out, &f)),
+    };
+    let mut tx = store.pool().begin().await?;
+    check_system(&mut tx, store.backend(), &target, &mut parsed).await?;
+    tx.rollback().await?;
+    out.rows(&parsed);
+    let text = format!(
+        "检查完成（未写入任何数据）：共 {} 行，无误 {} 行，有错误 {} 行。",
+        parsed.total(),
+        parsed.valid(),
+        parsed.faulty()
+    );
+    out.summary(counts(&parsed, true, None, None), &text);
+    Ok(if parsed.faulty() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+async fn commit(
+    store: &Store,
+    org: Org,
+    kind: Kind,
+    bytes: Vec<u8>,
+    file_name: &str,
+    valid_only: bool,
+    out: &Out,
+) -> anyhow::Result<ExitCode> {
+    let created = import_jobs::create(
+        store,
+        &NewJob {
+            org_id: org.id,
+            template: kind.code(),
+            mode: "commit",
+            valid_only,
+            created_by: None,
+            actor_role: Some("operator:cli"),
+            client_addr: None,
+            owner: jobs::owner(),
+            file_name,
+            file_bytes: &bytes,
+        },
+    )
+    .await;
+    drop(bytes);
+    let job_id = match created {
+        Ok(id) => id,
+        Err(StoreError::Conflict { code, message }) => return Ok(out.unusable(code, &message)),
+        Err(e) => return Err(e.into()),
+    };
+    // Phases go to standard error, also with JSON on standard output.
+    match jobs::execute(store, org.id, job_id, Progress::stderr()).await? {
+        Finished::FileFault(f) => Ok(file_fault(out, &f)),
+        Finished::Failed(message) => Ok(out.unusable("import_failed", &message)),
+        Finished::Checked {
+            parsed,
+            written,
+            message,
+        } => {
+            out.rows(&parsed);
+            let text = match (&written, &message) {
+                (Some(w), _) => format!(
+                    "已导入：团员 {} 名，团干部职务 {} 个，新建账号 {} 个{}。",
+                    w.members,
+                    w.cadres,
+                    w.people_created,
+                    if w.skipped_rows > 0 {
+                        format!("；有错误的 {} 行没有导入", w.skipped_rows)
+                    } else {
+                        String::new()
+                    }
+                ),
+                (None, Some(m)) => m.clone(),
+                (None, None) => "没有导入任何数据。".into(),
+            };
+            out.summary(
+                counts(&parsed, false, written.as_ref(), message.as_deref()),
+                &text,
+            );
+            Ok(if written.is_some() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+    }
+}

@@ -1,0 +1,887 @@
+//! Checking an upload: the sheet rules, the domain rules of the form (per branch, with its 号段),
+//! duplicates within the file, and the database (ID numbers, development numbers and posts
+//! already there), every fault by row and column. Then writing the good rows in bulk.
+//!
+//! The database is asked a few questions per few hundred rows (see `store::member_bulk`), and
+//! each branch's context (号段, 新疆) is loaded once, so 100,000 rows take seconds.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use tuanjian_domain::member_record::{CadreInput, MemberInput};
+use tuanjian_domain::{
+    Action, ActorRole, BranchContext, IdNumber, JoinMonth, MemberFault, MemberFaultCode,
+    MemberField, NewCadre, NewMember, authorize,
+};
+use tuanjian_sheet::{CellFault, Row, SheetError, Template, read_rows};
+use tuanjian_store::audit::{self, Actor, AuditEntry};
+use tuanjian_store::dev_ranges::{RangeBook, range_book};
+use tuanjian_store::member_bulk::{self, KnownPerson};
+use tuanjian_store::orgs::Org;
+use tuanjian_store::scope::AdminScope;
+use tuanjian_store::{Backend, Store, StoreError, Tx};
+
+use super::columns::{self, Context, Kind, POST_FIELDS, RowValues};
+use super::suggest::closest;
+
+/// Today in Beijing: the day the age and month rules judge.
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// A file that could not be checked at all (nothing in it was looked at row by row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFault {
+    pub code: &'static str,
+    pub message: String,
+    /// The file is too big (HTTP 413 rather than 422).
+    pub too_large: bool,
+}
+
+impl FileFault {
+    /// `other` is the other import template: uploading it here gets the real system's words
+    /// (seed, question 4.3) alone; any other sheet also what its first row holds.
+    fn from_sheet(e: &SheetError, other: &Template) -> Self {
+        let message = match e {
+            SheetError::TemplateMismatch { found, .. } if *found == other.titles().join("、") => {
+                MemberFault::template_mismatch().message
+            }
+            SheetError::TemplateMismatch {
+                expected, found, ..
+            } => format!(
+                "{}（本页模板的第一行应为“{expected}”，您上传的表格第一行是“{found}”）",
+                MemberFault::template_mismatch().message
+            ),
+            other => other.to_string(),
+        };
+        Self {
+            code: e.code(),
+            message,
+            too_large: matches!(
+                e,
+                SheetError::TooLarge { .. }
+                    | SheetError::UnpacksTooLarge { .. }
+                    | SheetError::TooManyRows { .. }
+            ),
+        }
+    }
+}
+
+/// The organisation an import is for, with what its template depends on.
+#[derive(Clone)]
+pub struct Target {
+    pub kind: Kind,
+    pub org: Org,
+    pub scope: AdminScope,
+    /// Members import: the branches it may name (the organisation's direct child branches, or
+    /// the organisation itself when it is a branch), by full name.
+    pub branches: Vec<Org>,
+    /// Members import: the direct children that are not branches (named by mistake).
+    pub others: Vec<Org>,
+}
+
+impl Target {
+    /// Loads what an import into `org` needs. `scope` must administer `org` itself.
+    pub async fn load(
+        store: &Store,
+        scope: AdminScope,
+        org: Org,
+        kind: Kind,
+    ) -> Result<Self, StoreError> {
+        let (mut branches, mut others) = (Vec::new(), Vec::new());
+        if kind == Kind::Members {
+            if org.kind.is_branch() {
+                branches.push(org.clone());
+            }
+            let mut tx = store.pool().begin().await?;
+            for child in member_bulk::children(&mut tx, org.id).await? {
+                if child.kind.is_branch() {
+                    branches.push(child);
+                } else {
+                    others.push(child);
+                }
+            }
+            tx.rollback().await?;
+        }
+        Ok(Self {
+            kind,
+            org,
+            scope,
+            branches,
+            others,
+        })
+    }
+
+    pub fn context(&self) -> Context {
+        Context {
+            org_kind: self.org.kind,
+            branch_names: self.branches.iter().map(|b| b.full_name.clone()).collect(),
+        }
+    }
+
+    pub fn template(&self) -> Template {
+        columns::template(self.kind, &self.context())
+    }
+}
+
+/// What a good row writes.
+pub enum Record {
+    Member {
+        branch: usize,
+        member: NewMember,
+        cadre: Option<NewCadre>,
+    },
+    Cadre(NewCadre),
+}
+
+impl Record {
+    fn profile(&self) -> &tuanjian_domain::Profile {
+        match self {
+            Record::Member { member, .. } => &member.profile,
+            Record::Cadre(c) => &c.profile,
+        }
+    }
+}
+
+/// One data row after checking.
+pub struct RowResult {
+    /// The row number as Excel shows it.
+    pub number: u32,
+    pub faults: Vec<CellFault>,
+    pub record: Option<Record>,
+    /// The ID number as parsed, for duplicates (also on rows with other faults).
+    id_key: Option<String>,
+    /// The account that already exists for this ID number.
+    person_id: Option<i64>,
+}
+
+impl RowResult {
+    pub fn ok(&self) -> bool {
+        self.faults.is_empty() && self.record.is_some()
+    }
+}
+
+/// A row's outcome as the command line and the API print it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RowFault {
+    /// The column's title; empty for a fault of the whole row.
+    pub column: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// How a branch name in the file resolved.
+#[derive(Clone)]
+enum Branch {
+    Found(usize),
+    Fault(&'static str, String),
+}
+
+/// Everything the row parser needs, shared with the blocking threads that parse.
+struct ParseContext {
+    kind: Kind,
+    template: Template,
+    org: Org,
+    branches: Vec<Org>,
+    books: Vec<RangeBook>,
+    names: HashMap<String, Branch>,
+    today: NaiveDate,
+}
+
+fn fault_at(t: &Template, kind: Kind, number: u32, f: MemberFault) -> CellFault {
+    match f.field.and_then(|field| columns::index_of(kind, field)) {
+        Some(col) => CellFault::at(t, number, col, f.code(), &f.message),
+        None => CellFault::row(number, f.code(), &f.message),
+    }
+}
+
+/// Adds domain faults, skipping columns the sheet rules already faulted (reported once).
+fn add_faults(
+    ctx: &ParseContext,
+    row: &Row,
+    out: &mut Vec<CellFault>,
+    faults: impl IntoIterator<Item = MemberFault>,
+) {
+    for f in faults {
+        let clean = f
+            .field
+            .and_then(|field| columns::index_of(ctx.kind, field))
+            .is_none_or(|col| row.is_clean(&ctx.template, col));
+        if clean {
+            out.push(fault_at(&ctx.template, ctx.kind, row.number, f));
+        }
+    }
+}
+
+fn parse_row(ctx: &ParseContext, mut row: Row) -> RowResult {
+    let number = row.number;
+    let mut faults = row.faults.clone();
+    let id_key =
+        IdNumber::parse(row.value(columns::index_of(ctx.kind, MemberField::IdNumber).unwrap_or(1)))
+            .ok()
+            .map(|id| id.as_str().to_string());
+    let record = match ctx.kind {
+        Kind::Cadres => {
+            let input: CadreInput = RowValues::new(ctx.kind, &mut row).cadre();
+            match input.parse(ctx.org.kind, ctx.today) {
+                Ok(c) => Some(Record::Cadre(c)),
+                Err(fs) => {
+                    add_faults(ctx, &row, &mut faults, fs);
+                    None
+                }
+            }
+        }
+        Kind::Members => parse_member_row(ctx, &mut row, &mut faults),
+    };
+    RowResult {
+        number,
+        record: if faults.is_empty() { record } else { None },
+        faults,
+        id_key,
+        person_id: None,
+    }
+}
+
+fn parse_member_row(
+    ctx: &ParseContext,
+    row: &mut Row,
+    faults: &mut Vec<CellFault>,
+) -> Option<Record> {
+    let branch_col = columns::index_of(Kind::Members, MemberField::Branch).expect("column");
+    let name = row.value(branch_col).to_string();
+    let branch = if name.is_empty() || !row.is_clean(&ctx.template, branch_col) {
+        None
+    } else {
+        match ctx.names.get(&name) {
+            Some(Branch::Found(i)) => Some(*i),
+            Some(Branch::Fault(code, msg)) => {
+                faults.push(CellFault::at(
+                    &ctx.template,
+                    row.number,
+                    branch_col,
+                    code,
+                    msg,
+                ));
+                None
+            }
+            None => None,
+        }
+    };
+    let post_given = POST_FIELDS
+        .iter()
+        .any(|&f| !RowValues::new(Kind::Members, row).get(f).is_empty());
+    let post_empty = RowValues::new(Kind::Members, row)
+        .get(MemberField::Post)
+        .is_empty();
+    let (member_input, cadre_input): (MemberInput, CadreInput) =
+        RowValues::new(Kind::Members, row).member();
+    let (xinjiang, book) = match branch {
+        Some(i) => (ctx.branches[i].xinjiang, Some(&ctx.books[i])),
+        None => (ctx.org.xinjiang, None),
+    };
+    let ranges = book.and_then(|b| {
+        JoinMonth::parse_on(&member_input.join_month, ctx.today)
+            .ok()
+            .and_then(|j| b.applicable(j.year()))
+    });
+    let member = member_input.parse(BranchContext {
+        is_xinjiang: xinjiang,
+        ranges: ranges.as_deref(),
+        today: ctx.today,
+    });
+    let member = match member {
+        Ok(m) => Some(m),
+        Err(fs) => {
+            add_faults(ctx, row, faults, fs);
+            None
+        }
+    };
+    let cadre = if !post_given {
+        None
+    } else if post_empty {
+        add_faults(
+            ctx,
+            row,
+            faults,
+            [MemberFault::new(
+                MemberFaultCode::RequiredMissing,
+                Some(MemberField::Post),
+                "填写了任职年月、团干部性质或是否同级党委（支部）成员，请同时填写团内现任职务；不是团干部的请清空这几列",
+            )],
+        );
+        None
+    } else {
+        let kind = branch.map_or(tuanjian_domain::OrgKind::Branch, |i| ctx.branches[i].kind);
+        match cadre_input.parse(kind, ctx.today) {
+            Ok(c) => Some(c),
+            Err(fs) => {
+                // The profile's faults are the member's, already reported.
+                let post_only = fs
+                    .into_iter()
+                    .filter(|f| f.field.is_some_and(|x| POST_FIELDS.contains(&x)));
+                add_faults(ctx, row, faults, post_only);
+                None
+            }
+        }
+    };
+    let branch = branch?;
+    let member = member?;
+    if post_given && cadre.is_none() {
+        return None;
+    }
+    Some(Record::Member {
+        branch,
+        member,
+        cadre,
+    })
+}
+
+/// Resolves the 所在团支部 names of the file: a branch the admin may enter members into, or a
+/// fault saying why not with the closest full names offered.
+async fn resolve_names(
+    tx: &mut Tx,
+    backend: Backend,
+    target: &Target,
+    names: HashSet<String>,
+) -> Result<HashMap<String, Branch>, StoreError> {
+    let mut out = HashMap::new();
+    let mut missing = Vec::new();
+    for name in names {
+        if let Some(i) = target.branches.iter().position(|b| b.full_name == name) {
+            out.insert(name, Branch::Found(i));
+        } else if target.others.iter().any(|o| o.full_name == name) {
+            out.insert(
+                name.clone(),
+                Branch::Fault("not_a_branch", MemberFault::not_a_branch(&name).message),
+            );
+        } else {
+            missing.push(name);
+        }
+    }
+    let refs: Vec<&str> = missing.iter().map(String::as_str).collect();
+    let existing = member_bulk::orgs_named(tx, backend, &refs).await?;
+    let candidates: Vec<&str> = target
+        .branches
+        .iter()
+        .map(|b| b.full_name.as_str())
+        .collect();
+    for name in missing {
+        let found = existing
+            .iter()
+            .find(|o| o.full_name == name && target.scope.covers(&o.path));
+        let fault = match found {
+            Some(o) if !o.kind.is_branch() => {
+                Branch::Fault("not_a_branch", MemberFault::not_a_branch(&name).message)
+            }
+            Some(o) => {
+                let refusal = authorize(
+                    Action::EnterMember,
+                    ActorRole::Admin(target.scope.relation_to(&o.path)),
+                )
+                .err()
+                .map_or("not_own_or_direct_superior", |r| r.code);
+                Branch::Fault(
+                    refusal,
+                    format!(
+                        "“{name}”不是{}的直属团支部：团员由其所在团支部或直属上级组织的管理员录入，请由该团支部的上级组织导入",
+                        target.org.short_name
+                    ),
+                )
+            }
+            // Outside the scope is told like an unknown name, so names cannot be probed.
+            None => {
+                let mut msg = MemberFault::org_not_found(&name).message;
+                let by_short = target.branches.iter().find(|b| b.short_name == name);
+                let offered: Vec<String> = match by_short {
+                    Some(b) => vec![b.full_name.clone()],
+                    None => closest(&name, &candidates, 3)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                };
+                if !offered.is_empty() {
+                    msg.push_str(&format!(
+                        "。最接近的团支部全称：{}",
+                        offered
+                            .iter()
+                            .map(|n| format!("“{n}”"))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ));
+                }
+                Branch::Fault("org_not_found", msg)
+            }
+        };
+        out.insert(name, fault);
+    }
+    Ok(out)
+}
+
+/// Where a running import tells its progress: the job's row (throttled), and for the command
+/// line the phase changes on standard error.
+pub struct Progress<'a> {
+    job: Option<(&'a Store, i64)>,
+    stderr: bool,
+    last: std::time::Instant,
+    phase: &'static str,
+}
+
+impl<'a> Progress<'a> {
+    pub fn job(store: &'a Store, job_id: i64) -> Self {
+        Self {
+            job: Some((store, job_id)),
+            stderr: false,
+            last: std::time::Instant::now(),
+            phase: "",
+        }
+    }
+
+    /// Phases on standard error, for the command line.
+    pub fn stderr() -> Self {
+        Self {
+            job: None,
+            stderr: true,
+            last: std::time::Instant::now(),
+            phase: "",
+        }
+    }
+
+    pub fn silent() -> Self {
+        Self {
+            job: None,
+            stderr: false,
+            last: std::time::Instant::now(),
+            phase: "",
+        }
+    }
+
+    /// `phase` with `done` of `total` rows; written at most every 300 ms unless the phase changes.
+    pub async fn tell(&mut self, phase: &'static str, done: u64, total: u64) {
+        let changed = phase != self.phase;
+        if !changed && self.last.elapsed() < std::time::Duration::from_millis(300) {
+            return;
+        }
+        self.phase = phase;
+        self.last = std::time::Instant::now();
+        if changed && self.stderr {
+            eprintln!("{}", phase_label(phase));
+        }
+        if let Some((store, id)) = self.job
+            && let Err(e) =
+                tuanjian_store::import_jobs::progress(store, id, phase, done as i64, total as i64)
+                    .await
+        {
+            tracing::warn!(error = %e, job = id, "import progress not written");
+        }
+    }
+}
+
+/// The phases a running import goes through, in Chinese.
+pub fn phase_label(phase: &str) -> &'static str {
+    match phase {
+        "queued" => "排队等待中…",
+        "reading" => "正在读取表格…",
+        "checking" => "正在逐行检查…",
+        "writing" => "正在写入数据库（全部写入或全部不写入）…",
+        _ => "已完成",
+    }
+}
+
+/// Rows parsed per blocking task: small enough for progress, big enough to cost nothing.
+const PARSE_CHUNK: usize = 5_000;
+
+/// Reads the file and checks every row against the sheet, domain and database rules (nothing
+/// is written). `tx` is where the database is read: a read transaction for a preview, the
+/// writing transaction for a commit (then nothing can change between check and write).
+pub async fn check_file(
+    store: &Store,
+    target: &Target,
+    bytes: Arc<Vec<u8>>,
+    file_name: &str,
+    progress: &mut Progress<'_>,
+) -> Result<Parsed, FileFault> {
+    progress.tell("reading", 0, 0).await;
+    let template = target.template();
+    let rows = {
+        let template = template.clone();
+        let file_name = file_name.to_string();
+        tokio::task::spawn_blocking(move || read_rows(&template, &bytes, &file_name))
+            .await
+            .map_err(|e| internal_fault(&e))?
+            .map_err(|e| {
+                let other = columns::template(target.kind.other(), &target.context());
+                FileFault::from_sheet(&e, &other)
+            })?
+    };
+    let total = rows.len() as u64;
+    progress.tell("checking", 0, total).await;
+    // The branches named in the file, each resolved once, with its 号段 loaded once.
+    let (names, books) = if target.kind == Kind::Members {
+        let col = columns::index_of(Kind::Members, MemberField::Branch).expect("column");
+        let named: HashSet<String> = rows
+            .iter()
+            .map(|r| r.value(col).to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let mut tx = store.pool().begin().await.map_err(|e| internal_fault(&e))?;
+        let names = resolve_names(&mut tx, store.backend(), target, named)
+            .await
+            .map_err(|e| internal_fault(&e))?;
+        let mut books = vec![RangeBook::default(); target.branches.len()];
+        for b in names.values() {
+            if let Branch::Found(i) = b {
+                books[*i] = range_book(&mut tx, &target.branches[*i])
+                    .await
+                    .map_err(|e| internal_fault(&e))?;
+            }
+        }
+        tx.rollback().await.map_err(|e| internal_fault(&e))?;
+        (names, books)
+    } else {
+        (HashMap::new(), Vec::new())
+    };
+    let ctx = Arc::new(ParseContext {
+        kind: target.kind,
+        template,
+        org: target.org.clone(),
+        branches: target.branches.clone(),
+        books,
+        names,
+        today: today(),
+    });
+    let mut results = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Row> = rows.by_ref().take(PARSE_CHUNK).collect();
+        let ctx = ctx.clone();
+        let parsed = tokio::task::spawn_blocking(move || {
+            chunk
+                .into_iter()
+                .map(|r| parse_row(&ctx, r))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| internal_fault(&e))?;
+        results.extend(parsed);
+        progress.tell("checking", results.len() as u64, total).await;
+    }
+    mark_duplicates(&ctx, &mut results);
+    Ok(Parsed {
+        rows: results,
+        template: ctx.template.clone(),
+    })
+}
+
+fn internal_fault(e: &dyn std::fmt::Display) -> FileFault {
+    tracing::error!(error = %e, "import failed");
+    FileFault {
+        code: "internal_error",
+        message: "服务器内部错误，导入没有完成，也没有写入任何数据；请稍后重试，如果一直出现请联系系统管理员".into(),
+        too_large: false,
+    }
+}
+
+/// A checked file: every row with its faults and, for good rows, what it writes.
+pub struct Parsed {
+    pub rows: Vec<RowResult>,
+    pub template: Template,
+}
+
+impl Parsed {
+    pub fn total(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn valid(&self) -> usize {
+        self.rows.iter().filter(|r| r.ok()).count()
+    }
+
+    pub fn faulty(&self) -> usize {
+        self.total() - self.valid()
+    }
+
+    /// Every fault, in row order.
+    pub fn faults(&self) -> Vec<&CellFault> {
+        self.rows.iter().flat_map(|r| &r.faults).collect()
+    }
+}
+
+/// Within the file: one row per person (members), one row per person and post (cadres), each
+/// development number once. Later rows are the faulty ones.
+fn mark_duplicates(ctx: &ParseContext, rows: &mut [RowResult]) {
+    let id_col = columns::index_of(ctx.kind, MemberField::IdNumber).expect("column");
+    let mut seen_ids: HashMap<String, u32> = HashMap::new();
+    let mut seen_posts: HashMap<(String, String), u32> = HashMap::new();
+    let mut seen_dev: HashMap<String, u32> = HashMap::new();
+    for r in rows.iter_mut() {
+        let Some(id) = r.id_key.clone() else { continue };
+        let mut fault = None;
+        match ctx.kind {
+            Kind::Members => {
+                if let Some(first) = seen_ids.get(&id) {
+                    fault = Some((
+                        id_col,
+                        format!("身份证号码与第{first}行重复：同一人只能导入一次，请删除重复的行"),
+                    ));
+                } else {
+                    seen_ids.insert(id.clone(), r.number);
+                }
+            }
+            Kind::Cadres => {
+                if let Some(Record::Cadre(c)) = &r.record {
+                    let key = (id.clone(), c.post.label().to_string());
+                    if let Some(first) = seen_posts.get(&key) {
+                        let col =
+                            columns::index_of(Kind::Cadres, MemberField::Post).expect("column");
+                        fault = Some((
+                            col,
+                            format!("与第{first}行是同一人的同一职务，请删除重复的行"),
+                        ));
+                    } else {
+                        seen_posts.insert(key, r.number);
+                    }
+                }
+            }
+        }
+        if let Some(Record::Member { member, .. }) = &r.record
+            && let Some(n) = &member.dev_number
+        {
+            if let Some(first) = seen_dev.get(n.as_str()) {
+                let col = columns::index_of(Kind::Members, MemberField::DevNumber).expect("column");
+                r.faults.push(CellFault::at(
+                    &ctx.template,
+                    r.number,
+                    col,
+                    "duplicate_in_file",
+                    format!(
+                        "发展团员编号 {} 与第{first}行重复，一个编号只能属于一名团员",
+                        n.as_str()
+                    ),
+                ));
+            } else {
+                seen_dev.insert(n.as_str().to_string(), r.number);
+            }
+        }
+        if let Some((col, msg)) = fault {
+            r.faults.push(CellFault::at(
+                &ctx.template,
+                r.number,
+                col,
+                "duplicate_in_file",
+                msg,
+            ));
+        }
+        if !r.faults.is_empty() {
+            r.record = None;
+        }
+    }
+}
+
+/// Against the database: an ID number already a member (here: already there; elsewhere: a
+/// transfer is the way), an application pending, the same ID under another name, a development
+/// number taken, a post already held. Sets the existing account of each row it may reuse.
+pub async fn check_system(
+    tx: &mut Tx,
+    backend: Backend,
+    target: &Target,
+    parsed: &mut Parsed,
+) -> Result<(), StoreError> {
+    let template = &parsed.template;
+    let kind = target.kind;
+    let ids: Vec<&str> = parsed
+        .rows
+        .iter()
+        .filter_map(|r| r.record.as_ref())
+        .map(|rec| rec.profile().id_number.as_str())
+        .collect();
+    let known: HashMap<String, KnownPerson> = member_bulk::known_people(tx, backend, &ids).await?;
+    let devs: Vec<&str> = parsed
+        .rows
+        .iter()
+        .filter_map(|r| match &r.record {
+            Some(Record::Member { member, .. }) => member.dev_number.as_ref().map(|n| n.as_str()),
+            _ => None,
+        })
+        .collect();
+    let held = member_bulk::held_dev_numbers(tx, backend, &devs).await?;
+    let known_ids: Vec<i64> = known.values().map(|k| k.person_id).collect();
+    let posts = member_bulk::held_posts(tx, backend, &known_ids).await?;
+    let mut place_ids: Vec<i64> = known
+        .values()
+        .flat_map(|k| k.member_org.into_iter().chain(k.pending_org))
+        .chain(held.values().map(|&(_, org)| org))
+        .collect();
+    place_ids.sort_unstable();
+    place_ids.dedup();
+    let places = member_bulk::places(tx, backend, &target.scope, &place_ids).await?;
+    let place = |org: i64| places.get(&org).cloned().unwrap_or_default();
+
+    for r in parsed.rows.iter_mut() {
+        let Some(rec) = &r.record else { continue };
+        let mut faults: Vec<MemberFault> = Vec::new();
+        let profile = rec.profile();
+        let person = known.get(profile.id_number.as_str());
+        let (post_org, post) = match rec {
+            Record::Member {
+                branch,
+                member,
+                cadre,
+            } => {
+                let branch = &target.branches[*branch];
+                if let Some(p) = person {
+                    if let Some(org) = p.member_org {
+                        let mut f = MemberFault::already_registered(Some(&place(org)));
+                        if org == branch.id {
+                            f.message = format!(
+                                "该身份证号码已是本团支部（{}）的团员，已在系统中，不需要重复导入；请删除这一行",
+                                branch.full_name
+                            );
+                        }
+                        faults.push(f);
+                    } else if let Some(org) = p.pending_org {
+                        let mut f = MemberFault::already_registered(Some(&place(org)));
+                        f.message = format!(
+                            "该身份证号码已提交入团、注册或报到申请（申请组织：{}），请由该组织管理员审核申请，不要重复录入",
+                            place(org)
+                        );
+                        faults.push(f);
+                    }
+                }
+                if let Some(n) = &member.dev_number
+                    && let Some(&(_, org)) = held.get(n.as_str())
+                {
+                    faults.push(MemberFault::dev_number_taken(n.as_str(), Some(&place(org))));
+                }
+                (branch.id, cadre.as_ref().map(|c| c.post.label()))
+            }
+            Record::Cadre(c) => (target.org.id, Some(c.post.label())),
+        };
+        if let Some(p) = person {
+            if p.name != profile.name {
+                faults.push(tuanjian_store::members::name_mismatch(&p.name));
+            }
+            if let Some(post) = post
+                && posts.contains(&(p.person_id, post_org, post.to_string()))
+            {
+                faults.push(MemberFault::new(
+                    MemberFaultCode::AlreadyRegistered,
+                    Some(MemberField::Post),
+                    format!(
+                        "{}已在该组织担任“{post}”，不需要重复导入；请删除这一行",
+                        profile.name
+                    ),
+                ));
+            }
+            r.person_id = Some(p.person_id);
+        }
+        if !faults.is_empty() {
+            r.faults.extend(
+                faults
+                    .into_iter()
+                    .map(|f| fault_at(template, kind, r.number, f)),
+            );
+            r.record = None;
+        }
+    }
+    Ok(())
+}
+
+/// What a commit wrote.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Written {
+    pub members: u64,
+    pub cadres: u64,
+    /// Accounts created (in their initial state: ID number and its last 8 characters).
+    pub people_created: u64,
+    /// Faulty rows left out of a valid-rows-only import.
+    pub skipped_rows: u64,
+}
+
+/// Writes the good rows inside `tx` (checked with `check_system` in the same transaction), with
+/// one audit record for the import.
+pub async fn write(
+    tx: &mut Tx,
+    backend: Backend,
+    actor: &Actor,
+    target: &Target,
+    parsed: &Parsed,
+    job_id: Option<i64>,
+    file_name: &str,
+) -> Result<Written, StoreError> {
+    let good: Vec<&RowResult> = parsed.rows.iter().filter(|r| r.ok()).collect();
+    // New accounts, once per ID number (a cadre may hold two posts).
+    let mut new_people = Vec::new();
+    let mut seen = HashSet::new();
+    for r in &good {
+        let rec = r.record.as_ref().expect("good rows have records");
+        if r.person_id.is_none() && seen.insert(rec.profile().id_number.as_str()) {
+            new_people.push(rec.profile());
+        }
+    }
+    let created = member_bulk::insert_people(tx, backend, &new_people).await?;
+    let mut updated = HashSet::new();
+    let mut members = Vec::new();
+    let mut posts = Vec::new();
+    let mut person_ids = Vec::with_capacity(good.len());
+    for r in &good {
+        let rec = r.record.as_ref().expect("good rows have records");
+        let profile = rec.profile();
+        let person_id = match r.person_id {
+            Some(id) => {
+                if updated.insert(id) {
+                    member_bulk::update_profile(tx, id, profile).await?;
+                }
+                id
+            }
+            None => *created.get(profile.id_number.as_str()).ok_or_else(|| {
+                StoreError::Db(sqlx::Error::Protocol("person not created".into()))
+            })?,
+        };
+        person_ids.push(person_id);
+        match rec {
+            Record::Member {
+                branch,
+                member,
+                cadre,
+            } => {
+                let b = &target.branches[*branch];
+                members.push((person_id, b, member));
+                if let Some(c) = cadre {
+                    posts.push((person_id, b.id, c));
+                }
+            }
+            Record::Cadre(c) => posts.push((person_id, target.org.id, c)),
+        }
+    }
+    member_bulk::insert_members(tx, backend, &members).await?;
+    member_bulk::insert_posts(tx, backend, &posts).await?;
+    let written = Written {
+        members: members.len() as u64,
+        cadres: posts.len() as u64,
+        people_created: created.len() as u64,
+        skipped_rows: (parsed.rows.len() - good.len()) as u64,
+    };
+    let action = match target.kind {
+        Kind::Members => "member.import",
+        Kind::Cadres => "cadre.import",
+    };
+    let mut entry = AuditEntry::new(action)
+        .org(target.org.id)
+        .after(serde_json::json!({
+            "template": target.kind.title(),
+            "file_name": file_name,
+            "rows": parsed.rows.len(),
+            "members": written.members,
+            "cadres": written.cadres,
+            "people_created": written.people_created,
+            "skipped_rows": written.skipped_rows,
+            "person_ids": person_ids,
+        }));
+    if let Some(id) = job_id {
+        entry = entry.target("import_job", id);
+    }
+    audit::record(tx, actor, entry).await?;
+    Ok(written)
+}
