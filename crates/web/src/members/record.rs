@@ -233,7 +233,9 @@ pub async fn show(
         Vec::new()
     };
     let notice = if q.created.is_some() {
-        Some(format!("已录入。{INITIAL_PASSWORD_NOTICE}"))
+        // The entry's only warning (an address code missing from the table) is worth repeating.
+        let warning = p.id_number.address_warning().unwrap_or_default();
+        Some(format!("已录入。{INITIAL_PASSWORD_NOTICE}{warning}"))
     } else if q.saved.is_some() {
         Some("已保存。".to_string())
     } else if q.corrected.is_some() {
