@@ -59,6 +59,8 @@ const MEMBER_COLUMNS: &[&str] = &[
     "dev_number",
     "status",
     "created_at",
+    "person_name",
+    "person_id_number",
 ];
 const POST_COLUMNS: &[&str] = &["id", "person_id", "org_id", "post", "created_at"];
 const ADMIN_COLUMNS: &[&str] = &["org_id", "person_id", "created_at"];
@@ -395,6 +397,8 @@ impl Writer<'_> {
                     membership.dev_number.into(),
                     "normal".into(),
                     Val::Int(self.now),
+                    person.name.clone().into(),
+                    person.id_number.as_str().into(),
                 ]);
                 if full {
                     // Members refer to people: write the people queued so far first.

@@ -290,8 +290,8 @@ pub async fn insert_member_tx(
     sqlx::query(
         "INSERT INTO members (person_id, org_id, org_path, join_month, dev_number, status, \
          join_unit, party_applied, party_applied_month, party_join_month, income, card_number, \
-         entry_fault, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 'normal', $6, $7, $8, $9, $10, $11, NULL, $12, $12)",
+         entry_fault, created_at, updated_at, person_name, person_id_number) \
+         VALUES ($1, $2, $3, $4, $5, 'normal', $6, $7, $8, $9, $10, $11, NULL, $12, $12, $13, $14)",
     )
     .bind(person_id)
     .bind(branch.id)
@@ -305,6 +305,8 @@ pub async fn insert_member_tx(
     .bind(m.income.as_deref())
     .bind(m.card_number.as_deref())
     .bind(t)
+    .bind(&m.profile.name)
+    .bind(m.profile.id_number.as_str())
     .execute(&mut **tx)
     .await
     .map_err(|e| {
@@ -451,7 +453,7 @@ pub struct MemberFilter {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MemberSort {
-    /// By organisation, then in order of entry: the index order, fastest for any scope.
+    /// By organisation, then by name: the index order, fastest for any scope.
     #[default]
     Org,
     Name,
@@ -537,11 +539,6 @@ impl<'a> MemberQuery<'a> {
             })
     }
 
-    /// Whether a filter reads the person's name or ID number.
-    fn needs_people(&self) -> bool {
-        Self::like(&self.filter.name).is_some() || Self::like(&self.filter.id_number).is_some()
-    }
-
     fn binds(
         &self,
     ) -> (
@@ -566,70 +563,66 @@ impl<'a> MemberQuery<'a> {
     }
 }
 
-/// The filters over a scope's index range. `plain` leaves people out: joining them costs one
-/// lookup per member in scope (on PostgreSQL a province's count went from 13 to 130 ms), so
-/// it is joined only when a name or ID filter, or the name order, needs it. Both take the same
-/// binds; `plain` is chosen only when the name and ID filters ($3, $4) are empty.
+/// The filters over a scope's index range. Every column read here is in `members_scope`
+/// (name and ID number are copies kept in step with people by triggers), so lists and counts
+/// never touch the table or people, whatever the filter.
 macro_rules! member_where {
-    (plain) => {
+    () => {
         " FROM members m \
           WHERE m.org_path >= $1 AND m.org_path < $2 \
-          AND $3 IS NULL AND $4 IS NULL \
+          AND ($3 IS NULL OR m.person_name LIKE $3 ESCAPE '\\') \
+          AND ($4 IS NULL OR m.person_id_number LIKE $4 ESCAPE '\\') \
           AND ($5 IS NULL OR m.join_month LIKE $5) \
           AND ($6 IS NULL OR m.status = $6) \
           AND ($7 = 0 OR m.entry_fault IS NOT NULL)"
     };
-    (people) => {
-        " FROM members m JOIN people p ON p.id = m.person_id \
-          WHERE m.org_path >= $1 AND m.org_path < $2 \
-          AND ($3 IS NULL OR p.name LIKE $3 ESCAPE '\\') \
-          AND ($4 IS NULL OR p.id_number LIKE $4 ESCAPE '\\') \
-          AND ($5 IS NULL OR m.join_month LIKE $5) \
-          AND ($6 IS NULL OR m.status = $6) \
-          AND ($7 = 0 OR m.entry_fault IS NOT NULL)"
+}
+
+/// The orders the list offers, as SQL. The default follows the index.
+macro_rules! member_order {
+    (Org) => {
+        "ORDER BY m.org_path, m.person_name, m.person_id"
+    };
+    (Name) => {
+        "ORDER BY m.person_name, m.person_id"
+    };
+    (JoinMonthNewest) => {
+        "ORDER BY m.join_month DESC, m.person_id"
+    };
+    (JoinMonthOldest) => {
+        "ORDER BY m.join_month, m.person_id"
     };
 }
 
 macro_rules! member_list {
-    ($join:tt, $order:literal) => {
+    ($order:tt) => {
         concat!(
-            "SELECT m.person_id, p.name, p.id_number, m.org_id, o.full_name AS org_name, \
+            "SELECT m.person_id, m.person_name, m.person_id_number, m.org_id, o.full_name AS org_name, \
              m.join_month, m.dev_number, m.status, m.entry_fault FROM (SELECT m.person_id",
-            member_where!($join),
+            member_where!(),
             " ",
-            $order,
+            member_order!($order),
             " LIMIT $8 OFFSET $9) page JOIN members m ON m.person_id = page.person_id \
-             JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id ",
-            $order
+             JOIN orgs o ON o.id = m.org_id ",
+            member_order!($order)
         )
     };
 }
 
-fn list_sql(sort: MemberSort, people: bool) -> &'static str {
-    match (sort, people) {
-        (MemberSort::Org, false) => member_list!(plain, "ORDER BY m.org_path, m.person_id"),
-        (MemberSort::Org, true) => member_list!(people, "ORDER BY m.org_path, m.person_id"),
-        (MemberSort::Name, _) => member_list!(people, "ORDER BY p.name, m.person_id"),
-        (MemberSort::JoinMonthNewest, false) => {
-            member_list!(plain, "ORDER BY m.join_month DESC, m.person_id")
-        }
-        (MemberSort::JoinMonthNewest, true) => {
-            member_list!(people, "ORDER BY m.join_month DESC, m.person_id")
-        }
-        (MemberSort::JoinMonthOldest, false) => {
-            member_list!(plain, "ORDER BY m.join_month, m.person_id")
-        }
-        (MemberSort::JoinMonthOldest, true) => {
-            member_list!(people, "ORDER BY m.join_month, m.person_id")
-        }
+fn list_sql(sort: MemberSort) -> &'static str {
+    match sort {
+        MemberSort::Org => member_list!(Org),
+        MemberSort::Name => member_list!(Name),
+        MemberSort::JoinMonthNewest => member_list!(JoinMonthNewest),
+        MemberSort::JoinMonthOldest => member_list!(JoinMonthOldest),
     }
 }
 
 fn item_from_row(r: &sqlx::any::AnyRow) -> Result<MemberListItem, StoreError> {
-    let id: String = r.try_get("id_number")?;
+    let id: String = r.try_get("person_id_number")?;
     Ok(MemberListItem {
         person_id: r.try_get("person_id")?,
-        name: r.try_get("name")?,
+        name: r.try_get("person_name")?,
         id_number: IdNumber::parse(&id)
             .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.to_string().into())))?,
         org_id: r.try_get("org_id")?,
@@ -650,7 +643,7 @@ impl Store {
         page: PageRequest,
     ) -> Result<MemberPage, StoreError> {
         let (name, id, join, status, faulty) = q.binds();
-        let rows = sqlx::query(list_sql(sort, q.needs_people()))
+        let rows = sqlx::query(list_sql(sort))
             .bind(&q.lo)
             .bind(&q.hi)
             .bind(name.clone())
@@ -678,11 +671,7 @@ impl Store {
     pub async fn count_members(&self, q: &MemberQuery<'_>) -> Result<i64, StoreError> {
         let (name, id, join, status, faulty) = q.binds();
         Ok(
-            sqlx::query_scalar(if q.needs_people() {
-                concat!("SELECT COUNT(*)", member_where!(people))
-            } else {
-                concat!("SELECT COUNT(*)", member_where!(plain))
-            })
+            sqlx::query_scalar(concat!("SELECT COUNT(*)", member_where!()))
                 .bind(&q.lo)
                 .bind(&q.hi)
                 .bind(name)
@@ -702,16 +691,20 @@ impl Store {
         sort: MemberSort,
     ) -> Result<Vec<i64>, StoreError> {
         macro_rules! ids {
-            ($order:literal) => {
-                concat!("SELECT m.person_id", member_where!(people), " ", $order)
+            ($order:tt) => {
+                concat!(
+                    "SELECT m.person_id",
+                    member_where!(),
+                    " ",
+                    member_order!($order)
+                )
             };
         }
-        // An export reads every row anyway: the people join costs little beside it.
         let sql = match sort {
-            MemberSort::Org => ids!("ORDER BY m.org_path, m.person_id"),
-            MemberSort::Name => ids!("ORDER BY p.name, m.person_id"),
-            MemberSort::JoinMonthNewest => ids!("ORDER BY m.join_month DESC, m.person_id"),
-            MemberSort::JoinMonthOldest => ids!("ORDER BY m.join_month, m.person_id"),
+            MemberSort::Org => ids!(Org),
+            MemberSort::Name => ids!(Name),
+            MemberSort::JoinMonthNewest => ids!(JoinMonthNewest),
+            MemberSort::JoinMonthOldest => ids!(JoinMonthOldest),
         };
         let (name, id, join, status, faulty) = q.binds();
         Ok(sqlx::query_scalar(sql)

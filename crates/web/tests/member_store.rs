@@ -170,6 +170,11 @@ async fn adds_lists_and_refuses(app: TestApp) {
         .await
         .unwrap();
     assert_eq!((page.total, page.items.len()), (26, 10));
+    // Default order: by organisation, then by name.
+    let names: Vec<&str> = page.items.iter().map(|m| m.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
     let by_name = MemberFilter {
         name: Some("李1".into()),
         ..Default::default()
@@ -191,6 +196,43 @@ async fn adds_lists_and_refuses(app: TestApp) {
         .unwrap();
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.items[0].name, "张一");
+    // Name and ID copies in the list follow the person (triggers), whatever writes them.
+    sqlx::query("UPDATE people SET name = $1 WHERE id = $2")
+        .bind("张壹")
+        .bind(added.person_id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let renamed = MemberFilter {
+        name: Some("张壹".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        app.store
+            .count_members(&MemberQuery::new(&scope, &renamed))
+            .await
+            .unwrap(),
+        1
+    );
+    let outsider = app.add_person(&adult(9), "王九", None).await;
+    app.make_member(&w.branch, &outsider).await;
+    let by_name = MemberFilter {
+        name: Some("王九".into()),
+        ..Default::default()
+    };
+    let page = app
+        .store
+        .members(
+            &MemberQuery::new(&scope, &by_name),
+            MemberSort::Org,
+            PageRequest::new(None, None),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items[0].id_number.as_str(),
+        outsider.id_number.as_str()
+    );
     let year = MemberFilter {
         join_year: Some(2021),
         ..Default::default()

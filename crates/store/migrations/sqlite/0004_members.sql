@@ -30,7 +30,29 @@ ALTER TABLE members ADD COLUMN card_number TEXT;
 -- was entered), NULL when it keeps them all. Recomputed whenever a record or a range changes.
 ALTER TABLE members ADD COLUMN entry_fault TEXT;
 ALTER TABLE members ADD COLUMN updated_at BIGINT;
-CREATE INDEX members_scope ON members(org_path, person_id);
+-- The person's name and ID number, copied so that a scope's filters and name order read one
+-- covering index instead of looking up each member's person (a province holds ~90,000).
+-- Triggers keep the copies in step whatever code writes the rows.
+ALTER TABLE members ADD COLUMN person_name TEXT;
+ALTER TABLE members ADD COLUMN person_id_number TEXT;
+UPDATE members SET person_name = (SELECT name FROM people WHERE people.id = members.person_id),
+    person_id_number = (SELECT id_number FROM people WHERE people.id = members.person_id);
+CREATE TRIGGER members_copy_person AFTER INSERT ON members
+    WHEN NEW.person_name IS NULL OR NEW.person_id_number IS NULL
+BEGIN
+    UPDATE members SET person_name = (SELECT name FROM people WHERE id = NEW.person_id),
+        person_id_number = (SELECT id_number FROM people WHERE id = NEW.person_id)
+    WHERE person_id = NEW.person_id;
+END;
+CREATE TRIGGER people_copy_to_members AFTER UPDATE OF name, id_number ON people
+BEGIN
+    UPDATE members SET person_name = NEW.name, person_id_number = NEW.id_number WHERE person_id = NEW.id;
+END;
+-- One index serves a scope's lists, counts and filters without reading the table: the
+-- subtree range, in the list's default order (organisation, then name), covering every
+-- filtered column.
+CREATE INDEX members_scope ON members(org_path, person_name, person_id, person_id_number, join_month,
+    status, entry_fault);
 CREATE UNIQUE INDEX members_dev_number ON members(dev_number);
 CREATE INDEX members_faulty ON members(org_path) WHERE entry_fault IS NOT NULL;
 
