@@ -749,8 +749,11 @@ pub async fn check_system(
                         faults.push(f);
                     }
                 }
+                // A member already there holds their own number: one fault says it all.
+                let already = person.is_some_and(|p| p.member_org.is_some());
                 if let Some(n) = &member.dev_number
                     && let Some(&(_, org)) = held.get(n.as_str())
+                    && !already
                 {
                     faults.push(MemberFault::dev_number_taken(n.as_str(), Some(&place(org))));
                 }
@@ -763,6 +766,7 @@ pub async fn check_system(
                 faults.push(tuanjian_store::members::name_mismatch(&p.name));
             }
             if let Some(post) = post
+                && faults.is_empty()
                 && posts.contains(&(p.person_id, post_org, post.to_string()))
             {
                 faults.push(MemberFault::new(
