@@ -98,7 +98,10 @@ impl ApplicationStatus {
 
     /// The applicant may withdraw it (nothing decided for good yet).
     pub fn may_withdraw(self) -> bool {
-        matches!(self, ApplicationStatus::Pending | ApplicationStatus::Returned)
+        matches!(
+            self,
+            ApplicationStatus::Pending | ApplicationStatus::Returned
+        )
     }
 
     /// The applicant may correct it and submit it again.

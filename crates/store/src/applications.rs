@@ -679,6 +679,7 @@ fn step(event: &str, by: &str, comment: Option<&str>) -> Step {
 
 /// Enters the applicant as a member of the application's branch and closes the application as
 /// approved: the entry rules of that branch, then `insert_member_tx`, in `tx`.
+#[allow(clippy::too_many_arguments)]
 async fn enter_member(
     tx: &mut Tx,
     actor: &Actor,
@@ -755,7 +756,10 @@ pub async fn approve_tx(
         ));
     }
     let input = app.details.member.clone();
-    enter_member(tx, actor, scope, &app, &branch, &input, None, comment, today).await
+    enter_member(
+        tx, actor, scope, &app, &branch, &input, None, comment, today,
+    )
+    .await
 }
 
 /// What the last 我要入团 stage adds to the record.

@@ -150,11 +150,16 @@ async fn register_is_approved_into_the_branch(app: TestApp) {
     // In the branch admin's inbox and list; the ID number shown whole to the deciding admin.
     let (_, inbox) = admin.get("/api/v1/inbox").await;
     assert!(
-        inbox.to_string().contains(&format!("/applications/{app_id}")),
+        inbox
+            .to_string()
+            .contains(&format!("/applications/{app_id}")),
         "{inbox}"
     );
     let (s, list) = admin
-        .get(&format!("/api/v1/orgs/{}/applications?status=pending", w.branch.id))
+        .get(&format!(
+            "/api/v1/orgs/{}/applications?status=pending",
+            w.branch.id
+        ))
         .await;
     assert_eq!(s, StatusCode::OK, "{list}");
     assert_eq!(list["total"], 1);
@@ -196,7 +201,13 @@ async fn register_refusals(app: TestApp) {
     let (s, body) = submit(
         &app,
         "/api/v1/register/member",
-        registration(&w.province, &id_aged(26, 2), "王新", "2020-03", "202044000002"),
+        registration(
+            &w.province,
+            &id_aged(26, 2),
+            "王新",
+            "2020-03",
+            "202044000002",
+        ),
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
@@ -210,13 +221,25 @@ async fn register_refusals(app: TestApp) {
         "{body}"
     );
     // Not a 团支部: the school's committee.
-    let mut b = registration(&w.province, &id_aged(26, 3), "王三", "2018-05", "201844000003");
+    let mut b = registration(
+        &w.province,
+        &id_aged(26, 3),
+        "王三",
+        "2018-05",
+        "201844000003",
+    );
     b["org_full_name"] = json!(w.school.full_name);
     let (s, body) = submit(&app, "/api/v1/register/member", b).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(codes(&body), ["not_a_branch"]);
     // A short name: not found, with the branch among the suggestions.
-    let mut b = registration(&w.province, &id_aged(26, 4), "王四", "2018-05", "201844000004");
+    let mut b = registration(
+        &w.province,
+        &id_aged(26, 4),
+        "王四",
+        "2018-05",
+        "201844000004",
+    );
     b["org_full_name"] = json!("高一1班");
     let (s, body) = submit(&app, "/api/v1/register/member", b).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
@@ -229,7 +252,13 @@ async fn register_refusals(app: TestApp) {
     let (_, body) = submit(&app, "/api/v1/register/member", b).await;
     assert_eq!(codes(&body), ["org_not_found"]);
     // No province chosen.
-    let mut b = registration(&w.province, &id_aged(26, 6), "王六", "2018-05", "201844000006");
+    let mut b = registration(
+        &w.province,
+        &id_aged(26, 6),
+        "王六",
+        "2018-05",
+        "201844000006",
+    );
     b["province_id"] = json!(999_999);
     let (_, body) = submit(&app, "/api/v1/register/member", b).await;
     assert_eq!(codes(&body), ["province_invalid"]);
@@ -274,7 +303,10 @@ async fn registering_twice_names_only_the_province(app: TestApp) {
         assert_eq!(s, StatusCode::CONFLICT, "{path}: {body}");
         assert_eq!(body["error"]["code"], "already_registered");
         let msg = body["error"]["message"].as_str().unwrap();
-        assert!(msg.contains("共青团广东省委员会") && msg.contains("登录"), "{msg}");
+        assert!(
+            msg.contains("共青团广东省委员会") && msg.contains("登录"),
+            "{msg}"
+        );
         assert!(!msg.contains(BRANCH_FULL), "only the province: {msg}");
     }
 
@@ -315,16 +347,29 @@ async fn registering_twice_names_only_the_province(app: TestApp) {
     // 35 is too old to join: the age rule speaks first.
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
     let admin_young = id_aged(26, 12);
-    let p = app.add_person(&admin_young, "孙干部", Some("Cadre2024x")).await;
+    let p = app
+        .add_person(&admin_young, "孙干部", Some("Cadre2024x"))
+        .await;
     app.make_cadre(&w.school, &p, "书记").await;
     let (s, body) = submit(
         &app,
         "/api/v1/register/member",
-        registration(&w.province, &admin_young, "孙干部", "2019-05", "201944000012"),
+        registration(
+            &w.province,
+            &admin_young,
+            "孙干部",
+            "2019-05",
+            "201944000012",
+        ),
     )
     .await;
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
-    assert!(body["error"]["message"].as_str().unwrap().contains("已有账号"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("已有账号")
+    );
 
     // While pending, an admin cannot enter the same person by form either.
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE id_number = $1")
@@ -340,7 +385,13 @@ async fn only_the_branchs_own_admin_decides(app: TestApp) {
     let (me, a) = applicant(
         &app,
         "/api/v1/register/member",
-        registration(&w.province, &id_aged(23, 20), "周范围", "2018-03", "201844000020"),
+        registration(
+            &w.province,
+            &id_aged(23, 20),
+            "周范围",
+            "2018-03",
+            "201844000020",
+        ),
     )
     .await;
     let path = format!("/api/v1/applications/{}", a["id"]);
@@ -439,7 +490,10 @@ async fn join_moves_through_its_stages_in_order(app: TestApp) {
     assert_eq!(seen["may_decide"], false);
 
     let (s, body) = admin
-        .post(&format!("{path}/advance"), json!({ "to": "candidate", "comment": "表现良好" }))
+        .post(
+            &format!("{path}/advance"),
+            json!({ "to": "candidate", "comment": "表现良好" }),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     assert_eq!(body["stage"], "candidate");
@@ -514,17 +568,15 @@ async fn join_last_stage_lists_every_entry_fault(app: TestApp) {
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
     let got = codes(&body);
     assert!(got.contains(&"join_age_too_young".to_string()), "{got:?}");
-    assert!(
-        got.iter().any(|c| c.starts_with("dev_number_")),
-        "{got:?}"
-    );
+    assert!(got.iter().any(|c| c.starts_with("dev_number_")), "{got:?}");
     // Missing month and number: both named.
     let (_, body) = admin
         .post(&format!("{path}/advance"), json!({ "to": "member" }))
         .await;
     let got = codes(&body);
     assert!(
-        got.iter().any(|c| c == "required_missing" || c == "join_date_invalid"),
+        got.iter()
+            .any(|c| c == "required_missing" || c == "join_date_invalid"),
         "{got:?}"
     );
     // A number someone else holds.
@@ -556,7 +608,10 @@ async fn join_last_stage_lists_every_entry_fault(app: TestApp) {
     assert_eq!(codes(&body), ["dev_number_year_mismatch"]);
     // None of these changed the application or entered anyone.
     let (_, still) = admin.get(&path).await;
-    assert_eq!((still["status"].as_str(), still["stage"].as_str()), (Some("pending"), Some("candidate")));
+    assert_eq!(
+        (still["status"].as_str(), still["stage"].as_str()),
+        (Some("pending"), Some("candidate"))
+    );
     assert_eq!(app.audit_count("member.create").await, 0);
     // Fixed: it goes through.
     let (s, body) = admin
@@ -578,7 +633,12 @@ async fn join_applicants_are_13_to_27(app: TestApp) {
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(codes(&body), ["applicant_too_young"]);
-    assert!(body["error"]["message"].as_str().unwrap().contains("13周岁"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("13周岁")
+    );
     let (_, body) = submit(
         &app,
         "/api/v1/join",
@@ -614,7 +674,10 @@ async fn report_is_returned_corrected_and_accepted(app: TestApp) {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["code"], "comment_required");
     let (s, body) = admin
-        .post(&format!("{path}/return"), json!({ "comment": "请补充团员证编号" }))
+        .post(
+            &format!("{path}/return"),
+            json!({ "comment": "请补充团员证编号" }),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "returned");
@@ -673,7 +736,11 @@ async fn withdrawn_and_rejected_applications(app: TestApp) {
     assert_eq!(body["status_label"], "已撤回");
     // No longer in the admin's inbox, and not decidable.
     let (_, inbox) = admin.get("/api/v1/inbox").await;
-    assert!(!inbox.to_string().contains(&format!("/applications/{}", a["id"])));
+    assert!(
+        !inbox
+            .to_string()
+            .contains(&format!("/applications/{}", a["id"]))
+    );
     let (s, _) = admin
         .post(&format!("{path}/advance"), json!({ "to": "candidate" }))
         .await;
@@ -688,7 +755,10 @@ async fn withdrawn_and_rejected_applications(app: TestApp) {
         .post(&format!("{path}/advance"), json!({ "to": "activist" }))
         .await;
     let (s, body) = admin
-        .post(&format!("{path}/return"), json!({ "comment": "暂不具备条件" }))
+        .post(
+            &format!("{path}/return"),
+            json!({ "comment": "暂不具备条件" }),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "returned");
@@ -701,7 +771,14 @@ async fn anonymous_pages_sign_the_applicant_in(app: TestApp) {
     let World { w, admin_id, .. } = world(&app).await;
     // The login page links the three ways in.
     let c = app.browser();
-    let login = c.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let login = c
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     for href in ["/register/member", "/join", "/report"] {
         assert!(login.contains(&format!("href=\"{href}\"")), "{href}");
     }
@@ -742,9 +819,19 @@ async fn anonymous_pages_sign_the_applicant_in(app: TestApp) {
     let res = c.post(app.url("/join")).form(&form).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let to = location(&res);
-    assert!(to.starts_with("/applications/") && to.ends_with("?done=submitted"), "{to}");
+    assert!(
+        to.starts_with("/applications/") && to.ends_with("?done=submitted"),
+        "{to}"
+    );
     // Signed in as the applicant: the application page and the list.
-    let html = c.get(app.url(&to)).send().await.unwrap().text().await.unwrap();
+    let html = c
+        .get(app.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("data-status=\"pending\""), "{html}");
     assert!(html.contains("申请已提交"));
     assert!(html.contains("id=\"withdraw-submit\""));
@@ -762,7 +849,14 @@ async fn anonymous_pages_sign_the_applicant_in(app: TestApp) {
     // The branch admin's page: advance by form.
     let (admin_c, _) = app.page_login(&admin_id, ADMIN_PASSWORD).await;
     let path = to.split('?').next().unwrap().to_string();
-    let html = admin_c.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    let html = admin_c
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("id=\"advance-form\""), "{html}");
     let csrf = csrf_of(&html);
     let res = admin_c
@@ -771,7 +865,11 @@ async fn anonymous_pages_sign_the_applicant_in(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::CONFLICT, "out of order, shown on the page");
+    assert_eq!(
+        res.status(),
+        StatusCode::CONFLICT,
+        "out of order, shown on the page"
+    );
     let html = res.text().await.unwrap();
     assert!(html.contains("逐步办理"), "{html}");
     let res = admin_c
@@ -781,8 +879,18 @@ async fn anonymous_pages_sign_the_applicant_in(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let html = c.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("aria-current=\"step\">入团积极分子"), "{html}");
+    let html = c
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("aria-current=\"step\">入团积极分子"),
+        "{html}"
+    );
     // The org's list page.
     let html = admin_c
         .get(app.url(&format!("/orgs/{}/applications", w.branch.id)))
@@ -831,8 +939,14 @@ async fn a_name_that_is_not_exact_offers_branches(app: TestApp) {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let html = res.text().await.unwrap();
     assert!(html.contains("id=\"suggestions\""), "{html}");
-    assert!(html.contains(&format!("value=\"{BRANCH_FULL}\"")), "the branch can be picked");
-    assert!(html.contains("不是团支部"), "the school's committee is shown, not pickable");
+    assert!(
+        html.contains(&format!("value=\"{BRANCH_FULL}\"")),
+        "the branch can be picked"
+    );
+    assert!(
+        html.contains("不是团支部"),
+        "the school's committee is shown, not pickable"
+    );
     // Picking the branch submits it.
     form.push(("org_pick", BRANCH_FULL.to_string()));
     let res = c
@@ -841,7 +955,12 @@ async fn a_name_that_is_not_exact_offers_branches(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
 }
 
 async fn already_registered_answers_are_throttled(app: TestApp) {

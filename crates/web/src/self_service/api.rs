@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tuanjian_domain::member_record::MemberInput;
-use tuanjian_domain::{Action, ActorRole, authorize};
 use tuanjian_domain::self_service::{ApplicationKind, ApplicationStatus};
+use tuanjian_domain::{Action, ActorRole, authorize};
 use tuanjian_store::applications::{Admission, Application, status_text};
 use tuanjian_store::sessions::SessionKind;
 use utoipa::ToSchema;
@@ -231,7 +231,10 @@ pub struct ApplicationListBody {
 
 #[utoipa::path(get, path = "/api/v1/applications/mine",
     responses((status = 200, body = ApplicationListBody), (status = 401, body = ApplyErrorBody)))]
-pub async fn mine(State(state): State<AppState>, ApiUser(user): ApiUser) -> Answer<ApplicationListBody> {
+pub async fn mine(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Answer<ApplicationListBody> {
     let apps = state.store.applications_of(user.person.id).await?;
     let n = apps.len() as i64;
     Ok(Json(ApplicationListBody {
@@ -330,8 +333,7 @@ pub async fn return_application(
     ApiJson(req): ApiJson<DecisionRequest>,
 ) -> Answer<ApplicationBody> {
     let app =
-        service::return_application(&state, &user, parse_id(&raw)?, req.comment.as_deref())
-            .await?;
+        service::return_application(&state, &user, parse_id(&raw)?, req.comment.as_deref()).await?;
     answer(&state, &user, app).await
 }
 

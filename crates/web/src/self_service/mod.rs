@@ -51,7 +51,10 @@ pub fn routes() -> Router<AppState> {
             get(pages::register_page).post(pages::register_submit),
         )
         .route("/join", get(pages::join_page).post(pages::join_submit))
-        .route("/report", get(pages::report_page).post(pages::report_submit))
+        .route(
+            "/report",
+            get(pages::report_page).post(pages::report_submit),
+        )
         .route("/applications/mine", get(pages::mine))
         .route("/applications/{id}", get(pages::detail))
         .route("/applications/{id}/approve", post(pages::approve_page))
@@ -68,7 +71,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/orgs/{id}/applications", get(api::of_org))
         .route("/api/v1/applications/{id}", get(api::show))
         .route("/api/v1/applications/{id}/approve", post(api::approve))
-        .route("/api/v1/applications/{id}/return", post(api::return_application))
+        .route(
+            "/api/v1/applications/{id}/return",
+            post(api::return_application),
+        )
         .route("/api/v1/applications/{id}/advance", post(api::advance))
         .route("/api/v1/applications/{id}/withdraw", post(api::withdraw))
         .route("/api/v1/applications/{id}/resubmit", post(api::resubmit))

@@ -74,6 +74,7 @@ struct ApplyPage {
     signed_in_as: Option<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render_form(
     state: &AppState,
     kind: ApplicationKind,
@@ -522,9 +523,9 @@ pub async fn resubmit_page(
         return Err(PageError(Fault::not_found()));
     }
     match service::resubmit(&state, &user, app.id, &form.fields(app.kind)).await {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/applications/{}?done=resubmitted", app.id)).into_response(),
-        ),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/applications/{}?done=resubmitted", app.id)).into_response())
+        }
         Err(e) if matches!(e.fault.status, 400 | 409) => {
             correction_form(&state, &user, &app, &form, Some(&e)).await
         }

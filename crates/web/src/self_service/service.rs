@@ -11,8 +11,8 @@ use tuanjian_domain::self_service::{
     check_register_join_month,
 };
 use tuanjian_domain::{
-    Action, ActorRole, BoundedText, IdNumber, JoinMonth, MemberFault, NewPassword,
-    PasswordError, PoliticalStatus, authorize,
+    Action, ActorRole, BoundedText, IdNumber, JoinMonth, MemberFault, NewPassword, PasswordError,
+    PoliticalStatus, authorize,
 };
 use tuanjian_store::applications::{
     self, Admission, Application, NewApplication, Resubmission, ReviewError,
@@ -223,8 +223,14 @@ async fn suggestions(
 
 /// Checks a submission: the province and branch (by full name, with suggestions), the record
 /// under the branch's entry rules for the kind, and the kind's own rules. Every fault at once.
-pub async fn check(state: &AppState, fields: &Fields, today: NaiveDate) -> Result<Checked, ApplyError> {
-    let kind = fields.kind.ok_or_else(|| Fault::bad_request("kind_invalid", "申请类型不正确"))?;
+pub async fn check(
+    state: &AppState,
+    fields: &Fields,
+    today: NaiveDate,
+) -> Result<Checked, ApplyError> {
+    let kind = fields
+        .kind
+        .ok_or_else(|| Fault::bad_request("kind_invalid", "申请类型不正确"))?;
     let mut faults: Vec<Fault> = Vec::new();
     let mut suggested = Vec::new();
 
@@ -256,11 +262,14 @@ pub async fn check(state: &AppState, fields: &Fields, today: NaiveDate) -> Resul
         {
             Some(org) if org.kind.is_branch() => branch = Some(org),
             Some(org) => {
-                faults.push(member_fault(&MemberFault::not_a_branch(&org.full_name)).field("org_name"));
+                faults.push(
+                    member_fault(&MemberFault::not_a_branch(&org.full_name)).field("org_name"),
+                );
                 suggested = suggestions(state, p, &fields.org_name).await?;
             }
             None => {
-                let mut f = member_fault(&MemberFault::org_not_found(&fields.org_name)).field("org_name");
+                let mut f =
+                    member_fault(&MemberFault::org_not_found(&fields.org_name)).field("org_name");
                 suggested = suggestions(state, p, &fields.org_name).await?;
                 f.message = format!(
                     "所选省份中没有全称为“{}”的组织。请使用团支部的组织全称（不是简称）{}",
@@ -279,11 +288,8 @@ pub async fn check(state: &AppState, fields: &Fields, today: NaiveDate) -> Resul
     let mut member = fields.member.clone();
     if member.profile.phone.trim().is_empty() {
         faults.push(
-            Fault::bad_request(
-                "required_missing",
-                "请填写手机号码，便于团组织与您联系",
-            )
-            .field("phone"),
+            Fault::bad_request("required_missing", "请填写手机号码，便于团组织与您联系")
+                .field("phone"),
         );
     }
     let mut home_org = String::new();
@@ -313,7 +319,8 @@ pub async fn check(state: &AppState, fields: &Fields, today: NaiveDate) -> Resul
                 return Err(rule_fault(&f).into());
             }
             if kind == ApplicationKind::Report {
-                match BoundedText::<100>::parse(&fields.home_org, "团籍所在地团组织名称") {
+                match BoundedText::<100>::parse(&fields.home_org, "团籍所在地团组织名称")
+                {
                     Ok(t) => home_org = t.into_string(),
                     Err(e) => faults.push(
                         Fault::bad_request(
@@ -327,7 +334,8 @@ pub async fn check(state: &AppState, fields: &Fields, today: NaiveDate) -> Resul
             let parsed = match &branch {
                 Some(b) => {
                     let mut tx = state.store.pool().begin().await?;
-                    let r = tuanjian_store::members::parse_member_for(&mut tx, b, &member, today).await;
+                    let r =
+                        tuanjian_store::members::parse_member_for(&mut tx, b, &member, today).await;
                     tx.rollback().await?;
                     r.err()
                 }
@@ -398,9 +406,8 @@ pub async fn submit(
     let mut password_fault = None;
     if let Ok(id) = IdNumber::parse_on(&fields.member.profile.id_number, today) {
         if password.is_empty() {
-            password_fault = Some(
-                Fault::bad_request("required_missing", "请设置登录密码").field("password"),
-            );
+            password_fault =
+                Some(Fault::bad_request("required_missing", "请设置登录密码").field("password"));
         } else if let Err(e) = NewPassword::parse(password, &id) {
             password_fault = Some(Fault::bad_request(e.code(), e.to_string()).field("password"));
         } else if confirm.is_some_and(|c| c != password) {
@@ -488,7 +495,10 @@ pub async fn submit(
 pub enum Viewer {
     Applicant,
     /// An admin whose scope covers the organisation; `may_decide` for its own admin.
-    Admin { scope: AdminScope, may_decide: bool },
+    Admin {
+        scope: AdminScope,
+        may_decide: bool,
+    },
 }
 
 /// The application, if the signed-in person is its applicant or an admin over its
@@ -555,8 +565,15 @@ pub async fn approve(
     let scope = admin_scope(state, user).await?;
     let comment = comment_of(comment, false)?;
     let mut tx = state.store.begin().await?;
-    applications::approve_tx(&mut tx, &user.actor(), &scope, id, comment.as_deref(), today())
-        .await?;
+    applications::approve_tx(
+        &mut tx,
+        &user.actor(),
+        &scope,
+        id,
+        comment.as_deref(),
+        today(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(state.store.application(id).await?)
 }

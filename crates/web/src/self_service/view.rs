@@ -136,7 +136,12 @@ fn text(key: &'static str, label: &'static str, required: bool, hint: &'static s
     }
 }
 
-fn choice(key: &'static str, label: &'static str, required: bool, labels: Vec<&'static str>) -> Spec {
+fn choice(
+    key: &'static str,
+    label: &'static str,
+    required: bool,
+    labels: Vec<&'static str>,
+) -> Spec {
     let mut options = vec![(String::new(), "请选择".to_string())];
     options.extend(labels.into_iter().map(|l| (l.to_string(), l.to_string())));
     Spec {
@@ -177,8 +182,13 @@ pub fn groups(
     let mut account = Vec::new();
     if mode == Mode::New {
         account.push(
-            text("id_number", "身份证号码（登录账号）", true, "本人的18位身份证号码，末位X可小写")
-                .kind("text", "username", 20),
+            text(
+                "id_number",
+                "身份证号码（登录账号）",
+                true,
+                "本人的18位身份证号码，末位X可小写",
+            )
+            .kind("text", "username", 20),
         );
     }
     account.push(text("name", label(F::Name), true, "").kind("text", "name", 30));
@@ -192,9 +202,22 @@ pub fn groups(
             )
             .kind("password", "new-password", 64),
         );
-        account.push(text("confirm", "再次输入密码", true, "").kind("password", "new-password", 64));
+        account.push(text("confirm", "再次输入密码", true, "").kind(
+            "password",
+            "new-password",
+            64,
+        ));
     }
-    out.push(("account", if mode == Mode::New { "账号" } else { "申请人" }, false, account));
+    out.push((
+        "account",
+        if mode == Mode::New {
+            "账号"
+        } else {
+            "申请人"
+        },
+        false,
+        account,
+    ));
 
     let mut province_options = vec![(String::new(), "请选择省份或系统团委".to_string())];
     province_options.extend(
@@ -205,7 +228,12 @@ pub fn groups(
     let mut org = vec![
         Spec {
             options: province_options,
-            ..text("province_id", "省份（或系统团委）", true, "先选省份，再填写团支部全称")
+            ..text(
+                "province_id",
+                "省份（或系统团委）",
+                true,
+                "先选省份，再填写团支部全称",
+            )
         },
         text(
             "org_name",
@@ -229,7 +257,12 @@ pub fn groups(
     };
     out.push(("org", org_legend, false, org));
 
-    let mut profile = vec![choice("ethnicity", label(F::Ethnicity), true, Ethnicity::labels())];
+    let mut profile = vec![choice(
+        "ethnicity",
+        label(F::Ethnicity),
+        true,
+        Ethnicity::labels(),
+    )];
     if kind != ApplicationKind::Join {
         profile.push(choice(
             "political_status",
@@ -239,17 +272,32 @@ pub fn groups(
         ));
     }
     profile.push(
-        text("phone", label(F::Phone), true, "11位手机号码，团组织用它与您联系")
-            .kind("tel", "tel", 13),
+        text(
+            "phone",
+            label(F::Phone),
+            true,
+            "11位手机号码，团组织用它与您联系",
+        )
+        .kind("tel", "tel", 13),
     );
-    profile.push(text("work_unit", label(F::WorkUnit), false, "学校（含年级、班级）或工作单位"));
+    profile.push(text(
+        "work_unit",
+        label(F::WorkUnit),
+        false,
+        "学校（含年级、班级）或工作单位",
+    ));
     profile.push(choice(
         "full_time_education",
         label(F::FullTimeEducation),
         false,
         Education::labels(),
     ));
-    profile.push(choice("occupation", label(F::Occupation), false, Occupation::labels()));
+    profile.push(choice(
+        "occupation",
+        label(F::Occupation),
+        false,
+        Occupation::labels(),
+    ));
     out.push(("profile", "个人信息", false, profile));
 
     if kind != ApplicationKind::Join {
@@ -302,8 +350,24 @@ pub fn groups(
             ],
             ..text("party_applied", label(F::PartyApplied), false, "")
         });
-        more.push(text("party_applied_month", label(F::PartyAppliedMonth), false, "如 2021-09").kind("text", "off", 20));
-        more.push(text("party_join_month", label(F::PartyJoinMonth), false, "如 2023-06").kind("text", "off", 20));
+        more.push(
+            text(
+                "party_applied_month",
+                label(F::PartyAppliedMonth),
+                false,
+                "如 2021-09",
+            )
+            .kind("text", "off", 20),
+        );
+        more.push(
+            text(
+                "party_join_month",
+                label(F::PartyJoinMonth),
+                false,
+                "如 2023-06",
+            )
+            .kind("text", "off", 20),
+        );
     }
     out.push(("more", "更多信息（选填）", true, more));
 
@@ -399,7 +463,11 @@ pub fn field_values(app: &Application, full_id: bool) -> Vec<FieldValue> {
         ("dev_number", label(F::DevNumber), m.dev_number.clone()),
         ("card_number", label(F::CardNumber), m.card_number.clone()),
         ("join_unit", label(F::JoinUnit), m.join_unit.clone()),
-        ("party_applied", label(F::PartyApplied), m.party_applied.clone()),
+        (
+            "party_applied",
+            label(F::PartyApplied),
+            m.party_applied.clone(),
+        ),
         (
             "party_applied_month",
             label(F::PartyAppliedMonth),
