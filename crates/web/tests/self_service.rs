@@ -25,6 +25,7 @@ both_databases!(
     anonymous_pages_sign_the_applicant_in,
     a_name_that_is_not_exact_offers_branches,
     already_registered_answers_are_throttled,
+    openapi_documents_the_calls,
 );
 
 const BRANCH_FULL: &str = "共青团广州市天河区第一中学高一1班支部";
@@ -994,4 +995,29 @@ async fn already_registered_answers_are_throttled(app: TestApp) {
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(app.audit_count("application.lockout").await, 1);
     let _ = admin_id;
+}
+
+async fn openapi_documents_the_calls(app: TestApp) {
+    let (s, doc) = app.api().get("/api/v1/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    let paths = &doc["paths"];
+    for (path, method) in [
+        ("/api/v1/register/member", "post"),
+        ("/api/v1/join", "post"),
+        ("/api/v1/report", "post"),
+        ("/api/v1/applications/mine", "get"),
+        ("/api/v1/orgs/{id}/applications", "get"),
+        ("/api/v1/applications/{id}", "get"),
+        ("/api/v1/applications/{id}/approve", "post"),
+        ("/api/v1/applications/{id}/return", "post"),
+        ("/api/v1/applications/{id}/advance", "post"),
+        ("/api/v1/applications/{id}/withdraw", "post"),
+        ("/api/v1/applications/{id}/resubmit", "post"),
+    ] {
+        assert!(
+            paths[path][method].is_object(),
+            "{method} {path} documented"
+        );
+    }
+    assert!(doc["components"]["schemas"]["ApplicationBody"].is_object());
 }
