@@ -654,4 +654,9 @@ async fn page_flow(app: TestApp) {
         .unwrap();
     assert!(done.contains("已收回号段"), "{done}");
     assert!(done.contains("id=\"no-handed\""));
+
+    // The API is described in the OpenAPI document.
+    let (_, doc) = app.api().get("/api/v1/openapi.json").await;
+    assert!(doc["paths"]["/api/v1/orgs/{id}/dev-ranges"]["post"].is_object());
+    assert!(doc["paths"]["/api/v1/orgs/{id}/dev-ranges/{range_id}"]["delete"].is_object());
 }

@@ -403,4 +403,8 @@ async fn pages(app: TestApp) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let (_, res) = app.page_login(&member_id(1), NEW_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let (_, doc) = app.api().get("/api/v1/openapi.json").await;
+    assert!(doc["paths"]["/api/v1/members/{person_id}/reset-code"]["post"].is_object());
+    assert!(doc["paths"]["/api/v1/reset-password"]["post"].is_object());
 }
