@@ -217,7 +217,10 @@ async fn main() -> anyhow::Result<()> {
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members")
         .fetch_one(store.pool())
         .await?;
-    table.note(&format!("{} members in the database", thousands(total as u64)));
+    table.note(&format!(
+        "{} members in the database",
+        thousands(total as u64)
+    ));
     let p = places(&store).await?;
     let root = store.root_org().await?.context("no root")?;
     let central = store
@@ -242,7 +245,11 @@ async fn main() -> anyhow::Result<()> {
     for (label, org, sort) in [
         ("province", &province, MemberSort::Org),
         ("province, by name", &province, MemberSort::Name),
-        ("province, newest joined first", &province, MemberSort::JoinMonthNewest),
+        (
+            "province, newest joined first",
+            &province,
+            MemberSort::JoinMonthNewest,
+        ),
         ("county", &county, MemberSort::Org),
         ("branch", &branch, MemberSort::Org),
         ("branch, by name", &branch, MemberSort::Name),
@@ -251,7 +258,9 @@ async fn main() -> anyhow::Result<()> {
         let s = time(10, 200, || {
             let (store, q) = (&store, &q);
             async move {
-                let page = store.members(q, sort, PageRequest::new(Some(1), Some(20))).await?;
+                let page = store
+                    .members(q, sort, PageRequest::new(Some(1), Some(20)))
+                    .await?;
                 anyhow::Ok(page.items.len())
             }
         })
@@ -301,7 +310,11 @@ async fn main() -> anyhow::Result<()> {
             async move { anyhow::Ok(store.count_members(q).await?) }
         })
         .await?;
-        table.row(&format!("filtered count in the province: {label}"), 200.0, &s);
+        table.row(
+            &format!("filtered count in the province: {label}"),
+            200.0,
+            &s,
+        );
     }
 
     // (c) Adding one member with every rule, by the branch's direct superior's admin.
@@ -332,7 +345,11 @@ async fn main() -> anyhow::Result<()> {
         }
     })
     .await?;
-    table.row("add one member (every rule, account, audit; one tx)", 20.0, &s);
+    table.row(
+        "add one member (every rule, account, audit; one tx)",
+        20.0,
+        &s,
+    );
     store.close().await;
     Ok(())
 }

@@ -153,7 +153,6 @@ fn by_level<'a>(nodes: &'a HashMap<i64, Node>, level: &str) -> Vec<&'a Node> {
     v
 }
 
-
 async fn direct_move(
     store: &Store,
     actor: &Actor,

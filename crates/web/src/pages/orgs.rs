@@ -34,6 +34,8 @@ struct OrgPage {
     school_code_notice: bool,
     /// Completion of the children, for admins: (complete, total).
     completion: Option<(i64, i64)>,
+    /// For the own organisation's admin: stored records in scope that break an entry rule.
+    faulty_members: Option<i64>,
 }
 
 /// Links to the management pages, each shown only when the permission rules allow it.
@@ -72,6 +74,32 @@ fn actions_for(authority: &Authority, org: &Org, is_school: bool) -> Vec<(String
     }
     if may(Action::Delete) {
         out.push((format!("/orgs/{id}/delete"), "删除组织"));
+    }
+    // Members and cadres (issue 4) and their Excel import (issue 5).
+    if may(Action::ViewMembers) {
+        out.push((format!("/orgs/{id}/members"), "团员列表"));
+        out.push((format!("/orgs/{id}/cadres"), "团干部列表"));
+    }
+    if may(Action::EnterMember) {
+        if org.kind.is_branch() {
+            out.push((format!("/orgs/{id}/members/new"), "录入团员"));
+        }
+        out.push((format!("/orgs/{id}/cadres/new"), "录入团干部"));
+    }
+    if may(Action::ViewMembers) && org.level >= OrgLevel::Provincial {
+        out.push((format!("/orgs/{id}/dev-ranges"), "发展团员编号号段"));
+    }
+    if may(Action::DecideApplication) {
+        out.push((format!("/orgs/{id}/applications"), "入团、注册与报到申请"));
+    }
+    if relation == tuanjian_domain::Relation::Itself {
+        out.push((format!("/orgs/{id}/import/cadres"), "导入本级团干部"));
+        if !org.kind.is_branch() {
+            out.push((
+                format!("/orgs/{id}/import/members"),
+                "导入下级团支部团员团干部",
+            ));
+        }
     }
     out
 }
@@ -134,10 +162,17 @@ pub async fn show(
     let school_code_notice =
         own && is_school && state.store.org_info(org.id).await?.school_code.is_none();
     let completion = (can_browse && children.total > 0).then_some((done, children.total));
+    let faulty_members = match &authority {
+        Authority::Admin(s) if own => {
+            Some(state.store.faulty_member_count(s).await?).filter(|n| *n > 0)
+        }
+        _ => None,
+    };
     let page = OrgPage {
         actions,
         school_code_notice,
         completion,
+        faulty_members,
         nav: Some(Nav::for_authority(&state, &user, &authority).await?),
         kind_label: org.kind_label(),
         org,
