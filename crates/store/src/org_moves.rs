@@ -333,6 +333,15 @@ async fn execute_move(
         .execute(&mut **tx)
         .await?;
     }
+    // Other 号段 (and, across provinces, another 新疆 status) now bear on the moved members:
+    // judge their stored records again, inside the move.
+    crate::entry_faults::recheck_tx(
+        tx,
+        &crate::entry_faults::province_path(new_parent),
+        &crate::entry_faults::RecheckTarget::subtree(&new_path),
+        crate::entry_faults::beijing_today(),
+    )
+    .await?;
     // Info changes still waiting go to the new direct superior, who now decides them.
     sqlx::query(
         "UPDATE org_changes SET approver_org_id = $1 WHERE org_id = $2 AND status = 'pending'",

@@ -19,6 +19,7 @@ both_databases!(
     allocation_rules_and_refusals,
     deletion_refusals,
     stored_faults_follow_the_ranges,
+    moves_judge_members_again,
     page_flow
 );
 
@@ -659,4 +660,46 @@ async fn page_flow(app: TestApp) {
     let (_, doc) = app.api().get("/api/v1/openapi.json").await;
     assert!(doc["paths"]["/api/v1/orgs/{id}/dev-ranges"]["post"].is_object());
     assert!(doc["paths"]["/api/v1/orgs/{id}/dev-ranges/{range_id}"]["delete"].is_object());
+}
+
+/// Moving an organisation puts its members under other 号段: their stored records are judged
+/// again inside the move.
+async fn moves_judge_members_again(app: TestApp) {
+    let w = app.guangzhou().await;
+    let sz = shenzhen(&app, &w).await;
+    let (province, _) = admin_of(&app, &w.province, 1).await;
+    let (_, scope) = admin_of(&app, &w.school, 2).await;
+    let (s, b) = allocate(&province, &w.province, &w.city, "202344000001-202344000500").await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (s, b) = allocate(&province, &w.province, &sz, "202344000501-202344001000").await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let person = app
+        .store
+        .add_member(
+            &Actor::default(),
+            &scope,
+            w.branch.id,
+            &member(1, 2008, "2023-05", "202344000010"),
+            today(),
+        )
+        .await
+        .unwrap()
+        .person_id;
+    assert_eq!(fault_of(&app, person).await, None);
+    let central = app.add_person(&adult(9), "团中央管理员", None).await;
+    let mut tx = app.store.begin().await.unwrap();
+    tuanjian_store::org_moves::move_directly(
+        &mut tx,
+        &Actor::default(),
+        central.id,
+        w.county.id,
+        sz.id,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        fault_of(&app, person).await.as_deref(),
+        Some("dev_number_out_of_range")
+    );
 }

@@ -120,6 +120,29 @@ async fn happy_path_and_single_use(app: TestApp) {
         .unwrap();
     assert!(!stored.contains(&reset.replace('-', "")));
 
+    // Someone guessed the member's password until the account locked.
+    for _ in 0..5 {
+        let res = app
+            .api()
+            .http
+            .post(app.url("/api/v1/login"))
+            .json(&serde_json::json!({"id_number": member_id(1), "password": "Wrong2026x"}))
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(res.status(), StatusCode::OK);
+    }
+    let res = app
+        .api()
+        .http
+        .post(app.url("/api/v1/login"))
+        .json(&serde_json::json!({"id_number": member_id(1), "password": initial}))
+        .send()
+        .await
+        .unwrap();
+    let locked: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(locked["error"]["code"], "locked_out", "{locked}");
+
     // The new password keeps the rules; a refused one leaves the code unused.
     let (s, b) = redeem(&app, &member_id(1), &reset, "short1").await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
@@ -129,7 +152,7 @@ async fn happy_path_and_single_use(app: TestApp) {
     let (s, b) = redeem(&app, &member_id(1), &typed, NEW_PASSWORD).await;
     assert_eq!(s, StatusCode::OK, "{b}");
 
-    // Every session ended; the new password works.
+    // Every session ended; the new password works, the lockout lifted by the reset.
     assert_eq!(old.get("/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
     let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE person_id = $1")
         .bind(person)

@@ -22,7 +22,7 @@ pub struct LoggedIn {
     pub roles: Vec<Role>,
 }
 
-fn account_key(id: &str) -> String {
+pub(crate) fn account_key(id: &str) -> String {
     // Only a digest of what was typed is kept, so the table holds no ID numbers of strangers.
     let digest = Sha256::digest(id.as_bytes());
     format!(

@@ -191,6 +191,8 @@ pub async fn redeem(state: &AppState, addr: IpAddr, input: &Redeem<'_>) -> Resul
     set_password_hash(&mut tx, &actor, person_id, &hash).await?;
     let ended = reset_codes::end_all_sessions(&mut tx, person_id).await?;
     throttle::clear(&mut tx, &acct_key).await?;
+    // A new password ends a login lockout of the account too: its owner proved who they are.
+    throttle::clear(&mut tx, &crate::auth::login::account_key(id.as_str())).await?;
     audit::record(
         &mut tx,
         &actor,
