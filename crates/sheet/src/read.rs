@@ -321,33 +321,33 @@ fn rows_from_grid(
             found: shown.join("、").chars().take(200).collect(),
         });
     }
-    let mut data = grid.into_iter().peekable();
     // The notes row under the header, when the admin kept it.
-    if let Some((r, cells)) = data.peek()
-        && *r == header_row + 1
+    if let Some(cells) = grid.get(&(header_row + 1))
         && cells.iter().all(|(_, v)| {
             let t = v.text();
             t.starts_with("必填") || t.starts_with("选填")
         })
     {
-        data.next();
+        grid.remove(&(header_row + 1));
     }
-    let data: Vec<(u32, Vec<(u32, Raw)>)> = data
-        .filter(|(_, cells)| cells.iter().any(|&(c, _)| c < ncols))
-        .collect();
+    let has_data = |cells: &Vec<(u32, Raw)>| cells.iter().any(|&(c, _)| c < ncols);
+    let kept = grid.values().filter(|cells| has_data(cells)).count();
     // Rows beyond those kept were counted but not stored; the header and notes rows are in the count.
-    let data_rows = data.len().max(row_count.saturating_sub(2));
+    let data_rows = kept.max(row_count.saturating_sub(2));
     if data_rows > template.max_rows {
         return Err(SheetError::TooManyRows {
             found: data_rows,
             max: template.max_rows,
         });
     }
-    if data.is_empty() {
+    if kept == 0 {
         return Err(SheetError::NoRows);
     }
-    Ok(data
+    // The grid is consumed row by row, so its cells and the rows made of them are not all held
+    // at once (100,000 rows).
+    Ok(grid
         .into_iter()
+        .filter(|(_, cells)| has_data(cells))
         .map(|(r, cells)| check_row(template, r + 1, &cells))
         .collect())
 }

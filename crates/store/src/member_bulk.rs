@@ -97,39 +97,40 @@ async fn select_in(
     Ok(out)
 }
 
-/// Inserts rows of `width` values with `prefix VALUES (…), (…) suffix`, returning what `suffix`
-/// (a RETURNING clause, or "") returns.
-async fn insert_rows(
+/// Inserts `items` with `prefix VALUES (…), (…) suffix`, `push` giving each item's `width`
+/// values; returns what `suffix` (a RETURNING clause, or "") returns. Values are built one
+/// statement at a time, so 100,000 rows never sit in memory as bound values all at once.
+async fn insert_rows<T>(
     tx: &mut Tx,
     backend: Backend,
     prefix: &'static str,
     suffix: &'static str,
     width: usize,
-    values: Vec<Val>,
+    items: &[T],
+    push: impl Fn(&T, &mut Vec<Val>),
 ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
     let per = (MAX_PARAMS / width).max(1);
     let mut out = Vec::new();
-    let mut values = values.into_iter().peekable();
     let mut full: Option<String> = None;
-    while values.peek().is_some() {
-        let chunk: Vec<Val> = values.by_ref().take(per * width).collect();
-        let rows = chunk.len() / width;
-        let text = if rows == per {
+    for chunk in items.chunks(per) {
+        let mut values = Vec::with_capacity(chunk.len() * width);
+        for item in chunk {
+            push(item, &mut values);
+        }
+        debug_assert_eq!(values.len(), chunk.len() * width, "{prefix}");
+        let text = if chunk.len() == per {
             full.get_or_insert_with(|| {
-                format!(
-                    "{prefix} VALUES {}{suffix}",
-                    groups(backend, width, rows, 1)
-                )
+                format!("{prefix} VALUES {}{suffix}", groups(backend, width, per, 1))
             })
             .clone()
         } else {
             format!(
                 "{prefix} VALUES {}{suffix}",
-                groups(backend, width, rows, 1)
+                groups(backend, width, chunk.len(), 1)
             )
         };
         // Safe: constant table and column names and placeholders only; values are bound.
-        let q = bind_all(sqlx::query(AssertSqlSafe(text)), chunk);
+        let q = bind_all(sqlx::query(AssertSqlSafe(text)), values);
         if suffix.is_empty() {
             q.execute(&mut **tx).await?;
         } else {
@@ -313,25 +314,6 @@ pub async fn insert_people(
     people: &[&Profile],
 ) -> Result<HashMap<String, i64>, StoreError> {
     let t = now();
-    let mut values = Vec::with_capacity(people.len() * 14);
-    for p in people {
-        values.extend([
-            Val::Text(p.id_number.as_str().to_string()),
-            Val::Text(p.name.clone()),
-            opt(&p.phone),
-            Val::Text(p.ethnicity.code().to_string()),
-            Val::Text(p.political_status.code().to_string()),
-            opt(&p.email),
-            opt(&p.qq),
-            opt(&p.wechat),
-            Val::OptText(p.full_time_education.map(|e| e.code().to_string())),
-            Val::OptText(p.highest_education.map(|e| e.code().to_string())),
-            Val::OptText(p.occupation.map(|e| e.code().to_string())),
-            opt(&p.work_unit),
-            opt(&p.household_place),
-            Val::Int(t),
-        ]);
-    }
     let rows = insert_rows(
         tx,
         backend,
@@ -340,7 +322,25 @@ pub async fn insert_people(
          created_at)",
         " RETURNING id, id_number",
         14,
-        values,
+        people,
+        |p, v| {
+            v.extend([
+                Val::Text(p.id_number.as_str().to_string()),
+                Val::Text(p.name.clone()),
+                opt(&p.phone),
+                Val::Text(p.ethnicity.code().to_string()),
+                Val::Text(p.political_status.code().to_string()),
+                opt(&p.email),
+                opt(&p.qq),
+                opt(&p.wechat),
+                Val::OptText(p.full_time_education.map(|e| e.code().to_string())),
+                Val::OptText(p.highest_education.map(|e| e.code().to_string())),
+                Val::OptText(p.occupation.map(|e| e.code().to_string())),
+                opt(&p.work_unit),
+                opt(&p.household_place),
+                Val::Int(t),
+            ])
+        },
     )
     .await?;
     rows.iter()
@@ -355,24 +355,6 @@ pub async fn insert_members(
     rows: &[(i64, &Org, &NewMember)],
 ) -> Result<(), StoreError> {
     let t = now();
-    let mut values = Vec::with_capacity(rows.len() * 13);
-    for (person_id, branch, m) in rows {
-        values.extend([
-            Val::Int(*person_id),
-            Val::Int(branch.id),
-            Val::Text(branch.path.as_str().to_string()),
-            Val::Text(m.join_month.to_string()),
-            Val::OptText(m.dev_number.as_ref().map(|n| n.as_str().to_string())),
-            opt(&m.join_unit),
-            Val::Int(i64::from(m.party_applied)),
-            Val::OptText(m.party_applied_month.map(|j| j.to_string())),
-            Val::OptText(m.party_join_month.map(|j| j.to_string())),
-            opt(&m.income),
-            opt(&m.card_number),
-            Val::Int(t),
-            Val::Int(t),
-        ]);
-    }
     insert_rows(
         tx,
         backend,
@@ -381,7 +363,24 @@ pub async fn insert_members(
          updated_at)",
         "",
         13,
-        values,
+        rows,
+        |(person_id, branch, m), v| {
+            v.extend([
+                Val::Int(*person_id),
+                Val::Int(branch.id),
+                Val::Text(branch.path.as_str().to_string()),
+                Val::Text(m.join_month.to_string()),
+                Val::OptText(m.dev_number.as_ref().map(|n| n.as_str().to_string())),
+                opt(&m.join_unit),
+                Val::Int(i64::from(m.party_applied)),
+                Val::OptText(m.party_applied_month.map(|j| j.to_string())),
+                Val::OptText(m.party_join_month.map(|j| j.to_string())),
+                opt(&m.income),
+                opt(&m.card_number),
+                Val::Int(t),
+                Val::Int(t),
+            ])
+        },
     )
     .await?;
     Ok(())
@@ -394,18 +393,6 @@ pub async fn insert_posts(
     rows: &[(i64, i64, &NewCadre)],
 ) -> Result<(), StoreError> {
     let t = now();
-    let mut values = Vec::with_capacity(rows.len() * 7);
-    for (person_id, org_id, c) in rows {
-        values.extend([
-            Val::Int(*person_id),
-            Val::Int(*org_id),
-            Val::Text(c.post.label().to_string()),
-            Val::OptText(c.post_since.map(|j| j.to_string())),
-            Val::Text(c.nature.code().to_string()),
-            Val::Int(i64::from(c.party_committee)),
-            Val::Int(t),
-        ]);
-    }
     insert_rows(
         tx,
         backend,
@@ -413,7 +400,18 @@ pub async fn insert_posts(
          created_at)",
         "",
         7,
-        values,
+        rows,
+        |(person_id, org_id, c), v| {
+            v.extend([
+                Val::Int(*person_id),
+                Val::Int(*org_id),
+                Val::Text(c.post.label().to_string()),
+                Val::OptText(c.post_since.map(|j| j.to_string())),
+                Val::Text(c.nature.code().to_string()),
+                Val::Int(i64::from(c.party_committee)),
+                Val::Int(t),
+            ])
+        },
     )
     .await?;
     Ok(())
