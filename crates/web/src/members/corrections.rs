@@ -233,6 +233,8 @@ struct CorrectionPage {
     error: Option<String>,
 }
 
+const APPROVED: &str = "已审核通过，姓名、身份证号码已更正。账号的用户名随身份证号码一并更改。";
+
 #[derive(Deserialize)]
 pub struct DoneQuery {
     done: Option<String>,
@@ -258,6 +260,15 @@ async fn render_correction(
             i.clone(),
         ));
     }
+    // Say what was corrected: a name alone leaves the account's username as it was.
+    let notice = match notice {
+        Some(APPROVED) => Some(match (&c.changes.name, &c.changes.id_number) {
+            (Some(_), None) => "已审核通过，姓名已更正。",
+            (None, Some(_)) => "已审核通过，身份证号码已更正，账号的用户名随之更改。",
+            _ => APPROVED,
+        }),
+        other => other,
+    };
     let pending = c.is_pending();
     let page = CorrectionPage {
         nav: Some(Nav::for_authority(state, user, &Authority::Admin(scope.clone())).await?),
@@ -284,9 +295,7 @@ pub async fn show(
     PageQuery(q): PageQuery<DoneQuery>,
 ) -> PageResult {
     let notice = match q.done.as_deref() {
-        Some("approve") => {
-            Some("已审核通过，姓名、身份证号码已更正。账号的用户名随身份证号码一并更改。")
-        }
+        Some("approve") => Some(APPROVED),
         Some("return") => Some("已退回，申请人可按退回意见修改后重新提交。"),
         Some("withdraw") => Some("已撤回该更正申请。"),
         _ => None,

@@ -11,7 +11,7 @@ use tuanjian_domain::{Action, MemberFault, Post};
 use tuanjian_store::members::Added;
 use tuanjian_store::orgs::Org;
 
-use super::form::{Faults, Section, cadre_sections, member_sections};
+use super::form::{Faults, Section, cadre_sections, faulty_fields, member_sections};
 use super::lists::org_in_scope;
 use super::{Failure, admin_scope, today};
 use crate::auth::csrf::CsrfForm;
@@ -78,9 +78,11 @@ struct EntryPage {
     title: &'static str,
     action: String,
     list_href: String,
+    list_label: &'static str,
     intro: String,
     sections: Vec<Section>,
     general: Vec<String>,
+    faulty: Vec<(&'static str, &'static str)>,
     fault_count: usize,
 }
 
@@ -94,11 +96,12 @@ async fn render(
     status: StatusCode,
 ) -> PageResult {
     let scope = admin_scope(state, user).await?;
-    let (title, path, list, intro) = if member {
+    let (title, path, list, list_label, intro) = if member {
         (
             "录入团员",
             "members/new",
             "members",
+            "团员列表",
             format!(
                 "录入到“{}”。{INITIAL_PASSWORD_NOTICE}已在其他组织的团员请办理组织关系转接，不要重复录入。",
                 org.full_name
@@ -109,6 +112,7 @@ async fn render(
             "录入团干部",
             "cadres/new",
             "cadres",
+            "团干部列表",
             format!(
                 "录入“{}”的团干部。已有账号的（如本组织团员）按原账号增加职务，不新建账号；新录入的{INITIAL_PASSWORD_NOTICE}",
                 org.full_name
@@ -121,8 +125,10 @@ async fn render(
         title,
         action: format!("/orgs/{}/{path}", org.id),
         list_href: format!("/orgs/{}/{list}", org.id),
+        list_label,
         intro,
         general: faults.general(&sections),
+        faulty: faulty_fields(&sections),
         fault_count: faults.len(),
         sections,
         org,

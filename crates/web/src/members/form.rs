@@ -77,6 +77,17 @@ impl Faults {
     }
 }
 
+/// (key, label) of each field with a fault, in form order: the summary above the form links
+/// to them, since on a phone the faults may be several screens down.
+pub fn faulty_fields(sections: &[Section]) -> Vec<(&'static str, &'static str)> {
+    sections
+        .iter()
+        .flat_map(|s| &s.fields)
+        .filter(|f| f.error.is_some() && !f.readonly)
+        .map(|f| (f.key, f.label))
+        .collect()
+}
+
 struct Builder<'a> {
     faults: &'a Faults,
 }

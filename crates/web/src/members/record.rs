@@ -15,7 +15,7 @@ use tuanjian_store::member_detail::{MemberDetail, label};
 use tuanjian_store::scope::AdminScope;
 
 use super::entry::INITIAL_PASSWORD_NOTICE;
-use super::form::{Faults, Section, fault_message, member_sections};
+use super::form::{Faults, Section, fault_message, faulty_fields, member_sections};
 use super::lists::status_label;
 use super::{Failure, FaultItem, admin_scope, refused, today};
 use crate::auth::csrf::CsrfForm;
@@ -235,7 +235,17 @@ pub async fn show(
     let notice = if q.created.is_some() {
         // The entry's only warning (an address code missing from the table) is worth repeating.
         let warning = p.id_number.address_warning().unwrap_or_default();
-        Some(format!("已录入。{INITIAL_PASSWORD_NOTICE}{warning}"))
+        // The admin sees the whole ID number anyway: spelling out the initial password saves
+        // counting digits when telling the member. A person who already had an account (a
+        // member made a cadre) keeps it.
+        Some(if p.initial_password {
+            format!(
+                "已录入。{INITIAL_PASSWORD_NOTICE}本人的初始密码是 {}。{warning}",
+                p.id_number.initial_password()
+            )
+        } else {
+            format!("已录入。此人已有账号，继续用原密码登录。{warning}")
+        })
     } else if q.saved.is_some() {
         Some("已保存。".to_string())
     } else if q.corrected.is_some() {
@@ -272,6 +282,7 @@ struct EditPage {
     can_correct: bool,
     sections: Vec<Section>,
     general: Vec<String>,
+    faulty: Vec<(&'static str, &'static str)>,
     fault_count: usize,
 }
 
@@ -301,6 +312,7 @@ async fn render_edit(
             .unwrap_or_default(),
         can_correct: may(&scope, d, Action::RequestCorrection),
         general: faults.general(&sections),
+        faulty: faulty_fields(&sections),
         fault_count: faults.len(),
         sections,
     };
