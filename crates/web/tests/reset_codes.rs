@@ -356,6 +356,19 @@ async fn who_may_issue(app: TestApp) {
 async fn pages(app: TestApp) {
     let (_, _, person) = setup(&app).await;
     let (c, _) = app.page_login(&adult(1), PASSWORD).await;
+    // The member's record links to it.
+    let record = c
+        .get(app.url(&format!("/members/{person}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        record.contains(&format!("href=\"/members/{person}/reset-code\"")),
+        "{record}"
+    );
     let url = app.url(&format!("/members/{person}/reset-code"));
     let page = c.get(&url).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("id=\"no-code\""), "{page}");

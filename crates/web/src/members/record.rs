@@ -92,6 +92,8 @@ struct RecordPage {
     notice: Option<String>,
     can_edit: bool,
     can_correct: bool,
+    /// 生成密码重置码 (the reset page decides for someone who only holds posts).
+    can_reset: bool,
 }
 
 #[derive(Deserialize)]
@@ -267,6 +269,7 @@ pub async fn show(
         notice,
         can_edit: may(&scope, &d, Action::EditMember),
         can_correct: may(&scope, &d, Action::RequestCorrection),
+        can_reset: d.membership.is_none() || may(&scope, &d, Action::IssueResetCode),
     };
     Ok(Html(page.render()?).into_response())
 }
