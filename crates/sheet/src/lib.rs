@@ -356,7 +356,7 @@ mod tests {
     #[test]
     fn an_error_report_reads_back_as_the_upload() {
         let t = template();
-        let values = vec![
+        let values = [
             vec![
                 "团一中委".to_string(),
                 "一中团委".into(),

@@ -130,7 +130,7 @@ impl Target {
 pub enum Record {
     Member {
         branch: usize,
-        member: NewMember,
+        member: Box<NewMember>,
         cadre: Option<NewCadre>,
     },
     Cadre(NewCadre),
@@ -333,7 +333,7 @@ fn parse_member_row(
     }
     Some(Record::Member {
         branch,
-        member,
+        member: Box::new(member),
         cadre,
     })
 }
@@ -851,7 +851,7 @@ pub async fn write(
                 cadre,
             } => {
                 let b = &target.branches[*branch];
-                members.push((person_id, b, member));
+                members.push((person_id, b, &**member));
                 if let Some(c) = cadre {
                     posts.push((person_id, b.id, c));
                 }
