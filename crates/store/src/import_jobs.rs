@@ -365,6 +365,23 @@ pub async fn abandon(store: &Store, job_id: i64) -> Result<(), StoreError> {
     fail(store, job_id, ABANDONED).await
 }
 
+/// How long an uploaded file is kept after its job ended: it holds ID numbers, and the error
+/// report is only needed while the admin corrects the file.
+pub const KEEP_FILES_SECONDS: i64 = 30 * 24 * 3600;
+
+/// Drops the files of jobs that ended more than `KEEP_FILES_SECONDS` ago (counts and faults stay).
+pub async fn purge_old_files(store: &Store) -> Result<u64, StoreError> {
+    Ok(sqlx::query(
+        "UPDATE import_jobs SET file_bytes = $1 WHERE state <> 'running' AND updated_at < $2 \
+         AND length(file_bytes) > 0",
+    )
+    .bind(Vec::<u8>::new())
+    .bind(now() - KEEP_FILES_SECONDS)
+    .execute(store.pool())
+    .await?
+    .rows_affected())
+}
+
 /// A job of `org_id` (an id of another organisation is "not found").
 pub async fn job(store: &Store, org_id: i64, job_id: i64) -> Result<Job, StoreError> {
     let row = sqlx::query(concat!(

@@ -622,6 +622,18 @@ async fn one_import_at_a_time_and_dead_jobs_fail(app: TestApp) {
         .unwrap();
     let job = jobs::load(&app.store, s.branch2.id, stale).await.unwrap();
     assert_eq!(job.state.code(), "failed");
+
+    // Files of jobs that ended long ago are dropped (they hold ID numbers); their report is gone.
+    let detail = check(&app, &s, school, "members", &golden_faults_like()).await;
+    let job = detail["job"]["id"].as_i64().unwrap();
+    sqlx::query("UPDATE import_jobs SET updated_at = updated_at - 31 * 86400 WHERE id = $1")
+        .bind(job)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    jobs::recover(&app.store).await.unwrap();
+    let (status, _) = get_bytes(&app, &s, detail["job"]["report_url"].as_str().unwrap()).await;
+    assert_eq!(status, 410);
 }
 
 async fn size_limit_and_unusable_files(app: TestApp) {

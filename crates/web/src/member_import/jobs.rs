@@ -54,7 +54,8 @@ fn owner_is_dead(owner: &str) -> bool {
     pid == std::process::id() || !std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
-/// At start: fails the jobs left running by a dead process (nothing of them was written).
+/// At start: fails the jobs left running by a dead process (nothing of them was written), and
+/// drops the files of jobs that ended long ago.
 pub async fn recover(store: &Store) -> Result<usize, StoreError> {
     let at = tuanjian_store::now();
     let mut n = 0;
@@ -71,6 +72,7 @@ pub async fn recover(store: &Store) -> Result<usize, StoreError> {
             "import jobs left by a stopped process marked failed"
         );
     }
+    import_jobs::purge_old_files(store).await?;
     Ok(n)
 }
 

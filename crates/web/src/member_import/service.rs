@@ -426,6 +426,13 @@ pub async fn report_bytes(
     }
     let target = Target::load(&state.store, scope, org.clone(), kind).await?;
     let bytes = import_jobs::file(&state.store, org.id, job.id).await?;
+    if bytes.is_empty() {
+        return Err(Fault::new(
+            StatusCode::GONE,
+            "import_file_purged",
+            "上传的表格只保留30天，这份错误报告已不能下载；请重新上传表格检查",
+        ));
+    }
     let faults = faults_of(job);
     let name = job.file_name.clone();
     tokio::task::spawn_blocking(move || {
