@@ -594,8 +594,9 @@ async fn one_import_at_a_time_and_dead_jobs_fail(app: TestApp) {
     let job = import_jobs::job(&app.store, school, dead).await.unwrap();
     assert_eq!(job.state.code(), "failed");
     assert_eq!(job.message.as_deref(), Some(import_jobs::ABANDONED));
-    let (status, _) = upload(&app, &s, school, "members", "a.xlsx", &golden_members()).await;
+    let (status, body) = upload(&app, &s, school, "members", "a.xlsx", &golden_members()).await;
     assert_eq!(status, 202);
+    wait_job(&app, &s, school, body["job"]["id"].as_i64().unwrap()).await;
 
     // A running job nobody has touched for long is failed when anyone reads it.
     let stale = import_jobs::create(
