@@ -372,7 +372,7 @@ async fn excel_numbers_and_dates(app: TestApp) {
     let school = s.w.school.id;
     let detail = check(&app, &s, school, "members", &golden_numbers()).await;
     let faults = detail["faults"].as_array().unwrap();
-    assert_eq!(faults.len(), 2, "{detail}");
+    assert_eq!(faults.len(), 3, "{detail}");
     let lost = &faults[0];
     assert_eq!(
         (lost["row"].as_u64(), lost["code"].as_str()),
@@ -382,6 +382,14 @@ async fn excel_numbers_and_dates(app: TestApp) {
     assert!(
         m.contains("丢失") && m.contains("设置单元格格式") && m.contains("文本"),
         "{m}"
+    );
+    assert_eq!(faults[2]["row"], 10);
+    assert_eq!(faults[2]["code"], "stored_as_number");
+    assert!(
+        faults[2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("科学计数法")
     );
     assert_eq!(faults[1]["row"], 9);
     assert!(
@@ -491,6 +499,10 @@ fn golden_numbers() -> Vec<u8> {
         // Row 9: 2019.10 typed into a number cell became 2019.1: January or October?
         base(sh, 8, 207);
         sh.write_number(8, col(MemberField::JoinMonth), 2019.1)
+            .unwrap();
+        // Row 10: an ID number copied from a cell Excel showed in scientific notation.
+        base(sh, 9, 208);
+        sh.write_string(9, col(MemberField::IdNumber), "4.40106E+17")
             .unwrap();
         b.save_to_buffer().unwrap()
     })

@@ -215,13 +215,36 @@ fn add_faults(
     }
 }
 
+/// "4.40106E+17": an ID number copied out of a cell Excel showed as a number.
+fn scientific(s: &str) -> bool {
+    let Some((mantissa, exp)) = s.split_once(['E', 'e']) else {
+        return false;
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+    digits(int) && digits(frac) && digits(exp.trim_start_matches('+'))
+}
+
 fn parse_row(ctx: &ParseContext, mut row: Row) -> RowResult {
     let number = row.number;
+    let id_col = columns::index_of(ctx.kind, MemberField::IdNumber).unwrap_or(1);
+    if row.is_clean(&ctx.template, id_col) && scientific(row.value(id_col)) {
+        let shown = row.value(id_col).to_string();
+        row.faults.push(CellFault::at(
+            &ctx.template,
+            number,
+            id_col,
+            "stored_as_number",
+            format!(
+                "“{shown}”是 Excel 把身份证号码当作数值后显示的科学计数法，后面的数字已经丢失，无法还原。\
+                 请选中该列，右键“设置单元格格式”，选择“文本”，再重新输入完整的号码"
+            ),
+        ));
+    }
     let mut faults = row.faults.clone();
-    let id_key =
-        IdNumber::parse(row.value(columns::index_of(ctx.kind, MemberField::IdNumber).unwrap_or(1)))
-            .ok()
-            .map(|id| id.as_str().to_string());
+    let id_key = IdNumber::parse(row.value(id_col))
+        .ok()
+        .map(|id| id.as_str().to_string());
     let record = match ctx.kind {
         Kind::Cadres => {
             let input: CadreInput = RowValues::new(ctx.kind, &mut row).cadre();
@@ -888,4 +911,15 @@ pub async fn write(
     }
     audit::record(tx, actor, entry).await?;
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tells_scientific_notation() {
+        assert!(super::scientific("4.40106E+17"));
+        assert!(super::scientific("4E17"));
+        assert!(!super::scientific("44010620050101001X"));
+        assert!(!super::scientific("E+17"));
+    }
 }
