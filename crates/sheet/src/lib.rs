@@ -3,6 +3,7 @@
 //! template and applying the column rules to every cell. Domain checks (kinds, names taken …)
 //! stay with the caller, which adds its faults to each row's and reports them all together.
 
+mod cfb_check;
 pub mod error;
 pub mod read;
 pub mod spec;

@@ -189,6 +189,10 @@ pub fn read_rows(
             .map_err(|e| e.unwrap_or_else(unreadable))?;
         read_xlsx(bytes, max_col, keep_rows).ok_or_else(unreadable)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        // calamine would loop on a crafted container; see cfb_check.
+        if !crate::cfb_check::sane(bytes) {
+            return Err(unreadable());
+        }
         read_xls(bytes, max_col, keep_rows).ok_or_else(unreadable)?
     } else {
         return Err(unreadable());
