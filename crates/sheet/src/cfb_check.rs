@@ -51,6 +51,58 @@ pub fn sane(bytes: &[u8]) -> bool {
     check(bytes).is_some()
 }
 
+/// The bytes of a chain of `unit`-sized pieces, each found by `piece`, at most `limit` bytes.
+fn chain<'a>(
+    table: &[u32],
+    start: u32,
+    limit: usize,
+    piece: impl Fn(u32) -> Option<&'a [u8]>,
+) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut at = start;
+    // The tables are acyclic, so this ends; the limit bounds the copy.
+    while at <= MAX_REGULAR && out.len() < limit {
+        out.extend_from_slice(piece(at)?);
+        at = *table.get(at as usize)?;
+    }
+    out.truncate(limit);
+    Some(out)
+}
+
+/// A worksheet's Dimensions record (BIFF 0x0200) sizes calamine's cell buffer before any cell
+/// is read: a record claiming 4 billion rows, or ending before it starts, makes it reserve
+/// terabytes and aborts the process. The records must describe at most an .xls sheet
+/// (65,536 × 256).
+fn dimensions_fit(stream: &[u8]) -> bool {
+    let mut at = 0;
+    while at + 4 <= stream.len() {
+        let (Some(kind), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) else {
+            return true;
+        };
+        let data = &stream[at + 4..(at + 4 + len as usize).min(stream.len())];
+        if kind == 0x0200 {
+            let (first, last, cols) = match data.len() {
+                10 => (
+                    u32::from(u16_at(data, 0).unwrap_or(0)),
+                    u32::from(u16_at(data, 2).unwrap_or(0)),
+                    u32::from(u16_at(data, 6).unwrap_or(0)),
+                ),
+                14 | 16 => (
+                    u32_at(data, 0).unwrap_or(0),
+                    u32_at(data, 4).unwrap_or(0),
+                    u32::from(u16_at(data, 10).unwrap_or(0)),
+                ),
+                _ => (0, 0, 0),
+            };
+            if last > 65_536 || cols > 256 || (last >= 1 && first >= last) {
+                return false;
+            }
+        }
+        at += 4 + len as usize;
+    }
+    true
+}
+
 fn check(b: &[u8]) -> Option<()> {
     if b.get(..8)? != SIGNATURE {
         return None;
@@ -107,7 +159,41 @@ fn check(b: &[u8]) -> Option<()> {
         mini.extend((0..size / 4).filter_map(|i| u32_at(s, 4 * i)));
         at = *fat.get(at as usize)?;
     }
-    acyclic(&mini).then_some(())
+    if !acyclic(&mini) {
+        return None;
+    }
+    // The directory, to find the workbook stream and check its Dimensions records.
+    let dir = chain(&fat, u32_at(b, 0x30)?, b.len(), sector)?;
+    let entries: Vec<&[u8]> = dir.chunks_exact(128).collect();
+    let root = entries.first()?;
+    let mini_container = chain(&fat, u32_at(root, 0x74)?, b.len(), sector)?;
+    let mini_size = 1usize << u16_at(b, 0x20)?.min(12);
+    let cutoff = u32_at(b, 0x38)? as usize;
+    for e in &entries[1..] {
+        let name_len = (u16_at(e, 0x40)? as usize).min(64);
+        let name: Vec<u16> = (0..name_len / 2)
+            .filter_map(|i| u16_at(e, 2 * i))
+            .take_while(|&c| c != 0)
+            .collect();
+        let name = String::from_utf16_lossy(&name);
+        if e[0x42] != 2 || !(name == "Workbook" || name == "Book") {
+            continue;
+        }
+        let start = u32_at(e, 0x74)?;
+        let size = (u32_at(e, 0x78)? as usize).min(b.len());
+        let stream = if size < cutoff {
+            chain(&mini, start, size, |n| {
+                let from = (n as usize).checked_mul(mini_size)?;
+                mini_container.get(from..from + mini_size)
+            })?
+        } else {
+            chain(&fat, start, size, sector)?
+        };
+        if !dimensions_fit(&stream) {
+            return None;
+        }
+    }
+    Some(())
 }
 
 #[cfg(test)]
@@ -135,6 +221,25 @@ mod tests {
         bad[entry..entry + 4].copy_from_slice(&(dir as u32).to_le_bytes());
         assert!(!sane(&bad));
         assert!(!sane(&good[..100]));
+    }
+
+    #[test]
+    fn impossible_dimensions_are_refused() {
+        let dims = |first: u32, last: u32, cols: u16| {
+            let mut r = vec![0x00, 0x02, 14, 0];
+            r.extend(first.to_le_bytes());
+            r.extend(last.to_le_bytes());
+            r.extend(0u16.to_le_bytes());
+            r.extend(cols.to_le_bytes());
+            r.extend(0u16.to_le_bytes());
+            r
+        };
+        assert!(dimensions_fit(&dims(0, 10, 5)));
+        assert!(dimensions_fit(&dims(0, 0, 0)), "an empty sheet");
+        assert!(!dimensions_fit(&dims(0, u32::MAX, 5)));
+        assert!(!dimensions_fit(&dims(9, 3, 5)));
+        // Found by fuzz/read_sheet: overflowed calamine's row count.
+        assert!(!sane(include_bytes!("../testdata/bad_dimensions.xls")));
     }
 
     #[test]

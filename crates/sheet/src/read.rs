@@ -187,17 +187,25 @@ pub fn read_rows(
     let (grid, row_count) = if bytes.starts_with(b"PK\x03\x04") {
         check_unpacked_size(bytes, template.max_unpacked_bytes)
             .map_err(|e| e.unwrap_or_else(unreadable))?;
-        read_xlsx(bytes, max_col, keep_rows).ok_or_else(unreadable)?
+        guarded(|| read_xlsx(bytes, max_col, keep_rows)).ok_or_else(unreadable)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // calamine would loop on a crafted container; see cfb_check.
         if !crate::cfb_check::sane(bytes) {
             return Err(unreadable());
         }
-        read_xls(bytes, max_col, keep_rows).ok_or_else(unreadable)?
+        guarded(|| read_xls(bytes, max_col, keep_rows)).ok_or_else(unreadable)?
     } else {
         return Err(unreadable());
     };
     rows_from_grid(template, grid, row_count)
+}
+
+/// calamine on a damaged file may panic (an integer overflow it does not expect): that file is
+/// unreadable, not a server error.
+fn guarded<T>(read: impl FnOnce() -> Option<T>) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .ok()
+        .flatten()
 }
 
 /// Unpacks every entry without keeping it, to measure what the archive really holds (the sizes
