@@ -243,6 +243,18 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_inside_calamine_is_an_unreadable_file() {
+        // Found by fuzz/read_sheet: a record shorter than calamine expects (slice out of range).
+        let bytes = include_bytes!("../testdata/calamine_panics.xls");
+        let t = crate::Template::new("x", vec![crate::Column::new("姓名")]);
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let read = crate::read_rows(&t, bytes, "x.xls");
+        std::panic::set_hook(previous);
+        assert_eq!(read.unwrap_err().code(), "sheet_unreadable");
+    }
+
+    #[test]
     fn the_fuzzers_file_is_refused_at_once() {
         // Found by fuzz/read_sheet: made calamine allocate 2 GB.
         let bytes = include_bytes!("../testdata/looping_chain.xls");
