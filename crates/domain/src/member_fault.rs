@@ -117,8 +117,8 @@ impl MemberFaultCode {
                  办理组织关系转接；如有疑问请联系上级团组织"
             }
             MemberFaultCode::TemplateMismatch => {
-                "您上传的excel表格错误，'导入本级团干部'和'导入下级团支部团员团干部'中所下载的模板不可混用，\
-                 请重新上传正确的表格"
+                // The real system's words exactly (seed, question 11), punctuation included.
+                "您上传的excel表格错误,‘导入本级团干部’和‘导入下级团支部团员团干部’中所下载的模板不可混用,请重新上传正确的表格"
             }
             MemberFaultCode::InvalidChoice => "所填内容不在可选范围内，请从下拉列表中选择",
             MemberFaultCode::TooLong => "所填内容超过允许的字数",
@@ -459,11 +459,10 @@ mod tests {
         let f = MemberFault::template_mismatch();
         assert_eq!(f.code(), "template_mismatch");
         assert_eq!(f.field, None);
-        assert!(
-            f.message
-                .contains("'导入本级团干部'和'导入下级团支部团员团干部'")
+        assert_eq!(
+            f.message,
+            "您上传的excel表格错误,‘导入本级团干部’和‘导入下级团支部团员团干部’中所下载的模板不可混用,请重新上传正确的表格"
         );
-        assert!(f.message.contains("模板不可混用"));
     }
 
     #[test]

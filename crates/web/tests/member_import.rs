@@ -157,7 +157,7 @@ async fn mixed_template_is_refused(app: TestApp) {
         assert_eq!(done["job"]["state"], "failed", "{done}");
         assert_eq!(
             done["job"]["message"],
-            "您上传的excel表格错误，'导入本级团干部'和'导入下级团支部团员团干部'中所下载的模板不可混用，请重新上传正确的表格",
+            "您上传的excel表格错误,‘导入本级团干部’和‘导入下级团支部团员团干部’中所下载的模板不可混用,请重新上传正确的表格",
         );
     }
     // Another sheet altogether: the same words, and what its first row holds.
@@ -212,6 +212,16 @@ async fn every_fault_code(app: TestApp) {
         (23, "required_missing", "团内现任职务"),
         (24, "already_registered", "姓名"),
     ];
+    // Every code the member rules have is met here, except the whole-file one, which
+    // `mixed_template_is_refused` meets: a new code must come with a row in this file.
+    for c in tuanjian_domain::MemberFaultCode::ALL {
+        assert!(
+            c.code() == "template_mismatch"
+                || expected.iter().any(|(_, code, _)| *code == c.code()),
+            "no row of the faults file gives {}",
+            c.code()
+        );
+    }
     for (row, code, column) in expected {
         assert!(
             by_row(row).contains(&(code, column)),
