@@ -21,22 +21,12 @@ pub struct RegCode(String);
 
 impl RegCode {
     pub fn generate() -> Self {
-        let mut rng = rand::rng();
-        Self(
-            (0..CODE_LEN)
-                .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
-                .collect(),
-        )
+        Self(random_code(CODE_LEN))
     }
 
     /// Accepts any case, with or without dashes and spaces. `None` when it cannot be a code.
     pub fn parse(input: &str) -> Option<Self> {
-        let s: String = input
-            .chars()
-            .filter(|c| !matches!(c, '-' | ' ' | '\u{3000}' | '－' | '—'))
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        (s.len() == CODE_LEN && s.bytes().all(|b| ALPHABET.contains(&b))).then_some(Self(s))
+        normalise_code(input, CODE_LEN).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -47,6 +37,25 @@ impl RegCode {
     pub fn display(&self) -> String {
         group(&self.0)
     }
+}
+
+/// `len` characters of `ALPHABET`, uniformly at random (registration and reset codes).
+pub(crate) fn random_code(len: usize) -> String {
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+/// A typed code in capitals without separators, if it has `len` characters of `ALPHABET`:
+/// people type codes in any case, with dashes or spaces (also full-width).
+pub(crate) fn normalise_code(input: &str, len: usize) -> Option<String> {
+    let s: String = input
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '\u{3000}' | '－' | '—'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (s.len() == len && s.bytes().all(|b| ALPHABET.contains(&b))).then_some(s)
 }
 
 fn group(code: &str) -> String {

@@ -5,14 +5,13 @@
 //! to the person is stored, so the table cannot be read back into codes, and a code typed
 //! with another person's ID number matches nothing.
 
-use rand::Rng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use tuanjian_domain::{Action, ActorRole, OrgPath, Refusal, Relation, authorize};
 
 use crate::audit::{self, Actor, AuditEntry};
-use crate::reg_codes::ALPHABET;
+use crate::reg_codes::{normalise_code, random_code};
 use crate::scope::AdminScope;
 use crate::{Store, StoreError, Tx, now};
 
@@ -33,22 +32,12 @@ impl std::fmt::Debug for ResetCode {
 
 impl ResetCode {
     pub fn generate() -> Self {
-        let mut rng = rand::rng();
-        Self(
-            (0..CODE_LEN)
-                .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
-                .collect(),
-        )
+        Self(random_code(CODE_LEN))
     }
 
     /// Any case, with or without dashes and spaces. `None` when it cannot be a code.
     pub fn parse(input: &str) -> Option<Self> {
-        let s: String = input
-            .chars()
-            .filter(|c| !matches!(c, '-' | ' ' | '\u{3000}' | '－' | '—'))
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        (s.len() == CODE_LEN && s.bytes().all(|b| ALPHABET.contains(&b))).then_some(Self(s))
+        normalise_code(input, CODE_LEN).map(Self)
     }
 
     /// Grouped by five for reading aloud: ABCDE-FGHJK.
