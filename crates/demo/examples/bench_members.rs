@@ -21,7 +21,7 @@ mod support;
 
 use std::time::Instant;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use argon2::Argon2;
 use argon2::password_hash::PasswordHasher as _;
 use chrono::NaiveDate;
@@ -44,44 +44,17 @@ struct Options {
 }
 
 fn options() -> anyhow::Result<Options> {
-    let usage = "usage: bench_members DATABASE [--members N] [--seed N] [--adds N] [--no-header] \
-                 (DATABASE: sqlite://FILE or postgres://URL)";
-    let mut args = std::env::args().skip(1);
-    let mut url = None;
-    let mut opts = Options {
-        url: String::new(),
-        members: 1_000_000,
-        seed: 1,
-        adds: 300,
-        header: true,
-    };
-    while let Some(arg) = args.next() {
-        let mut number = |name: &str| -> anyhow::Result<u64> {
-            args.next()
-                .with_context(|| format!("{name} needs a value; {usage}"))?
-                .parse()
-                .with_context(|| format!("{name}: not a number; {usage}"))
-        };
-        match arg.as_str() {
-            "--members" => opts.members = number("--members")?,
-            "--seed" => opts.seed = number("--seed")?,
-            "--adds" => opts.adds = number("--adds")? as usize,
-            "--no-header" => opts.header = false,
-            "-h" | "--help" => {
-                println!("{usage}");
-                std::process::exit(0);
-            }
-            _ if url.is_none() && !arg.starts_with('-') => url = Some(arg),
-            _ => bail!("unexpected argument {arg}; {usage}"),
-        }
-    }
-    let url = url.context(usage)?;
-    opts.url = if url.starts_with("sqlite:") || url.starts_with("postgres") {
-        url
-    } else {
-        format!("sqlite://{url}")
-    };
-    Ok(opts)
+    let args = support::Args::parse(
+        "bench_members",
+        &[("members", 1_000_000), ("seed", 1), ("adds", 300)],
+    )?;
+    Ok(Options {
+        members: args.number("members"),
+        seed: args.number("seed"),
+        adds: args.number("adds") as usize,
+        url: args.url,
+        header: args.header,
+    })
 }
 
 /// The province with the most members, a county and a branch in it (each with the most

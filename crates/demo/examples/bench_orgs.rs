@@ -54,44 +54,17 @@ struct Options {
 }
 
 fn options() -> anyhow::Result<Options> {
-    let usage = "usage: bench_orgs DATABASE [--orgs N] [--members N] [--seed N] [--no-header] \
-                 (DATABASE: sqlite://FILE or postgres://URL)";
-    let mut args = std::env::args().skip(1);
-    let mut url = None;
-    let mut opts = Options {
-        url: String::new(),
-        orgs: 200_000,
-        members: 200_000,
-        seed: 1,
-        header: true,
-    };
-    while let Some(arg) = args.next() {
-        let mut number = |name: &str| -> anyhow::Result<u64> {
-            args.next()
-                .with_context(|| format!("{name} needs a value; {usage}"))?
-                .parse()
-                .with_context(|| format!("{name}: not a number; {usage}"))
-        };
-        match arg.as_str() {
-            "--orgs" => opts.orgs = number("--orgs")?,
-            "--members" => opts.members = number("--members")?,
-            "--seed" => opts.seed = number("--seed")?,
-            "--no-header" => opts.header = false,
-            "-h" | "--help" => {
-                println!("{usage}");
-                std::process::exit(0);
-            }
-            _ if url.is_none() && !arg.starts_with('-') => url = Some(arg),
-            _ => bail!("unexpected argument {arg}; {usage}"),
-        }
-    }
-    let url = url.context(usage)?;
-    opts.url = if url.starts_with("sqlite:") || url.starts_with("postgres") {
-        url
-    } else {
-        format!("sqlite://{url}")
-    };
-    Ok(opts)
+    let args = support::Args::parse(
+        "bench_orgs",
+        &[("orgs", 200_000), ("members", 200_000), ("seed", 1)],
+    )?;
+    Ok(Options {
+        orgs: args.number("orgs"),
+        members: args.number("members"),
+        seed: args.number("seed"),
+        url: args.url,
+        header: args.header,
+    })
 }
 
 /// One organisation as the benchmark needs it.

@@ -92,3 +92,68 @@ pub fn thousands(n: u64) -> String {
     }
     out
 }
+
+/// The command line every benchmark program takes: a database (`sqlite://FILE`, a bare file
+/// name, or `postgres://URL`), numbers as `--name N` over their defaults, and `--no-header`.
+pub struct Args {
+    pub url: String,
+    pub header: bool,
+    numbers: Vec<(&'static str, u64)>,
+}
+
+impl Args {
+    pub fn parse(program: &str, defaults: &[(&'static str, u64)]) -> anyhow::Result<Self> {
+        use anyhow::{Context, bail};
+        let flags: String = defaults
+            .iter()
+            .map(|(n, _)| format!(" [--{n} N]"))
+            .collect();
+        let usage = format!(
+            "usage: {program} DATABASE{flags} [--no-header] (DATABASE: sqlite://FILE or postgres://URL)"
+        );
+        let mut out = Self {
+            url: String::new(),
+            header: true,
+            numbers: defaults.to_vec(),
+        };
+        let mut url = None;
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            if arg == "--no-header" {
+                out.header = false;
+            } else if arg == "-h" || arg == "--help" {
+                println!("{usage}");
+                std::process::exit(0);
+            } else if let Some(slot) = arg
+                .strip_prefix("--")
+                .and_then(|name| out.numbers.iter_mut().find(|(n, _)| *n == name))
+            {
+                slot.1 = args
+                    .next()
+                    .with_context(|| format!("{arg} needs a value; {usage}"))?
+                    .parse()
+                    .with_context(|| format!("{arg}: not a number; {usage}"))?;
+            } else if url.is_none() && !arg.starts_with('-') {
+                url = Some(arg);
+            } else {
+                bail!("unexpected argument {arg}; {usage}");
+            }
+        }
+        let url = url.context(usage)?;
+        out.url = if url.starts_with("sqlite:") || url.starts_with("postgres") {
+            url
+        } else {
+            format!("sqlite://{url}")
+        };
+        Ok(out)
+    }
+
+    /// The value of `--name`, given or default.
+    pub fn number(&self, name: &str) -> u64 {
+        self.numbers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+            .unwrap_or_else(|| panic!("no option --{name}"))
+    }
+}
