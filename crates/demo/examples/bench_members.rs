@@ -19,21 +19,16 @@
 
 mod support;
 
-use std::time::Instant;
-
 use anyhow::Context;
-use argon2::Argon2;
-use argon2::password_hash::PasswordHasher as _;
 use chrono::NaiveDate;
-use tuanjian_demo::{DEMO_PASSWORD, DemoOptions, central_admin_id_number, generate};
+use tuanjian_demo::DemoOptions;
 use tuanjian_domain::IdNumber;
 use tuanjian_domain::member_record::{MemberInput, ProfileInput};
-use tuanjian_store::audit::Actor;
+use tuanjian_store::Store;
 use tuanjian_store::members::{MemberFilter, MemberQuery, MemberSort};
 use tuanjian_store::orgs::PageRequest;
-use tuanjian_store::{Backend, Store};
 
-use support::{Table, thousands, time};
+use support::{thousands, time};
 
 struct Options {
     url: String,
@@ -134,59 +129,17 @@ fn new_member(n: u64) -> MemberInput {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let opts = options()?;
-    let store = Store::open(&opts.url).await?;
-    let table = Table {
-        database: match store.backend() {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
+    let (store, table, admin, actor) = support::open_demo(
+        &opts.url,
+        "issue 4",
+        opts.header,
+        DemoOptions {
+            members: opts.members,
+            seed: opts.seed,
+            orgs: None,
         },
-    };
-    if opts.header {
-        Table::header("issue 4");
-    }
-    if store.org_count().await? < 100 {
-        let hash = Argon2::default()
-            .hash_password(DEMO_PASSWORD.as_bytes())
-            .map_err(|e| anyhow::anyhow!("argon2: {e}"))?
-            .to_string();
-        let summary = generate(
-            &store,
-            DemoOptions {
-                members: opts.members,
-                seed: opts.seed,
-                orgs: None,
-            },
-            &hash,
-        )
-        .await?;
-        table.note(&format!(
-            "generated {} organisations, {} members, {} cadres in {:.1} s (tuanjian demo --members {})",
-            thousands(summary.orgs),
-            thousands(summary.members),
-            thousands(summary.cadres),
-            summary.elapsed.as_secs_f64(),
-            opts.members
-        ));
-        if store.backend() == Backend::Postgres {
-            let started = Instant::now();
-            sqlx::raw_sql("VACUUM ANALYZE")
-                .execute(store.pool())
-                .await?;
-            table.note(&format!(
-                "VACUUM ANALYZE in {:.1} s",
-                started.elapsed().as_secs_f64()
-            ));
-        }
-    }
-    let admin = store
-        .person_by_id_number(&central_admin_id_number())
-        .await?
-        .context("no demo central admin: use an empty database or one made by this program")?;
-    let actor = Actor {
-        person_id: Some(admin.id),
-        role: Some("bench".into()),
-        client_addr: None,
-    };
+    )
+    .await?;
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members")
         .fetch_one(store.pool())
         .await?;

@@ -25,19 +25,17 @@ mod support;
 
 use std::time::Instant;
 
-use support::{Sample, Table, thousands, time};
+use support::{Sample, thousands, time};
 
 use anyhow::{Context, bail};
-use argon2::Argon2;
-use argon2::password_hash::PasswordHasher as _;
 use sqlx::Row;
-use tuanjian_demo::{DEMO_PASSWORD, DemoOptions, central_admin_id_number, generate};
+use tuanjian_demo::DemoOptions;
+use tuanjian_store::Store;
 use tuanjian_store::audit::Actor;
 use tuanjian_store::inbox::InboxKind;
 use tuanjian_store::org_changes::{self, InfoChanges};
 use tuanjian_store::org_moves::{self, Stage};
 use tuanjian_store::orgs::PageRequest;
-use tuanjian_store::{Backend, Store};
 
 /// The size of the subtree the issue asks to move.
 const MOVE_TARGET: u64 = 10_000;
@@ -142,64 +140,17 @@ async fn direct_move(
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let opts = options()?;
-    let store = Store::open(&opts.url).await?;
-    let table = Table {
-        database: match store.backend() {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
+    let (store, table, admin, actor) = support::open_demo(
+        &opts.url,
+        "issue 3",
+        opts.header,
+        DemoOptions {
+            members: opts.members,
+            seed: opts.seed,
+            orgs: Some(opts.orgs),
         },
-    };
-    if opts.header {
-        Table::header("issue 3");
-    }
-
-    // The data set, unless this database has it already.
-    if store.org_count().await? < 100 {
-        let hash = Argon2::default()
-            .hash_password(DEMO_PASSWORD.as_bytes())
-            .map_err(|e| anyhow::anyhow!("argon2: {e}"))?
-            .to_string();
-        let summary = generate(
-            &store,
-            DemoOptions {
-                members: opts.members,
-                seed: opts.seed,
-                orgs: Some(opts.orgs),
-            },
-            &hash,
-        )
-        .await?;
-        table.note(&format!(
-            "generated {} organisations below the provinces, {} members, {} cadres in {:.1} s (tuanjian demo --orgs {} --members {})",
-            thousands(summary.orgs),
-            thousands(summary.members),
-            thousands(summary.cadres),
-            summary.elapsed.as_secs_f64(),
-            opts.orgs,
-            opts.members
-        ));
-        if store.backend() == Backend::Postgres {
-            // What autovacuum does soon after a bulk load: the demo's updates left dead row
-            // versions (about three per organisation) and the planner has no statistics yet.
-            let started = Instant::now();
-            sqlx::raw_sql("VACUUM ANALYZE")
-                .execute(store.pool())
-                .await?;
-            table.note(&format!(
-                "VACUUM ANALYZE in {:.1} s",
-                started.elapsed().as_secs_f64()
-            ));
-        }
-    }
-    let admin = store
-        .person_by_id_number(&central_admin_id_number())
-        .await?
-        .context("no demo central admin: use an empty database or one made by this program")?;
-    let actor = Actor {
-        person_id: Some(admin.id),
-        role: Some("bench".into()),
-        client_addr: None,
-    };
+    )
+    .await?;
     let mut nodes = load_tree(&store).await?;
     table.note(&format!(
         "{} organisations in the database",

@@ -157,3 +157,71 @@ impl Args {
             .unwrap_or_else(|| panic!("no option --{name}"))
     }
 }
+
+/// The store at `url` holding the demo set, its table (header printed unless `header` is
+/// false), and the demo's 团中央 admin as the acting person. An empty database first gets the
+/// demo set (`tuanjian demo` with `demo`), on PostgreSQL followed by the `VACUUM ANALYZE`
+/// autovacuum would soon run: the bulk load leaves dead row versions and no statistics.
+pub async fn open_demo(
+    url: &str,
+    issue: &str,
+    header: bool,
+    demo: tuanjian_demo::DemoOptions,
+) -> anyhow::Result<(
+    tuanjian_store::Store,
+    Table,
+    tuanjian_store::people::Person,
+    tuanjian_store::audit::Actor,
+)> {
+    use anyhow::Context;
+    use argon2::password_hash::PasswordHasher as _;
+    use tuanjian_store::Backend;
+    let store = tuanjian_store::Store::open(url).await?;
+    let table = Table {
+        database: match store.backend() {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        },
+    };
+    if header {
+        Table::header(issue);
+    }
+    if store.org_count().await? < 100 {
+        let hash = argon2::Argon2::default()
+            .hash_password(tuanjian_demo::DEMO_PASSWORD.as_bytes())
+            .map_err(|e| anyhow::anyhow!("argon2: {e}"))?
+            .to_string();
+        let command = match demo.orgs {
+            Some(orgs) => format!("tuanjian demo --orgs {orgs} --members {}", demo.members),
+            None => format!("tuanjian demo --members {}", demo.members),
+        };
+        let summary = tuanjian_demo::generate(&store, demo, &hash).await?;
+        table.note(&format!(
+            "generated {} organisations, {} members, {} cadres in {:.1} s ({command})",
+            thousands(summary.orgs),
+            thousands(summary.members),
+            thousands(summary.cadres),
+            summary.elapsed.as_secs_f64(),
+        ));
+        if store.backend() == Backend::Postgres {
+            let started = Instant::now();
+            sqlx::raw_sql("VACUUM ANALYZE")
+                .execute(store.pool())
+                .await?;
+            table.note(&format!(
+                "VACUUM ANALYZE in {:.1} s",
+                started.elapsed().as_secs_f64()
+            ));
+        }
+    }
+    let admin = store
+        .person_by_id_number(&tuanjian_demo::central_admin_id_number())
+        .await?
+        .context("no demo central admin: use an empty database or one made by this program")?;
+    let actor = tuanjian_store::audit::Actor {
+        person_id: Some(admin.id),
+        role: Some("bench".into()),
+        client_addr: None,
+    };
+    Ok((store, table, admin, actor))
+}
