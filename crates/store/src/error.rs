@@ -17,6 +17,9 @@ pub enum StoreError {
     Conflict { code: &'static str, message: String },
     #[error("数据库错误：{0}")]
     Db(#[from] sqlx::Error),
+    /// From the direct SQLite reads (`direct_read`).
+    #[error("数据库错误：{0}")]
+    Sqlite(#[from] rusqlite::Error),
 }
 
 impl StoreError {

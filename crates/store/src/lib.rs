@@ -9,6 +9,7 @@ pub mod cadres;
 pub mod completion;
 pub mod corrections;
 pub mod dev_ranges;
+mod direct_read;
 pub mod entry_faults;
 pub mod error;
 pub mod import_jobs;
@@ -35,7 +36,10 @@ pub mod settings;
 pub mod throttle;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use direct_read::{PgReader, Reader, SqliteReader};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
@@ -55,6 +59,8 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The connections of the hot reads (`direct_read`); none for an in-memory SQLite database.
+    reader: Option<Arc<Reader>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -89,6 +95,10 @@ impl Store {
             ))
         };
         let options = AnyConnectOptions::from_str(&url).map_err(unreachable)?;
+        let reader = match backend {
+            Backend::Sqlite => sqlite_file(&url).map(|f| Reader::Sqlite(SqliteReader::new(&f))),
+            Backend::Postgres => Some(Reader::Postgres(PgReader::new(options.clone(), 8))),
+        };
         let max = match backend {
             // SQLite allows one writer; more connections only help readers (WAL).
             Backend::Sqlite => 8,
@@ -116,7 +126,11 @@ impl Store {
             });
         }
         let pool = pool.connect_with(options).await.map_err(unreachable)?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            reader: reader.map(Arc::new),
+        })
     }
 
     /// Connects and applies pending migrations.
@@ -193,6 +207,15 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The file behind a `sqlite:` URL; none for an in-memory database, which only its own
+/// connections can see.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    let file = options.get_filename();
+    let memory = url.contains(":memory:") || url.contains("mode=memory");
+    (!memory && !file.as_os_str().is_empty()).then(|| file.to_path_buf())
 }
 
 /// The URL without its password, for messages.

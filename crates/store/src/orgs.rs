@@ -6,6 +6,7 @@ use sqlx::any::AnyRow;
 use tuanjian_domain::{OrgClass, OrgKind, OrgLevel, OrgPath};
 
 use crate::audit::{self, Actor, AuditEntry};
+use crate::direct_read::{Cols, Param};
 use crate::{Store, StoreError, Tx, now};
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,23 +69,21 @@ pub(crate) fn org_from_row(row: &AnyRow) -> Result<Org, StoreError> {
 }
 
 /// As `org_from_row`, reading the `org_columns!()` columns by position from `at` on: for
-/// queries that select an organisation beside other columns with the same names.
-pub(crate) fn org_from_row_at(row: &AnyRow, at: usize) -> Result<Org, StoreError> {
+/// queries that select an organisation beside other columns with the same names, and for the
+/// direct reads.
+pub(crate) fn org_from_row_at(c: &dyn Cols, at: usize) -> Result<Org, StoreError> {
     let corrupt = |what: String| StoreError::Db(sqlx::Error::Decode(what.into()));
-    let path: String = row.try_get(at + 2)?;
-    let level: String = row.try_get(at + 3)?;
-    let kind: String = row.try_get(at + 4)?;
     Ok(Org {
-        id: row.try_get(at)?,
-        parent_id: row.try_get(at + 1)?,
-        path: OrgPath::parse(&path).map_err(|e| corrupt(e.to_string()))?,
-        level: OrgLevel::parse(&level).map_err(|e| corrupt(e.to_string()))?,
-        kind: OrgKind::parse(&kind).map_err(|e| corrupt(e.to_string()))?,
-        short_name: row.try_get(at + 5)?,
-        full_name: row.try_get(at + 6)?,
-        province_id: row.try_get(at + 7)?,
-        xinjiang: row.try_get::<i64, _>(at + 8)? != 0,
-        created_at: row.try_get(at + 9)?,
+        id: c.int(at)?,
+        parent_id: c.opt_int(at + 1)?,
+        path: OrgPath::parse(&c.text(at + 2)?).map_err(|e| corrupt(e.to_string()))?,
+        level: OrgLevel::parse(&c.text(at + 3)?).map_err(|e| corrupt(e.to_string()))?,
+        kind: OrgKind::parse(&c.text(at + 4)?).map_err(|e| corrupt(e.to_string()))?,
+        short_name: c.text(at + 5)?,
+        full_name: c.text(at + 6)?,
+        province_id: c.opt_int(at + 7)?,
+        xinjiang: c.int(at + 8)? != 0,
+        created_at: c.int(at + 9)?,
     })
 }
 
@@ -141,16 +140,13 @@ impl PageRequest {
 
 impl Store {
     pub async fn org(&self, id: i64) -> Result<Org, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            org_columns!(),
-            " FROM orgs WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(self.pool())
+        self.read_row(
+            concat!("SELECT ", org_columns!(), " FROM orgs WHERE id = $1"),
+            &[Param::Int(id)],
+            &|c| org_from_row_at(c, 0),
+        )
         .await?
-        .ok_or(StoreError::NotFound)?;
-        org_from_row(&row)
+        .ok_or(StoreError::NotFound)
     }
 
     pub async fn org_by_full_name(&self, full_name: &str) -> Result<Option<Org>, StoreError> {
@@ -201,32 +197,29 @@ impl Store {
     /// The organisation and all its ancestors, root first, with their industries: breadcrumbs,
     /// the scope check and the school test from one recursive query.
     pub async fn lineage(&self, id: i64) -> Result<Vec<OrgWithIndustry>, StoreError> {
-        let rows = sqlx::query(
-            "WITH RECURSIVE anc(id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, \
-               created_at, industry) AS ( \
-               SELECT id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, created_at, \
-                 industry FROM orgs WHERE id = $1 \
-               UNION ALL \
-               SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
-                 o.xinjiang, o.created_at, o.industry FROM orgs o JOIN anc a ON o.id = a.parent_id) \
-             SELECT id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, created_at, \
-               industry FROM anc",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
-        if rows.is_empty() {
+        let mut chain = self
+            .read_rows(
+                "WITH RECURSIVE anc(id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, \
+                   created_at, industry) AS ( \
+                   SELECT id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, created_at, \
+                     industry FROM orgs WHERE id = $1 \
+                   UNION ALL \
+                   SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
+                     o.xinjiang, o.created_at, o.industry FROM orgs o JOIN anc a ON o.id = a.parent_id) \
+                 SELECT id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, created_at, \
+                   industry FROM anc",
+                &[Param::Int(id)],
+                &|c| {
+                    Ok(OrgWithIndustry {
+                        org: org_from_row_at(c, 0)?,
+                        industry: c.opt_text(10)?,
+                    })
+                },
+            )
+            .await?;
+        if chain.is_empty() {
             return Err(StoreError::NotFound);
         }
-        let mut chain = rows
-            .iter()
-            .map(|r| {
-                Ok(OrgWithIndustry {
-                    org: org_from_row_at(r, 0)?,
-                    industry: r.try_get(10)?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
         // Sorting a handful of rows here is cheaper than ORDER BY over the recursive result.
         chain.sort_by_key(|o| o.org.path.depth());
         Ok(chain)
@@ -240,35 +233,37 @@ impl Store {
     ) -> Result<(Page<ChildOrg>, i64), StoreError> {
         // The totals ride along as uncorrelated subqueries (evaluated once, from the covering
         // index), not window aggregates, which SQLite evaluates over every child.
-        let rows = sqlx::query(
-            "SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
-             o.xinjiang, o.created_at, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count, \
-             (SELECT COUNT(*) FROM orgs t WHERE t.parent_id = $1) AS total, \
-             (SELECT CAST(COALESCE(SUM(d.info_complete), 0) AS BIGINT) FROM orgs d WHERE d.parent_id = $1) AS done \
-             FROM orgs o WHERE o.parent_id = $1 ORDER BY o.id LIMIT $2 OFFSET $3",
-        )
-        .bind(parent_id)
-        .bind(req.per_page)
-        .bind(req.offset())
-        .fetch_all(self.pool())
-        .await?;
+        // Each row: the child, its own child count, then the totals over all children.
+        let rows = self
+            .read_rows(
+                "SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
+                 o.xinjiang, o.created_at, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id), \
+                 (SELECT COUNT(*) FROM orgs t WHERE t.parent_id = $1), \
+                 (SELECT CAST(COALESCE(SUM(d.info_complete), 0) AS BIGINT) FROM orgs d WHERE d.parent_id = $1) \
+                 FROM orgs o WHERE o.parent_id = $1 ORDER BY o.id LIMIT $2 OFFSET $3",
+                &[
+                    Param::Int(parent_id),
+                    Param::Int(req.per_page),
+                    Param::Int(req.offset()),
+                ],
+                &|c| {
+                    let child = ChildOrg {
+                        org: org_from_row_at(c, 0)?,
+                        child_count: c.int(10)?,
+                    };
+                    Ok((child, c.int(11)?, c.int(12)?))
+                },
+            )
+            .await?;
         let (total, done) = match rows.first() {
-            Some(r) => (r.try_get("total")?, r.try_get("done")?),
+            Some((_, total, done)) => (*total, *done),
             // Past the last page (or no children): the totals need their own query.
             None => self
                 .children_completion(parent_id)
                 .await
                 .map(|(d, t)| (t, d))?,
         };
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(ChildOrg {
-                    org: org_from_row_at(r, 0)?,
-                    child_count: r.try_get("child_count")?,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
+        let items = rows.into_iter().map(|(child, _, _)| child).collect();
         Ok((
             Page {
                 items,

@@ -5,6 +5,7 @@ use sqlx::Row;
 use tuanjian_domain::IdNumber;
 
 use crate::audit::{self, Actor, AuditEntry};
+use crate::direct_read::Cols;
 use crate::{Store, StoreError, Tx, now};
 
 #[derive(Debug, Clone)]
@@ -30,6 +31,20 @@ struct PersonAudit<'a> {
     id_number: &'a str,
     name: &'a str,
     phone: Option<&'a str>,
+}
+
+/// As `person_from_row`, reading id, id_number, name, phone, password_hash by position from
+/// `at` on.
+pub(crate) fn person_from_cols(c: &dyn Cols, at: usize) -> Result<Person, StoreError> {
+    let id_number = c.text(at + 1)?;
+    Ok(Person {
+        id: c.int(at)?,
+        id_number: IdNumber::parse(&id_number)
+            .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.to_string().into())))?,
+        name: c.text(at + 2)?,
+        phone: c.opt_text(at + 3)?,
+        password_hash: c.opt_text(at + 4)?,
+    })
 }
 
 pub(crate) fn person_from_row(row: &sqlx::any::AnyRow) -> Result<Person, StoreError> {

@@ -1,9 +1,9 @@
 //! The roles a person holds: admin of organisations, cadre posts, membership of a branch.
 
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::audit::{self, Actor, AuditEntry};
+use crate::direct_read::Param;
 use crate::{Store, StoreError, Tx, now};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -66,29 +66,30 @@ impl Store {
     /// Every role of a person: admin roles first, then cadre posts (one role per organisation),
     /// then membership. One query, since every page header needs it.
     pub async fn roles_of(&self, person_id: i64) -> Result<Vec<Role>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT 0 AS rank, o.id, o.short_name, o.full_name, o.path, '' AS post, 0 AS post_id \
-               FROM org_admins a JOIN orgs o ON o.id = a.org_id WHERE a.person_id = $1 \
-             UNION ALL \
-             SELECT 1, o.id, o.short_name, o.full_name, o.path, c.post, c.id \
-               FROM cadre_posts c JOIN orgs o ON o.id = c.org_id WHERE c.person_id = $1 \
-             UNION ALL \
-             SELECT 2, o.id, o.short_name, o.full_name, o.path, '', 0 \
-               FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.person_id = $1 \
-             ORDER BY 1, 5, 7",
-        )
-        .bind(person_id)
-        .fetch_all(self.pool())
-        .await?;
+        let rows = self
+            .read_rows(
+                "SELECT 0, o.id, o.short_name, o.full_name, o.path, '', 0 \
+                   FROM org_admins a JOIN orgs o ON o.id = a.org_id WHERE a.person_id = $1 \
+                 UNION ALL \
+                 SELECT 1, o.id, o.short_name, o.full_name, o.path, c.post, c.id \
+                   FROM cadre_posts c JOIN orgs o ON o.id = c.org_id WHERE c.person_id = $1 \
+                 UNION ALL \
+                 SELECT 2, o.id, o.short_name, o.full_name, o.path, '', 0 \
+                   FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.person_id = $1 \
+                 ORDER BY 1, 5, 7",
+                &[Param::Int(person_id)],
+                &|c| {
+                    let kind = match c.int(0)? {
+                        0 => RoleKind::Admin,
+                        1 => RoleKind::Cadre,
+                        _ => RoleKind::Member,
+                    };
+                    Ok((kind, c.int(1)?, c.text(2)?, c.text(3)?, c.text(5)?))
+                },
+            )
+            .await?;
         let mut roles: Vec<Role> = Vec::with_capacity(rows.len());
-        for r in rows {
-            let kind = match r.try_get::<i64, _>("rank")? {
-                0 => RoleKind::Admin,
-                1 => RoleKind::Cadre,
-                _ => RoleKind::Member,
-            };
-            let org_id: i64 = r.try_get("id")?;
-            let post: String = r.try_get("post")?;
+        for (kind, org_id, short_name, full_name, post) in rows {
             if kind == RoleKind::Cadre
                 && let Some(existing) = roles
                     .iter_mut()
@@ -100,8 +101,8 @@ impl Store {
             roles.push(Role {
                 kind,
                 org_id,
-                org_short_name: r.try_get("short_name")?,
-                org_full_name: r.try_get("full_name")?,
+                org_short_name: short_name,
+                org_full_name: full_name,
                 posts: if kind == RoleKind::Cadre {
                     vec![post]
                 } else {
@@ -173,24 +174,24 @@ pub async fn insert_cadre_post(
 
 impl Store {
     pub async fn holds_post(&self, person_id: i64, org_id: i64) -> Result<bool, StoreError> {
-        let hit: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM cadre_posts WHERE person_id = $1 AND org_id = $2 LIMIT 1",
-        )
-        .bind(person_id)
-        .bind(org_id)
-        .fetch_optional(self.pool())
-        .await?;
+        let hit = self
+            .read_row(
+                "SELECT id FROM cadre_posts WHERE person_id = $1 AND org_id = $2 LIMIT 1",
+                &[Param::Int(person_id), Param::Int(org_id)],
+                &|c| c.int(0),
+            )
+            .await?;
         Ok(hit.is_some())
     }
 
     pub async fn is_member_of(&self, person_id: i64, org_id: i64) -> Result<bool, StoreError> {
-        let hit: Option<i64> = sqlx::query_scalar(
-            "SELECT person_id FROM members WHERE person_id = $1 AND org_id = $2",
-        )
-        .bind(person_id)
-        .bind(org_id)
-        .fetch_optional(self.pool())
-        .await?;
+        let hit = self
+            .read_row(
+                "SELECT person_id FROM members WHERE person_id = $1 AND org_id = $2",
+                &[Param::Int(person_id), Param::Int(org_id)],
+                &|c| c.int(0),
+            )
+            .await?;
         Ok(hit.is_some())
     }
 }

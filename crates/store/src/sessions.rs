@@ -1,16 +1,15 @@
 //! Sessions in the database, so several app servers share them and a restart logs no one out.
 //! Only a SHA-256 of the token is stored: a copy of the table cannot be used to sign in.
 
-use rand::RngCore;
-use sha2::{Digest, Sha256};
-use sqlx::Row;
-
 use crate::audit::{self, Actor, AuditEntry};
+use crate::direct_read::{Cols, Param};
 use crate::orgs::org_from_row_at;
-use crate::people::{Person, person_from_row};
+use crate::people::{Person, person_from_cols};
 use crate::roles::RoleKind;
 use crate::scope::AdminScope;
 use crate::{Store, StoreError, Tx, now};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
@@ -95,6 +94,48 @@ pub async fn create_session(
     Ok(token)
 }
 
+/// The session by token hash with its person, and the admin role's organisation and 待办
+/// count while the person still holds that role (columns as `session_from_cols` reads them).
+const SESSION_SQL: &str = "SELECT s.person_id, s.csrf_token, s.role_kind, s.role_org_id, s.last_seen_at, \
+     p.id, p.id_number, p.name, p.phone, p.password_hash, \
+     o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
+     o.xinjiang, o.created_at, \
+     CASE WHEN o.id IS NULL THEN NULL ELSE \
+       (SELECT COUNT(*) FROM org_changes WHERE approver_org_id = o.id AND status = 'pending') \
+       + (SELECT COUNT(*) FROM org_moves WHERE from_parent_id = o.id AND status = 'pending_old') \
+       + (SELECT COUNT(*) FROM org_moves WHERE to_parent_id = o.id AND status = 'pending_new') \
+       + (SELECT COUNT(*) FROM applications WHERE org_id = o.id AND status = 'pending') \
+       + (SELECT COUNT(*) FROM corrections WHERE approver_org_id = o.id AND status = 'pending') END \
+     FROM sessions s JOIN people p ON p.id = s.person_id \
+     LEFT JOIN org_admins a ON s.role_kind = 'admin' AND a.org_id = s.role_org_id AND a.person_id = s.person_id \
+     LEFT JOIN orgs o ON o.id = a.org_id \
+     WHERE s.token_hash = $1";
+
+fn session_from_cols(c: &dyn Cols, token_hash: &str) -> Result<SignedSession, StoreError> {
+    let role_kind = c.opt_text(2)?;
+    let session = Session {
+        token_hash: token_hash.to_string(),
+        person_id: c.int(0)?,
+        csrf_token: c.text(1)?,
+        role: role_kind
+            .as_deref()
+            .and_then(RoleKind::parse)
+            .zip(c.opt_int(3)?),
+        last_seen_at: c.int(4)?,
+    };
+    let person = person_from_cols(c, 5)?;
+    let admin_scope = match c.opt_int(10)? {
+        Some(_) => Some(AdminScope::new(person.id, org_from_row_at(c, 10)?)),
+        None => None,
+    };
+    Ok(SignedSession {
+        session,
+        person,
+        admin_scope,
+        inbox_count: c.opt_int(20)?,
+    })
+}
+
 impl Store {
     /// The live session for `token`, or `None` when unknown or idle longer than `idle_timeout`
     /// seconds (an expired one is deleted). Refreshes last-seen at most once a minute, so reads
@@ -105,29 +146,16 @@ impl Store {
         idle_timeout: i64,
     ) -> Result<Option<SignedSession>, StoreError> {
         let token_hash = hash_token(token);
-        let row = sqlx::query(
-            "SELECT s.person_id, s.csrf_token, s.role_kind, s.role_org_id, s.last_seen_at, \
-             p.id, p.id_number, p.name, p.phone, p.password_hash, \
-             o.id AS ro_id, o.parent_id AS ro_parent_id, o.path AS ro_path, o.level AS ro_level, o.kind AS ro_kind, \
-             o.short_name AS ro_short_name, o.full_name AS ro_full_name, o.province_id AS ro_province_id, \
-             o.xinjiang AS ro_xinjiang, o.created_at AS ro_created_at, \
-             CASE WHEN o.id IS NULL THEN NULL ELSE \
-               (SELECT COUNT(*) FROM org_changes WHERE approver_org_id = o.id AND status = 'pending') \
-               + (SELECT COUNT(*) FROM org_moves WHERE from_parent_id = o.id AND status = 'pending_old') \
-               + (SELECT COUNT(*) FROM org_moves WHERE to_parent_id = o.id AND status = 'pending_new') \
-               + (SELECT COUNT(*) FROM applications WHERE org_id = o.id AND status = 'pending') \
-               + (SELECT COUNT(*) FROM corrections WHERE approver_org_id = o.id AND status = 'pending') END AS inbox_count \
-             FROM sessions s JOIN people p ON p.id = s.person_id \
-             LEFT JOIN org_admins a ON s.role_kind = 'admin' AND a.org_id = s.role_org_id AND a.person_id = s.person_id \
-             LEFT JOIN orgs o ON o.id = a.org_id \
-             WHERE s.token_hash = $1",
-        )
-        .bind(&token_hash)
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(row) = row else { return Ok(None) };
+        let found = self
+            .read_row(SESSION_SQL, &[Param::Text(&token_hash)], &|c| {
+                session_from_cols(c, &token_hash)
+            })
+            .await?;
+        let Some(mut found) = found else {
+            return Ok(None);
+        };
         let t = now();
-        let last_seen_at: i64 = row.try_get("last_seen_at")?;
+        let last_seen_at = found.session.last_seen_at;
         if t - last_seen_at > idle_timeout {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(&token_hash)
@@ -142,30 +170,8 @@ impl Store {
                 .execute(self.pool())
                 .await?;
         }
-        let role_kind: Option<String> = row.try_get("role_kind")?;
-        let role_org_id: Option<i64> = row.try_get("role_org_id")?;
-        let session = Session {
-            token_hash,
-            person_id: row.try_get("person_id")?,
-            csrf_token: row.try_get("csrf_token")?,
-            role: role_kind
-                .as_deref()
-                .and_then(RoleKind::parse)
-                .zip(role_org_id),
-            last_seen_at: t,
-        };
-        let person = person_from_row(&row)?;
-        let admin_org: Option<i64> = row.try_get(10)?;
-        let admin_scope = match admin_org {
-            Some(_) => Some(AdminScope::new(person.id, org_from_row_at(&row, 10)?)),
-            None => None,
-        };
-        Ok(Some(SignedSession {
-            session,
-            person,
-            admin_scope,
-            inbox_count: row.try_get("inbox_count")?,
-        }))
+        found.session.last_seen_at = t;
+        Ok(Some(found))
     }
 
     pub async fn end_session(&self, actor: &Actor, session: &Session) -> Result<(), StoreError> {

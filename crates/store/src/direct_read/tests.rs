@@ -1,0 +1,175 @@
+//! The direct reads against real databases: a SQLite file, an in-memory SQLite database (the
+//! pool's fallback) and PostgreSQL (`TUANJIAN_TEST_PG`, as the web tests use).
+
+use std::time::Duration;
+
+use super::{Param, Reader};
+use crate::{Store, StoreError};
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}_{}_{}", std::process::id(), rand::random::<u32>())
+}
+
+struct SqliteFile(std::path::PathBuf);
+
+impl Drop for SqliteFile {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+        }
+    }
+}
+
+async fn sqlite_store() -> (Store, SqliteFile) {
+    let path = std::env::temp_dir().join(format!("{}.db", unique("tj_direct")));
+    let store = Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    (store, SqliteFile(path))
+}
+
+/// A fresh PostgreSQL database, dropped afterwards with the admin connection.
+struct PgDb {
+    admin: String,
+    name: String,
+}
+
+impl PgDb {
+    async fn new() -> (Store, Self) {
+        sqlx::any::install_default_drivers();
+        let admin = std::env::var("TUANJIAN_TEST_PG")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = unique("tj_direct");
+        let pool = sqlx::AnyPool::connect(&admin)
+            .await
+            .expect("PostgreSQL must be running for the PostgreSQL tests (see README)");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+        (Store::open(&url).await.unwrap(), Self { admin, name })
+    }
+
+    async fn drop_db(self, store: Store) {
+        store.close().await;
+        drop(store);
+        let pool = sqlx::AnyPool::connect(&self.admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        )))
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+}
+
+/// Parameters bind by their number, wherever they first appear in the text.
+async fn binds_by_number(store: &Store) {
+    let rows = store
+        .read_rows(
+            "SELECT $2, $1, $2 || $3",
+            &[Param::Int(7), Param::Text("乙"), Param::Text("丙")],
+            &|c| Ok((c.text(0)?, c.int(1)?, c.text(2)?)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows, vec![("乙".to_string(), 7, "乙丙".to_string())]);
+}
+
+/// A write committed through the pool is seen by the very next direct read.
+async fn sees_each_commit(store: &Store) {
+    for round in 0..3_i64 {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+            .bind(format!("direct_read_{round}"))
+            .bind(round.to_string())
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let seen = store
+            .read_row(
+                "SELECT COUNT(*) FROM settings WHERE key LIKE 'direct_read_%'",
+                &[],
+                &|c| c.int(0),
+            )
+            .await
+            .unwrap();
+        assert_eq!(seen, Some(round + 1));
+    }
+}
+
+/// A failing statement reports an error, and the next read works.
+async fn recovers_from_errors(store: &Store) {
+    let err = store
+        .read_rows("SELECT no_such_column FROM orgs", &[], &|c| c.int(0))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Db(_) | StoreError::Sqlite(_)));
+    let one = store
+        .read_row("SELECT 1", &[], &|c| c.int(0))
+        .await
+        .unwrap();
+    assert_eq!(one, Some(1));
+}
+
+#[tokio::test]
+async fn sqlite_file_reads_directly() {
+    let (store, _file) = sqlite_store().await;
+    assert!(matches!(store.reader.as_deref(), Some(Reader::Sqlite(_))));
+    binds_by_number(&store).await;
+    sees_each_commit(&store).await;
+    recovers_from_errors(&store).await;
+}
+
+#[tokio::test]
+async fn sqlite_reader_refuses_to_write() {
+    let (store, _file) = sqlite_store().await;
+    let err = store
+        .read_rows("DELETE FROM settings RETURNING key", &[], &|c| c.text(0))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Sqlite(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn in_memory_sqlite_reads_through_the_pool() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    assert!(store.reader.is_none());
+    binds_by_number(&store).await;
+}
+
+#[tokio::test]
+async fn postgres_reads_on_own_connections() {
+    let (store, db) = PgDb::new().await;
+    assert!(matches!(store.reader.as_deref(), Some(Reader::Postgres(_))));
+    binds_by_number(&store).await;
+    sees_each_commit(&store).await;
+    recovers_from_errors(&store).await;
+    db.drop_db(store).await;
+}
+
+/// A read abandoned mid-query must not hand its connection, still busy with the old query, to
+/// the next read.
+#[tokio::test]
+async fn postgres_cancelled_read_closes_its_connection() {
+    let (store, db) = PgDb::new().await;
+    let Some(Reader::Postgres(reader)) = store.reader.as_deref() else {
+        panic!("PostgreSQL reader expected");
+    };
+    let slow = store.read_rows("SELECT 1 FROM pg_sleep(2)", &[], &|c| c.int(0));
+    assert!(
+        tokio::time::timeout(Duration::from_millis(200), slow)
+            .await
+            .is_err()
+    );
+    assert_eq!(reader.idle_count(), 0, "the interrupted connection was kept");
+    let rows = store
+        .read_rows("SELECT $1", &[Param::Int(42)], &|c| c.int(0))
+        .await
+        .unwrap();
+    assert_eq!(rows, vec![42]);
+    assert_eq!(reader.idle_count(), 1);
+    db.drop_db(store).await;
+}
