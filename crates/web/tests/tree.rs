@@ -147,3 +147,15 @@ async fn bad_ids_and_queries(app: TestApp) {
         "a page below 1 shows the first page"
     );
 }
+
+/// The harness compares the stored children counts with the children after every test; a
+/// wrong count must fail the test.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[should_panic(expected = "stored child_count")]
+async fn harness_catches_wrong_child_counts() {
+    let app = TestApp::spawn(common::Db::Sqlite).await;
+    sqlx::query("UPDATE orgs SET child_count = child_count + 1 WHERE parent_id IS NULL")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+}

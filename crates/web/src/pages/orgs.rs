@@ -118,8 +118,16 @@ pub async fn show(
     let id = parse_id(&raw_id)?;
     let authority = role::required(&state, &user).await?;
     let scope = authority.view_scope(user.person.id);
-    // One query for the organisation, its ancestors (breadcrumbs) and their industries.
-    let mut lineage = state.store.lineage(id).await?;
+    let can_browse = matches!(authority, Authority::Admin(_));
+    let req = PageRequest::new(q.page, Some(20));
+    // One query for the organisation, its ancestors (breadcrumbs) and their industries, and for
+    // an admin the page of children too.
+    let (mut lineage, browsed) = if can_browse {
+        let (lineage, children, done) = state.store.lineage_and_children(id, req).await?;
+        (lineage, Some((children, done)))
+    } else {
+        (state.store.lineage(id).await?, None)
+    };
     let this = lineage.pop().expect("lineage ends with the organisation");
     let org = this.org;
     if !scope.may_view(&org) {
@@ -127,7 +135,6 @@ pub async fn show(
     }
     let parent_industry = lineage.last().and_then(|p| p.industry.as_deref());
     let is_school = is_independent_school(org.class(), this.industry.as_deref(), parent_industry);
-    let can_browse = matches!(authority, Authority::Admin(_));
     let crumbs = lineage
         .iter()
         .map(|a| &a.org)
@@ -140,22 +147,17 @@ pub async fn show(
             (o.id, o.short_name.clone(), linkable)
         })
         .collect();
-    let (children, done) = if can_browse {
-        state
-            .store
-            .children_with_completion(org.id, PageRequest::new(q.page, Some(20)))
-            .await?
-    } else {
-        let total = state.store.child_count(org.id).await?;
-        (
+    let (children, done) = match browsed {
+        Some(browsed) => browsed,
+        None => (
             Page {
                 items: vec![],
-                total,
+                total: state.store.child_count(org.id).await?,
                 page: 1,
                 per_page: 20,
             },
             0,
-        )
+        ),
     };
     let actions = actions_for(&authority, &org, is_school);
     let own = matches!(&authority, Authority::Admin(s) if s.org().id == org.id);

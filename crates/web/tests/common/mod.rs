@@ -125,7 +125,42 @@ pub struct TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
+        // After every test, whatever it did to the tree: the children counts the triggers keep
+        // (migration 0006) equal the counted ones.
+        if !std::thread::panicking() {
+            let url = self.db.url.clone();
+            let wrong = std::thread::spawn(move || wrong_child_counts(&url))
+                .join()
+                .unwrap();
+            assert!(
+                wrong.is_empty(),
+                "stored child_count/complete_children differ from the children of orgs {wrong:?}"
+            );
+        }
     }
+}
+
+/// Organisations whose stored children counts differ from their children.
+fn wrong_child_counts(url: &str) -> Vec<i64> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url)
+            .await
+            .unwrap();
+        sqlx::query_scalar(
+            "SELECT p.id FROM orgs p \
+             WHERE p.child_count <> (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = p.id) \
+                OR p.complete_children <> \
+                   (SELECT COALESCE(SUM(c.info_complete), 0) FROM orgs c WHERE c.parent_id = p.id) \
+             ORDER BY p.id",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+    })
 }
 
 pub fn fast_test_config() -> Config {
