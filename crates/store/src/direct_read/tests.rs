@@ -164,7 +164,11 @@ async fn postgres_cancelled_read_closes_its_connection() {
             .await
             .is_err()
     );
-    assert_eq!(reader.idle_count(), 0, "the interrupted connection was kept");
+    assert_eq!(
+        reader.idle_count(),
+        0,
+        "the interrupted connection was kept"
+    );
     let rows = store
         .read_rows("SELECT $1", &[Param::Int(42)], &|c| c.int(0))
         .await
