@@ -41,6 +41,17 @@ impl Drop for Lease<'_> {
     }
 }
 
+/// The connection broke (as opposed to the query failing on a live connection).
+fn is_connection_lost(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
+        // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now: the server
+        // ended the session.
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("57P")),
+        _ => false,
+    }
+}
+
 impl PgReader {
     pub(crate) fn new(options: AnyConnectOptions, max_connections: usize) -> Self {
         Self {
@@ -48,6 +59,24 @@ impl PgReader {
             idle: Mutex::new(Vec::new()),
             permits: Semaphore::new(max_connections),
         }
+    }
+
+    /// Runs one query on `conn`, which goes back to the idle list only when the query finished.
+    async fn run(
+        &self,
+        conn: AnyConnection,
+        sql: &'static str,
+        params: &[Param<'_>],
+    ) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+        let mut lease = Lease {
+            reader: self,
+            conn: Some(conn),
+            finished: false,
+        };
+        let conn = lease.conn.as_mut().expect("just set");
+        let rows = conn.fetch_all(bind(sqlx::query(sql), params)).await?;
+        lease.finished = true;
+        Ok(rows)
     }
 
     #[cfg(test)]
@@ -67,19 +96,21 @@ impl PgReader {
             .await
             .expect("the semaphore is never closed");
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let conn = match idle {
-            Some(c) => c,
-            None => self.options.connect().await?,
+        let rows = match idle {
+            Some(conn) => match self.run(conn, sql, params).await {
+                // A connection that sat idle may have been closed by the server (a restart, an
+                // idle timeout, an administrator): a read is safe to repeat on a new one.
+                Err(e) if is_connection_lost(&e) => {
+                    let conn = self.options.connect().await?;
+                    self.run(conn, sql, params).await?
+                }
+                other => other?,
+            },
+            None => {
+                let conn = self.options.connect().await?;
+                self.run(conn, sql, params).await?
+            }
         };
-        let mut lease = Lease {
-            reader: self,
-            conn: Some(conn),
-            finished: false,
-        };
-        let conn = lease.conn.as_mut().expect("just set");
-        let rows = conn.fetch_all(bind(sqlx::query(sql), params)).await?;
-        lease.finished = true;
-        drop(lease);
         rows.iter().map(|r| map(r)).collect()
     }
 }

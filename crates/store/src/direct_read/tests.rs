@@ -177,3 +177,40 @@ async fn postgres_cancelled_read_closes_its_connection() {
     assert_eq!(reader.idle_count(), 1);
     db.drop_db(store).await;
 }
+
+/// A connection the server closed while it sat idle (a restart, an administrator) costs no
+/// request: the read is repeated once on a new connection.
+#[tokio::test]
+async fn postgres_read_survives_a_closed_idle_connection() {
+    let (store, db) = PgDb::new().await;
+    let Some(Reader::Postgres(reader)) = store.reader.as_deref() else {
+        panic!("PostgreSQL reader expected");
+    };
+    let first = store
+        .read_row("SELECT pg_backend_pid()", &[], &|c| c.int(0))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(reader.idle_count(), 1);
+    let url = format!("{}/{}", db.admin.rsplit_once('/').unwrap().0, db.name);
+    let mut other = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let ended: bool = sqlx::query_scalar("SELECT pg_terminate_backend(CAST($1 AS INTEGER))")
+        .bind(first)
+        .fetch_one(&mut other)
+        .await
+        .unwrap();
+    assert!(ended);
+    // Give the backend a moment to go.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let second = store
+        .read_row("SELECT pg_backend_pid()", &[], &|c| c.int(0))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(first, second, "the closed connection was used again");
+    assert_eq!(reader.idle_count(), 1);
+    drop(other);
+    db.drop_db(store).await;
+}
