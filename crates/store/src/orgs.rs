@@ -112,6 +112,10 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn pages(&self) -> i64 {
+        // A page of size 0 (only the total was asked for) is one page.
+        if self.per_page <= 0 {
+            return 1;
+        }
         ((self.total + self.per_page - 1) / self.per_page).max(1)
     }
 }
@@ -197,32 +201,11 @@ impl Store {
     /// The organisation and all its ancestors, root first, with their industries: breadcrumbs,
     /// the scope check and the school test from one recursive query.
     pub async fn lineage(&self, id: i64) -> Result<Vec<OrgWithIndustry>, StoreError> {
-        let mut chain = self
-            .read_rows(
-                "WITH RECURSIVE anc(id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, \
-                   created_at, industry) AS ( \
-                   SELECT id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, created_at, \
-                     industry FROM orgs WHERE id = $1 \
-                   UNION ALL \
-                   SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
-                     o.xinjiang, o.created_at, o.industry FROM orgs o JOIN anc a ON o.id = a.parent_id) \
-                 SELECT id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, created_at, \
-                   industry FROM anc",
-                &[Param::Int(id)],
-                &|c| {
-                    Ok(OrgWithIndustry {
-                        org: org_from_row_at(c, 0)?,
-                        industry: c.opt_text(10)?,
-                    })
-                },
-            )
-            .await?;
-        if chain.is_empty() {
-            return Err(StoreError::NotFound);
-        }
-        // Sorting a handful of rows here is cheaper than ORDER BY over the recursive result.
-        chain.sort_by_key(|o| o.org.path.depth());
-        Ok(chain)
+        let no_children = PageRequest {
+            page: 1,
+            per_page: 0,
+        };
+        Ok(self.lineage_and_children(id, no_children).await?.0)
     }
 
     /// An organisation's page in one statement: its lineage from the root down (as `lineage`),
@@ -290,6 +273,7 @@ impl Store {
         if chain.is_empty() {
             return Err(StoreError::NotFound);
         }
+        // Sorting a handful of rows here is cheaper than ORDER BY over the recursive result.
         chain.sort_by_key(|o| o.org.path.depth());
         let page = Page {
             items,

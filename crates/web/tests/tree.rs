@@ -11,7 +11,8 @@ const COUNTY_ADMIN: &str = "440524188001010014";
 both_databases!(
     children_are_paged,
     scope_limits_the_tree,
-    bad_ids_and_queries
+    bad_ids_and_queries,
+    org_page_counts_children_for_every_role
 );
 
 async fn children_are_paged(app: TestApp) {
@@ -146,6 +147,59 @@ async fn bad_ids_and_queries(app: TestApp) {
         StatusCode::OK,
         "a page below 1 shows the first page"
     );
+}
+
+/// An admin sees the children, their count and their completion; a cadre of the organisation
+/// sees only the count. The counts follow creation and deletion.
+async fn org_page_counts_children_for_every_role(app: TestApp) {
+    let common::Guangzhou { city, .. } = app.guangzhou().await;
+    let cadre = app
+        .add_person(COUNTY_ADMIN, "市委书记", Some("Cadre2024"))
+        .await;
+    app.make_cadre(&city, &cadre, "书记").await;
+    let page = |c: reqwest::Client, id: i64| {
+        let url = app.url(&format!("/orgs/{id}"));
+        async move { c.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+
+    let (admin, _) = app.page_login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
+    let html = page(admin.clone(), city.id).await;
+    assert!(html.contains("<dt>下级组织</dt><dd>2 个</dd>"), "{html}");
+    assert!(html.contains("id=\"children\"") && html.contains("团越秀区委"));
+    assert!(html.contains("/completion\">0 / 2</a>"), "{html}");
+    // The county holds the school, which holds a branch.
+    assert!(html.contains("下级 1 个"), "{html}");
+
+    let (c, _) = app.page_login(COUNTY_ADMIN, "Cadre2024").await;
+    let home = c.get(app.url("/")).send().await.unwrap();
+    let csrf = common::csrf_of(&home.text().await.unwrap());
+    let res = c
+        .post(app.url("/role"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("kind", "cadre"),
+            ("org_id", &city.id.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(common::location(&res), format!("/orgs/{}", city.id));
+    let html = page(c.clone(), city.id).await;
+    assert!(html.contains("<dt>下级组织</dt><dd>2 个</dd>"), "{html}");
+    assert!(!html.contains("id=\"children\"") && !html.contains("团越秀区委"));
+
+    // A new child shows at once in both views.
+    app.add_org(
+        &city,
+        OrgLevel::County,
+        OrgKind::Committee,
+        "团海珠区委",
+        "共青团广州市海珠区委员会",
+    )
+    .await;
+    assert!(page(c, city.id).await.contains("<dd>3 个</dd>"));
+    let html = page(admin, city.id).await;
+    assert!(html.contains("<dd>3 个</dd>") && html.contains("团海珠区委"));
 }
 
 /// The harness compares the stored children counts with the children after every test; a

@@ -119,15 +119,18 @@ pub async fn show(
     let authority = role::required(&state, &user).await?;
     let scope = authority.view_scope(user.person.id);
     let can_browse = matches!(authority, Authority::Admin(_));
-    let req = PageRequest::new(q.page, Some(20));
-    // One query for the organisation, its ancestors (breadcrumbs) and their industries, and for
-    // an admin the page of children too.
-    let (mut lineage, browsed) = if can_browse {
-        let (lineage, children, done) = state.store.lineage_and_children(id, req).await?;
-        (lineage, Some((children, done)))
+    // Members and cadres see the number of children, not the list.
+    let req = if can_browse {
+        PageRequest::new(q.page, Some(20))
     } else {
-        (state.store.lineage(id).await?, None)
+        PageRequest {
+            page: 1,
+            per_page: 0,
+        }
     };
+    // One statement for the organisation, its ancestors (breadcrumbs) and their industries, and
+    // the page of children.
+    let (mut lineage, children, done) = state.store.lineage_and_children(id, req).await?;
     let this = lineage.pop().expect("lineage ends with the organisation");
     let org = this.org;
     if !scope.may_view(&org) {
@@ -147,18 +150,6 @@ pub async fn show(
             (o.id, o.short_name.clone(), linkable)
         })
         .collect();
-    let (children, done) = match browsed {
-        Some(browsed) => browsed,
-        None => (
-            Page {
-                items: vec![],
-                total: state.store.child_count(org.id).await?,
-                page: 1,
-                per_page: 20,
-            },
-            0,
-        ),
-    };
     let actions = actions_for(&authority, &org, is_school);
     let own = matches!(&authority, Authority::Admin(s) if s.org().id == org.id);
     let school_code_notice =
