@@ -249,4 +249,19 @@ mod tests {
         );
         assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
     }
+
+    #[test]
+    fn sqlite_file_behind_the_url() {
+        use std::path::PathBuf;
+        let file = |url: &str| super::sqlite_file(url);
+        assert_eq!(file("sqlite://x.db?mode=rwc"), Some(PathBuf::from("x.db")));
+        assert_eq!(file("sqlite:x.db"), Some(PathBuf::from("x.db")));
+        assert_eq!(
+            file("sqlite:///var/lib/tuanjian/a%20b.db?mode=rwc"),
+            Some(PathBuf::from("/var/lib/tuanjian/a b.db"))
+        );
+        // In-memory databases are visible only to their own connections: no direct reader.
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("sqlite://x.db?mode=memory"), None);
+    }
 }
