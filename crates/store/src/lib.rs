@@ -97,7 +97,10 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url).map_err(unreachable)?;
         let reader = match backend {
             Backend::Sqlite => sqlite_file(&url).map(|f| Reader::Sqlite(SqliteReader::new(&f))),
-            Backend::Postgres => Some(Reader::Postgres(PgReader::new(options.clone(), 8))),
+            Backend::Postgres => Some(Reader::Postgres(Box::new(PgReader::new(
+                sqlx::postgres::PgConnectOptions::from_str(&url).map_err(unreachable)?,
+                8,
+            )))),
         };
         let max = match backend {
             // SQLite allows one writer; more connections only help readers (WAL).

@@ -78,7 +78,7 @@ pub(crate) const PARAM_NAMES: [&str; 6] = ["$1", "$2", "$3", "$4", "$5", "$6"];
 /// Where the hot reads run.
 pub(crate) enum Reader {
     Sqlite(SqliteReader),
-    Postgres(PgReader),
+    Postgres(Box<PgReader>),
 }
 
 fn bind<'q>(

@@ -5,17 +5,47 @@
 
 use std::sync::Mutex;
 
-use sqlx::AnyConnection;
-use sqlx::any::AnyConnectOptions;
-use sqlx::{ConnectOptions, Executor};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
+use sqlx::{ConnectOptions, Decode, Executor, Postgres, Row, TypeInfo, ValueRef};
 use tokio::sync::Semaphore;
 
-use super::{Mapper, Param, bind};
+use super::{Cols, Mapper, Param};
 use crate::StoreError;
 
+/// Rows straight from the PostgreSQL driver: the `Any` driver's conversion of every row and
+/// its column list was a tenth of the server's time on an organisation page.
+impl Cols for PgRow {
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        self.opt_int(i)?
+            .ok_or_else(|| StoreError::Db(sqlx::Error::Decode(format!("第 {i} 列为空").into())))
+    }
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        let value = self.try_get_raw(i)?;
+        if value.is_null() {
+            return Ok(None);
+        }
+        let ty = value.type_info().name().to_string();
+        let n = match ty.as_str() {
+            "INT8" => <i64 as Decode<Postgres>>::decode(value),
+            "INT4" => <i32 as Decode<Postgres>>::decode(value).map(i64::from),
+            "INT2" => <i16 as Decode<Postgres>>::decode(value).map(i64::from),
+            "BOOL" => <bool as Decode<Postgres>>::decode(value).map(i64::from),
+            other => Err(format!("第 {i} 列的类型 {other} 不是整数").into()),
+        };
+        n.map(Some)
+            .map_err(|e| StoreError::Db(sqlx::Error::Decode(e)))
+    }
+    fn text(&self, i: usize) -> Result<String, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+}
+
 pub(crate) struct PgReader {
-    options: AnyConnectOptions,
-    idle: Mutex<Vec<AnyConnection>>,
+    options: PgConnectOptions,
+    idle: Mutex<Vec<PgConnection>>,
     /// Connections open at once, idle or in use.
     permits: Semaphore,
 }
@@ -23,7 +53,7 @@ pub(crate) struct PgReader {
 /// A connection lent to one query. Returned to the idle list only when the query finished.
 struct Lease<'a> {
     reader: &'a PgReader,
-    conn: Option<AnyConnection>,
+    conn: Option<PgConnection>,
     finished: bool,
 }
 
@@ -53,7 +83,7 @@ fn is_connection_lost(e: &sqlx::Error) -> bool {
 }
 
 impl PgReader {
-    pub(crate) fn new(options: AnyConnectOptions, max_connections: usize) -> Self {
+    pub(crate) fn new(options: PgConnectOptions, max_connections: usize) -> Self {
         Self {
             options,
             idle: Mutex::new(Vec::new()),
@@ -64,17 +94,24 @@ impl PgReader {
     /// Runs one query on `conn`, which goes back to the idle list only when the query finished.
     async fn run(
         &self,
-        conn: AnyConnection,
+        conn: PgConnection,
         sql: &'static str,
         params: &[Param<'_>],
-    ) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    ) -> Result<Vec<PgRow>, sqlx::Error> {
         let mut lease = Lease {
             reader: self,
             conn: Some(conn),
             finished: false,
         };
         let conn = lease.conn.as_mut().expect("just set");
-        let rows = conn.fetch_all(bind(sqlx::query(sql), params)).await?;
+        let mut query = sqlx::query::<Postgres>(sql);
+        for p in params {
+            query = match *p {
+                Param::Int(v) => query.bind(v),
+                Param::Text(v) => query.bind(v),
+            };
+        }
+        let rows = conn.fetch_all(query).await?;
         lease.finished = true;
         Ok(rows)
     }
