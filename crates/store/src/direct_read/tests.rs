@@ -214,3 +214,40 @@ async fn postgres_read_survives_a_closed_idle_connection() {
     drop(other);
     db.drop_db(store).await;
 }
+
+/// PostgreSQL rows are read by the native driver: every integer width (and flags) reads as i64,
+/// NULL as None, and anything else is an error, not a wrong number.
+#[tokio::test]
+async fn postgres_integers_of_every_width() {
+    let (store, db) = PgDb::new().await;
+    let row = store
+        .read_row(
+            "SELECT CAST(1 AS SMALLINT), CAST(2 AS INTEGER), CAST(3 AS BIGINT), TRUE, \
+             CAST(NULL AS INTEGER), CAST('四' AS TEXT), CAST(NULL AS TEXT)",
+            &[],
+            &|c| {
+                Ok((
+                    [c.int(0)?, c.int(1)?, c.int(2)?, c.int(3)?],
+                    c.opt_int(4)?,
+                    c.text(5)?,
+                    c.opt_text(6)?,
+                ))
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row, ([1, 2, 3, 1], None, "四".to_string(), None));
+    for (sql, what) in [
+        (
+            "SELECT CAST(NULL AS INTEGER)",
+            "a NULL where a number must be",
+        ),
+        ("SELECT CAST('5' AS TEXT)", "text read as a number"),
+        ("SELECT CAST(1.5 AS NUMERIC)", "a decimal read as a number"),
+    ] {
+        let got = store.read_row(sql, &[], &|c| c.int(0)).await;
+        assert!(got.is_err(), "{what}: {got:?}");
+    }
+    db.drop_db(store).await;
+}
