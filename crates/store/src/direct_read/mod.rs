@@ -3,7 +3,8 @@
 //! their own rather than the pool's (docs/benchmarks.md, issue 2):
 //!
 //! - sqlx's pool tests every connection it takes back with a round trip to the database (a
-//!   ping), which doubled the trips of a short read (`postgres`);
+//!   ping), which doubled the trips of a short read, and the `Any` driver converts every row
+//!   (`postgres`: native connections of its own);
 //! - sqlx runs each SQLite connection on a worker thread and hands every statement and every
 //!   row across a channel; those thread switches cost more than the queries themselves
 //!   (`sqlite`).
