@@ -422,30 +422,14 @@ async fn stored_faults_follow_the_ranges(app: TestApp) {
         .await
         .unwrap()
         .person_id;
-    assert_eq!(
-        faults(
-            add(member(6, 2008, "2023-05", "20234400001"))
-                .await
-                .unwrap_err()
-        ),
-        ["dev_number_bad_length"]
-    );
-    assert_eq!(
-        faults(
-            add(member(6, 2008, "2023-05", "202244000001"))
-                .await
-                .unwrap_err()
-        ),
-        ["dev_number_year_mismatch"]
-    );
-    assert_eq!(
-        faults(
-            add(member(6, 2008, "2023-05", "2023A4000001"))
-                .await
-                .unwrap_err()
-        ),
-        ["dev_number_bad_format"]
-    );
+    for (number, fault) in [
+        ("20234400001", "dev_number_bad_length"),
+        ("202244000001", "dev_number_year_mismatch"),
+        ("2023A4000001", "dev_number_bad_format"),
+    ] {
+        let refused = add(member(6, 2008, "2023-05", number)).await.unwrap_err();
+        assert_eq!(faults(refused), [fault], "{number}");
+    }
     for p in [a, b, f, g, h] {
         assert_eq!(fault_of(&app, p).await, None);
     }
