@@ -12,6 +12,7 @@ pub mod dev_ranges;
 mod direct_read;
 pub mod entry_faults;
 pub mod error;
+mod hot_cache;
 pub mod import_jobs;
 pub mod inbox;
 pub mod member_bulk;
@@ -33,6 +34,8 @@ pub mod roles;
 pub mod scope;
 pub mod sessions;
 pub mod settings;
+#[cfg(test)]
+mod test_support;
 pub mod throttle;
 
 use std::str::FromStr;
@@ -40,14 +43,56 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use direct_read::{PgReader, Reader, SqliteReader};
+use hot_cache::HotCache;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 pub use error::StoreError;
+pub use hot_cache::CacheStats;
 pub use scope::AdminScope;
 
-pub type Tx = Transaction<'static, Any>;
+/// A transaction that will write. Used as a connection (`&mut *tx`); its commit also makes
+/// this server forget its cached reads, so the next request sees the change.
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    cache: Option<Arc<HotCache>>,
+}
+
+impl std::ops::Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        let committed = self.inner.commit().await;
+        // Also when the outcome is unknown (the connection broke during COMMIT).
+        if let Some(cache) = &self.cache {
+            cache.forget_all();
+        }
+        committed
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+}
+
+/// The hot cache of a server, and the stop signal of its listening task, which ends when the
+/// last clone of the store is dropped or closed.
+struct HotCacheHandle {
+    cache: Arc<HotCache>,
+    stop: std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -61,6 +106,8 @@ pub struct Store {
     backend: Backend,
     /// The connections of the hot reads (`direct_read`); none for an in-memory SQLite database.
     reader: Option<Arc<Reader>>,
+    /// PostgreSQL servers only, and only when asked for (`with_hot_cache`).
+    hot: Option<Arc<HotCacheHandle>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -133,6 +180,7 @@ impl Store {
             pool,
             backend,
             reader: reader.map(Arc::new),
+            hot: None,
         })
     }
 
@@ -166,10 +214,53 @@ impl Store {
     /// (BEGIN IMMEDIATE), so two writers queue on busy_timeout instead of failing when a
     /// read lock would have to be upgraded.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(match self.backend {
+        let inner = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx {
+            inner,
+            cache: self.cache().cloned(),
         })
+    }
+
+    /// Begins a transaction that only reads: several statements see one snapshot. Rolled back
+    /// or dropped; on SQLite it takes no write lock.
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        Ok(Tx {
+            inner: self.pool.begin().await?,
+            cache: self.cache().cloned(),
+        })
+    }
+
+    /// On PostgreSQL, keeps the reads of every signed-in request in memory until a change to
+    /// what they read is committed anywhere (`hot_cache`): for `serve`, not for one-off
+    /// commands. On SQLite the store is returned as it is: those reads are already in-process,
+    /// and other processes (`tuanjian import`) could not tell this one of their changes.
+    pub async fn with_hot_cache(mut self) -> Result<Self, StoreError> {
+        let Some(Reader::Postgres(reader)) = self.reader.as_deref() else {
+            return Ok(self);
+        };
+        let (cache, stop) = hot_cache::start(reader.options())
+            .await
+            .map_err(|e| StoreError::Unreachable(format!("无法监听缓存失效通知（{e}）")))?;
+        self.hot = Some(Arc::new(HotCacheHandle {
+            cache,
+            stop: std::sync::Mutex::new(Some(stop)),
+        }));
+        Ok(self)
+    }
+
+    pub(crate) fn cache(&self) -> Option<&Arc<HotCache>> {
+        self.hot.as_ref().map(|h| &h.cache)
+    }
+
+    /// Forgets this server's cached reads: after a change made outside `Tx` (a single
+    /// statement on the pool), before the next request relies on seeing it.
+    pub fn forget_cached(&self) {
+        if let Some(cache) = self.cache() {
+            cache.forget_all();
+        }
     }
 
     /// After a bulk load on PostgreSQL: clears the dead row versions a large load leaves (they
@@ -186,6 +277,11 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    /// The cache of hot reads for /metrics; `None` where there is none (SQLite, commands).
+    pub fn cache_stats(&self) -> Option<CacheStats> {
+        self.cache().map(|c| c.stats())
     }
 
     /// Pool gauges for /metrics: (open connections, idle connections).
@@ -208,6 +304,11 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(hot) = &self.hot
+            && let Some(stop) = hot.stop.lock().unwrap_or_else(|e| e.into_inner()).take()
+        {
+            let _ = stop.send(());
+        }
         self.pool.close().await;
     }
 }

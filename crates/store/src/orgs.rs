@@ -221,6 +221,12 @@ impl Store {
             Lineage(OrgWithIndustry, i64, i64),
             Child(ChildOrg),
         }
+        let key = (id, req.page, req.per_page);
+        let cache = self.cache();
+        if let Some(read) = cache.and_then(|c| c.org_page(key)) {
+            return Ok(read);
+        }
+        let ticket = cache.and_then(|c| c.ticket());
         let rows = self
             .read_rows(
                 "WITH RECURSIVE anc(id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, \
@@ -281,7 +287,11 @@ impl Store {
             page: req.page,
             per_page: req.per_page,
         };
-        Ok((chain, page, done))
+        let read = (chain, page, done);
+        if let Some(cache) = cache {
+            cache.keep_org_page(ticket, key, &read);
+        }
+        Ok(read)
     }
 
     /// A page of children together with (complete, total) over all children.

@@ -66,6 +66,11 @@ impl Store {
     /// Every role of a person: admin roles first, then cadre posts (one role per organisation),
     /// then membership. One query, since every page header needs it.
     pub async fn roles_of(&self, person_id: i64) -> Result<Vec<Role>, StoreError> {
+        let cache = self.cache();
+        if let Some(roles) = cache.and_then(|c| c.roles(person_id)) {
+            return Ok(roles);
+        }
+        let ticket = cache.and_then(|c| c.ticket());
         let rows = self
             .read_rows(
                 "SELECT 0, o.id, o.short_name, o.full_name, o.path, '', 0 \
@@ -109,6 +114,9 @@ impl Store {
                     vec![]
                 },
             });
+        }
+        if let Some(cache) = cache {
+            cache.keep_roles(ticket, person_id, &roles);
         }
         Ok(roles)
     }

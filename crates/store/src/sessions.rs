@@ -44,6 +44,7 @@ pub struct Session {
     pub person_id: i64,
     pub csrf_token: String,
     pub role: Option<(RoleKind, i64)>,
+    /// As stored: refreshed at most once a minute.
     pub last_seen_at: i64,
 }
 
@@ -153,6 +154,16 @@ impl Store {
         idle_timeout: i64,
     ) -> Result<Option<SignedSession>, StoreError> {
         let token_hash = hash_token(token);
+        let t = now();
+        // A cached session serves until its last-seen time is due for a refresh: the refresh
+        // and the idle check below then run against the database.
+        let cache = self.cache();
+        if let Some(found) = cache.and_then(|c| c.session(&token_hash))
+            && t - found.session.last_seen_at < idle_timeout.min(60)
+        {
+            return Ok(Some(found));
+        }
+        let ticket = cache.and_then(|c| c.ticket());
         let found = self
             .read_row(SESSION_SQL, &[Param::Text(&token_hash)], &|c| {
                 session_from_cols(c, &token_hash)
@@ -161,7 +172,6 @@ impl Store {
         let Some(mut found) = found else {
             return Ok(None);
         };
-        let t = now();
         let last_seen_at = found.session.last_seen_at;
         if t - last_seen_at > idle_timeout {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
@@ -176,8 +186,11 @@ impl Store {
                 .bind(&token_hash)
                 .execute(self.pool())
                 .await?;
+            found.session.last_seen_at = t;
         }
-        found.session.last_seen_at = t;
+        if let Some(cache) = cache {
+            cache.keep_session(ticket, &found);
+        }
         Ok(Some(found))
     }
 
@@ -225,11 +238,13 @@ impl Store {
 
     /// Removes sessions idle longer than `idle_timeout`; run periodically.
     pub async fn purge_sessions(&self, idle_timeout: i64) -> Result<u64, StoreError> {
-        Ok(sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1")
+        let purged = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1")
             .bind(now() - idle_timeout)
             .execute(self.pool())
             .await?
-            .rows_affected())
+            .rows_affected();
+        self.forget_cached();
+        Ok(purged)
     }
 }
 

@@ -385,6 +385,7 @@ async fn delete_removes_the_org_and_keeps_accounts(app: TestApp) {
     .execute(app.store.pool())
     .await
     .unwrap();
+    app.store.forget_cached();
 
     let (status, body) = prov
         .send(

@@ -531,6 +531,7 @@ async fn inbox_lists_oldest_first_with_header_count(app: TestApp) {
     .execute(app.store.pool())
     .await
     .unwrap();
+    app.store.forget_cached();
     let (_, m) = apply(&w.th_api, &w.th, &w.sz).await;
     // A second move, into 广州 from 深圳's side, waiting for 广州 as the new parent.
     let sz_school = grassroots(&app, &w.sz, OrgKind::Committee, "深圳一中团委").await;

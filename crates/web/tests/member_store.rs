@@ -203,6 +203,7 @@ async fn adds_lists_and_refuses(app: TestApp) {
         .execute(app.store.pool())
         .await
         .unwrap();
+    app.store.forget_cached();
     let renamed = MemberFilter {
         name: Some("张壹".into()),
         ..Default::default()

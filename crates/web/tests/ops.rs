@@ -17,13 +17,26 @@ async fn metrics_count_routes_and_logins(app: TestApp) {
     let mut api = app.api();
     api.login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
     api.get(&format!("/api/v1/orgs/{}", app.root.id)).await;
+    api.get(&format!("/api/v1/orgs/{}", app.root.id)).await;
     let text = reqwest::get(app.url("/metrics"))
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    assert!(text.contains("tuanjian_http_requests_total{route=\"/api/v1/orgs/{id}\",method=\"GET\",status=\"200\"} 1"), "{text}");
+    assert!(text.contains("tuanjian_http_requests_total{route=\"/api/v1/orgs/{id}\",method=\"GET\",status=\"200\"} 2"), "{text}");
+    // PostgreSQL serves the second request's session from memory.
+    let hits = text
+        .lines()
+        .find_map(|l| l.strip_prefix("tuanjian_read_cache_lookups_total{result=\"hit\"} "))
+        .map(|n| n.parse::<u64>().unwrap());
+    match app.db.kind {
+        Db::Postgres => {
+            assert!(text.contains("tuanjian_read_cache_live 1\n"), "{text}");
+            assert!(hits.unwrap() >= 1, "{text}");
+        }
+        Db::Sqlite => assert_eq!(hits, None, "{text}"),
+    }
     assert!(text.contains("tuanjian_logins_total{result=\"success\"} 1"));
     assert!(text.contains("tuanjian_db_pool_connections{state=\"open\"}"));
     assert!(!text.contains(ROOT_ADMIN_ID), "no ID numbers in metrics");

@@ -342,6 +342,7 @@ async fn who_may_issue(app: TestApp) {
     .execute(app.store.pool())
     .await
     .unwrap();
+    app.store.forget_cached();
     let (s, b) = issue(&school, county_admin.id).await;
     assert_eq!(
         (s, code(&b)),

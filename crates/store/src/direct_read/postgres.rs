@@ -83,6 +83,10 @@ fn is_connection_lost(e: &sqlx::Error) -> bool {
 }
 
 impl PgReader {
+    pub(crate) fn options(&self) -> &PgConnectOptions {
+        &self.options
+    }
+
     pub(crate) fn new(options: PgConnectOptions, max_connections: usize) -> Self {
         Self {
             options,

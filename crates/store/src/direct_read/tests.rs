@@ -4,67 +4,8 @@
 use std::time::Duration;
 
 use super::{Param, Reader};
+use crate::test_support::{PgDb, sqlite_store};
 use crate::{Store, StoreError};
-
-fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{}", std::process::id(), rand::random::<u32>())
-}
-
-struct SqliteFile(std::path::PathBuf);
-
-impl Drop for SqliteFile {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
-        }
-    }
-}
-
-async fn sqlite_store() -> (Store, SqliteFile) {
-    let path = std::env::temp_dir().join(format!("{}.db", unique("tj_direct")));
-    let store = Store::open(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    (store, SqliteFile(path))
-}
-
-/// A fresh PostgreSQL database, dropped afterwards with the admin connection.
-struct PgDb {
-    admin: String,
-    name: String,
-}
-
-impl PgDb {
-    async fn new() -> (Store, Self) {
-        sqlx::any::install_default_drivers();
-        let admin = std::env::var("TUANJIAN_TEST_PG")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = unique("tj_direct");
-        let pool = sqlx::AnyPool::connect(&admin)
-            .await
-            .expect("PostgreSQL must be running for the PostgreSQL tests (see README)");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-        (Store::open(&url).await.unwrap(), Self { admin, name })
-    }
-
-    async fn drop_db(self, store: Store) {
-        store.close().await;
-        drop(store);
-        let pool = sqlx::AnyPool::connect(&self.admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        )))
-        .execute(&pool)
-        .await
-        .unwrap();
-    }
-}
 
 /// Parameters bind by their number, wherever they first appear in the text.
 async fn binds_by_number(store: &Store) {
@@ -192,7 +133,7 @@ async fn postgres_read_survives_a_closed_idle_connection() {
         .unwrap()
         .unwrap();
     assert_eq!(reader.idle_count(), 1);
-    let url = format!("{}/{}", db.admin.rsplit_once('/').unwrap().0, db.name);
+    let url = db.url.clone();
     let mut other = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
         .await
         .unwrap();

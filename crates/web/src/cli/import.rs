@@ -213,7 +213,7 @@ async fn dry_run(
         Ok(p) => p,
         Err(f) => return Ok(file_fault(out, &f)),
     };
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_read().await?;
     check_system(&mut tx, store.backend(), &target, &mut parsed).await?;
     tx.rollback().await?;
     out.rows(&parsed);

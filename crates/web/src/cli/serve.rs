@@ -12,7 +12,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if args.idle_timeout_minutes < 1 || args.max_login_failures < 1 || args.lockout_seconds < 1 {
         anyhow::bail!("会话超时、失败次数和锁定时长都必须是正数");
     }
-    let store = Store::open(&args.db.database_url).await?;
+    // On PostgreSQL the reads of every signed-in request are kept in memory until a change to
+    // them is committed by any server (store::hot_cache).
+    let store = Store::open(&args.db.database_url)
+        .await?
+        .with_hot_cache()
+        .await?;
     let defaults = Config::default();
     let config = Config {
         idle_timeout: args.idle_timeout_minutes * 60,

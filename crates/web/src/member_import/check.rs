@@ -95,7 +95,7 @@ impl Target {
             if org.kind.is_branch() {
                 branches.push(org.clone());
             }
-            let mut tx = store.pool().begin().await?;
+            let mut tx = store.begin_read().await?;
             for child in member_bulk::children(&mut tx, org.id).await? {
                 if child.kind.is_branch() {
                     branches.push(child);
@@ -548,7 +548,7 @@ pub async fn check_file(
             .map(|r| r.value(col).to_string())
             .filter(|n| !n.is_empty())
             .collect();
-        let mut tx = store.pool().begin().await.map_err(|e| internal_fault(&e))?;
+        let mut tx = store.begin_read().await.map_err(|e| internal_fault(&e))?;
         let names = resolve_names(&mut tx, store.backend(), target, named)
             .await
             .map_err(|e| internal_fault(&e))?;

@@ -158,7 +158,7 @@ pub async fn members_xlsx(
     let (filter, sort) = filter_of(q)?;
     let query = MemberQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
     let ids = state.store.member_ids(&query, sort).await?;
-    let mut tx = state.store.pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = state.store.begin_read().await?;
     let records = member_bulk::members_for_export(&mut tx, state.store.backend(), &ids).await?;
     tx.rollback().await.map_err(StoreError::from)?;
     let rows: Vec<Vec<String>> = records
@@ -198,7 +198,7 @@ pub async fn cadres_xlsx(
     org_id: i64,
 ) -> Result<(Org, Vec<u8>), Fault> {
     let (scope, org) = view_target(state, user, org_id).await?;
-    let mut tx = state.store.pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = state.store.begin_read().await?;
     let records = member_bulk::cadres_for_export(&mut tx, org.id).await?;
     tx.rollback().await.map_err(StoreError::from)?;
     let rows: Vec<Vec<String>> = records

@@ -190,7 +190,7 @@ pub async fn execute(
     let counts = |p: &Parsed| (p.total() as i64, p.valid() as i64, p.faulty() as i64);
 
     if job.mode != "commit" {
-        let mut tx = store.pool().begin().await?;
+        let mut tx = store.begin_read().await?;
         check_system(&mut tx, backend, &target, &mut parsed).await?;
         tx.rollback().await?;
         let (total, valid, faulty) = counts(&parsed);

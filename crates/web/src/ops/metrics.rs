@@ -12,6 +12,8 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use tuanjian_store::CacheStats;
+
 use crate::auth::client::client_addr;
 use crate::state::AppState;
 
@@ -65,7 +67,7 @@ impl Metrics {
         self.lockouts.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub fn render(&self, pool: (u32, usize)) -> String {
+    pub fn render(&self, pool: (u32, usize), cache: Option<CacheStats>) -> String {
         let mut out = String::new();
         let routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
         out.push_str(
@@ -144,6 +146,18 @@ impl Metrics {
             "tuanjian_db_pool_connections{{state=\"idle\"}} {}",
             pool.1
         );
+        if let Some(c) = cache {
+            let _ = writeln!(
+                out,
+                "# HELP tuanjian_read_cache_live 1 while the cache of hot reads hears of every change (PostgreSQL).\n# TYPE tuanjian_read_cache_live gauge\ntuanjian_read_cache_live {}",
+                u8::from(c.live)
+            );
+            let _ = writeln!(
+                out,
+                "# HELP tuanjian_read_cache_lookups_total Cached session, role and organisation page reads.\n# TYPE tuanjian_read_cache_lookups_total counter\ntuanjian_read_cache_lookups_total{{result=\"hit\"}} {}\ntuanjian_read_cache_lookups_total{{result=\"miss\"}} {}",
+                c.hits, c.misses
+            );
+        }
         out
     }
 }
@@ -180,7 +194,9 @@ pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(state.store.pool_stats()),
+        state
+            .metrics
+            .render(state.store.pool_stats(), state.store.cache_stats()),
     )
         .into_response()
 }
@@ -192,7 +208,8 @@ mod tests {
         let m = super::Metrics::default();
         m.observe("GET", "/orgs/{id}", 200, 0.003);
         m.login(false);
-        let text = m.render((3, 1));
+        let text = m.render((3, 1), None);
+        assert!(!text.contains("read_cache"), "SQLite has no cache");
         assert!(text.contains(
             "tuanjian_http_requests_total{route=\"/orgs/{id}\",method=\"GET\",status=\"200\"} 1"
         ));
@@ -204,5 +221,18 @@ mod tests {
         ));
         assert!(text.contains("tuanjian_logins_total{result=\"failure\"} 1"));
         assert!(text.contains("tuanjian_db_pool_connections{state=\"open\"} 3"));
+    }
+
+    #[test]
+    fn renders_the_read_cache() {
+        let stats = tuanjian_store::CacheStats {
+            live: true,
+            hits: 7,
+            misses: 2,
+        };
+        let text = super::Metrics::default().render((1, 1), Some(stats));
+        assert!(text.contains("tuanjian_read_cache_live 1\n"));
+        assert!(text.contains("tuanjian_read_cache_lookups_total{result=\"hit\"} 7\n"));
+        assert!(text.contains("tuanjian_read_cache_lookups_total{result=\"miss\"} 2\n"));
     }
 }

@@ -333,7 +333,7 @@ pub async fn check(
             }
             let parsed = match &branch {
                 Some(b) => {
-                    let mut tx = state.store.pool().begin().await?;
+                    let mut tx = state.store.begin_read().await?;
                     let r =
                         tuanjian_store::members::parse_member_for(&mut tx, b, &member, today).await;
                     tx.rollback().await?;
@@ -431,7 +431,7 @@ pub async fn submit(
     };
 
     // Registering twice is impossible: tell where, counting the answer against the address.
-    let mut tx = state.store.pool().begin().await?;
+    let mut tx = state.store.begin_read().await?;
     let holder = applications::holder_tx(&mut tx, &id).await?;
     tx.rollback().await?;
     if let Some(h) = holder {

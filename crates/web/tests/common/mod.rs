@@ -189,6 +189,12 @@ impl TestApp {
             .await
             .unwrap();
         let root = store.root_org().await.unwrap().unwrap();
+        // As `serve` runs it: on PostgreSQL every test also checks that no cached read hides a
+        // change.
+        let store = store
+            .with_hot_cache()
+            .await
+            .expect("listen for cache invalidation");
         let state = AppState::new(store.clone(), config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -314,6 +320,8 @@ impl TestApp {
             .execute(self.store.pool())
             .await
             .unwrap();
+        // A statement outside `Tx`: the next request must not read a cached role list.
+        self.store.forget_cached();
     }
 
     /// Signs in through the login page like a browser; returns the client holding the cookie.

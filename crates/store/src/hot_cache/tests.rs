@@ -1,0 +1,304 @@
+//! The cache's rules on their own, then two servers (two stores) on one PostgreSQL database.
+
+use std::time::Duration;
+
+use tuanjian_domain::IdNumber;
+
+use super::{HotCache, Shelf, Stale, listener::APPLICATION_NAME};
+use crate::audit::Actor;
+use crate::bootstrap::FirstAdmin;
+use crate::orgs::PageRequest;
+use crate::roles::{Role, RoleKind, insert_admin};
+use crate::sessions::{SessionKind, create_session, hash_token};
+use crate::test_support::PgDb;
+use crate::{Store, StoreError};
+
+fn role(org_id: i64) -> Role {
+    Role {
+        kind: RoleKind::Member,
+        org_id,
+        org_short_name: "一支部".into(),
+        org_full_name: "共青团某某一支部".into(),
+        posts: vec![],
+    }
+}
+
+fn live_cache() -> HotCache {
+    let cache = HotCache::new();
+    cache.set_live(true);
+    cache
+}
+
+#[test]
+fn payloads_name_what_goes_stale() {
+    assert_eq!(
+        Stale::from_payload("session:ab12"),
+        vec![Stale::Session("ab12".into())]
+    );
+    assert_eq!(Stale::from_payload("people"), vec![Stale::Sessions]);
+    assert_eq!(Stale::from_payload("applications"), vec![Stale::Sessions]);
+    assert_eq!(
+        Stale::from_payload("org_admins"),
+        vec![Stale::Sessions, Stale::Roles]
+    );
+    assert_eq!(Stale::from_payload("members"), vec![Stale::Roles]);
+    assert_eq!(Stale::from_payload("orgs"), vec![Stale::Everything]);
+    assert_eq!(Stale::from_payload("unforeseen"), vec![Stale::Everything]);
+}
+
+#[test]
+fn nothing_is_kept_or_served_while_not_live() {
+    let cache = HotCache::new();
+    assert!(cache.ticket().is_none());
+    cache.keep_roles(cache.ticket(), 1, &[role(7)]);
+    cache.set_live(true);
+    assert_eq!(cache.roles(1), None);
+    cache.keep_roles(cache.ticket(), 1, &[role(7)]);
+    assert_eq!(cache.roles(1), Some(vec![role(7)]));
+    // Going down forgets, and nothing is served until the connection is back.
+    cache.set_live(false);
+    assert_eq!(cache.roles(1), None);
+    cache.set_live(true);
+    assert_eq!(cache.roles(1), None);
+}
+
+#[test]
+fn a_read_that_started_before_a_change_is_not_kept() {
+    let cache = live_cache();
+    let before = cache.ticket();
+    cache.forget(&Stale::Sessions);
+    cache.keep_roles(before, 1, &[role(7)]);
+    assert_eq!(
+        cache.roles(1),
+        None,
+        "a change to any table voids older reads"
+    );
+    cache.keep_roles(cache.ticket(), 1, &[role(7)]);
+    assert_eq!(cache.roles(1), Some(vec![role(7)]));
+    // Forgetting one kind leaves the others.
+    cache.forget(&Stale::Sessions);
+    assert_eq!(cache.roles(1), Some(vec![role(7)]));
+    cache.forget(&Stale::Roles);
+    assert_eq!(cache.roles(1), None);
+}
+
+#[test]
+fn a_full_shelf_starts_again() {
+    let shelf: Shelf<i64, i64> = Shelf::new(2);
+    let cache = live_cache();
+    for key in 0..2 {
+        cache.keep(&shelf, cache.ticket(), key, || key * 10);
+    }
+    assert_eq!((shelf.get(&0), shelf.get(&1)), (Some(0), Some(10)));
+    cache.keep(&shelf, cache.ticket(), 2, || 20);
+    assert_eq!((shelf.get(&0), shelf.get(&2)), (None, Some(20)));
+}
+
+/// Polls until `done` holds, for at most five seconds (a notification takes milliseconds).
+async fn eventually(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    for _ in 0..500 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("not within 5 s: {what}");
+}
+
+/// Two servers on one fresh database, both caching; the national root and its admin, signed
+/// in on the first as admin of the root.
+struct TwoServers {
+    a: Store,
+    b: Store,
+    db: PgDb,
+    token: String,
+    person_id: i64,
+    root_id: i64,
+}
+
+impl TwoServers {
+    async fn new() -> Self {
+        let (a, db) = PgDb::new().await;
+        let id = IdNumber::parse("11010519491231002X").unwrap();
+        a.init(FirstAdmin {
+            id_number: &id,
+            name: "团中央管理员",
+            password_hash: "not-a-real-hash",
+        })
+        .await
+        .unwrap();
+        let a = a.with_hot_cache().await.unwrap();
+        let b = Store::connect(&db.url)
+            .await
+            .unwrap()
+            .with_hot_cache()
+            .await
+            .unwrap();
+        let person_id = a.person_by_id_number(&id).await.unwrap().unwrap().id;
+        let root_id = a.root_org().await.unwrap().unwrap().id;
+        let mut tx = a.begin().await.unwrap();
+        let token = create_session(
+            &mut tx,
+            &actor(),
+            person_id,
+            SessionKind::Web,
+            Some((RoleKind::Admin, root_id)),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        Self {
+            a,
+            b,
+            db,
+            token,
+            person_id,
+            root_id,
+        }
+    }
+
+    async fn end(self) {
+        self.b.close().await;
+        self.db.drop_db(self.a).await;
+    }
+}
+
+fn actor() -> Actor {
+    Actor {
+        person_id: None,
+        role: None,
+        client_addr: None,
+    }
+}
+
+fn hot(store: &Store) -> &HotCache {
+    store.cache().expect("a PostgreSQL store with the cache")
+}
+
+async fn province(store: &Store, root_id: i64) -> i64 {
+    let (_, children, _) = store
+        .lineage_and_children(root_id, PageRequest::new(Some(1), Some(1)))
+        .await
+        .unwrap();
+    children.items[0].org.id
+}
+
+#[tokio::test]
+async fn a_logout_on_another_server_ends_the_cached_session() {
+    let t = TwoServers::new().await;
+    let hash = hash_token(&t.token);
+    let signed = t.b.session(&t.token, 1800).await.unwrap().unwrap();
+    assert!(hot(&t.b).session(&hash).is_some(), "kept after the read");
+    // Served from memory: the same session again.
+    let again = t.b.session(&t.token, 1800).await.unwrap().unwrap();
+    assert_eq!(again.session.csrf_token, signed.session.csrf_token);
+
+    t.a.end_session(&actor(), &signed.session).await.unwrap();
+    eventually("the other server forgets the ended session", async || {
+        hot(&t.b).session(&hash).is_none()
+    })
+    .await;
+    assert!(t.b.session(&t.token, 1800).await.unwrap().is_none());
+    t.end().await;
+}
+
+#[tokio::test]
+async fn changes_on_another_server_reach_cached_pages_and_roles() {
+    let t = TwoServers::new().await;
+    let province = province(&t.a, t.root_id).await;
+    let req = PageRequest::new(Some(1), Some(20));
+    let (lineage, _, _) = t.b.lineage_and_children(province, req).await.unwrap();
+    assert_ne!(lineage.last().unwrap().org.short_name, "改过的名称");
+    let roles = t.b.roles_of(t.person_id).await.unwrap();
+    assert_eq!(roles.len(), 1);
+
+    // A single statement on the first server's pool, outside any `Tx`.
+    sqlx::query("UPDATE orgs SET short_name = '改过的名称' WHERE id = $1")
+        .bind(province)
+        .execute(t.a.pool())
+        .await
+        .unwrap();
+    eventually("the other server reads the new name", async || {
+        let (lineage, _, _) = t.b.lineage_and_children(province, req).await.unwrap();
+        lineage.last().unwrap().org.short_name == "改过的名称"
+    })
+    .await;
+
+    let mut tx = t.a.begin().await.unwrap();
+    insert_admin(&mut tx, &actor(), province, t.person_id)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    eventually("the other server sees the new admin role", async || {
+        t.b.roles_of(t.person_id).await.unwrap().len() == 2
+    })
+    .await;
+    t.end().await;
+}
+
+#[tokio::test]
+async fn this_servers_own_commit_is_seen_by_its_next_read() {
+    let t = TwoServers::new().await;
+    let province = province(&t.a, t.root_id).await;
+    assert_eq!(t.a.roles_of(t.person_id).await.unwrap().len(), 1);
+    // Without notifications, only the commit itself can make the cache forget.
+    hot(&t.a).deafen();
+    let mut tx = t.a.begin().await.unwrap();
+    insert_admin(&mut tx, &actor(), province, t.person_id)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(t.a.roles_of(t.person_id).await.unwrap().len(), 2);
+    // And a statement outside `Tx`, once the store is told.
+    sqlx::query("DELETE FROM org_admins WHERE org_id = $1")
+        .bind(province)
+        .execute(t.a.pool())
+        .await
+        .unwrap();
+    t.a.forget_cached();
+    assert_eq!(t.a.roles_of(t.person_id).await.unwrap().len(), 1);
+    t.end().await;
+}
+
+#[tokio::test]
+async fn a_broken_listening_connection_is_replaced_and_forgets_what_it_missed() {
+    let t = TwoServers::new().await;
+    let hash = hash_token(&t.token);
+    let signed = t.b.session(&t.token, 1800).await.unwrap().unwrap();
+    assert!(hot(&t.b).session(&hash).is_some());
+    let ended: i64 = sqlx::query_scalar(
+        "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+         WHERE application_name = $1 AND datname = current_database()",
+    )
+    .bind(APPLICATION_NAME)
+    .fetch_one(t.a.pool())
+    .await
+    .unwrap();
+    assert_eq!(ended, 2, "one listening connection per server");
+    eventually("the lost connection forgets every entry", async || {
+        hot(&t.b).session(&hash).is_none()
+    })
+    .await;
+    eventually("both servers listen again", async || {
+        hot(&t.a).is_live() && hot(&t.b).is_live()
+    })
+    .await;
+    // Notifications arrive on the new connection.
+    t.b.session(&t.token, 1800).await.unwrap().unwrap();
+    assert!(hot(&t.b).session(&hash).is_some());
+    t.a.end_session(&actor(), &signed.session).await.unwrap();
+    eventually("the new connection hears the logout", async || {
+        hot(&t.b).session(&hash).is_none()
+    })
+    .await;
+    t.end().await;
+}
+
+#[tokio::test]
+async fn sqlite_stores_do_not_cache() {
+    let (store, _file) = crate::test_support::sqlite_store().await;
+    let store = store.with_hot_cache().await.unwrap();
+    assert!(store.cache().is_none());
+    let err = store.lineage_and_children(-1, PageRequest::new(None, None));
+    assert!(matches!(err.await, Err(StoreError::NotFound)));
+}

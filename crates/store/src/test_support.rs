@@ -1,0 +1,66 @@
+//! Fresh databases for the store's own tests: a SQLite file, or a PostgreSQL database
+//! (`TUANJIAN_TEST_PG`, as the web tests use) dropped afterwards.
+
+use crate::Store;
+
+pub(crate) fn unique(prefix: &str) -> String {
+    format!("{prefix}_{}_{}", std::process::id(), rand::random::<u32>())
+}
+
+pub(crate) struct SqliteFile(std::path::PathBuf);
+
+impl Drop for SqliteFile {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+        }
+    }
+}
+
+pub(crate) async fn sqlite_store() -> (Store, SqliteFile) {
+    let path = std::env::temp_dir().join(format!("{}.db", unique("tj_store")));
+    let store = Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    (store, SqliteFile(path))
+}
+
+pub(crate) struct PgDb {
+    admin: String,
+    name: String,
+    /// For a second store on the same database (a second server).
+    pub(crate) url: String,
+}
+
+impl PgDb {
+    pub(crate) async fn new() -> (Store, Self) {
+        sqlx::any::install_default_drivers();
+        let admin = std::env::var("TUANJIAN_TEST_PG")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = unique("tj_store");
+        let pool = sqlx::AnyPool::connect(&admin)
+            .await
+            .expect("PostgreSQL must be running for the PostgreSQL tests (see README)");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+        let store = Store::open(&url).await.unwrap();
+        (store, Self { admin, name, url })
+    }
+
+    pub(crate) async fn drop_db(self, store: Store) {
+        store.close().await;
+        drop(store);
+        let pool = sqlx::AnyPool::connect(&self.admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        )))
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+}
