@@ -233,20 +233,23 @@ impl Store {
         })
     }
 
-    /// On PostgreSQL, keeps the reads of every signed-in request in memory until a change to
-    /// what they read is committed anywhere (`hot_cache`): for `serve`, not for one-off
-    /// commands. On SQLite the store is returned as it is: those reads are already in-process,
-    /// and other processes (`tuanjian import`) could not tell this one of their changes.
+    /// Keeps the reads of every signed-in request in memory until a change to what they read
+    /// is committed anywhere (`hot_cache`): for `serve`, not for one-off commands. An in-memory
+    /// SQLite database is returned as it is.
     pub async fn with_hot_cache(mut self) -> Result<Self, StoreError> {
-        let Some(Reader::Postgres(reader)) = self.reader.as_deref() else {
-            return Ok(self);
+        let (cache, stop) = match self.reader.as_deref() {
+            Some(Reader::Postgres(reader)) => {
+                let (cache, stop) = hot_cache::start(reader.options())
+                    .await
+                    .map_err(|e| StoreError::Unreachable(format!("无法监听缓存失效通知（{e}）")))?;
+                (cache, Some(stop))
+            }
+            Some(Reader::Sqlite(reader)) => (hot_cache::for_sqlite(reader.path())?, None),
+            None => return Ok(self),
         };
-        let (cache, stop) = hot_cache::start(reader.options())
-            .await
-            .map_err(|e| StoreError::Unreachable(format!("无法监听缓存失效通知（{e}）")))?;
         self.hot = Some(Arc::new(HotCacheHandle {
             cache,
-            stop: std::sync::Mutex::new(Some(stop)),
+            stop: std::sync::Mutex::new(stop),
         }));
         Ok(self)
     }

@@ -7,7 +7,7 @@ pub(crate) fn unique(prefix: &str) -> String {
     format!("{prefix}_{}_{}", std::process::id(), rand::random::<u32>())
 }
 
-pub(crate) struct SqliteFile(std::path::PathBuf);
+pub(crate) struct SqliteFile(pub(crate) std::path::PathBuf);
 
 impl Drop for SqliteFile {
     fn drop(&mut self) {

@@ -1,20 +1,24 @@
-//! On PostgreSQL, each server keeps the reads of every signed-in request (its session, the
-//! person's roles, an organisation's lineage and page of children) in memory, and forgets
-//! them when the tables they come from change (docs/benchmarks.md, issue 2: with the database
-//! on the same cores, no server that asks it twice per page reaches a quarter of /healthz).
+//! Each server keeps the reads of every signed-in request (its session, the person's roles, an
+//! organisation's lineage and page of children) in memory, and forgets them when the tables
+//! they come from change (docs/benchmarks.md, issue 2: with PostgreSQL on the same cores, no
+//! server that asks it twice per page reaches a quarter of /healthz).
 //!
 //! Correctness does not rest on expiry:
-//! - triggers (migration 0007) notify every listening server of each committed change, by
-//!   table, and of each ended or switched session by its token's digest (`listener`);
+//! - PostgreSQL: triggers (migration 0007) notify every listening server of each committed
+//!   change, by table, and of each ended or switched session by its token's digest
+//!   (`listener`); while the listening connection is down nothing is cached or served;
+//! - SQLite: before every lookup, `PRAGMA data_version` tells whether any connection of any
+//!   process committed since the last lookup, and if so everything is forgotten
+//!   (`data_version`);
 //! - this server's own commits forget everything before the transaction's caller goes on
 //!   (`Tx::commit`), so a change is visible to the next request at once;
 //! - a read that raced with a change is not kept: every change bumps a generation, and a read
-//!   is stored only if the generation it started under still holds;
-//! - while the listening connection is down nothing is cached or served from the cache.
+//!   is stored only if the generation it started under still holds.
 //!
 //! Entries also expire after a minute (a session's at its next last-seen refresh), which
 //! bounds what a connection that died silently could leave behind.
 
+mod data_version;
 mod listener;
 #[cfg(test)]
 mod tests;
@@ -22,10 +26,12 @@ mod tests;
 use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Mutex;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use data_version::DataVersion;
 pub(crate) use listener::start;
 
 use crate::orgs::{ChildOrg, OrgWithIndustry, Page};
@@ -121,9 +127,20 @@ pub(crate) struct HotCache {
     sessions: Shelf<String, SignedSession>,
     roles: Shelf<i64, Vec<Role>>,
     org_pages: Shelf<(i64, i64, i64), OrgPageRead>,
+    /// SQLite: asked before every lookup whether anything was committed since.
+    data_version: Option<DataVersion>,
     /// Tests: notifications are received but not applied.
     #[cfg(test)]
     deaf: AtomicBool,
+}
+
+/// On SQLite a commit by any connection, in any process, is seen by the next lookup, which
+/// then forgets everything: no listening connection, nothing to miss.
+pub(crate) fn for_sqlite(file: &Path) -> rusqlite::Result<Arc<HotCache>> {
+    let mut cache = HotCache::new();
+    cache.data_version = Some(DataVersion::open(file)?);
+    cache.set_live(true);
+    Ok(Arc::new(cache))
 }
 
 impl HotCache {
@@ -136,6 +153,7 @@ impl HotCache {
             sessions: Shelf::new(20_000),
             roles: Shelf::new(20_000),
             org_pages: Shelf::new(2_000),
+            data_version: None,
             #[cfg(test)]
             deaf: AtomicBool::new(false),
         }
@@ -152,7 +170,16 @@ impl HotCache {
     }
 
     fn serving(&self) -> bool {
-        self.live.load(Ordering::SeqCst)
+        if !self.live.load(Ordering::SeqCst) {
+            return false;
+        }
+        if let Some(version) = &self.data_version {
+            let checked = version.check();
+            if checked.changed {
+                self.forget_all();
+            }
+        }
+        true
     }
 
     pub(crate) fn session(&self, token_hash: &str) -> Option<SignedSession> {
@@ -183,7 +210,7 @@ impl HotCache {
 
     pub(crate) fn stats(&self) -> CacheStats {
         CacheStats {
-            live: self.serving(),
+            live: self.live.load(Ordering::SeqCst),
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
         }
@@ -263,7 +290,7 @@ impl HotCache {
 
     #[cfg(test)]
     pub(crate) fn is_live(&self) -> bool {
-        self.serving()
+        self.live.load(Ordering::SeqCst)
     }
 
     #[cfg(test)]

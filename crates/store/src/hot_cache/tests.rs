@@ -5,13 +5,13 @@ use std::time::Duration;
 use tuanjian_domain::IdNumber;
 
 use super::{HotCache, Shelf, Stale, listener::APPLICATION_NAME};
+use crate::Store;
 use crate::audit::Actor;
 use crate::bootstrap::FirstAdmin;
 use crate::orgs::PageRequest;
 use crate::roles::{Role, RoleKind, insert_admin};
 use crate::sessions::{SessionKind, create_session, hash_token};
-use crate::test_support::PgDb;
-use crate::{Store, StoreError};
+use crate::test_support::{PgDb, sqlite_store};
 
 fn role(org_id: i64) -> Role {
     Role {
@@ -116,17 +116,37 @@ struct TwoServers {
     root_id: i64,
 }
 
-impl TwoServers {
-    async fn new() -> Self {
-        let (a, db) = PgDb::new().await;
-        let id = IdNumber::parse("11010519491231002X").unwrap();
-        a.init(FirstAdmin {
+/// The national root and its admin, signed in as admin of the root: (token, person, root).
+async fn signed_in_admin(store: &Store) -> (String, i64, i64) {
+    let id = IdNumber::parse("11010519491231002X").unwrap();
+    store
+        .init(FirstAdmin {
             id_number: &id,
             name: "团中央管理员",
             password_hash: "not-a-real-hash",
         })
         .await
         .unwrap();
+    let person_id = store.person_by_id_number(&id).await.unwrap().unwrap().id;
+    let root_id = store.root_org().await.unwrap().unwrap().id;
+    let mut tx = store.begin().await.unwrap();
+    let token = create_session(
+        &mut tx,
+        &actor(),
+        person_id,
+        SessionKind::Web,
+        Some((RoleKind::Admin, root_id)),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    (token, person_id, root_id)
+}
+
+impl TwoServers {
+    async fn new() -> Self {
+        let (a, db) = PgDb::new().await;
+        let (token, person_id, root_id) = signed_in_admin(&a).await;
         let a = a.with_hot_cache().await.unwrap();
         let b = Store::connect(&db.url)
             .await
@@ -134,19 +154,6 @@ impl TwoServers {
             .with_hot_cache()
             .await
             .unwrap();
-        let person_id = a.person_by_id_number(&id).await.unwrap().unwrap().id;
-        let root_id = a.root_org().await.unwrap().unwrap().id;
-        let mut tx = a.begin().await.unwrap();
-        let token = create_session(
-            &mut tx,
-            &actor(),
-            person_id,
-            SessionKind::Web,
-            Some((RoleKind::Admin, root_id)),
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
         Self {
             a,
             b,
@@ -295,10 +302,41 @@ async fn a_broken_listening_connection_is_replaced_and_forgets_what_it_missed() 
 }
 
 #[tokio::test]
-async fn sqlite_stores_do_not_cache() {
-    let (store, _file) = crate::test_support::sqlite_store().await;
+async fn sqlite_forgets_at_the_next_lookup_after_a_commit_by_any_process() {
+    let (store, file) = sqlite_store().await;
+    let (token, person_id, root_id) = signed_in_admin(&store).await;
     let store = store.with_hot_cache().await.unwrap();
-    assert!(store.cache().is_none());
-    let err = store.lineage_and_children(-1, PageRequest::new(None, None));
-    assert!(matches!(err.await, Err(StoreError::NotFound)));
+    let province = province(&store, root_id).await;
+    assert_eq!(store.roles_of(person_id).await.unwrap().len(), 1);
+    let signed = store.session(&token, 1800).await.unwrap().unwrap();
+    assert!(
+        hot(&store).roles(person_id).is_some(),
+        "kept after the read"
+    );
+
+    // Another process: a connection of its own to the same file.
+    let other = rusqlite::Connection::open(&file.0).unwrap();
+    other
+        .execute(
+            "INSERT INTO org_admins (org_id, person_id, created_at) VALUES (?1, ?2, 0)",
+            [province, person_id],
+        )
+        .unwrap();
+    assert_eq!(store.roles_of(person_id).await.unwrap().len(), 2);
+    other
+        .execute(
+            "DELETE FROM sessions WHERE token_hash = ?1",
+            [&signed.session.token_hash],
+        )
+        .unwrap();
+    assert!(store.session(&token, 1800).await.unwrap().is_none());
+
+    // An in-memory database: only the pool's connections could see a commit.
+    let memory = Store::open("sqlite::memory:")
+        .await
+        .unwrap()
+        .with_hot_cache()
+        .await
+        .unwrap();
+    assert!(memory.cache().is_none());
 }

@@ -149,7 +149,7 @@ impl Metrics {
         if let Some(c) = cache {
             let _ = writeln!(
                 out,
-                "# HELP tuanjian_read_cache_live 1 while the cache of hot reads hears of every change (PostgreSQL).\n# TYPE tuanjian_read_cache_live gauge\ntuanjian_read_cache_live {}",
+                "# HELP tuanjian_read_cache_live 1 while the cache of hot reads hears of every change.\n# TYPE tuanjian_read_cache_live gauge\ntuanjian_read_cache_live {}",
                 u8::from(c.live)
             );
             let _ = writeln!(
@@ -209,7 +209,7 @@ mod tests {
         m.observe("GET", "/orgs/{id}", 200, 0.003);
         m.login(false);
         let text = m.render((3, 1), None);
-        assert!(!text.contains("read_cache"), "SQLite has no cache");
+        assert!(!text.contains("read_cache"), "no cache, no lines");
         assert!(text.contains(
             "tuanjian_http_requests_total{route=\"/orgs/{id}\",method=\"GET\",status=\"200\"} 1"
         ));
