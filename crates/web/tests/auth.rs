@@ -21,6 +21,7 @@ both_databases!(
     password_rules_are_enforced,
     csrf_is_required_on_forms,
     logout_ends_the_session,
+    servers_share_sessions_and_logouts,
     role_switching,
     api_error_shape,
     api_login_and_me,
@@ -231,6 +232,40 @@ async fn logout_ends_the_session(app: TestApp) {
     assert_eq!(location(&res), "/login?bye=1");
     let after = c.get(app.url("/")).send().await.unwrap();
     assert_eq!(location(&after), "/login?expired=1");
+}
+
+/// Two servers on one database: a session started on one is valid on the other, and a logout
+/// on one ends it on the other too, though the other keeps sessions in memory.
+async fn servers_share_sessions_and_logouts(app: TestApp) {
+    let other = app.second_server().await;
+    let (c, _) = app.page_login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
+    for _ in 0..3 {
+        let res = c.get(other.url("/")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let home = c.get(app.url("/")).send().await.unwrap().text().await;
+    let res = c
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf_of(&home.unwrap()))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), "/login?bye=1");
+    // PostgreSQL tells the other server within milliseconds; SQLite's next lookup sees it.
+    let mut ended = false;
+    for _ in 0..500 {
+        let res = c.get(other.url("/")).send().await.unwrap();
+        if res.status() != StatusCode::OK {
+            assert_eq!(location(&res), "/login?expired=1");
+            ended = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        ended,
+        "the other server still accepts the ended session after 5 s"
+    );
 }
 
 async fn role_switching(app: TestApp) {

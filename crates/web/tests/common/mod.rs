@@ -163,6 +163,23 @@ fn wrong_child_counts(url: &str) -> Vec<i64> {
     })
 }
 
+pub struct SecondServer {
+    base: String,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl SecondServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for SecondServer {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
 pub fn fast_test_config() -> Config {
     Config::default()
 }
@@ -214,6 +231,28 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Another server on the same database, with a cache of its own, as several run behind
+    /// a load balancer. Cookies belong to the host, so one browser client reaches both.
+    pub async fn second_server(&self) -> SecondServer {
+        let store = Store::connect(&self.db.url)
+            .await
+            .unwrap()
+            .with_hot_cache()
+            .await
+            .unwrap();
+        let state = AppState::new(store, fast_test_config());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = tuanjian_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        SecondServer {
+            base: format!("http://{addr}"),
+            server,
+        }
     }
 
     /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
