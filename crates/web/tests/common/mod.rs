@@ -163,6 +163,17 @@ fn wrong_child_counts(url: &str) -> Vec<i64> {
     })
 }
 
+/// The app on a free local port, until the task is aborted.
+async fn serve(state: AppState) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = tuanjian_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (addr, server)
+}
+
 pub struct SecondServer {
     base: String,
     server: tokio::task::JoinHandle<()>,
@@ -206,19 +217,12 @@ impl TestApp {
             .await
             .unwrap();
         let root = store.root_org().await.unwrap().unwrap();
-        // As `serve` runs it: on PostgreSQL every test also checks that no cached read hides a
-        // change.
+        // As `serve` runs it: every test also checks that no cached read hides a change.
         let store = store
             .with_hot_cache()
             .await
             .expect("listen for cache invalidation");
-        let state = AppState::new(store.clone(), config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = tuanjian_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
+        let (addr, server) = serve(AppState::new(store.clone(), config)).await;
         Self {
             addr,
             base: format!("http://{addr}"),
@@ -242,13 +246,7 @@ impl TestApp {
             .with_hot_cache()
             .await
             .unwrap();
-        let state = AppState::new(store, fast_test_config());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = tuanjian_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
+        let (addr, server) = serve(AppState::new(store, fast_test_config())).await;
         SecondServer {
             base: format!("http://{addr}"),
             server,
