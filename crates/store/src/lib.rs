@@ -106,7 +106,7 @@ pub struct Store {
     backend: Backend,
     /// The connections of the hot reads (`direct_read`); none for an in-memory SQLite database.
     reader: Option<Arc<Reader>>,
-    /// PostgreSQL servers only, and only when asked for (`with_hot_cache`).
+    /// Only when asked for (`with_hot_cache`, by `serve`); never for an in-memory SQLite database.
     hot: Option<Arc<HotCacheHandle>>,
 }
 
