@@ -7,9 +7,9 @@
 //! - PostgreSQL: triggers (migration 0007) notify every listening server of each committed
 //!   change, by table, and of each ended or switched session by its token's digest
 //!   (`listener`); while the listening connection is down nothing is cached or served;
-//! - SQLite: before every lookup, `PRAGMA data_version` tells whether any connection of any
-//!   process committed since the last lookup, and if so everything is forgotten
-//!   (`data_version`);
+//! - SQLite: at the start of each request (its session lookup), `PRAGMA data_version` tells
+//!   whether any connection of any process committed since the last look, and if so
+//!   everything is forgotten (`data_version`);
 //! - this server's own commits forget everything before the transaction's caller goes on
 //!   (`Tx::commit`), so a change is visible to the next request at once;
 //! - a read that raced with a change is not kept: every change bumps a generation, and a read
@@ -127,15 +127,15 @@ pub(crate) struct HotCache {
     sessions: Shelf<String, SignedSession>,
     roles: Shelf<i64, Vec<Role>>,
     org_pages: Shelf<(i64, i64, i64), OrgPageRead>,
-    /// SQLite: asked before every lookup whether anything was committed since.
+    /// SQLite: asked at each session lookup whether anything was committed since.
     data_version: Option<DataVersion>,
     /// Tests: notifications are received but not applied.
     #[cfg(test)]
     deaf: AtomicBool,
 }
 
-/// On SQLite a commit by any connection, in any process, is seen by the next lookup, which
-/// then forgets everything: no listening connection, nothing to miss.
+/// On SQLite a commit by any connection, in any process, is seen by the next request's session
+/// lookup, which then forgets everything: no listening connection, nothing to miss.
 pub(crate) fn for_sqlite(file: &Path) -> rusqlite::Result<Arc<HotCache>> {
     let mut cache = HotCache::new();
     cache.data_version = Some(DataVersion::open(file)?);
@@ -170,24 +170,24 @@ impl HotCache {
     }
 
     fn serving(&self) -> bool {
-        if !self.live.load(Ordering::SeqCst) {
-            return false;
+        self.live.load(Ordering::SeqCst)
+    }
+
+    /// The session is what every signed-in request reads first: from here on the request sees
+    /// every commit made before it began (SQLite asks whether there was one; PostgreSQL has
+    /// been told).
+    pub(crate) fn session(&self, token_hash: &str) -> Option<SignedSession> {
+        if !self.serving() {
+            return self.count(None);
         }
         if let Some(version) = &self.data_version {
+            // Held while forgetting: no other lookup can serve what the commit made stale.
             let checked = version.check();
             if checked.changed {
                 self.forget_all();
             }
         }
-        true
-    }
-
-    pub(crate) fn session(&self, token_hash: &str) -> Option<SignedSession> {
-        self.count(
-            self.serving()
-                .then(|| self.sessions.get(token_hash))
-                .flatten(),
-        )
+        self.count(self.sessions.get(token_hash))
     }
 
     pub(crate) fn roles(&self, person_id: i64) -> Option<Vec<Role>> {

@@ -301,14 +301,15 @@ async fn a_broken_listening_connection_is_replaced_and_forgets_what_it_missed() 
     t.end().await;
 }
 
+/// Every request reads its session first; from then on it sees what was committed before.
 #[tokio::test]
-async fn sqlite_forgets_at_the_next_lookup_after_a_commit_by_any_process() {
+async fn sqlite_forgets_at_the_next_request_after_a_commit_by_any_process() {
     let (store, file) = sqlite_store().await;
     let (token, person_id, root_id) = signed_in_admin(&store).await;
     let store = store.with_hot_cache().await.unwrap();
     let province = province(&store, root_id).await;
-    assert_eq!(store.roles_of(person_id).await.unwrap().len(), 1);
     let signed = store.session(&token, 1800).await.unwrap().unwrap();
+    assert_eq!(store.roles_of(person_id).await.unwrap().len(), 1);
     assert!(
         hot(&store).roles(person_id).is_some(),
         "kept after the read"
@@ -322,6 +323,7 @@ async fn sqlite_forgets_at_the_next_lookup_after_a_commit_by_any_process() {
             [province, person_id],
         )
         .unwrap();
+    store.session(&token, 1800).await.unwrap().unwrap();
     assert_eq!(store.roles_of(person_id).await.unwrap().len(), 2);
     other
         .execute(
