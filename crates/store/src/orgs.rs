@@ -142,6 +142,23 @@ impl PageRequest {
     }
 }
 
+/// An organisation, its ancestors and a page of its children (`lineage_and_children`), cached
+/// (`hot_cache`): every table it reads notifies its changes.
+pub(crate) const ORG_PAGE_SQL: &str = "WITH RECURSIVE anc(id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, \
+       created_at, industry, child_count, complete_children) AS ( \
+       SELECT id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, created_at, \
+         industry, child_count, complete_children FROM orgs WHERE id = $1 \
+       UNION ALL \
+       SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
+         o.xinjiang, o.created_at, o.industry, o.child_count, o.complete_children \
+         FROM orgs o JOIN anc a ON o.id = a.parent_id) \
+     SELECT 0, id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, \
+       created_at, industry, child_count, complete_children FROM anc \
+     UNION ALL \
+     SELECT 1, c.* FROM (SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, \
+       o.province_id, o.xinjiang, o.created_at, NULL AS industry, o.child_count, 0 AS complete_children \
+       FROM orgs o WHERE o.parent_id = $1 ORDER BY o.id LIMIT $2 OFFSET $3) c";
+
 impl Store {
     pub async fn org(&self, id: i64) -> Result<Org, StoreError> {
         self.read_row(
@@ -229,20 +246,7 @@ impl Store {
         let ticket = cache.and_then(|c| c.ticket());
         let rows = self
             .read_rows(
-                "WITH RECURSIVE anc(id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, \
-                   created_at, industry, child_count, complete_children) AS ( \
-                   SELECT id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, created_at, \
-                     industry, child_count, complete_children FROM orgs WHERE id = $1 \
-                   UNION ALL \
-                   SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
-                     o.xinjiang, o.created_at, o.industry, o.child_count, o.complete_children \
-                     FROM orgs o JOIN anc a ON o.id = a.parent_id) \
-                 SELECT 0, id, parent_id, path, level, kind, short_name, full_name, province_id, xinjiang, \
-                   created_at, industry, child_count, complete_children FROM anc \
-                 UNION ALL \
-                 SELECT 1, c.* FROM (SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, \
-                   o.province_id, o.xinjiang, o.created_at, NULL AS industry, o.child_count, 0 AS complete_children \
-                   FROM orgs o WHERE o.parent_id = $1 ORDER BY o.id LIMIT $2 OFFSET $3) c",
+                ORG_PAGE_SQL,
                 &[
                     Param::Int(id),
                     Param::Int(req.per_page),

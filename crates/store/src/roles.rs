@@ -62,6 +62,17 @@ impl Role {
     }
 }
 
+/// Every role of a person, cached (`hot_cache`): every table it reads notifies its changes.
+pub(crate) const ROLES_SQL: &str = "SELECT 0, o.id, o.short_name, o.full_name, o.path, '', 0 \
+       FROM org_admins a JOIN orgs o ON o.id = a.org_id WHERE a.person_id = $1 \
+     UNION ALL \
+     SELECT 1, o.id, o.short_name, o.full_name, o.path, c.post, c.id \
+       FROM cadre_posts c JOIN orgs o ON o.id = c.org_id WHERE c.person_id = $1 \
+     UNION ALL \
+     SELECT 2, o.id, o.short_name, o.full_name, o.path, '', 0 \
+       FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.person_id = $1 \
+     ORDER BY 1, 5, 7";
+
 impl Store {
     /// Every role of a person: admin roles first, then cadre posts (one role per organisation),
     /// then membership. One query, since every page header needs it.
@@ -72,26 +83,14 @@ impl Store {
         }
         let ticket = cache.and_then(|c| c.ticket());
         let rows = self
-            .read_rows(
-                "SELECT 0, o.id, o.short_name, o.full_name, o.path, '', 0 \
-                   FROM org_admins a JOIN orgs o ON o.id = a.org_id WHERE a.person_id = $1 \
-                 UNION ALL \
-                 SELECT 1, o.id, o.short_name, o.full_name, o.path, c.post, c.id \
-                   FROM cadre_posts c JOIN orgs o ON o.id = c.org_id WHERE c.person_id = $1 \
-                 UNION ALL \
-                 SELECT 2, o.id, o.short_name, o.full_name, o.path, '', 0 \
-                   FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.person_id = $1 \
-                 ORDER BY 1, 5, 7",
-                &[Param::Int(person_id)],
-                &|c| {
-                    let kind = match c.int(0)? {
-                        0 => RoleKind::Admin,
-                        1 => RoleKind::Cadre,
-                        _ => RoleKind::Member,
-                    };
-                    Ok((kind, c.int(1)?, c.text(2)?, c.text(3)?, c.text(5)?))
-                },
-            )
+            .read_rows(ROLES_SQL, &[Param::Int(person_id)], &|c| {
+                let kind = match c.int(0)? {
+                    0 => RoleKind::Admin,
+                    1 => RoleKind::Cadre,
+                    _ => RoleKind::Member,
+                };
+                Ok((kind, c.int(1)?, c.text(2)?, c.text(3)?, c.text(5)?))
+            })
             .await?;
         let mut roles: Vec<Role> = Vec::with_capacity(rows.len());
         for (kind, org_id, short_name, full_name, post) in rows {

@@ -104,7 +104,8 @@ pub async fn create_session(
 
 /// The session by token hash with its person, and the admin role's organisation and 待办
 /// count while the person still holds that role (columns as `session_from_cols` reads them).
-const SESSION_SQL: &str = "SELECT s.person_id, s.csrf_token, s.role_kind, s.role_org_id, s.last_seen_at, \
+/// Cached (`hot_cache`): every table it reads notifies its changes.
+pub(crate) const SESSION_SQL: &str = "SELECT s.person_id, s.csrf_token, s.role_kind, s.role_org_id, s.last_seen_at, \
      p.id, p.id_number, p.name, p.phone, p.password_hash, \
      o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
      o.xinjiang, o.created_at, \

@@ -342,3 +342,94 @@ async fn sqlite_forgets_at_the_next_request_after_a_commit_by_any_process() {
         .unwrap();
     assert!(memory.cache().is_none());
 }
+
+/// The tables a statement reads: the names after FROM and JOIN, less its own `WITH` names.
+fn tables_read(sql: &str) -> std::collections::BTreeSet<String> {
+    // Each word cut to its leading name: `orgs)` is `orgs`, `anc(id` is `anc`, `(SELECT` is ``.
+    let words: Vec<&str> = sql
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .map(|w| {
+            w.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap()
+        })
+        .collect();
+    let after = |keywords: &[&str]| -> Vec<&str> {
+        words
+            .windows(2)
+            .filter(|w| keywords.contains(&w[0]) && !w[1].is_empty())
+            .map(|w| w[1])
+            .collect()
+    };
+    let ctes = after(&["WITH", "RECURSIVE"]);
+    after(&["FROM", "JOIN"])
+        .into_iter()
+        .filter(|t| *t != "RECURSIVE" && !ctes.contains(t))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn tables_read_are_found() {
+    let tables = tables_read(
+        "WITH RECURSIVE anc(id) AS (SELECT id FROM orgs) SELECT 1 FROM anc JOIN people p, (SELECT 1 FROM x_y) q",
+    );
+    assert_eq!(
+        tables.into_iter().collect::<Vec<_>>(),
+        ["orgs", "people", "x_y"]
+    );
+}
+
+/// A cached read is only as fresh as the notifications of the tables it reads: a new join in
+/// one of them needs a trigger (migration 0007's pattern) and a line in `Stale::from_payload`.
+#[tokio::test]
+async fn every_table_a_cached_read_reads_notifies_its_changes() {
+    let (store, db) = PgDb::new().await;
+    let notifying: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT CAST(c.relname AS TEXT) FROM pg_trigger t \
+         JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid \
+         WHERE p.proname IN ('tj_notify_table', 'tj_notify_session')",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let cached = [
+        crate::sessions::SESSION_SQL,
+        crate::roles::ROLES_SQL,
+        crate::orgs::ORG_PAGE_SQL,
+    ];
+    let all: std::collections::BTreeSet<String> =
+        cached.iter().flat_map(|s| tables_read(s)).collect();
+    // The parser reads the real statements (a change here is a change to what must notify).
+    assert_eq!(
+        all.iter().map(String::as_str).collect::<Vec<_>>(),
+        [
+            "applications",
+            "cadre_posts",
+            "corrections",
+            "members",
+            "org_admins",
+            "org_changes",
+            "org_moves",
+            "orgs",
+            "people",
+            "sessions"
+        ]
+    );
+    for sql in cached {
+        for table in tables_read(sql) {
+            assert!(
+                notifying.contains(&table),
+                "{table} is read by a cached statement but notifies no change"
+            );
+            if table != "orgs" {
+                assert_ne!(
+                    Stale::from_payload(&table),
+                    vec![Stale::Everything],
+                    "{table}: say in Stale::from_payload what its changes make stale"
+                );
+            }
+        }
+    }
+    db.drop_db(store).await;
+}
