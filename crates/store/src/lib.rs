@@ -74,16 +74,25 @@ impl std::ops::DerefMut for Tx {
 
 impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        let committed = self.inner.commit().await;
-        // Also when the outcome is unknown (the connection broke during COMMIT).
-        if let Some(cache) = &self.cache {
-            cache.forget_all();
-        }
-        committed
+        let Tx { inner, cache } = self;
+        // Forgets when the commit returns, fails with an unknown outcome, or is abandoned
+        // half-way (the request's client went away): the change may have been applied.
+        let _forget = ForgetOnDrop(cache);
+        inner.commit().await
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
         self.inner.rollback().await
+    }
+}
+
+struct ForgetOnDrop(Option<Arc<HotCache>>);
+
+impl Drop for ForgetOnDrop {
+    fn drop(&mut self) {
+        if let Some(cache) = &self.0 {
+            cache.forget_all();
+        }
     }
 }
 

@@ -51,6 +51,19 @@ impl PgDb {
         (store, Self { admin, name, url })
     }
 
+    /// Lets new connections in, or refuses them (existing ones stay).
+    pub(crate) async fn allow_connections(&self, yes: bool) {
+        let pool = sqlx::AnyPool::connect(&self.admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "ALTER DATABASE {} ALLOW_CONNECTIONS {yes}",
+            self.name
+        )))
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+
     pub(crate) async fn drop_db(self, store: Store) {
         store.close().await;
         drop(store);

@@ -6,17 +6,18 @@
 //! Correctness does not rest on expiry:
 //! - PostgreSQL: triggers (migration 0007) notify every listening server of each committed
 //!   change, by table, and of each ended or switched session by its token's digest
-//!   (`listener`); while the listening connection is down nothing is cached or served;
-//! - SQLite: at the start of each request (its session lookup), `PRAGMA data_version` tells
-//!   whether any connection of any process committed since the last look, and if so
-//!   everything is forgotten (`data_version`);
+//!   (`listener`); while the listening connection is down, or silent for a heartbeat, nothing
+//!   is cached or served;
+//! - SQLite: before every lookup, `PRAGMA data_version` tells whether any connection of any
+//!   process committed since the last look, and if so everything is forgotten
+//!   (`data_version`);
 //! - this server's own commits forget everything before the transaction's caller goes on
 //!   (`Tx::commit`), so a change is visible to the next request at once;
 //! - a read that raced with a change is not kept: every change bumps a generation, and a read
 //!   is stored only if the generation it started under still holds.
 //!
-//! Entries also expire after a minute (a session's at its next last-seen refresh), which
-//! bounds what a connection that died silently could leave behind.
+//! Entries also expire after ten seconds, a bound on what any failure not foreseen here could
+//! leave behind.
 
 mod data_version;
 mod listener;
@@ -41,7 +42,7 @@ use crate::sessions::SignedSession;
 /// What `Store::lineage_and_children` returns.
 pub(crate) type OrgPageRead = (Vec<OrgWithIndustry>, Page<ChildOrg>, i64);
 
-const TTL: Duration = Duration::from_secs(60);
+const TTL: Duration = Duration::from_secs(10);
 
 /// The generation a read started under; only a read whose generation still holds is kept.
 #[derive(Debug, Clone, Copy)]
@@ -127,15 +128,15 @@ pub(crate) struct HotCache {
     sessions: Shelf<String, SignedSession>,
     roles: Shelf<i64, Vec<Role>>,
     org_pages: Shelf<(i64, i64, i64), OrgPageRead>,
-    /// SQLite: asked at each session lookup whether anything was committed since.
+    /// SQLite: asked before every lookup whether anything was committed since.
     data_version: Option<DataVersion>,
     /// Tests: notifications are received but not applied.
     #[cfg(test)]
     deaf: AtomicBool,
 }
 
-/// On SQLite a commit by any connection, in any process, is seen by the next request's session
-/// lookup, which then forgets everything: no listening connection, nothing to miss.
+/// On SQLite a commit by any connection, in any process, is seen by the next lookup, which
+/// then forgets everything: no listening connection, nothing to miss.
 pub(crate) fn for_sqlite(file: &Path) -> rusqlite::Result<Arc<HotCache>> {
     let mut cache = HotCache::new();
     cache.data_version = Some(DataVersion::open(file)?);
@@ -169,16 +170,11 @@ impl HotCache {
             .then_some(Ticket(generation))
     }
 
+    /// Whether lookups are answered; on SQLite, first forgets everything if any connection of
+    /// any process committed since the last look, so every lookup sees every earlier commit.
     fn serving(&self) -> bool {
-        self.live.load(Ordering::SeqCst)
-    }
-
-    /// The session is what every signed-in request reads first: from here on the request sees
-    /// every commit made before it began (SQLite asks whether there was one; PostgreSQL has
-    /// been told).
-    pub(crate) fn session(&self, token_hash: &str) -> Option<SignedSession> {
-        if !self.serving() {
-            return self.count(None);
+        if !self.live.load(Ordering::SeqCst) {
+            return false;
         }
         if let Some(version) = &self.data_version {
             // Held while forgetting: no other lookup can serve what the commit made stale.
@@ -187,7 +183,15 @@ impl HotCache {
                 self.forget_all();
             }
         }
-        self.count(self.sessions.get(token_hash))
+        true
+    }
+
+    pub(crate) fn session(&self, token_hash: &str) -> Option<SignedSession> {
+        self.count(
+            self.serving()
+                .then(|| self.sessions.get(token_hash))
+                .flatten(),
+        )
     }
 
     pub(crate) fn roles(&self, person_id: i64) -> Option<Vec<Role>> {

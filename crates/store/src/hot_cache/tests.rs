@@ -290,6 +290,30 @@ async fn a_broken_listening_connection_is_replaced_and_forgets_what_it_missed() 
         hot(&t.a).is_live() && hot(&t.b).is_live()
     })
     .await;
+
+    // While the database refuses new connections, a lost listener cannot come back, and the
+    // cache neither serves nor keeps anything.
+    t.db.allow_connections(false).await;
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+    )
+    .bind(APPLICATION_NAME)
+    .execute(t.a.pool())
+    .await
+    .unwrap();
+    eventually("the cache stops serving", async || !hot(&t.b).is_live()).await;
+    t.b.session(&t.token, 1800).await.unwrap().unwrap();
+    assert!(
+        hot(&t.b).session(&hash).is_none(),
+        "nothing kept while deaf"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!hot(&t.b).is_live());
+    t.db.allow_connections(true).await;
+    eventually("both servers listen again", async || {
+        hot(&t.a).is_live() && hot(&t.b).is_live()
+    })
+    .await;
     // Notifications arrive on the new connection.
     t.b.session(&t.token, 1800).await.unwrap().unwrap();
     assert!(hot(&t.b).session(&hash).is_some());
@@ -301,9 +325,8 @@ async fn a_broken_listening_connection_is_replaced_and_forgets_what_it_missed() 
     t.end().await;
 }
 
-/// Every request reads its session first; from then on it sees what was committed before.
 #[tokio::test]
-async fn sqlite_forgets_at_the_next_request_after_a_commit_by_any_process() {
+async fn sqlite_forgets_at_the_next_lookup_after_a_commit_by_any_process() {
     let (store, file) = sqlite_store().await;
     let (token, person_id, root_id) = signed_in_admin(&store).await;
     let store = store.with_hot_cache().await.unwrap();
@@ -323,7 +346,7 @@ async fn sqlite_forgets_at_the_next_request_after_a_commit_by_any_process() {
             [province, person_id],
         )
         .unwrap();
-    store.session(&token, 1800).await.unwrap().unwrap();
+    // Not only after a session lookup: login reads the roles first.
     assert_eq!(store.roles_of(person_id).await.unwrap().len(), 2);
     other
         .execute(
