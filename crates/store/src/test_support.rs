@@ -53,27 +53,30 @@ impl PgDb {
 
     /// Lets new connections in, or refuses them (existing ones stay).
     pub(crate) async fn allow_connections(&self, yes: bool) {
-        let pool = sqlx::AnyPool::connect(&self.admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+        self.on_admin(format!(
             "ALTER DATABASE {} ALLOW_CONNECTIONS {yes}",
             self.name
-        )))
-        .execute(&pool)
-        .await
-        .unwrap();
-        pool.close().await;
+        ))
+        .await;
     }
 
     pub(crate) async fn drop_db(self, store: Store) {
         store.close().await;
         drop(store);
-        let pool = sqlx::AnyPool::connect(&self.admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+        self.on_admin(format!(
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
             self.name
-        )))
-        .execute(&pool)
-        .await
-        .unwrap();
+        ))
+        .await;
+    }
+
+    /// A statement on the admin database (the test database's own name in it is ours).
+    async fn on_admin(&self, sql: String) {
+        let pool = sqlx::AnyPool::connect(&self.admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
     }
 }
