@@ -321,6 +321,9 @@ impl Store {
         {
             let _ = stop.send(());
         }
+        if let Some(Reader::Postgres(reader)) = self.reader.as_deref() {
+            reader.close().await;
+        }
         self.pool.close().await;
     }
 }

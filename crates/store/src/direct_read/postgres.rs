@@ -120,6 +120,15 @@ impl PgReader {
         Ok(rows)
     }
 
+    /// Ends the idle connections politely (the server then logs no lost client); one still
+    /// reading is closed when its read finishes and it is dropped with the store.
+    pub(crate) async fn close(&self) {
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
+        for conn in idle {
+            let _ = sqlx::Connection::close(conn).await;
+        }
+    }
+
     #[cfg(test)]
     pub(crate) fn idle_count(&self) -> usize {
         self.idle.lock().unwrap_or_else(|e| e.into_inner()).len()

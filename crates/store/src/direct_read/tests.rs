@@ -119,6 +119,45 @@ async fn postgres_cancelled_read_closes_its_connection() {
     db.drop_db(store).await;
 }
 
+/// Closing the store ends the reader's idle connections too, not only the pool's.
+#[tokio::test]
+async fn postgres_close_ends_idle_connections() {
+    let (store, db) = PgDb::new().await;
+    let Some(Reader::Postgres(reader)) = store.reader.as_deref() else {
+        panic!("PostgreSQL reader expected");
+    };
+    let pid: i64 = store
+        .read_row("SELECT pg_backend_pid()", &[], &|c| c.int(0))
+        .await
+        .unwrap()
+        .unwrap();
+    let watcher = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    store.close().await;
+    assert_eq!(reader.idle_count(), 0);
+    let gone = async || {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = $1")
+            .bind(pid)
+            .fetch_one(&watcher)
+            .await
+            .unwrap()
+            == 0
+    };
+    let mut closed = false;
+    for _ in 0..100 {
+        if gone().await {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        closed,
+        "the reader's connection is still open after close()"
+    );
+    watcher.close().await;
+    db.drop_db(store).await;
+}
+
 /// A connection the server closed while it sat idle (a restart, an administrator) costs no
 /// request: the read is repeated once on a new connection.
 #[tokio::test]
