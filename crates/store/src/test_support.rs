@@ -3,6 +3,17 @@
 
 use crate::Store;
 
+/// Polls until `done` holds, for at most five seconds (what it waits for takes milliseconds).
+pub(crate) async fn eventually(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    for _ in 0..500 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("not within 5 s: {what}");
+}
+
 pub(crate) fn unique(prefix: &str) -> String {
     format!("{prefix}_{}_{}", std::process::id(), rand::random::<u32>())
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::{Param, Reader};
-use crate::test_support::{PgDb, sqlite_store};
+use crate::test_support::{PgDb, eventually, sqlite_store};
 use crate::{Store, StoreError};
 
 /// Parameters bind by their number, wherever they first appear in the text.
@@ -134,26 +134,15 @@ async fn postgres_close_ends_idle_connections() {
     let watcher = sqlx::AnyPool::connect(&db.url).await.unwrap();
     store.close().await;
     assert_eq!(reader.idle_count(), 0);
-    let gone = async || {
+    eventually("the reader's connection ends with close()", async || {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = $1")
             .bind(pid)
             .fetch_one(&watcher)
             .await
             .unwrap()
             == 0
-    };
-    let mut closed = false;
-    for _ in 0..100 {
-        if gone().await {
-            closed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(
-        closed,
-        "the reader's connection is still open after close()"
-    );
+    })
+    .await;
     watcher.close().await;
     db.drop_db(store).await;
 }

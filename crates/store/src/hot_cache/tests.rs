@@ -11,7 +11,7 @@ use crate::bootstrap::FirstAdmin;
 use crate::orgs::PageRequest;
 use crate::roles::{Role, RoleKind, insert_admin};
 use crate::sessions::{SessionKind, create_session, hash_token};
-use crate::test_support::{PgDb, sqlite_store};
+use crate::test_support::{PgDb, eventually, sqlite_store};
 
 fn role(org_id: i64) -> Role {
     Role {
@@ -92,17 +92,6 @@ fn a_full_shelf_starts_again() {
     assert_eq!((shelf.get(&0), shelf.get(&1)), (Some(0), Some(10)));
     cache.keep(&shelf, cache.ticket(), 2, || 20);
     assert_eq!((shelf.get(&0), shelf.get(&2)), (None, Some(20)));
-}
-
-/// Polls until `done` holds, for at most five seconds (a notification takes milliseconds).
-async fn eventually(what: &str, mut done: impl AsyncFnMut() -> bool) {
-    for _ in 0..500 {
-        if done().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("not within 5 s: {what}");
 }
 
 /// Two servers on one fresh database, both caching; the national root and its admin, signed
