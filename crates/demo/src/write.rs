@@ -4,6 +4,7 @@ use anyhow::Context as _;
 use chrono::{Datelike, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use tuanjian_domain::text::comparison_key;
 use tuanjian_domain::{IdNumber, OrgClass, OrgKind, OrgLevel};
 use tuanjian_store::{Backend, Tx};
 
@@ -42,6 +43,7 @@ const ORG_COLUMNS: &[&str] = &[
     "career_staff_actual",
     "school_code",
     "info_complete",
+    "name_key",
 ];
 const PEOPLE_COLUMNS: &[&str] = &[
     "id",
@@ -237,6 +239,8 @@ async fn insert_orgs(
                 Val::OptInt(info.career_staff_actual),
                 Val::OptText(info.school_code),
                 Val::Int(i64::from(info.complete)),
+                // Compared for uniqueness by the store (migration 0008).
+                comparison_key(&o.full_name).into(),
             ],
         )
         .await?;

@@ -12,7 +12,7 @@ pub use id_number::{IdNumber, IdNumberError, Sex};
 pub use org_kind::{OrgClass, OrgKind, OrgLevel, OrgRuleError};
 pub use org_path::{OrgPath, Relation};
 pub use password::{NewPassword, PasswordError};
-pub use text::{BoundedText, TextError};
+pub use text::{BoundedText, CharName, TextError};
 pub mod org_info;
 pub mod permissions;
 

@@ -286,7 +286,7 @@ impl MemberFault {
         let code = match err {
             TextError::Empty(_) => MemberFaultCode::RequiredMissing,
             TextError::TooLong { .. } => MemberFaultCode::TooLong,
-            TextError::ControlCharacter(_) => MemberFaultCode::InvalidText,
+            TextError::Invisible { .. } => MemberFaultCode::InvalidText,
         };
         Self::new(code, Some(field), err.to_string())
     }
@@ -497,7 +497,13 @@ mod tests {
             MemberField::Name,
         );
         assert_eq!((f.code(), f.field), ("too_long", Some(MemberField::Name)));
-        let f = MemberFault::from_text(&TextError::ControlCharacter("姓名"), MemberField::Name);
+        let f = MemberFault::from_text(
+            &TextError::Invisible {
+                field: "姓名",
+                ch: '\0',
+            },
+            MemberField::Name,
+        );
         assert_eq!(f.code(), "invalid_text");
     }
 

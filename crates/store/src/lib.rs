@@ -19,6 +19,7 @@ pub mod member_bulk;
 pub mod member_detail;
 pub mod member_edit;
 pub mod members;
+pub mod name_check;
 pub mod org_admins;
 pub mod org_changes;
 pub mod org_create;
@@ -208,7 +209,10 @@ impl Store {
         migrator
             .run(&self.pool)
             .await
-            .map_err(|e| StoreError::Migration(e.to_string()))
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        // Data steps SQL cannot do on both databases, each recorded once.
+        name_check::run_once(self).await?;
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {

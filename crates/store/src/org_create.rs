@@ -1,6 +1,8 @@
 //! Creating child organisations, one or many, each with its first registration code, in the
 //! caller's transaction: a bulk import is all rows or none.
 
+use tuanjian_domain::text::comparison_key;
+
 use crate::audit::Actor;
 use crate::orgs::{NewOrg, Org, insert_org};
 use crate::reg_codes::{self, CodeRecord};
@@ -38,23 +40,28 @@ pub async fn create_children(
     Ok(out)
 }
 
-/// Which of these full names are already taken, in one query per chunk (bulk validation
-/// before anything is written).
+/// Which of these full names are already taken, each with the stored full name that holds it
+/// (the same, or a look-alike equal on the comparison key), for bulk validation before
+/// anything is written.
 pub async fn taken_full_names(
     store: &crate::Store,
     names: &[String],
-) -> Result<Vec<String>, StoreError> {
+) -> Result<Vec<(String, String)>, StoreError> {
     let mut taken = Vec::new();
     // One query per name keeps the SQL static; imports are at most a few thousand rows and
-    // each lookup is one probe of the unique index.
+    // each lookup is a probe of the two unique indexes.
     let mut conn = store.pool().acquire().await?;
     for n in names {
-        let hit: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE full_name = $1")
-            .bind(n)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if hit.is_some() {
-            taken.push(n.clone());
+        let hit: Option<String> = sqlx::query_scalar(
+            "SELECT full_name FROM orgs WHERE name_key = $1 OR full_name = $2 \
+             ORDER BY CASE WHEN full_name = $2 THEN 0 ELSE 1 END LIMIT 1",
+        )
+        .bind(comparison_key(n))
+        .bind(n)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(holder) = hit {
+            taken.push((n.clone(), holder));
         }
     }
     Ok(taken)

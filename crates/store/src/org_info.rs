@@ -209,21 +209,16 @@ pub async fn rename_org(
     short_name: &str,
     full_name: &str,
 ) -> Result<(), StoreError> {
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM orgs WHERE full_name = $1 AND id <> $2")
-            .bind(full_name)
-            .bind(org.id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if taken.is_some() {
-        return Err(StoreError::Conflict {
-            code: "org_name_taken",
-            message: format!("组织全称“{full_name}”已被其他组织使用，请换一个全称"),
-        });
+    crate::orgs::refuse_invisible(short_name, "组织简称")?;
+    crate::orgs::refuse_invisible(full_name, "组织全称")?;
+    let name_key = tuanjian_domain::text::comparison_key(full_name);
+    if let Some(holder) = crate::orgs::name_holder(tx, full_name, &name_key, Some(org.id)).await? {
+        return Err(crate::orgs::name_taken(full_name, &holder));
     }
-    sqlx::query("UPDATE orgs SET short_name = $1, full_name = $2 WHERE id = $3")
+    sqlx::query("UPDATE orgs SET short_name = $1, full_name = $2, name_key = $3 WHERE id = $4")
         .bind(short_name)
         .bind(full_name)
+        .bind(&name_key)
         .bind(org.id)
         .execute(&mut **tx)
         .await?;

@@ -3,7 +3,8 @@
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use tuanjian_domain::{OrgClass, OrgKind, OrgLevel, OrgPath};
+use tuanjian_domain::text::{comparison_key, first_invisible};
+use tuanjian_domain::{OrgClass, OrgKind, OrgLevel, OrgPath, TextError};
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::direct_read::{Cols, Param};
@@ -395,6 +396,56 @@ impl Store {
     }
 }
 
+/// Names reach the store parsed (`BoundedText`); this keeps a caller that forgot from storing
+/// a name that looks like another.
+pub(crate) fn refuse_invisible(name: &str, field: &'static str) -> Result<(), StoreError> {
+    match first_invisible(name) {
+        Some(ch) => {
+            let e = TextError::Invisible { field, ch };
+            Err(StoreError::Conflict {
+                code: e.code(),
+                message: e.to_string(),
+            })
+        }
+        None => Ok(()),
+    }
+}
+
+/// The full name of the organisation (other than `except`) whose full name is `full_name`
+/// when compared on the comparison key (NFKC, migration 0008) or as stored; the same name
+/// first, so the refusal says "taken" rather than "looks alike" when both hold.
+pub(crate) async fn name_holder(
+    tx: &mut Tx,
+    full_name: &str,
+    name_key: &str,
+    except: Option<i64>,
+) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT full_name FROM orgs WHERE (name_key = $1 OR full_name = $2) AND id <> $3 \
+         ORDER BY CASE WHEN full_name = $2 THEN 0 ELSE 1 END LIMIT 1",
+    )
+    .bind(name_key)
+    .bind(full_name)
+    .bind(except.unwrap_or(0))
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// The refusal of a full name someone else holds, saying so when the two only look alike.
+pub(crate) fn name_taken(full_name: &str, holder: &str) -> StoreError {
+    let message = if holder == full_name {
+        format!("组织全称“{full_name}”已被其他组织使用，请换一个全称")
+    } else {
+        format!(
+            "组织全称“{full_name}”与已有组织“{holder}”实质相同（只是全角半角等写法不同），请换一个全称"
+        )
+    };
+    StoreError::Conflict {
+        code: "org_name_taken",
+        message,
+    }
+}
+
 /// What a new organisation is; placement rules are checked against its parent.
 #[derive(Debug, Clone)]
 pub struct NewOrg<'a> {
@@ -441,22 +492,18 @@ pub async fn insert_org(
                 message: e.to_string(),
             })?;
     }
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE full_name = $1")
-        .bind(new.full_name)
-        .fetch_optional(&mut **tx)
-        .await?;
-    if taken.is_some() {
-        return Err(StoreError::Conflict {
-            code: "org_name_taken",
-            message: format!("组织全称“{}”已被其他组织使用，请换一个全称", new.full_name),
-        });
+    refuse_invisible(new.short_name, "组织简称")?;
+    refuse_invisible(new.full_name, "组织全称")?;
+    let name_key = comparison_key(new.full_name);
+    if let Some(holder) = name_holder(tx, new.full_name, &name_key, None).await? {
+        return Err(name_taken(new.full_name, &holder));
     }
     let created_at = now();
     // The path holds the new id, which the database assigns: insert with a placeholder, then set it.
     let placeholder = format!("/new-{}/", rand::random::<u64>());
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO orgs (parent_id, path, depth, level, kind, short_name, full_name, province_id, xinjiang, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        "INSERT INTO orgs (parent_id, path, depth, level, kind, short_name, full_name, province_id, xinjiang, created_at, name_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(parent.map(|p| p.id))
     .bind(&placeholder)
@@ -468,6 +515,7 @@ pub async fn insert_org(
     .bind(parent.and_then(|p| p.province_id))
     .bind(i64::from(new.xinjiang || parent.is_some_and(|p| p.xinjiang)))
     .bind(created_at)
+    .bind(&name_key)
     .fetch_one(&mut **tx)
     .await?;
     let path = match parent {

@@ -6,6 +6,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use tuanjian_domain::CharName;
 
 use crate::error::{ApiError, Fault};
 use crate::pages::error::PageError;
@@ -25,8 +26,63 @@ fn query_fault(e: impl std::fmt::Display) -> Fault {
     )
 }
 
+/// The backstop of the text rule (`tuanjian_domain::text::check_input`): a string any client
+/// sends (query parameter, form field, JSON string, upload field) holds no control character but
+/// tab and line breaks, so a NUL never reaches a query (PostgreSQL refuses it with an error)
+/// whichever handler runs. Name-like fields are parsed further by their domain types.
+pub fn check_text(name: &str, value: &str) -> Result<(), Fault> {
+    tuanjian_domain::text::check_input(value).map_err(|ch| {
+        let place = if name.is_empty() {
+            String::new()
+        } else {
+            format!("“{name}”")
+        };
+        Fault::bad_request(
+            "invalid_text",
+            format!(
+                "提交的内容{place}含有不可见的控制字符（{}），请删除后重新提交",
+                CharName(ch)
+            ),
+        )
+    })
+}
+
+/// Every name and value of a urlencoded string (query or form) through `check_text`.
+/// (A string that is not urlencoded is left to the typed parse, which says so.)
+pub fn check_urlencoded(raw: &[u8]) -> Result<(), Fault> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(raw).unwrap_or_default();
+    for (name, value) in pairs {
+        check_text("", &name)?;
+        check_text(&name, &value)?;
+    }
+    Ok(())
+}
+
+/// Every key and string of a JSON value through `check_text`, named by its path.
+fn check_json(path: &str, v: &serde_json::Value) -> Result<(), Fault> {
+    match v {
+        serde_json::Value::String(s) => check_text(path, s),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, item)| check_json(&format!("{path}[{i}]"), item)),
+        serde_json::Value::Object(fields) => fields.iter().try_for_each(|(k, item)| {
+            check_text(path, k)?;
+            let inner = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            check_json(&inner, item)
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn parse_query<T: DeserializeOwned>(parts: &Parts) -> Result<T, Fault> {
-    serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).map_err(query_fault)
+    let raw = parts.uri.query().unwrap_or("");
+    check_urlencoded(raw.as_bytes())?;
+    serde_urlencoded::from_str(raw).map_err(query_fault)
 }
 
 /// Query string for pages.
@@ -58,8 +114,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Self(v)),
+        // Read as a JSON value first, so every string is checked before the typed parse.
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => {
+                check_json("", &v)?;
+                serde_json::from_value(v).map(Self).map_err(|e| {
+                    ApiError(Fault::bad_request(
+                        "json_invalid",
+                        format!("JSON 内容不符合要求（缺少字段或类型不对）：{e}"),
+                    ))
+                })
+            }
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError(Fault::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_content_type",

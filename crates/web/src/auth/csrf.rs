@@ -50,6 +50,7 @@ pub fn parse_form<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Resu
             "请通过页面上的表单提交（Content-Type 应为 application/x-www-form-urlencoded）",
         ));
     }
+    crate::extract::check_urlencoded(body)?;
     serde_urlencoded::from_bytes(body).map_err(|e| {
         Fault::bad_request(
             "form_invalid",

@@ -138,6 +138,7 @@ pub async fn read_upload(
             Some("csrf") => up.csrf = Some(field.text().await.map_err(multipart_fault)?),
             Some("file") => {
                 up.file_name = field.file_name().unwrap_or("").chars().take(200).collect();
+                crate::extract::check_text("文件名", &up.file_name)?;
                 up.bytes = match field.bytes().await {
                     Ok(b) => b.to_vec(),
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {

@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
+use tuanjian_domain::text::comparison_key;
 use tuanjian_sheet::{CellFault, Column, SheetError, Template, read_rows, write_template};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::reg_codes::CodeRecord;
@@ -123,34 +124,49 @@ pub async fn import(
         }
     }
     // Full names: unique within the file and in the system.
-    let mut first_seen: HashMap<&str, u32> = HashMap::new();
+    // Compared on the comparison key (NFKC), as the store does: look-alikes are duplicates.
+    let mut first_seen: HashMap<String, (u32, &str)> = HashMap::new();
     for row in &rows {
         let name = row.value(FULL);
         if name.is_empty() || !row.is_clean(&template, FULL) {
             continue;
         }
-        if let Some(first) = first_seen.get(name) {
+        let key = comparison_key(name);
+        if let Some((first, _)) = first_seen.get(&key) {
             faults.push(CellFault::at(
                 &template,
                 row.number,
                 FULL,
                 "duplicate_in_file",
-                format!("“{name}”与第{first}行的组织全称重复，同一全称只能出现一次"),
+                format!("“{name}”与第{first}行的组织全称重复（或只是全角半角等写法不同），同一全称只能出现一次"),
             ));
         } else {
-            first_seen.insert(name, row.number);
+            first_seen.insert(key, (row.number, name.trim()));
         }
     }
-    let names: Vec<String> = first_seen.keys().map(|s| s.to_string()).collect();
+    let mut names: Vec<(u32, String)> = first_seen
+        .values()
+        .map(|&(row, name)| (row, name.to_string()))
+        .collect();
+    names.sort();
+    let rows_of: HashMap<String, u32> = names.iter().map(|(r, n)| (n.clone(), *r)).collect();
+    let names: Vec<String> = names.into_iter().map(|(_, n)| n).collect();
     let taken = org_create::taken_full_names(&state.store, &names).await?;
-    for name in &taken {
-        let row = first_seen[name.as_str()];
+    for (name, holder) in &taken {
+        let row = rows_of[name.as_str()];
+        let message = if name == holder {
+            format!("组织全称“{name}”已被系统中其他组织使用，请换一个全称")
+        } else {
+            format!(
+                "组织全称“{name}”与系统中已有组织“{holder}”实质相同（只是全角半角等写法不同），请换一个全称"
+            )
+        };
         faults.push(CellFault::at(
             &template,
             row,
             FULL,
             "org_name_taken",
-            format!("组织全称“{name}”已被系统中其他组织使用，请换一个全称"),
+            message,
         ));
     }
     if !faults.is_empty() {
@@ -218,6 +234,7 @@ async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result
             }
             Some("file") => {
                 up.file_name = field.file_name().unwrap_or("").to_string();
+                crate::extract::check_text("文件名", &up.file_name)?;
                 up.bytes = match field.bytes().await {
                     Ok(b) => b.to_vec(),
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {

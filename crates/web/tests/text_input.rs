@@ -1,0 +1,345 @@
+//! Text input at one place (issue 10, items 3 and 7): a NUL or another control character in any
+//! query parameter, form field or JSON string is refused with a Chinese message before the
+//! handler runs (PostgreSQL used to answer 500), and organisation names that only look like
+//! another (invisible characters, full-width forms) are refused, through the API and the pages.
+
+mod common;
+mod setup_support;
+
+use common::{TestApp, csrf_of};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use setup_support::*;
+
+both_databases!(
+    nul_in_query_strings,
+    nul_in_application_json,
+    nul_in_page_forms,
+    look_alike_children_through_the_api,
+    look_alike_children_through_the_page,
+);
+
+async fn raw_get(c: &reqwest::Client, url: String) -> (StatusCode, String) {
+    let res = c.get(url).send().await.unwrap();
+    let status = res.status();
+    (status, res.text().await.unwrap())
+}
+
+/// Every text parameter of the search, the member and cadre lists, API and pages.
+async fn nul_in_query_strings(app: TestApp) {
+    let w = World::new(&app).await;
+    let mut api = app.api();
+    api.login(w.city_admin.id_number.as_str(), PASSWORD).await;
+    let (page, _) = app
+        .page_login(w.city_admin.id_number.as_str(), PASSWORD)
+        .await;
+    let orgs = org_count(&app).await;
+
+    let p = w.province.id;
+    let c = w.city.id;
+    let mut api_paths = vec![
+        format!("/api/v1/orgs/search?province_id={p}&q=%00"),
+        format!("/api/v1/orgs/search?province_id={p}&q=%E5%B9%BF%00%E5%B7%9E"),
+        format!("/api/v1/orgs/search?q=%00"),
+        format!("/api/v1/orgs/search?province_id={p}&q=a&%00=1"),
+    ];
+    let mut page_paths = vec![
+        format!("/search?province_id={p}&q=%00"),
+        format!("/search?q=x%00"),
+    ];
+    for key in [
+        "name",
+        "id_number",
+        "join_year",
+        "status",
+        "faulty",
+        "sort",
+        "page",
+        "per_page",
+    ] {
+        api_paths.push(format!("/api/v1/orgs/{c}/members?{key}=%00"));
+        page_paths.push(format!("/orgs/{c}/members?{key}=%00"));
+    }
+    for key in ["name", "id_number", "post", "page", "per_page"] {
+        api_paths.push(format!("/api/v1/orgs/{c}/cadres?{key}=%00"));
+        page_paths.push(format!("/orgs/{c}/cadres?{key}=%00"));
+    }
+    for path in &api_paths {
+        let (status, body) = api.get(path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert_eq!(body["error"]["code"], "invalid_text", "{path}: {body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("不可见的控制字符（U+0000 空字符），请删除后重新提交"),
+            "{path}: {message}"
+        );
+    }
+    // Anonymous search too (the public page and its API).
+    let (status, body) = app.api().get(&api_paths[0]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_text");
+    for path in &page_paths {
+        let (status, html) = raw_get(&page, app.url(path)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {html}");
+        assert!(html.contains("U+0000 空字符"), "{path}: {html}");
+    }
+    let (status, html) = raw_get(&app.browser(), app.url(&page_paths[0])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{html}");
+    // Another control character is refused the same way; tab and line breaks are text.
+    let (status, body) = api
+        .get(&format!("/api/v1/orgs/search?province_id={p}&q=%1B"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("U+001B 控制字符")
+    );
+    let (status, body) = api
+        .get(&format!(
+            "/api/v1/orgs/search?province_id={p}&q=%E5%B9%BF%09"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(org_count(&app).await, orgs);
+}
+
+/// `\u0000` in any JSON field of 我要入团 and 团员团干部注册: refused, no account, no application.
+async fn nul_in_application_json(app: TestApp) {
+    let w = app.guangzhou().await;
+    let people = count(&app, "SELECT COUNT(*) FROM people").await;
+    let applications = count(&app, "SELECT COUNT(*) FROM applications").await;
+    let base = json!({
+        "province_id": w.province.id,
+        "org_full_name": w.branch.full_name,
+        "password": "Applicant2024",
+        "id_number": id(500),
+        "name": "王小明",
+        "ethnicity": "汉族",
+        "political_status": "共青团员",
+        "phone": "13900139000",
+        "work_unit": "广州市天河区第一中学",
+        "join_month": "2015-05",
+        "dev_number": "",
+    });
+    for path in ["/api/v1/join", "/api/v1/register/member"] {
+        for field in [
+            "org_full_name",
+            "password",
+            "id_number",
+            "name",
+            "ethnicity",
+            "phone",
+            "work_unit",
+            "join_month",
+        ] {
+            let mut body = base.clone();
+            let old = body[field].as_str().unwrap().to_string();
+            body[field] = Value::String(format!("{old}\u{0}"));
+            let (status, res) = app.api().post(path, body).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path} {field}: {res}");
+            assert_eq!(
+                res["error"]["code"], "invalid_text",
+                "{path} {field}: {res}"
+            );
+            let message = res["error"]["message"].as_str().unwrap();
+            assert!(
+                message.contains(field) && message.contains("U+0000 空字符"),
+                "{path} {field}: {message}"
+            );
+        }
+        // A NUL in a key is refused as well.
+        let mut body = base.clone();
+        body["x\u{0}"] = json!("1");
+        let (status, res) = app.api().post(path, body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{res}");
+        assert_eq!(res["error"]["code"], "invalid_text");
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM people").await, people);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM applications").await,
+        applications
+    );
+    // The same body without the NUL still goes through the typed parse.
+    let (status, res) = app
+        .api()
+        .post("/api/v1/join", json!({ "province_id": "x" }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{res}");
+    assert_eq!(res["error"]["code"], "json_invalid");
+}
+
+/// A form field with a NUL (`CsrfForm`): refused before the handler, nothing created.
+async fn nul_in_page_forms(app: TestApp) {
+    let w = World::new(&app).await;
+    let (c, _) = app
+        .page_login(w.city_admin.id_number.as_str(), PASSWORD)
+        .await;
+    let path = format!("/orgs/{}/children/new", w.city.id);
+    let (_, html) = get_page(&app, &c, &path).await;
+    let csrf = csrf_of(&html);
+    let orgs = org_count(&app).await;
+    for (short, full) in [
+        ("团某\u{0}区委", "共青团某区委员会"),
+        ("团某区委", "共青团\u{0}某区委员会"),
+    ] {
+        let res = c
+            .post(app.url(&path))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("short_name", short),
+                ("full_name", full),
+                ("kind", "03TW"),
+                ("level", "county"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("U+0000 空字符"), "{html}");
+    }
+    assert_eq!(org_count(&app).await, orgs);
+}
+
+fn child(short: &str, full: &str) -> Value {
+    json!({"short_name": short, "full_name": full, "kind": "03TW", "level": "county"})
+}
+
+async fn look_alike_children_through_the_api(app: TestApp) {
+    let w = World::new(&app).await;
+    let api = api_as(&app, &w.city_admin).await;
+    let path = format!("/api/v1/orgs/{}/children", w.city.id);
+    let (status, body) = api
+        .post(&path, child("团ABC区委", "共青团广州市ABC区委员会"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let orgs = org_count(&app).await;
+
+    // Invisible characters: refused, naming the character.
+    for (full, says) in [
+        ("共青团广州市ABC区委员会\u{200b}", "U+200B 零宽空格"),
+        ("共青团广州市天河区\u{200d}委员会", "U+200D 零宽连接符"),
+        ("\u{202e}共青团广州市ABC区委员会", "U+202E 从右到左覆盖"),
+        ("\u{feff}共青团广州市某区委员会", "U+FEFF 零宽不换行空格"),
+    ] {
+        let (status, body) = api.post(&path, child("团某区委", full)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{full:?}: {body}");
+        assert_eq!(body["error"]["code"], "invalid_text");
+        assert_eq!(body["error"]["field"], "full_name");
+        assert_eq!(
+            body["error"]["message"],
+            format!("组织全称含有不可见字符（{says}），请删除后重新填写")
+        );
+    }
+    let (status, body) = api
+        .post(&path, child("团某\u{202e}区委", "共青团广州市某区委员会"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["field"], "short_name");
+
+    // Equal once folded (NFKC): full-width letters, full-width brackets.
+    for full in ["共青团广州市ＡＢＣ区委员会", "共青团广州市ABC区委员会"] {
+        let (status, body) = api.post(&path, child("团某区委", full)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{full}: {body}");
+        assert_eq!(body["error"]["code"], "org_name_taken");
+        assert_eq!(body["error"]["field"], "full_name");
+    }
+    let (_, body) = api
+        .post(&path, child("团某区委", "共青团广州市ＡＢＣ区委员会"))
+        .await;
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("与已有组织“共青团广州市ABC区委员会”实质相同"),
+        "{body}"
+    );
+    let (status, body) = api
+        .post(&path, child("团一区委", "共青团广州市（一）区委员会"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["org"]["full_name"], "共青团广州市（一）区委员会",
+        "kept as typed"
+    );
+    let (status, body) = api
+        .post(&path, child("团一区委", "共青团广州市(一)区委员会"))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let orgs = orgs + 1;
+    assert_eq!(org_count(&app).await, orgs);
+
+    // Renaming (the direct superior's change takes effect at once) is held to the same rule.
+    let rename = |full: &'static str| {
+        let api = &api;
+        let county = w.county.id;
+        async move {
+            api.send(
+                Method::PUT,
+                &format!("/api/v1/orgs/{county}/info"),
+                json!({ "full_name": full }),
+            )
+            .await
+        }
+    };
+    let (status, body) = rename("共青团广州市ＡＢＣ区委员会").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "org_name_taken");
+    let (status, body) = rename("共青团广州市天河区委员会\u{2060}").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_text");
+    let stored = app.store.org(w.county.id).await.unwrap();
+    assert_eq!(stored.full_name, "共青团广州市天河区委员会");
+    assert_eq!(app.audit_count("org.rename").await, 0);
+}
+
+async fn look_alike_children_through_the_page(app: TestApp) {
+    let w = World::new(&app).await;
+    let (c, _) = app
+        .page_login(w.city_admin.id_number.as_str(), PASSWORD)
+        .await;
+    let path = format!("/orgs/{}/children/new", w.city.id);
+    let (_, html) = get_page(&app, &c, &path).await;
+    let csrf = csrf_of(&html);
+    let post = |full: &'static str| {
+        let c = &c;
+        let url = app.url(&path);
+        let csrf = csrf.clone();
+        async move {
+            let res = c
+                .post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("short_name", "团某区委"),
+                    ("full_name", full),
+                    ("kind", "03TW"),
+                    ("level", "county"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let orgs = org_count(&app).await;
+    let (status, html) = post("共青团广州市天河区委员会\u{200b}").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("组织全称含有不可见字符（U+200B 零宽空格），请删除后重新填写"),
+        "{html}"
+    );
+    let (status, html) = post("\u{202e}共青团广州市天河区委员会").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("U+202E 从右到左覆盖"), "{html}");
+    let (status, _) = post("共青团广州市ＸＹ区委员会").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = post("共青团广州市XY区委员会").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        html.contains("与已有组织“共青团广州市ＸＹ区委员会”实质相同"),
+        "{html}"
+    );
+    assert_eq!(org_count(&app).await, orgs + 1);
+}
