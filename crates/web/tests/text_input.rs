@@ -10,6 +10,9 @@ use common::{TestApp, csrf_of};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use setup_support::*;
+use tuanjian_sheet::write_filled;
+use tuanjian_web::org_setup::create::ChildOptions;
+use tuanjian_web::org_setup::import::children_template;
 
 both_databases!(
     nul_in_query_strings,
@@ -17,6 +20,7 @@ both_databases!(
     nul_in_page_forms,
     look_alike_children_through_the_api,
     look_alike_children_through_the_page,
+    import_cells_with_invisible_characters_and_look_alikes,
 );
 
 async fn raw_get(c: &reqwest::Client, url: String) -> (StatusCode, String) {
@@ -342,4 +346,83 @@ async fn look_alike_children_through_the_page(app: TestApp) {
         "{html}"
     );
     assert_eq!(org_count(&app).await, orgs + 1);
+}
+
+/// Excel cells: a NUL or another control character is a fault of its cell (not a 500 on
+/// PostgreSQL), invisible characters in names too, and look-alike full names are duplicates,
+/// in the file and against the names stored.
+async fn import_cells_with_invisible_characters_and_look_alikes(app: TestApp) {
+    let w = World::new(&app).await;
+    let api = api_as(&app, &w.county_admin).await;
+    let (status, body) = api
+        .post(
+            &format!("/api/v1/orgs/{}/children", w.county.id),
+            json!({"short_name": "XY中学团委", "full_name": "共青团天河区XY中学委员会", "kind": "03TW"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let t = children_template(&ChildOptions::for_parent(&w.county));
+    let row = |short: &str, full: &str| vec![short.to_string(), full.to_string(), "团委".to_string()];
+    let file = write_filled(
+        &t,
+        &[
+            row("一中团委", "共青团天河区第一中学委员会\u{0}"),
+            row("二中团委", "共青团天河区第二中学\u{200b}委员会"),
+            row("三中团委", "共青团天河区ＡＢＣ中学委员会"),
+            row("四中团委", "共青团天河区ABC中学委员会"),
+            row("五中团委", "共青团天河区ＸＹ中学委员会"),
+            row("六中\u{1b}团委", "共青团天河区第六中学委员会"),
+            row("七中\u{202e}团委", "共青团天河区第七中学委员会"),
+        ],
+    )
+    .unwrap();
+    let orgs = org_count(&app).await;
+    let audits = count(&app, "SELECT COUNT(*) FROM audit_log").await;
+    let path = format!("/api/v1/orgs/{}/children/import", w.county.id);
+    let (s, body) = api_upload(&app, &api, &path, "a.xlsx", &file).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let got: Vec<(i64, String, String)> = body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["row"].as_i64().unwrap(),
+                r["column"].as_str().unwrap().to_string(),
+                r["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let rows: Vec<(i64, &str)> = got.iter().map(|(r, c, _)| (*r, c.as_str())).collect();
+    assert_eq!(
+        rows,
+        vec![
+            (3, "组织全称"),
+            (4, "组织全称"),
+            (6, "组织全称"),
+            (7, "组织全称"),
+            (8, "组织简称"),
+            (9, "组织简称"),
+        ],
+        "{body}"
+    );
+    assert_eq!(got[1].2, "invalid_text", "{body}");
+    assert_eq!(got[2].2, "duplicate_in_file", "{body}");
+    assert_eq!(got[3].2, "org_name_taken", "{body}");
+    assert_eq!(got[5].2, "invalid_text", "{body}");
+    let messages: Vec<&str> = body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["message"].as_str().unwrap())
+        .collect();
+    assert!(messages[1].contains("U+200B 零宽空格"), "{messages:?}");
+    assert!(messages[2].contains("第5行"), "{messages:?}");
+    assert!(
+        messages[3].contains("与系统中已有组织“共青团天河区XY中学委员会”实质相同"),
+        "{messages:?}"
+    );
+    assert!(messages[5].contains("U+202E 从右到左覆盖"), "{messages:?}");
+    assert_eq!(org_count(&app).await, orgs, "nothing written");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log").await, audits);
 }
