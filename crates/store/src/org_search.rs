@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use sqlx::Row;
+use tuanjian_domain::text::comparison_key;
 use tuanjian_domain::{OrgClass, OrgKind, OrgLevel};
 
 use crate::{Store, StoreError};
@@ -136,16 +137,21 @@ impl Store {
         if q.is_empty() {
             return Ok(empty);
         }
-        // Full names are unique: at most one exact match, which leads the first page.
+        // Full names are unique on their comparison key (NFKC, migration 0008): at most one
+        // exact match, also when typed with other brackets or full-width letters (初三(1)班 finds
+        // 初三（1）班), which leads the first page; the name as typed first.
+        let key = comparison_key(q);
         let exact_row = match province_id {
             Some(p) => {
                 sqlx::query(
                     "SELECT o.id, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
                      x.full_name AS parent_full_name FROM orgs o LEFT JOIN orgs x ON x.id = o.parent_id \
-                     WHERE o.province_id = $1 AND o.full_name = $2",
+                     WHERE o.province_id = $1 AND (o.full_name = $2 OR o.name_key = $3) \
+                     ORDER BY CASE WHEN o.full_name = $2 THEN 0 ELSE 1 END LIMIT 1",
                 )
                 .bind(p)
                 .bind(q)
+                .bind(&key)
                 .fetch_optional(self.pool())
                 .await?
             }
@@ -153,9 +159,11 @@ impl Store {
                 sqlx::query(
                     "SELECT o.id, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
                      x.full_name AS parent_full_name FROM orgs o LEFT JOIN orgs x ON x.id = o.parent_id \
-                     WHERE o.full_name = $1",
+                     WHERE o.full_name = $1 OR o.name_key = $2 \
+                     ORDER BY CASE WHEN o.full_name = $1 THEN 0 ELSE 1 END LIMIT 1",
                 )
                 .bind(q)
+                .bind(&key)
                 .fetch_optional(self.pool())
                 .await?
             }
@@ -165,6 +173,9 @@ impl Store {
             .map(|r| hit_from_row(r, true))
             .transpose()?;
         let lead = i64::from(exact.is_some());
+        let exact_id = exact.as_ref().map_or(0, |h| h.id);
+        // An exact match found by its key only is not among the names containing `q`.
+        let exact_outside_pattern = exact.as_ref().is_some_and(|h| !h.full_name.contains(q));
         let Some(province_id) = province_id else {
             return Ok(SearchPage {
                 total: lead,
@@ -187,12 +198,12 @@ impl Store {
         let rows = sqlx::query(
             "SELECT o.id, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
              x.full_name AS parent_full_name FROM orgs o LEFT JOIN orgs x ON x.id = o.parent_id \
-             WHERE o.province_id = $1 AND o.full_name LIKE $2 ESCAPE '\\' AND o.full_name <> $3 \
+             WHERE o.province_id = $1 AND o.full_name LIKE $2 ESCAPE '\\' AND o.id <> $3 \
              ORDER BY o.full_name LIMIT $4 OFFSET $5",
         )
         .bind(province_id)
         .bind(&pattern)
-        .bind(q)
+        .bind(exact_id)
         .bind(partial_limit)
         .bind(partial_offset)
         .fetch_all(self.pool())
@@ -203,15 +214,16 @@ impl Store {
         let counted: i64 = if short_page {
             lead + partial_offset + fetched
         } else {
-            sqlx::query_scalar(
-                "SELECT COUNT(*) FROM (SELECT 1 AS one FROM orgs o WHERE o.province_id = $1 \
+            i64::from(exact_outside_pattern)
+                + sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM (SELECT 1 AS one FROM orgs o WHERE o.province_id = $1 \
                  AND o.full_name LIKE $2 ESCAPE '\\' LIMIT $3) t",
-            )
-            .bind(province_id)
-            .bind(&pattern)
-            .bind(COUNT_CAP + 1)
-            .fetch_one(self.pool())
-            .await?
+                )
+                .bind(province_id)
+                .bind(&pattern)
+                .bind(COUNT_CAP + 1)
+                .fetch_one(self.pool())
+                .await?
         };
         let mut items: Vec<SearchHit> = Vec::with_capacity(rows.len() + 1);
         if offset == 0 {

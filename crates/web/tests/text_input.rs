@@ -275,6 +275,24 @@ async fn look_alike_children_through_the_api(app: TestApp) {
     let orgs = orgs + 1;
     assert_eq!(org_count(&app).await, orgs);
 
+    // The search finds a full name typed with other brackets or letters as the exact match.
+    for province in [format!("province_id={}&", w.province.id), String::new()] {
+        for (q, found) in [
+            ("共青团广州市(一)区委员会", "共青团广州市（一）区委员会"),
+            ("共青团广州市ＡＢＣ区委员会", "共青团广州市ABC区委员会"),
+        ] {
+            let mut url =
+                reqwest::Url::parse(&app.url(&format!("/api/v1/orgs/search?{province}"))).unwrap();
+            url.query_pairs_mut().append_pair("q", q);
+            let res = reqwest::get(url).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(body["total"], 1, "{q}: {body}");
+            assert_eq!(body["items"][0]["full_name"], found, "{body}");
+            assert_eq!(body["items"][0]["exact"], true, "{body}");
+        }
+    }
+
     // Renaming (the direct superior's change takes effect at once) is held to the same rule.
     let rename = |full: &'static str| {
         let api = &api;
@@ -362,7 +380,8 @@ async fn import_cells_with_invisible_characters_and_look_alikes(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let t = children_template(&ChildOptions::for_parent(&w.county));
-    let row = |short: &str, full: &str| vec![short.to_string(), full.to_string(), "团委".to_string()];
+    let row =
+        |short: &str, full: &str| vec![short.to_string(), full.to_string(), "团委".to_string()];
     let file = write_filled(
         &t,
         &[
