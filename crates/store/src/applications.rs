@@ -229,10 +229,13 @@ impl Store {
         let row = sqlx::query(concat!(
             "SELECT ",
             crate::org_columns!(),
-            " FROM orgs WHERE province_id = $1 AND full_name = $2"
+            " FROM orgs WHERE province_id = $1 AND (full_name = $2 OR name_key = $3) \
+             ORDER BY CASE WHEN full_name = $2 THEN 0 ELSE 1 END LIMIT 1"
         ))
         .bind(province_id)
         .bind(full_name.trim())
+        // Typed with other brackets or full-width letters, the name is still found.
+        .bind(tuanjian_domain::text::comparison_key(full_name))
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(org_from_row).transpose()

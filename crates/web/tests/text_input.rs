@@ -21,6 +21,7 @@ both_databases!(
     look_alike_children_through_the_api,
     look_alike_children_through_the_page,
     import_cells_with_invisible_characters_and_look_alikes,
+    applicants_find_a_branch_typed_with_other_brackets,
 );
 
 async fn raw_get(c: &reqwest::Client, url: String) -> (StatusCode, String) {
@@ -444,4 +445,45 @@ async fn import_cells_with_invisible_characters_and_look_alikes(app: TestApp) {
     assert!(messages[5].contains("U+202E 从右到左覆盖"), "{messages:?}");
     assert_eq!(org_count(&app).await, orgs, "nothing written");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log").await, audits);
+}
+
+/// 我要入团 names the branch by its full name: typed with ASCII brackets, the branch stored
+/// with full-width ones is found (the names are compared on their NFKC form).
+async fn applicants_find_a_branch_typed_with_other_brackets(app: TestApp) {
+    use chrono::Datelike;
+    use tuanjian_domain::{IdNumber, OrgKind, OrgLevel};
+    let w = app.guangzhou().await;
+    let branch = app
+        .add_org(
+            &w.school,
+            OrgLevel::Grassroots,
+            OrgKind::Branch,
+            "高一（2）班团支部",
+            "共青团广州市天河区第一中学高一（2）班支部",
+        )
+        .await;
+    let year = chrono::Local::now().year() - 16;
+    let id_number = IdNumber::from_first17(&format!("440106{year}0101123"));
+    let (status, body) = app
+        .api()
+        .post(
+            "/api/v1/join",
+            json!({
+                "province_id": w.province.id,
+                "org_full_name": "共青团广州市天河区第一中学高一(2)班支部",
+                "password": "Applicant2024",
+                "id_number": id_number.as_str(),
+                "name": "王小明",
+                "ethnicity": "汉族",
+                "phone": "13900139000",
+                "work_unit": "广州市天河区第一中学",
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let org_id: i64 = sqlx::query_scalar("SELECT org_id FROM applications")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(org_id, branch.id);
 }
