@@ -118,6 +118,19 @@ async fn check_shape(
         count(store, "SELECT COUNT(*) FROM orgs").await,
         summary.orgs as i64 + 38
     );
+    // Every name carries its comparison key (migration 0008), so look-alikes are refused.
+    let names: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT full_name, name_key FROM orgs")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    for (full, key) in &names {
+        assert_eq!(
+            key.as_deref(),
+            Some(tuanjian_domain::text::comparison_key(full).as_str()),
+            "{full}"
+        );
+    }
     assert_eq!(
         count(store, "SELECT COUNT(DISTINCT person_id) FROM cadre_posts").await,
         summary.cadres as i64
