@@ -210,8 +210,12 @@ impl Store {
             .run(&self.pool)
             .await
             .map_err(|e| StoreError::Migration(e.to_string()))?;
-        // Data steps SQL cannot do on both databases, each recorded once.
-        name_check::run_once(self).await?;
+        // Data steps SQL cannot do on both databases, each recorded once. An in-memory SQLite
+        // database (no file, so no direct reader) is new and holds nothing to fix; its pool's
+        // connections may not even share it.
+        if self.backend == Backend::Postgres || self.reader.is_some() {
+            name_check::run_once(self).await?;
+        }
         Ok(())
     }
 
