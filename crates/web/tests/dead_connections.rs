@@ -147,12 +147,17 @@ async fn requests_survive_terminated_connections(app: TestApp) {
     }
     tokio::time::sleep(Duration::from_millis(150)).await;
     stop.store(true, Ordering::Relaxed);
-    let mut failed = Vec::new();
+    let (mut failed, mut requests) = (Vec::new(), 0);
     for task in clients_tasks {
         let (rounds, bad) = task.await.unwrap();
         assert!(rounds > 0);
+        requests += rounds * 8;
         failed.extend(bad);
     }
+    eprintln!(
+        "{} of {requests} requests cut off by {KILLS} terminations",
+        failed.len()
+    );
     // A termination that lands inside a request's transaction cuts that request off: 503
     // with its own code (never 500), at most one per client per termination. A request is
     // never failed by a connection that died before it started (that was one per pooled
