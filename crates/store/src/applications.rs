@@ -897,3 +897,75 @@ pub async fn return_tx(
     .await?;
     Ok(())
 }
+
+/// Why pending applications to a deleted organisation were returned; the applicant reads it.
+pub const ORG_DELETED_COMMENT: &str = "申请的团组织已被删除，请重新选择团组织后再提交";
+
+/// Settles the applications to an organisation being deleted, in the deletion's transaction:
+/// pending ones are returned to their applicants with `ORG_DELETED_COMMENT` (each audited), and
+/// every one, decided or not, is kept under the parent so the applicant's history stays
+/// readable and a resubmission chooses a new organisation. Returns how many were returned.
+pub async fn settle_for_deleted_org_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    org_id: i64,
+    parent_id: i64,
+) -> Result<u64, StoreError> {
+    let pending: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM applications WHERE org_id = $1 AND status = 'pending' ORDER BY id",
+    )
+    .bind(org_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let by: Option<String> = match actor.person_id {
+        Some(id) => {
+            sqlx::query_scalar("SELECT name FROM people WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        None => None,
+    };
+    let t = now();
+    for &id in &pending {
+        let app = application_tx(tx, id).await?;
+        let mut details = app.details.clone();
+        details.history.push(Step {
+            event: "returned".into(),
+            at: t,
+            by: by.clone(),
+            comment: Some(ORG_DELETED_COMMENT.into()),
+        });
+        sqlx::query(
+            "UPDATE applications SET status = 'returned', details_json = $1, updated_at = $2, \
+             decided_by = $3, decided_at = $2, comment = $4 WHERE id = $5 AND status = 'pending'",
+        )
+        .bind(to_json(&details)?)
+        .bind(t)
+        .bind(actor.person_id)
+        .bind(ORG_DELETED_COMMENT)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        audit::record(
+            tx,
+            actor,
+            AuditEntry::new("application.return")
+                .target("application", id)
+                .org(org_id)
+                .after(serde_json::json!({
+                    "comment": ORG_DELETED_COMMENT,
+                    "stage": app.stage.map(|s| s.code()),
+                    "reason": "org_deleted",
+                    "moved_to_org": parent_id,
+                })),
+        )
+        .await?;
+    }
+    sqlx::query("UPDATE applications SET org_id = $1 WHERE org_id = $2")
+        .bind(parent_id)
+        .bind(org_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(pending.len() as u64)
+}

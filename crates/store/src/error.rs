@@ -26,4 +26,11 @@ impl StoreError {
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Db(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
+
+    /// The database closed the connection (a restart, a failover): what was not retried —
+    /// a transaction cut off half-way, or a connection lost on every attempt — may succeed if
+    /// the user tries again.
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self, StoreError::Db(e) if crate::reconnect::is_connection_lost(e))
+    }
 }

@@ -29,6 +29,7 @@ pub mod org_moves;
 pub mod org_search;
 pub mod orgs;
 pub mod people;
+mod reconnect;
 pub mod reg_codes;
 pub mod reset_codes;
 pub mod roles;
@@ -45,12 +46,14 @@ use std::time::Duration;
 
 use direct_read::{PgReader, Reader, SqliteReader};
 use hot_cache::HotCache;
+use reconnect::{LossClock, is_connection_lost};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 pub use error::StoreError;
 pub use hot_cache::CacheStats;
+pub use reconnect::Pooled;
 pub use scope::AdminScope;
 
 /// A transaction that will write. Used as a connection (`&mut *tx`); its commit also makes
@@ -113,6 +116,8 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// When a pooled connection was last found closed by the server (`reconnect`).
+    loss: Arc<LossClock>,
     backend: Backend,
     /// The connections of the hot reads (`direct_read`); none for an in-memory SQLite database.
     reader: Option<Arc<Reader>>,
@@ -167,11 +172,19 @@ impl Store {
         let mut pool = AnyPoolOptions::new()
             .max_connections(max)
             // No ping before every query: it doubled the round trips of each request (a trip
-            // to SQLite's worker thread, or to PostgreSQL). A connection broken by a database
-            // restart fails one query instead, and idle ones are retired after a few minutes.
+            // to SQLite's worker thread, or to PostgreSQL). A connection the server closed is
+            // found by `reconnect` instead (a ping after a second idle, one retry).
             .test_before_acquire(false)
             .idle_timeout(Duration::from_secs(300))
             .acquire_timeout(Duration::from_secs(10));
+        let loss = LossClock::new();
+        if backend == Backend::Postgres {
+            let clock = loss.clone();
+            pool = pool.before_acquire(move |conn, meta| {
+                let clock = clock.clone();
+                Box::pin(async move { reconnect::check_idle(conn, &meta, &clock).await })
+            });
+        }
         if backend == Backend::Sqlite {
             pool = pool.after_connect(|conn, _| {
                 Box::pin(async move {
@@ -188,6 +201,7 @@ impl Store {
         let pool = pool.connect_with(options).await.map_err(unreachable)?;
         Ok(Self {
             pool,
+            loss,
             backend,
             reader: reader.map(Arc::new),
             hot: None,
@@ -223,18 +237,25 @@ impl Store {
         self.backend
     }
 
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
+    /// The pool, as an executor whose single statements are run again when their
+    /// connection turns out to have been closed by the server (`reconnect`): use it for reads
+    /// and for writes that are safe to repeat; anything else belongs in a `Tx`.
+    pub fn pool(&self) -> Pooled<'_> {
+        Pooled::new(&self.pool, &self.loss, self.backend == Backend::Postgres)
     }
 
     /// Begins a transaction that will write. On SQLite it takes the write lock at once
     /// (BEGIN IMMEDIATE), so two writers queue on busy_timeout instead of failing when a
     /// read lock would have to be upgraded.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        let inner = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        };
+        let inner = self
+            .begin_retried(|| async {
+                match self.backend {
+                    Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+                    Backend::Postgres => self.pool.begin().await,
+                }
+            })
+            .await?;
         Ok(Tx {
             inner,
             cache: self.cache().cloned(),
@@ -245,9 +266,32 @@ impl Store {
     /// or dropped; on SQLite it takes no write lock.
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
         Ok(Tx {
-            inner: self.pool.begin().await?,
+            inner: self.begin_retried(|| self.pool.begin()).await?,
             cache: self.cache().cloned(),
         })
+    }
+
+    /// Nothing is written before `BEGIN` succeeds, so a connection the server closed while
+    /// it was idle costs another attempt on another connection, not the request.
+    async fn begin_retried<F, Fut>(
+        &self,
+        begin: F,
+    ) -> Result<Transaction<'static, Any>, sqlx::Error>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Transaction<'static, Any>, sqlx::Error>>,
+    {
+        let mut attempt = 1;
+        loop {
+            match begin().await {
+                Err(e) if is_connection_lost(&e) && attempt < reconnect::ATTEMPTS => {
+                    self.loss.saw_loss();
+                    tracing::info!(error = %e, attempt, "connection lost before BEGIN; again");
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Keeps the reads of every signed-in request in memory until a change to what they read

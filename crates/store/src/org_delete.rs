@@ -1,25 +1,93 @@
 //! Deleting an organisation that has no members and no children. Its admins, cadres and 书记
 //! keep their accounts (seed, question 3): only the rows tying them to the organisation go.
+//! Every foreign key to `orgs` has a rule here (`ORG_REFERENCES`, checked against both schemas
+//! by a test), so deletion refuses with a message or settles the row, never fails on the key.
 
 use serde::Serialize;
 use tuanjian_domain::{OrgInfo, OrgLevel};
 
+use crate::applications::settle_for_deleted_org_tx;
 use crate::audit::{self, Actor, AuditEntry};
+use crate::dev_ranges::range_from_row;
 use crate::org_info::org_info_tx;
 use crate::org_moves::org_tx;
 use crate::orgs::Org;
 use crate::{Store, StoreError, Tx};
 
+/// Every column that refers to `orgs(id)`, with what deleting the organisation does to its
+/// rows. A new foreign key fails `org_delete::tests::every_reference_has_a_rule` until it gets
+/// a rule here and in `delete_org`.
+pub const ORG_REFERENCES: &[(&str, &str, &str)] = &[
+    ("orgs", "parent_id", "refused while children exist"),
+    (
+        "orgs",
+        "province_id",
+        "only provinces are referred to; they are never deleted",
+    ),
+    ("members", "org_id", "refused while members exist"),
+    (
+        "cadre_posts",
+        "org_id",
+        "deleted (the people keep their accounts)",
+    ),
+    (
+        "org_admins",
+        "org_id",
+        "deleted (the people keep their accounts)",
+    ),
+    ("reg_codes", "org_id", "deleted"),
+    ("org_changes", "org_id", "deleted"),
+    (
+        "org_changes",
+        "approver_org_id",
+        "set to NULL (decided history of former children)",
+    ),
+    ("org_moves", "org_id", "deleted"),
+    ("org_moves", "from_parent_id", "deleted"),
+    ("org_moves", "to_parent_id", "deleted"),
+    (
+        "dev_ranges",
+        "org_id",
+        "refused while the organisation holds 号段 (take them back first)",
+    ),
+    (
+        "applications",
+        "org_id",
+        "pending ones returned to the applicant; all kept under the parent",
+    ),
+    (
+        "corrections",
+        "org_id",
+        "kept under the parent (the province decides them)",
+    ),
+    (
+        "corrections",
+        "approver_org_id",
+        "only provinces are referred to; they are never deleted",
+    ),
+    (
+        "import_jobs",
+        "org_id",
+        "refused while one runs; finished ones deleted with their files",
+    ),
+];
+
 /// What stands in the way of deleting an organisation.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct DeleteBlockers {
     pub children: i64,
     pub members: i64,
+    /// The 号段 it holds, as 「2024年 000000000001-000000000100」.
+    pub dev_ranges: Vec<String>,
+    pub running_imports: i64,
 }
 
 impl DeleteBlockers {
     pub fn is_clear(&self) -> bool {
-        self.children == 0 && self.members == 0
+        self.children == 0
+            && self.members == 0
+            && self.dev_ranges.is_empty()
+            && self.running_imports == 0
     }
 }
 
@@ -35,7 +103,28 @@ async fn blockers(
         .bind(org_id)
         .fetch_one(&mut *conn)
         .await?;
-    Ok(DeleteBlockers { children, members })
+    let rows = sqlx::query(
+        "SELECT start_value, end_value FROM dev_ranges WHERE org_id = $1 ORDER BY year, start_value",
+    )
+    .bind(org_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let dev_ranges = rows
+        .iter()
+        .map(|r| range_from_row(r).map(|range| format!("{}年 {range}", range.year())))
+        .collect::<Result<_, _>>()?;
+    let running_imports: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM import_jobs WHERE org_id = $1 AND state = 'running'",
+    )
+    .bind(org_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(DeleteBlockers {
+        children,
+        members,
+        dev_ranges,
+        running_imports,
+    })
 }
 
 impl Store {
@@ -67,6 +156,15 @@ pub fn blocker_messages(org: &Org, b: &DeleteBlockers) -> Vec<String> {
             b.members
         ));
     }
+    if !b.dev_ranges.is_empty() {
+        out.push(format!(
+            "该组织仍持有发展团员编号号段 {}。请先在上级组织的“号段管理”中收回这些号段，再删除本组织",
+            b.dev_ranges.join("、")
+        ));
+    }
+    if b.running_imports > 0 {
+        out.push("该组织正在导入团员或团干部名单，请等导入结束后再删除本组织".to_string());
+    }
     out
 }
 
@@ -95,8 +193,12 @@ pub async fn delete_org(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<Org, 
             "org_not_deletable"
         } else if b.children > 0 {
             "org_has_children"
-        } else {
+        } else if b.members > 0 {
             "org_has_members"
+        } else if !b.dev_ranges.is_empty() {
+            "org_holds_dev_ranges"
+        } else {
+            "org_import_running"
         };
         return Err(StoreError::Conflict {
             code,
@@ -115,6 +217,23 @@ pub async fn delete_org(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<Org, 
     .bind(org.id)
     .fetch_all(&mut **tx)
     .await?;
+    let parent_id = org
+        .parent_id
+        .ok_or_else(|| StoreError::Unsupported("顶层组织不能删除"))?;
+    let returned_applications = settle_for_deleted_org_tx(tx, actor, org.id, parent_id).await?;
+    sqlx::query("UPDATE corrections SET org_id = $1 WHERE org_id = $2")
+        .bind(parent_id)
+        .bind(org.id)
+        .execute(&mut **tx)
+        .await?;
+    // Finished jobs only: one that started since the check above keeps its row, and the
+    // deletion below is refused instead of pulling the job from under its writer.
+    let deleted_import_jobs =
+        sqlx::query("DELETE FROM import_jobs WHERE org_id = $1 AND state <> 'running'")
+            .bind(org.id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
     for sql in [
         "DELETE FROM org_admins WHERE org_id = $1",
         "DELETE FROM cadre_posts WHERE org_id = $1",
@@ -125,9 +244,27 @@ pub async fn delete_org(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<Org, 
         "DELETE FROM org_moves WHERE org_id = $1 OR from_parent_id = $1 OR to_parent_id = $1",
         // Sessions acting in a role here simply have no role any more.
         "UPDATE sessions SET role_kind = NULL, role_org_id = NULL WHERE role_org_id = $1",
-        "DELETE FROM orgs WHERE id = $1",
     ] {
         sqlx::query(sql).bind(org.id).execute(&mut **tx).await?;
+    }
+    // Everything above settles what referred to the organisation when we looked; a row
+    // added concurrently since (a new import, say) is refused here rather than as a 500.
+    match sqlx::query("DELETE FROM orgs WHERE id = $1")
+        .bind(org.id)
+        .execute(&mut **tx)
+        .await
+    {
+        Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
+            return Err(StoreError::Conflict {
+                code: "org_referenced",
+                message:
+                    "删除时该组织刚刚有新的数据写入（例如开始了导入），未删除。请刷新页面查看后再试"
+                        .into(),
+            });
+        }
+        other => {
+            other?;
+        }
     }
     audit::record(
         tx,
@@ -140,8 +277,71 @@ pub async fn delete_org(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<Org, 
                 info,
                 admin_person_ids,
                 cadre_posts: posts,
-            }),
+            })
+            .after(serde_json::json!({
+                "returned_applications": returned_applications,
+                "applications_and_corrections_moved_to": parent_id,
+                "deleted_import_jobs": deleted_import_jobs,
+            })),
     )
     .await?;
     Ok(org)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ORG_REFERENCES;
+    use crate::test_support::{PgDb, sqlite_store};
+    use crate::{Backend, Store};
+
+    /// Every (table, column) with a foreign key to `orgs`, as the database declares it.
+    async fn org_foreign_keys(store: &Store) -> Vec<(String, String)> {
+        let sql = match store.backend() {
+            Backend::Sqlite => {
+                "SELECT m.name, f.\"from\" FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
+                 WHERE m.type = 'table' AND f.\"table\" = 'orgs'"
+            }
+            Backend::Postgres => {
+                "SELECT cl.relname::text, a.attname::text FROM pg_constraint c \
+                 JOIN pg_class cl ON cl.oid = c.conrelid \
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey) \
+                 WHERE c.contype = 'f' AND c.confrelid = 'orgs'::regclass"
+            }
+        };
+        let mut keys: Vec<(String, String)> =
+            sqlx::query_as(sql).fetch_all(store.pool()).await.unwrap();
+        keys.sort();
+        keys
+    }
+
+    fn with_rules() -> Vec<(String, String)> {
+        let mut rules: Vec<(String, String)> = ORG_REFERENCES
+            .iter()
+            .map(|(t, c, _)| (t.to_string(), c.to_string()))
+            .collect();
+        rules.sort();
+        rules
+    }
+
+    fn check(keys: Vec<(String, String)>) {
+        assert_eq!(
+            keys,
+            with_rules(),
+            "a foreign key to orgs without a deletion rule (or a rule for one that is gone): \
+             give it one in ORG_REFERENCES and in delete_org"
+        );
+    }
+
+    #[tokio::test]
+    async fn every_reference_has_a_rule_sqlite() {
+        let (store, _file) = sqlite_store().await;
+        check(org_foreign_keys(&store).await);
+    }
+
+    #[tokio::test]
+    async fn every_reference_has_a_rule_postgres() {
+        let (store, db) = PgDb::new().await;
+        check(org_foreign_keys(&store).await);
+        db.drop_db(store).await;
+    }
 }

@@ -18,14 +18,18 @@ pub struct SecretaryInput {
     pub mobile: String,
 }
 
-async fn read_info(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<OrgInfo, StoreError> {
+/// One statement, on a transaction or on the pool (where a lost connection is retried).
+async fn read_info<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    org_id: i64,
+) -> Result<OrgInfo, StoreError> {
     let row = sqlx::query(
         "SELECT o.phone, o.email, o.industry, o.admin_staff_quota, o.admin_staff_actual, o.career_staff_quota, \
          o.career_staff_actual, o.school_code, p.name AS secretary_name, p.id_number AS secretary_id_number, \
          p.phone AS secretary_phone FROM orgs o LEFT JOIN people p ON p.id = o.secretary_person_id WHERE o.id = $1",
     )
     .bind(org_id)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?;
     Ok(OrgInfo {
@@ -45,39 +49,35 @@ async fn read_info(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<OrgInf
 
 impl Store {
     pub async fn org_info(&self, org_id: i64) -> Result<OrgInfo, StoreError> {
-        let mut conn = self.pool().acquire().await?;
-        read_info(&mut conn, org_id).await
+        read_info(self.pool(), org_id).await
     }
 
     /// Whether `org` is an independent school organisation: not a leading body, its industry is
     /// a school kind, and its parent is not a school (a school's colleges and classes are not).
     pub async fn is_school_org(&self, org: &Org) -> Result<bool, StoreError> {
-        let mut conn = self.pool().acquire().await?;
-        is_school(&mut conn, org).await
+        is_school(self.pool(), org).await
     }
 }
 
 pub async fn org_info_tx(tx: &mut Tx, org_id: i64) -> Result<OrgInfo, StoreError> {
-    read_info(tx, org_id).await
+    read_info(&mut **tx, org_id).await
 }
 
-async fn is_school(conn: &mut sqlx::AnyConnection, org: &Org) -> Result<bool, StoreError> {
+/// One statement (its own industry and its parent's), like `read_info`.
+async fn is_school<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    org: &Org,
+) -> Result<bool, StoreError> {
     if org.level.is_leading_body() {
         return Ok(false);
     }
-    let own: Option<String> = sqlx::query_scalar("SELECT industry FROM orgs WHERE id = $1")
-        .bind(org.id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let parent: Option<String> = match org.parent_id {
-        Some(p) => {
-            sqlx::query_scalar("SELECT industry FROM orgs WHERE id = $1")
-                .bind(p)
-                .fetch_one(&mut *conn)
-                .await?
-        }
-        None => None,
-    };
+    let (own, parent): (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT o.industry, (SELECT p.industry FROM orgs p WHERE p.id = $2) FROM orgs o WHERE o.id = $1",
+    )
+    .bind(org.id)
+    .bind(org.parent_id)
+    .fetch_one(conn)
+    .await?;
     Ok(tuanjian_domain::org_info::is_independent_school(
         org.class(),
         own.as_deref(),
@@ -87,8 +87,8 @@ async fn is_school(conn: &mut sqlx::AnyConnection, org: &Org) -> Result<bool, St
 
 /// Recomputes `info_complete` for `org` from what is stored now.
 pub async fn refresh_completeness(tx: &mut Tx, org: &Org) -> Result<bool, StoreError> {
-    let info = read_info(tx, org.id).await?;
-    let school = is_school(tx, org).await?;
+    let info = read_info(&mut **tx, org.id).await?;
+    let school = is_school(&mut **tx, org).await?;
     let complete = info.missing(org.class(), school).is_empty();
     sqlx::query("UPDATE orgs SET info_complete = $1 WHERE id = $2")
         .bind(i64::from(complete))
@@ -170,7 +170,7 @@ pub async fn write_info_fields(
     org: &Org,
     info: &OrgInfo,
 ) -> Result<(), StoreError> {
-    let before = read_info(tx, org.id).await?;
+    let before = read_info(&mut **tx, org.id).await?;
     sqlx::query(
         "UPDATE orgs SET phone = $1, email = $2, industry = $3, admin_staff_quota = $4, admin_staff_actual = $5, \
          career_staff_quota = $6, career_staff_actual = $7, school_code = $8 WHERE id = $9",
@@ -186,7 +186,7 @@ pub async fn write_info_fields(
     .bind(org.id)
     .execute(&mut **tx)
     .await?;
-    let after = read_info(tx, org.id).await?;
+    let after = read_info(&mut **tx, org.id).await?;
     audit::record(
         tx,
         actor,

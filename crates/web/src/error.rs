@@ -90,6 +90,16 @@ impl From<StoreError> for Fault {
                 "busy",
                 "系统繁忙，请稍后重试",
             ),
+            // Not retried by the store (a transaction cut off half-way): the change was rolled
+            // back, unless the commit itself was cut off, so the user checks before repeating.
+            e if e.is_connection_lost() => {
+                tracing::warn!(error = %e, "database connection lost");
+                Fault::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "db_connection_lost",
+                    "数据库连接中断，请稍后重试；如果刚才提交了修改，请先刷新页面确认是否已经保存",
+                )
+            }
             other => Fault::internal(other),
         }
     }

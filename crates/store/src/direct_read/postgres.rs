@@ -10,7 +10,7 @@ use sqlx::{ConnectOptions, Decode, Executor, Postgres, Row, TypeInfo, ValueRef};
 use tokio::sync::Semaphore;
 
 use super::{Cols, Mapper, Param};
-use crate::StoreError;
+use crate::{StoreError, reconnect};
 
 /// Rows straight from the PostgreSQL driver: the `Any` driver's conversion of every row and
 /// its column list was a tenth of the server's time on an organisation page.
@@ -68,17 +68,6 @@ impl Drop for Lease<'_> {
                 .unwrap_or_else(|e| e.into_inner())
                 .push(conn);
         }
-    }
-}
-
-/// The connection broke (as opposed to the query failing on a live connection).
-fn is_connection_lost(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
-        // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now: the server
-        // ended the session.
-        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("57P")),
-        _ => false,
     }
 }
 
@@ -145,20 +134,29 @@ impl PgReader {
             .acquire()
             .await
             .expect("the semaphore is never closed");
-        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let rows = match idle {
-            Some(conn) => match self.run(conn, sql, params).await {
-                // A connection that sat idle may have been closed by the server (a restart, an
-                // idle timeout, an administrator): a read is safe to repeat on a new one.
-                Err(e) if is_connection_lost(&e) => {
-                    let conn = self.options.connect().await?;
-                    self.run(conn, sql, params).await?
+        // A connection that sat idle may have been closed by the server (a restart, an idle
+        // timeout, an administrator): a read is safe to repeat on a new one. A server going
+        // down ends connections one by one, so a new one may be ended too: a few attempts.
+        let mut attempt = 1;
+        let rows = loop {
+            // After a lost one, the other idle connections are suspect too: a new one.
+            let idle = if attempt == 1 {
+                self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop()
+            } else {
+                None
+            };
+            let result = match idle {
+                Some(conn) => self.run(conn, sql, params).await,
+                None => match self.options.connect().await {
+                    Ok(conn) => self.run(conn, sql, params).await,
+                    Err(e) => Err(e),
+                },
+            };
+            match result {
+                Err(e) if reconnect::is_connection_lost(&e) && attempt < reconnect::ATTEMPTS => {
+                    attempt += 1;
                 }
-                other => other?,
-            },
-            None => {
-                let conn = self.options.connect().await?;
-                self.run(conn, sql, params).await?
+                other => break other?,
             }
         };
         rows.iter().map(|r| map(r)).collect()

@@ -106,8 +106,9 @@ pub struct PasswordRequest {
     pub new_password: String,
 }
 
+/// A wrong current password counts against the account's login lockout (429 `locked_out`).
 #[utoipa::path(post, path = "/api/v1/password", request_body = PasswordRequest,
-    responses((status = 200, body = Done), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Done), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn change_password(
     State(state): State<AppState>,
     ApiUserAnyState(user): ApiUserAnyState,

@@ -1,5 +1,6 @@
-//! Deleting an organisation: by its direct superior's admin, only with no members and no
-//! children. Its admins keep their accounts (seed, question 3).
+//! Deleting an organisation: by its direct superior's admin, only with no members, no
+//! children, no 号段 and no running import (`store/src/org_delete.rs` settles the rest). Its
+//! admins keep their accounts (seed, question 3).
 
 use askama::Template;
 use axum::extract::{Path, State};

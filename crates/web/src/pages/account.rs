@@ -2,13 +2,17 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
 use tuanjian_domain::{NewPassword, PasswordError};
+use tuanjian_store::audit::{self, AuditEntry};
 use tuanjian_store::people::set_password_hash;
 use tuanjian_store::sessions::end_other_sessions;
+use tuanjian_store::{now, throttle};
 
 use crate::auth::csrf::CsrfForm;
+use crate::auth::login::account_key;
 use crate::auth::user::{PageUserAnyState, Signed};
 use crate::error::Fault;
 use crate::pages::error::{PageError, PageResult};
@@ -48,7 +52,20 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-/// Checks and stores a new password; shared with the API.
+fn locked_fault(until: i64) -> Fault {
+    let minutes = ((until - now()).max(1) + 59) / 60;
+    Fault::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked_out",
+        format!(
+            "当前密码输入错误次数过多，已暂时锁定，请 {minutes} 分钟后再试；如忘记密码，请在“忘记密码”中找回或联系所在团组织管理员"
+        ),
+    )
+}
+
+/// Checks and stores a new password; shared with the API. Wrong current passwords count
+/// against the account's login lockout (the same key and policy as the login form), so a
+/// stolen session cannot guess the password faster than the login page allows.
 pub async fn change_password(
     state: &AppState,
     user: &Signed,
@@ -56,6 +73,10 @@ pub async fn change_password(
     new: &str,
     confirm: Option<&str>,
 ) -> Result<(), Fault> {
+    let acct_key = account_key(user.person.id_number.as_str());
+    if let Some(until) = state.store.locked_until(&acct_key).await? {
+        return Err(locked_fault(until));
+    }
     let current_ok = state
         .hasher
         .verify(current.to_string(), user.person.password_hash.clone())
@@ -63,9 +84,28 @@ pub async fn change_password(
         || (user.person.in_initial_state()
             && current.to_ascii_uppercase() == user.person.id_number.initial_password());
     if !current_ok {
-        return Err(
-            Fault::bad_request("current_password_wrong", "当前密码不正确").field("current"),
-        );
+        let mut tx = state.store.begin().await?;
+        let lock =
+            throttle::record_failure(&mut tx, &acct_key, state.config.account_lockout).await?;
+        if let Some(until) = lock {
+            state.metrics.lockout();
+            tracing::warn!("password change lockout");
+            audit::record(
+                &mut tx,
+                &user.actor(),
+                AuditEntry::new("password.lockout")
+                    .target("person", user.person.id)
+                    .after(serde_json::json!({ "until": until })),
+            )
+            .await?;
+        }
+        tx.commit()
+            .await
+            .map_err(tuanjian_store::StoreError::from)?;
+        return Err(match lock {
+            Some(until) => locked_fault(until),
+            None => Fault::bad_request("current_password_wrong", "当前密码不正确").field("current"),
+        });
     }
     if confirm.is_some_and(|c| c != new) {
         let e = PasswordError::Mismatch;
@@ -77,6 +117,8 @@ pub async fn change_password(
     let mut tx = state.store.begin().await?;
     set_password_hash(&mut tx, &user.actor(), user.person.id, &hash).await?;
     end_other_sessions(&mut tx, user.person.id, &user.session.token_hash).await?;
+    // Its owner proved who they are: earlier failures no longer count.
+    throttle::clear(&mut tx, &acct_key).await?;
     tx.commit()
         .await
         .map_err(tuanjian_store::StoreError::from)?;
