@@ -229,6 +229,7 @@ fn query_schemas_accept_what_the_server_accepts() {
 both_databases!(
     sign_in_is_declared_as_enforced,
     empty_page_and_every_listed_status_are_accepted,
+    import_under_a_parent_that_takes_none_is_a_declared_conflict,
 );
 
 /// A concrete URL for a template: ids of `org`, the members import kind.
@@ -380,4 +381,26 @@ async fn empty_page_and_every_listed_status_are_accepted(app: TestApp) {
             .await;
         assert_eq!(status, StatusCode::OK, "status={s}: {body}");
     }
+}
+
+/// Found by the fuzzer: the children import checks the parent before the upload, and a parent
+/// under which nothing may be created (the root) answers 409, which must be declared.
+async fn import_under_a_parent_that_takes_none_is_a_declared_conflict(app: TestApp) {
+    let mut api = app.api();
+    api.login(common::ROOT_ADMIN_ID, common::ROOT_ADMIN_PASSWORD)
+        .await;
+    let path = format!("/api/v1/orgs/{}/children/import", app.root.id);
+    let res = reqwest::Client::new()
+        .post(app.url(&path))
+        .bearer_auth(api.token.as_deref().unwrap())
+        .header("Content-Type", "multipart/form-data; boundary=b")
+        .body("--b--\r\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "org_kind_not_allowed");
+    let doc = document();
+    assert!(declared(&doc["paths"]["/api/v1/orgs/{id}/children/import"]["post"]).contains("409"));
 }
