@@ -101,7 +101,8 @@ EOF
   # Logging out would end the session the whole run signs in with; the role switch would
   # leave the admin role. Everything else, destructive or not, is fuzzed.
   set +e
-  timeout --signal=INT "$TIME_LIMIT" "$VENV/bin/schemathesis" --no-color --config-file "$WORK/schemathesis.toml" run "$BASE/api/v1/openapi.json" \
+  # From the scratch directory: schemathesis leaves a cache (.schemathesis/) where it runs.
+  (cd "$WORK" && exec timeout --signal=INT "$TIME_LIMIT" "$VENV/bin/schemathesis" --no-color --config-file "$WORK/schemathesis.toml" run "$BASE/api/v1/openapi.json" \
     --header "Authorization: Bearer $TOKEN" \
     --checks "$CHECKS" \
     --max-examples "$MAX_EXAMPLES" \
@@ -113,7 +114,7 @@ EOF
     --generation-database none \
     --request-timeout 30 \
     --report junit --report-junit-path "$WORK/junit-$DB.xml" \
-    >"$WORK/fuzz-$DB.txt" 2>&1
+    >"$WORK/fuzz-$DB.txt" 2>&1)
   rc=$?
   set -e
   secs=$(($(date +%s) - start))
