@@ -56,7 +56,7 @@ pub struct LoginResponse {
     pub roles: Vec<RoleBody>,
 }
 
-#[utoipa::path(post, path = "/api/v1/login", request_body = LoginRequest,
+#[utoipa::path(post, path = "/api/v1/login", security(()), request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(State(state): State<AppState>, req: Request) -> ApiResult<LoginResponse> {
     let (parts, body): (Parts, _) = req.into_parts();

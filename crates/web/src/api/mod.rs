@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod orgs;
+pub mod query;
 
 use axum::Router;
 use axum::routing::{get, post, put};
@@ -78,7 +79,89 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::self_service::SelfServiceApi::openapi());
     doc.merge(crate::reset::ResetApi::openapi());
     doc.merge(crate::member_import::MemberImportApi::openapi());
+    declare_shared(&mut doc);
     doc
+}
+
+const BEARER: &str = "bearer";
+
+/// Signed-in operations that also serve an account still on its initial password (they use
+/// `ApiUserAnyState`); every other signed-in operation refuses it with 403.
+pub const SIGNED_IN_ANY_STATE: [&str; 3] = ["/api/v1/logout", "/api/v1/password", "/api/v1/me"];
+
+/// Declares what every operation shares, so that each annotation lists only the faults of its
+/// own rules (409, 422, 429 …) and none can forget these: the bearer sign-in (public operations
+/// say `security(())`), and the faults that follow from the operation's shape:
+/// - signed in: 401 without a valid token; 403 for an account on its initial password (or
+///   without the role the operation needs);
+/// - a path parameter: 404 (malformed, unknown or outside the caller's scope);
+/// - query parameters: 400 (`ApiQuery`'s `query_invalid`);
+/// - a request body: 400 (malformed), 413 (over the body limit), 415 (not the content type);
+/// - any: 503 when the database has no free connection (`busy`).
+fn declare_shared(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+    use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+
+    doc.components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    doc.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            let public = op
+                .security
+                .as_ref()
+                .is_some_and(|s| s.contains(&SecurityRequirement::default()));
+            let has = |place: ParameterIn| {
+                op.parameters.iter().flatten().any(|p| match p {
+                    RefOr::T(p) => p.parameter_in == place,
+                    RefOr::Ref(_) => false,
+                })
+            };
+            let mut faults = vec![("503", "The database is busy (`busy`); retry later.")];
+            if !public {
+                faults.push(("401", "Not signed in, or the token has expired."));
+                if !SIGNED_IN_ANY_STATE.contains(&path.as_str()) {
+                    faults.push(("403", "Not allowed to the signed-in account."));
+                }
+            }
+            if has(ParameterIn::Path) {
+                faults.push(("404", "Not found, or outside the caller's scope."));
+            }
+            if has(ParameterIn::Query) || op.request_body.is_some() {
+                faults.push(("400", "The query or the request body is malformed."));
+            }
+            if op.request_body.is_some() {
+                faults.push(("413", "The request body is too large (`too_large`)."));
+                faults.push(("415", "The request body has the wrong content type."));
+            }
+            for (status, why) in faults {
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| {
+                        ResponseBuilder::new()
+                            .description(why)
+                            .content(
+                                "application/json",
+                                Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                            )
+                            .into()
+                    });
+            }
+        }
+    }
 }
 
 async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use tuanjian_store::orgs::{Org, PageRequest};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::query::{optional_int, page_schema, per_page_schema};
 use crate::auth::role::{self, Authority};
 use crate::auth::user::ApiUser;
 use crate::error::{ApiResult, ErrorBody, Fault};
@@ -66,10 +67,13 @@ pub async fn show(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChildrenQuery {
-    /// Page number from 1.
+    #[serde(default, deserialize_with = "optional_int")]
+    #[param(schema_with = page_schema)]
     pub page: Option<i64>,
-    /// Items per page, 1 to 200 (default 20).
+    #[serde(default, deserialize_with = "optional_int")]
+    #[param(schema_with = per_page_schema)]
     pub per_page: Option<i64>,
 }
 

@@ -30,6 +30,7 @@ use crate::state::AppState;
 
 /// The member list's query parameters (the list links its export with them).
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// Part of the name.
     pub name: Option<String>,

@@ -5,15 +5,18 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
+use tuanjian_domain::enums::Choice;
 use tuanjian_domain::{Action, ActorRole, MembershipStatus, Post, authorize};
 use tuanjian_store::cadres::{CadreFilter, CadreListItem, CadreQuery};
 use tuanjian_store::members::{MemberFilter, MemberListItem, MemberPage, MemberQuery, MemberSort};
 use tuanjian_store::orgs::{Org, Page, PageRequest};
 use tuanjian_store::scope::{AdminScope, ViewScope};
 use utoipa::IntoParams;
+use utoipa::openapi::{RefOr, Schema};
 
 use super::form::fault_message;
 use super::{admin_scope, refused};
+use crate::api::query::{one_of_or_empty, page_schema, per_page_schema};
 use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
 use crate::extract::{PageQuery, parse_id};
@@ -76,15 +79,34 @@ pub struct MemberListQuery {
     pub id_number: Option<String>,
     /// Year of joining, four digits.
     pub join_year: Option<String>,
-    /// 团籍状态: a code (normal, aged_out …) or its Chinese label.
+    #[param(schema_with = status_schema)]
     pub status: Option<String>,
     /// 1: only records that break an entry rule.
     pub faulty: Option<String>,
-    /// org (default), name, join_desc, join_asc.
+    #[param(schema_with = sort_schema)]
     pub sort: Option<String>,
+    #[param(schema_with = page_schema)]
     pub page: Option<String>,
-    /// 1 to 200, default 20.
+    #[param(schema_with = per_page_schema)]
     pub per_page: Option<String>,
+}
+
+fn status_schema() -> RefOr<Schema> {
+    one_of_or_empty(
+        "团籍状态: a code (normal, aged_out …) or its Chinese label; empty or absent for all.",
+        MembershipStatus::ALL.iter().flat_map(|s| {
+            [s.code(), s.label()]
+                .into_iter()
+                .chain(s.aliases().iter().copied())
+        }),
+    )
+}
+
+fn sort_schema() -> RefOr<Schema> {
+    one_of_or_empty(
+        "org (the default, also when empty), name, join_desc or join_asc.",
+        ["org", "name", "join_desc", "join_asc"],
+    )
 }
 
 impl MemberListQuery {
@@ -176,7 +198,9 @@ pub struct CadreListQuery {
     pub id_number: Option<String>,
     /// A post label (书记, 副书记 …).
     pub post: Option<String>,
+    #[param(schema_with = page_schema)]
     pub page: Option<String>,
+    #[param(schema_with = per_page_schema)]
     pub per_page: Option<String>,
 }
 

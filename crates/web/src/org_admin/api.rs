@@ -310,7 +310,7 @@ pub struct SearchResponse {
     pub pages: i64,
 }
 
-#[utoipa::path(get, path = "/api/v1/orgs/search", params(search_svc::SearchQuery),
+#[utoipa::path(get, path = "/api/v1/orgs/search", security(()), params(search_svc::SearchQuery),
     description = "Public (no sign-in). Exact full-name match first, then names containing the text, within the chosen province or 系统团委.",
     responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody)))]
 pub async fn search(
@@ -348,7 +348,7 @@ pub struct ProvinceBody {
     pub full_name: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/provinces",
+#[utoipa::path(get, path = "/api/v1/provinces", security(()),
     description = "Public. The provincial-level committees and 系统团委 to search within.",
     responses((status = 200, body = [ProvinceBody])))]
 pub async fn provinces(State(state): State<AppState>) -> ApiResult<Vec<ProvinceBody>> {

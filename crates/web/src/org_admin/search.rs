@@ -32,6 +32,7 @@ pub async fn script() -> Response {
 
 /// Search parameters as they come from a form or the API.
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// A provincial-level committee or 系统团委 (a child of the root). Without it only an exact
     /// full name is found.
@@ -40,6 +41,8 @@ pub struct SearchQuery {
     #[serde(default)]
     pub q: String,
     /// Page number from 1 (20 per page).
+    #[serde(default, deserialize_with = "crate::api::query::optional_int")]
+    #[param(schema_with = crate::api::query::page_schema)]
     pub page: Option<i64>,
 }
 

@@ -12,6 +12,7 @@ use tuanjian_store::org_changes::FIELDS;
 use tuanjian_store::orgs::{Org, PageRequest};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::query::{int_or_empty, optional_int, page_schema, per_page_schema};
 use crate::auth::role;
 use crate::auth::user::PageUser;
 use crate::error::Fault;
@@ -66,13 +67,24 @@ pub struct HistoryView {
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Page of change requests, from 1.
+    #[serde(deserialize_with = "optional_int")]
+    #[param(schema_with = page_schema)]
     pub page: Option<i64>,
     /// Page of audit entries, from 1.
+    #[serde(deserialize_with = "optional_int")]
+    #[param(schema_with = audit_page_schema)]
     pub audit_page: Option<i64>,
     /// Items per page of each list, 1 to 200 (default 20).
+    #[serde(deserialize_with = "optional_int")]
+    #[param(schema_with = per_page_schema)]
     pub per_page: Option<i64>,
+}
+
+fn audit_page_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    int_or_empty("Page of audit entries from 1; empty or absent for the first page.")
 }
 
 fn action_label(action: &str) -> String {

@@ -11,6 +11,7 @@ use tuanjian_domain::Action;
 use tuanjian_store::orgs::{Org, Page, PageRequest};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::query::{optional_int, page_schema, per_page_schema};
 use crate::auth::role;
 use crate::auth::user::{ApiUser, PageUser, Signed};
 use crate::error::{ApiResult, ErrorBody, Fault};
@@ -113,10 +114,14 @@ struct CompletionPage {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CompletionQuery {
     /// Page of the incomplete children, from 1.
+    #[serde(default, deserialize_with = "optional_int")]
+    #[param(schema_with = page_schema)]
     pub page: Option<i64>,
-    /// Items per page, 1 to 200 (default 20).
+    #[serde(default, deserialize_with = "optional_int")]
+    #[param(schema_with = per_page_schema)]
     pub per_page: Option<i64>,
 }
 

@@ -481,6 +481,7 @@ pub struct RowFaultBody {
     params(("id" = i64, Path, description = "parent organisation id")),
     request_body(content_type = "multipart/form-data", description = "field `file`: the filled-in template (.xlsx or .xls)"),
     responses((status = 200, body = ImportedBody), (status = 413, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "org_kind_not_allowed: no children may be created under this organisation"),
         (status = 422, body = SheetInvalidBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_import(
     State(state): State<AppState>,

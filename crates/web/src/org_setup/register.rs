@@ -456,7 +456,7 @@ pub struct RegisteredBody {
     pub role: &'static str,
 }
 
-#[utoipa::path(post, path = "/api/v1/register/admin", request_body = RegisterRequest,
+#[utoipa::path(post, path = "/api/v1/register/admin", security(()), request_body = RegisterRequest,
     responses((status = 200, body = RegisteredBody), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn api_anonymous(
     State(state): State<AppState>,

@@ -306,7 +306,7 @@ pub struct RedeemRequest {
     pub new_password: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/reset-password", request_body = RedeemRequest,
+#[utoipa::path(post, path = "/api/v1/reset-password", security(()), request_body = RedeemRequest,
     responses((status = 200, body = Done), (status = 400, body = ErrorBody, description = "reset_code_wrong, id_number_invalid, password rules"),
         (status = 409, body = ErrorBody, description = "reset_code_expired, reset_code_revoked, reset_code_used"),
         (status = 429, body = ErrorBody, description = "locked_out")))]

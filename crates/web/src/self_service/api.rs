@@ -188,7 +188,7 @@ async fn apply(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/register/member", request_body = ApplyRequest,
+#[utoipa::path(post, path = "/api/v1/register/member", security(()), request_body = ApplyRequest,
     description = "团员团干部注册: a member who joined before 2020 and is not in the system registers with a 团支部; its admin approves or returns it.",
     responses((status = 201, body = SubmittedBody), (status = 400, body = ApplyErrorBody), (status = 409, body = ApplyErrorBody), (status = 429, body = ApplyErrorBody)))]
 pub async fn register_member(
@@ -199,7 +199,7 @@ pub async fn register_member(
     apply(&state, addr, ApplicationKind::Register, &req).await
 }
 
-#[utoipa::path(post, path = "/api/v1/join", request_body = ApplyRequest,
+#[utoipa::path(post, path = "/api/v1/join", security(()), request_body = ApplyRequest,
     description = "我要入团: a young person (13 to 27) applies to a 团支部 with the profile fields only; its admin moves the application through its stages.",
     responses((status = 201, body = SubmittedBody), (status = 400, body = ApplyErrorBody), (status = 409, body = ApplyErrorBody), (status = 429, body = ApplyErrorBody)))]
 pub async fn join(
@@ -210,7 +210,7 @@ pub async fn join(
     apply(&state, addr, ApplicationKind::Join, &req).await
 }
 
-#[utoipa::path(post, path = "/api/v1/report", request_body = ApplyRequest,
+#[utoipa::path(post, path = "/api/v1/report", security(()), request_body = ApplyRequest,
     description = "流动团员报到: a member away from home who is not in the system reports to a local 团支部 (home_org required); its admin accepts or returns it.",
     responses((status = 201, body = SubmittedBody), (status = 400, body = ApplyErrorBody), (status = 409, body = ApplyErrorBody), (status = 429, body = ApplyErrorBody)))]
 pub async fn report(
@@ -246,9 +246,7 @@ pub async fn mine(
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/applications",
-    params(("id" = i64, Path, description = "organisation id"),
-           ("status" = Option<String>, Query, description = "pending, returned, approved or withdrawn"),
-           ("page" = Option<i64>, Query, description = "from 1, 20 per page")),
+    params(("id" = i64, Path, description = "organisation id"), ListQuery),
     responses((status = 200, body = ApplicationListBody), (status = 403, body = ApplyErrorBody), (status = 404, body = ApplyErrorBody)))]
 pub async fn of_org(
     State(state): State<AppState>,

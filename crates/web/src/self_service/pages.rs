@@ -569,10 +569,21 @@ struct OrgPage {
     pages: i64,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    #[param(schema_with = status_schema)]
     pub status: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::query::optional_int")]
+    #[param(schema_with = crate::api::query::page_schema)]
     pub page: Option<i64>,
+}
+
+fn status_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::api::query::one_of_or_empty(
+        "Only applications in this state; empty or absent for all.",
+        ApplicationStatus::ALL.iter().map(|s| s.code()),
+    )
 }
 
 /// The organisation (in the admin's scope) and the status filter; shared with the API.
