@@ -11,7 +11,10 @@ use serde_json::Value;
 use tuanjian_domain::{MemberField, OrgKind, OrgLevel};
 use tuanjian_web::member_import::columns::Kind;
 
-both_databases!(a_name_outside_the_scope_is_not_told,);
+both_databases!(
+    a_name_outside_the_scope_is_not_told,
+    a_report_with_a_cell_longer_than_excel_allows,
+);
 
 fn messages_of_row(detail: &Value, row: u64) -> Vec<String> {
     detail["faults"]
@@ -118,4 +121,67 @@ fn report_text(bytes: &[u8]) -> String {
         .map(|(_, _, v)| v.to_string())
         .collect::<Vec<_>>()
         .join("|")
+}
+
+/// Issue 10, item 2: a cell of 40,000 characters (more than an Excel cell holds) still gets its
+/// error report, from the API and from the page.
+async fn a_report_with_a_cell_longer_than_excel_allows(app: TestApp) {
+    let s = setup(&app).await;
+    let school = s.w.school.id;
+    let file = members_file(&[
+        with_name(970, &"长".repeat(40_000)),
+        member_row(971, BRANCH1),
+    ]);
+    let detail = check(&app, &s, school, "members", &file).await;
+    assert_eq!(detail["job"]["state"], "validated", "{detail}");
+    assert_eq!(detail["job"]["faulty_rows"], 1, "{detail}");
+    let m = messages_of_row(&detail, 3).join("；");
+    assert!(m.contains("姓名"), "{m}");
+
+    let job = detail["job"]["id"].as_i64().unwrap();
+    let (status, api_report) =
+        get_bytes(&app, &s, detail["job"]["report_url"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&api_report));
+    let (c, _) = app.page_login(&s.admin_id, ADMIN_PASSWORD).await;
+    let res = c
+        .get(app.url(&format!(
+            "/orgs/{school}/import/members/jobs/{job}/report.xlsx"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let page_report = res.bytes().await.unwrap().to_vec();
+    for report in [api_report, page_report] {
+        let rows = report_rows(&report);
+        let message = &rows[2][Kind::Members.fields().len()];
+        assert!(message.contains("第3行“姓名”"), "{message}");
+        assert!(rows[2][0].encode_utf16().count() <= 32_767);
+        assert_eq!(
+            rows[3][1],
+            member_id(971).as_str(),
+            "the good row is there too"
+        );
+    }
+}
+
+/// The cells of an error report's first sheet by row and column (from A1), as text.
+fn report_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    let width = Kind::Members.fields().len() + 1;
+    (0..range.end().unwrap().0 + 1)
+        .map(|r| {
+            (0..width as u32)
+                .map(|c| {
+                    range
+                        .get_value((r, c))
+                        .map(|v| v.to_string())
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect()
 }
