@@ -64,6 +64,7 @@ impl FileFault {
                 e,
                 SheetError::TooLarge { .. }
                     | SheetError::UnpacksTooLarge { .. }
+                    | SheetError::TooMuchText { .. }
                     | SheetError::TooManyRows { .. }
             ),
         }
