@@ -9,11 +9,14 @@ use common::TestApp;
 use import_support::*;
 use serde_json::Value;
 use tuanjian_domain::{MemberField, OrgKind, OrgLevel};
+use tuanjian_sheet::hostile::{self, Attack};
 use tuanjian_web::member_import::columns::Kind;
 
 both_databases!(
     a_name_outside_the_scope_is_not_told,
     a_report_with_a_cell_longer_than_excel_allows,
+    an_over_long_cell_is_a_cell_fault_and_nothing_is_written,
+    imports_at_once_take_turns,
 );
 
 fn messages_of_row(detail: &Value, row: u64) -> Vec<String> {
@@ -184,4 +187,102 @@ fn report_rows(bytes: &[u8]) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
+}
+
+fn titles() -> Vec<String> {
+    template(Kind::Members)
+        .titles()
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Issue 10, item 1: a cell of 5 million characters (inline, or in the shared-string table) in
+/// a small upload is not read: a fault of that cell, the job finishes, nothing is written.
+async fn an_over_long_cell_is_a_cell_fault_and_nothing_is_written(app: TestApp) {
+    let s = setup(&app).await;
+    let school = s.w.school.id;
+    let (members, people) = (count(&app, "members").await, count(&app, "people").await);
+    for attack in [
+        Attack::InlineCell { chars: 5_000_000 },
+        Attack::SharedCell { chars: 5_000_000 },
+    ] {
+        let file = hostile::xlsx(&titles(), attack).unwrap();
+        assert!(file.len() < 200_000, "a small upload: {}", file.len());
+        let detail = check(&app, &s, school, "members", &file).await;
+        assert_eq!(detail["job"]["state"], "validated", "{detail}");
+        let faults = detail["faults"].as_array().unwrap();
+        let name = faults
+            .iter()
+            .find(|f| f["cell"] == "A3")
+            .unwrap_or_else(|| panic!("{detail}"));
+        assert_eq!(name["code"], "too_long");
+        assert_eq!(
+            name["message"],
+            "第3行“姓名”（A3单元格）：超过1000个字，未读取：请检查该单元格，只填写该列应填的内容"
+        );
+        let job = detail["job"]["id"].as_i64().unwrap();
+        let (status, body) = post_json(
+            &app,
+            &s,
+            &format!("/api/v1/orgs/{school}/import/jobs/{job}/commit"),
+            serde_json::json!({ "valid_only": true }),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["error"]["code"], "sheet_invalid", "{body}");
+        // The report is there, its cell empty and red, the message in its row.
+        let (status, report) =
+            get_bytes(&app, &s, detail["job"]["report_url"].as_str().unwrap()).await;
+        assert_eq!(status, 200);
+        let rows = report_rows(&report);
+        assert_eq!(rows[2][0], "");
+        assert!(rows[2][Kind::Members.fields().len()].contains("未读取"));
+    }
+    assert_eq!(count(&app, "members").await, members, "nothing written");
+    assert_eq!(count(&app, "people").await, people, "nothing written");
+}
+
+/// The same hostile file sent at once to three organisations by their three admins: the jobs
+/// take turns reading (one at a time in this process), and each finishes with its own fault.
+async fn imports_at_once_take_turns(app: TestApp) {
+    let s = setup(&app).await;
+    let mut admins = vec![(s.w.school.id, s.token.clone())];
+    for (i, org) in [&s.w.sibling, &s.w.county].into_iter().enumerate() {
+        let id = adult(50 + i as u32);
+        let p = app
+            .add_person(&id, "区团委管理员", Some(ADMIN_PASSWORD))
+            .await;
+        app.make_admin(org, &p).await;
+        let body = app.api().login(&id, ADMIN_PASSWORD).await;
+        admins.push((org.id, body["token"].as_str().unwrap().to_string()));
+    }
+    let as_admin = |token: &str| Setup {
+        w: common::Guangzhou {
+            province: s.w.province.clone(),
+            city: s.w.city.clone(),
+            county: s.w.county.clone(),
+            sibling: s.w.sibling.clone(),
+            school: s.w.school.clone(),
+            branch: s.w.branch.clone(),
+        },
+        branch2: s.branch2.clone(),
+        admin_id: String::new(),
+        token: token.to_string(),
+    };
+    let setups: Vec<(i64, Setup)> = admins.iter().map(|(o, t)| (*o, as_admin(t))).collect();
+    let file = hostile::xlsx(&titles(), Attack::InlineCell { chars: 2_000_000 }).unwrap();
+    let run = |i: usize| check(&app, &setups[i].1, setups[i].0, "members", &file);
+    let (a, b, c) = tokio::join!(run(0), run(1), run(2));
+    for detail in [a, b, c] {
+        assert_eq!(detail["job"]["state"], "validated", "{detail}");
+        assert!(
+            detail["faults"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["cell"] == "A3" && f["code"] == "too_long"),
+            "{detail}"
+        );
+    }
 }
