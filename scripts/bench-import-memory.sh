@@ -39,7 +39,7 @@ run() { # database-kind url
   for file in $FILES; do
     "$TJ" serve --addr "$ADDR" --database-url "$url" >"$WORK/server.log" 2>&1 &
     SERVER=$!
-    for _ in $(seq 100); do curl -sf "http://$ADDR/healthz" >/dev/null && break; sleep 0.1; done
+    for _ in $(seq 600); do curl -sf "http://$ADDR/healthz" >/dev/null && break; sleep 0.1; done
     local k=0 pids=() size=0
     while read -r org id password; do
       local f="$WORK/$file.xlsx"
@@ -64,7 +64,7 @@ run() { # database-kind url
     local hwm
     hwm=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
-    printf "%-9s %-7s %9d %9.0f  %s\n" "$kind" "$file" "$size" "$(echo "$hwm / 1024" | bc -l)" "$(paste -sd'|' "$WORK"/result-*)"
+    printf "%-9s %-7s %9d %9.0f  %s\n" "$kind" "$file" "$size" "$(echo "$hwm / 1024" | bc -l)" "$(cat "$WORK"/result-* | paste -sd'|')"
     rm -f "$WORK"/result-*
   done
 }

@@ -1,5 +1,5 @@
 //! Prepares issue 10's import memory benchmark (scripts/bench-import-memory.sh): adds three
-//! county committees, each with its own admin and 50 branches, to an initialised database, and
+//! city committees, each with its own admin and 50 branches, to an initialised database, and
 //! writes the files to upload to them:
 //! - inline.xlsx: one inline-string cell of 390 MiB (a 400 KB upload);
 //! - shared.xlsx: the same as one shared string;
@@ -53,7 +53,7 @@ async fn add(store: &Store, parent: &Org, level: OrgLevel, kind: OrgKind, full: 
 }
 
 fn branch_name(k: usize, b: usize) -> String {
-    format!("共青团内存基准{k}县第一中学{b}班支部")
+    format!("共青团内存基准{k}市第一中学{b}班支部")
 }
 
 #[tokio::main]
@@ -88,9 +88,9 @@ async fn main() {
         let county = add(
             &store,
             &province,
-            OrgLevel::County,
+            OrgLevel::Municipal,
             OrgKind::Committee,
-            &format!("共青团内存基准{k}县委员会"),
+            &format!("共青团内存基准{k}市委员会"),
         )
         .await;
         for b in 0..BRANCHES {
