@@ -30,6 +30,10 @@ pub enum SheetError {
     )]
     UnpacksTooLarge { max_mb: u64 },
     #[error(
+        "表格中的文字太多（超过 {max_mb} MB），不像是填写好的模板；请下载本页的模板，只填写数据后重新上传，或分成几个文件上传"
+    )]
+    TooMuchText { max_mb: u64 },
+    #[error(
         "文件“{file_name}”不是可以读取的 Excel 表格。请下载模板，在 Excel 或 WPS 中填写后保存为 .xlsx（或 .xls）格式再上传"
     )]
     Unreadable { file_name: String },
@@ -53,6 +57,7 @@ impl SheetError {
             SheetError::EmptyFile | SheetError::NoRows => "sheet_empty",
             SheetError::TooLarge { .. }
             | SheetError::UnpacksTooLarge { .. }
+            | SheetError::TooMuchText { .. }
             | SheetError::TooManyRows { .. } => "too_large",
             SheetError::Unreadable { .. } => "sheet_unreadable",
             SheetError::TemplateMismatch { .. } => "template_mismatch",

@@ -5,9 +5,11 @@
 
 mod cfb_check;
 pub mod error;
+pub mod hostile;
 pub mod read;
 pub mod spec;
 pub mod write;
+pub mod xlsx_guard;
 
 pub use error::{CellFault, SheetError};
 pub use read::{REPORT_COLUMN, Row, normalise, number_text, read_rows, serial_date_text};
@@ -409,5 +411,55 @@ mod tests {
                 .to_string()
                 .contains("必须填写")
         );
+    }
+
+    #[test]
+    fn an_over_long_cell_is_a_cell_fault_not_read() {
+        let t = template();
+        let titles: Vec<String> = t.columns.iter().map(|c| c.title.clone()).collect();
+        for attack in [
+            hostile::Attack::InlineCell { chars: 5_000_000 },
+            hostile::Attack::SharedCell { chars: 5_000_000 },
+        ] {
+            let bytes = hostile::xlsx(&titles, attack).unwrap();
+            assert!(bytes.len() < 200_000, "{}", bytes.len());
+            let rows = read_rows(&t, &bytes, "a.xlsx").unwrap();
+            assert_eq!(rows.len(), 1, "{attack:?}");
+            assert_eq!(rows[0].values[0], "", "not read");
+            let f = &rows[0].faults[0];
+            assert_eq!((f.code, f.cell.as_str()), ("too_long", "A3"));
+            assert_eq!(
+                f.message,
+                "第3行“组织简称”（A3单元格）：超过1000个字，未读取：请检查该单元格，只填写该列应填的内容"
+            );
+        }
+        // A cell of exactly the cap is read, and its column rule speaks.
+        let bytes = hostile::xlsx(&titles, hostile::Attack::InlineCell { chars: 1_000 }).unwrap();
+        let rows = read_rows(&t, &bytes, "a.xlsx").unwrap();
+        assert_eq!(rows[0].values[0].chars().count(), 1_000);
+        assert!(rows[0].faults[0].message.contains("最多5个字"));
+    }
+
+    #[test]
+    fn many_medium_cells_are_refused_past_the_text_kept() {
+        let mut t = template();
+        t.max_rows = 100_000;
+        let titles: Vec<String> = t.columns.iter().map(|c| c.title.clone()).collect();
+        let attack = hostile::Attack::ManyCells {
+            rows: 6_000,
+            chars: 1_000,
+        };
+        let bytes = hostile::xlsx(&titles, attack).unwrap();
+        let e = read_rows(&t, &bytes, "a.xlsx").unwrap_err();
+        assert_eq!(e.code(), "too_large");
+        assert!(e.to_string().contains("文字太多"), "{e}");
+        // Fewer rows are read, every cell a fault of its column.
+        let attack = hostile::Attack::ManyCells {
+            rows: 100,
+            chars: 1_000,
+        };
+        let bytes = hostile::xlsx(&titles, attack).unwrap();
+        let rows = read_rows(&t, &bytes, "a.xlsx").unwrap();
+        assert_eq!(rows.len(), 100);
     }
 }

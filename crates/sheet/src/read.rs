@@ -3,18 +3,23 @@
 //! every cell so the caller can report all faults at once.
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use calamine::{Data, DataRef, Reader, Xls, Xlsx};
 
 use crate::error::{CellFault, SheetError};
 use crate::spec::{Template, column_letter};
+use crate::xlsx_guard::{self, CELL_CHARS, GuardError, OVERLONG};
 
 /// The title of the column an error report adds after the template's (see `write_report`). An
 /// upload may keep it: the admin fixes the report's cells and uploads the report itself.
 pub const REPORT_COLUMN: &str = "错误说明（导入时忽略此列）";
 /// Columns beyond the template's that are still looked at (for the header check).
 const EXTRA_COLUMNS: u32 = 30;
+/// The most text kept from one upload's cells; more is not a template's rows (100,000 rows of
+/// a full member record are about 30 MB). With the cell count bounded by rows × columns, it
+/// bounds what a read holds.
+pub const KEPT_TEXT_BYTES: usize = 64 * 1024 * 1024;
 
 /// One data row of an upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,13 +86,15 @@ enum Raw {
     Bool(bool),
     Date(String),
     Error(String),
+    /// A text longer than `CELL_CHARS`, not kept (see `xlsx_guard`).
+    TooLong,
 }
 
 impl Raw {
     fn from_data(d: &Data) -> Option<Raw> {
         Some(match d {
             Data::Empty => return None,
-            Data::String(s) => Raw::Text(s.clone()),
+            Data::String(s) => Raw::of_text(s),
             Data::Int(i) => Raw::Int(*i),
             Data::Float(f) => Raw::Float(*f),
             Data::Bool(b) => Raw::Bool(*b),
@@ -99,13 +106,31 @@ impl Raw {
 
     fn from_ref(d: DataRef<'_>) -> Option<Raw> {
         match d {
-            DataRef::SharedString(s) => Some(Raw::Text(s.to_string())),
+            DataRef::SharedString(s) => Some(Raw::of_text(s)),
             other => Raw::from_data(&Data::from(other)),
+        }
+    }
+
+    fn of_text(s: &str) -> Raw {
+        // Byte length first: most cells are short, and no cut cell is.
+        if s.contains(OVERLONG) || (s.len() > CELL_CHARS && s.chars().count() > CELL_CHARS) {
+            Raw::TooLong
+        } else {
+            Raw::Text(s.to_string())
+        }
+    }
+
+    /// The bytes this cell keeps on the heap.
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Raw::Text(s) | Raw::Date(s) | Raw::Error(s) => s.len(),
+            _ => 0,
         }
     }
 
     fn text(&self) -> String {
         match self {
+            Raw::TooLong => String::new(),
             Raw::Text(s) | Raw::Date(s) => normalise(s),
             Raw::Int(i) => i.to_string(),
             Raw::Float(f) => number_text(*f),
@@ -184,18 +209,34 @@ pub fn read_rows(
     let max_col = template.columns.len() as u32 + EXTRA_COLUMNS;
     // Enough rows to tell "too many" without holding an unbounded sheet.
     let keep_rows = template.max_rows as u32 + 50;
-    let (grid, row_count) = if bytes.starts_with(b"PK\x03\x04") {
-        check_unpacked_size(bytes, template.max_unpacked_bytes)
-            .map_err(|e| e.unwrap_or_else(unreadable))?;
-        guarded(|| read_xlsx(bytes, max_col, keep_rows)).ok_or_else(unreadable)?
+    let ncols = template.columns.len() as u32;
+    let too_much = || SheetError::TooMuchText {
+        max_mb: (KEPT_TEXT_BYTES / 1024 / 1024) as u64,
+    };
+    let read = if bytes.starts_with(b"PK\x03\x04") {
+        // calamine reads the bounded copy only; see xlsx_guard.
+        let safe =
+            xlsx_guard::rewrite(bytes, template.max_unpacked_bytes).map_err(|e| match e {
+                GuardError::Unreadable => unreadable(),
+                GuardError::Unpacks => SheetError::UnpacksTooLarge {
+                    max_mb: template.max_unpacked_bytes / 1024 / 1024,
+                },
+                GuardError::TooMuchText => too_much(),
+            })?;
+        guarded(|| read_xlsx(&safe, ncols, max_col, keep_rows))
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // calamine would loop on a crafted container; see cfb_check.
         if !crate::cfb_check::sane(bytes) {
             return Err(unreadable());
         }
-        guarded(|| read_xls(bytes, max_col, keep_rows)).ok_or_else(unreadable)?
+        guarded(|| read_xls(bytes, ncols, max_col, keep_rows))
     } else {
         return Err(unreadable());
+    };
+    let (grid, row_count) = match read {
+        None => return Err(unreadable()),
+        Some(Outcome::TooMuch) => return Err(too_much()),
+        Some(Outcome::Done(grid, n)) => (grid, n),
     };
     rows_from_grid(template, grid, row_count)
 }
@@ -208,71 +249,101 @@ fn guarded<T>(read: impl FnOnce() -> Option<T>) -> Option<T> {
         .flatten()
 }
 
-/// Unpacks every entry without keeping it, to measure what the archive really holds (the sizes
-/// it declares may lie). `Err(None)` means not a zip at all.
-fn check_unpacked_size(bytes: &[u8], max: u64) -> Result<(), Option<SheetError>> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| None)?;
-    let mut total: u64 = 0;
-    for i in 0..zip.len() {
-        let entry = zip.by_index(i).map_err(|_| None)?;
-        let left = max - total;
-        let n = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink()).map_err(|_| None)?;
-        total += n;
-        if total > max {
-            return Err(Some(SheetError::UnpacksTooLarge {
-                max_mb: max / 1024 / 1024,
-            }));
+/// What reading a sheet gave.
+enum Outcome {
+    /// The cells kept and how many rows hold anything at all.
+    Done(Grid, usize),
+    /// More than `KEPT_TEXT_BYTES` of text.
+    TooMuch,
+}
+
+/// Keeps the cells a read needs: beyond the template's columns only in the first row (the
+/// header), none past `keep_rows` rows, and no more than `KEPT_TEXT_BYTES` of text.
+struct Keeper {
+    grid: Grid,
+    rows_seen: std::collections::BTreeSet<u32>,
+    ncols: u32,
+    max_col: u32,
+    keep_rows: u32,
+    text: usize,
+}
+
+impl Keeper {
+    fn new(ncols: u32, max_col: u32, keep_rows: u32) -> Self {
+        Self {
+            grid: Grid::new(),
+            rows_seen: Default::default(),
+            ncols,
+            max_col,
+            keep_rows,
+            text: 0,
         }
     }
-    Ok(())
+
+    /// False when the text kept is over the limit.
+    fn keep(&mut self, r: u32, c: u32, raw: Raw) -> bool {
+        if raw.is_blank() || c >= self.max_col {
+            return true;
+        }
+        let header = self
+            .grid
+            .first_key_value()
+            .is_none_or(|(&first, _)| r <= first);
+        if c >= self.ncols && !header {
+            return true;
+        }
+        self.rows_seen.insert(r);
+        if self.rows_seen.len() as u32 <= self.keep_rows {
+            self.text += raw.heap_bytes();
+            if self.text > KEPT_TEXT_BYTES {
+                return false;
+            }
+            self.grid.entry(r).or_default().push((c, raw));
+        }
+        true
+    }
+
+    fn done(self) -> Outcome {
+        let n = self.rows_seen.len();
+        Outcome::Done(self.grid, n)
+    }
 }
 
 /// Streams the first sheet's cells (no dense range: a sheet with one cell at A1 and one at
-/// XFD1048576 must not allocate their bounding box). Returns the cells kept and how many rows
-/// hold anything at all.
-fn read_xlsx(bytes: &[u8], max_col: u32, keep_rows: u32) -> Option<(Grid, usize)> {
+/// XFD1048576 must not allocate their bounding box).
+fn read_xlsx(bytes: &[u8], ncols: u32, max_col: u32, keep_rows: u32) -> Option<Outcome> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok()?;
     let name = book.sheet_names().first()?.clone();
     let mut reader = book.worksheet_cells_reader(&name).ok()?;
-    let mut grid = Grid::new();
-    let mut rows_seen = std::collections::BTreeSet::new();
+    let mut keeper = Keeper::new(ncols, max_col, keep_rows);
     while let Some(cell) = reader.next_cell().ok()? {
         let (r, c) = cell.get_position();
         let Some(raw) = Raw::from_ref(cell.get_value().clone()) else {
             continue;
         };
-        if raw.is_blank() || c >= max_col {
-            continue;
-        }
-        rows_seen.insert(r);
-        if rows_seen.len() as u32 <= keep_rows {
-            grid.entry(r).or_default().push((c, raw));
+        if !keeper.keep(r, c, raw) {
+            return Some(Outcome::TooMuch);
         }
     }
-    Some((grid, rows_seen.len()))
+    Some(keeper.done())
 }
 
 /// An .xls is at most 65,536 × 256 cells, so calamine's dense range is bounded.
-fn read_xls(bytes: &[u8], max_col: u32, keep_rows: u32) -> Option<(Grid, usize)> {
+fn read_xls(bytes: &[u8], ncols: u32, max_col: u32, keep_rows: u32) -> Option<Outcome> {
     let mut book: Xls<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok()?;
     let range = book.worksheet_range_at(0)?.ok()?;
     let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut grid = Grid::new();
-    let mut rows_seen = std::collections::BTreeSet::new();
+    let mut keeper = Keeper::new(ncols, max_col, keep_rows);
     for (r, c, d) in range.used_cells() {
         let (r, c) = (r0 + r as u32, c0 + c as u32);
         let Some(raw) = Raw::from_data(d) else {
             continue;
         };
-        if raw.is_blank() || c >= max_col {
-            continue;
-        }
-        rows_seen.insert(r);
-        if rows_seen.len() as u32 <= keep_rows {
-            grid.entry(r).or_default().push((c, raw));
+        if !keeper.keep(r, c, raw) {
+            return Some(Outcome::TooMuch);
         }
     }
-    Some((grid, rows_seen.len()))
+    Some(keeper.done())
 }
 
 fn title_text(s: &str) -> String {
@@ -428,6 +499,10 @@ fn check_row(template: &Template, number: u32, cells: &[(u32, Raw)]) -> Row {
         }
         let fault = |code, detail: String| CellFault::at(template, number, i, code, detail);
         match raw {
+            Some(Raw::TooLong) => faults.push(fault(
+                "too_long",
+                format!("超过{CELL_CHARS}个字，未读取：请检查该单元格，只填写该列应填的内容"),
+            )),
             Some(Raw::Error(e)) => faults.push(fault(
                 "cell_error",
                 format!("单元格是 Excel 错误值 {e}（多为公式出错），请改为直接填写内容"),

@@ -12,6 +12,22 @@ use crate::spec::{Template, column_letter};
 /// The first data row, 0-based (Excel row 3): row 1 titles, row 2 notes.
 pub const FIRST_DATA_ROW: u32 = 2;
 
+/// The most a cell holds in Excel, in UTF-16 code units (rust_xlsxwriter refuses more).
+pub const EXCEL_CELL_MAX: usize = 32_767;
+
+/// `text` cut to what one Excel cell holds, at a character boundary; with the number of
+/// characters kept when it was cut.
+pub fn fit_cell(text: &str) -> (&str, Option<usize>) {
+    let mut units = 0;
+    for (chars, (at, c)) in text.char_indices().enumerate() {
+        units += c.len_utf16();
+        if units > EXCEL_CELL_MAX {
+            return (&text[..at], Some(chars));
+        }
+    }
+    (text, None)
+}
+
 /// Hidden sheet holding drop-down lists too long for Excel's inline list (255 characters).
 const CHOICES_SHEET: &str = "选项";
 
@@ -135,18 +151,45 @@ fn write_book<'a>(
         )?;
     }
     for (r, values, faults) in rows {
+        // A cell longer than Excel allows is cut, and the row's message says so: the report is
+        // always produced.
+        let mut notes: Vec<String> = Vec::new();
         for (c, value) in values.iter().enumerate().take(t.columns.len()) {
             let title = &t.columns[c].title;
-            let faulty = faults.iter().any(|f| &f.column == title);
+            let (value, cut) = fit_cell(value);
+            if let Some(kept) = cut {
+                notes.push(format!("“{title}”此单元格过长，已截断显示前 {kept} 个字"));
+            }
+            let faulty = cut.is_some() || faults.iter().any(|f| &f.column == title);
             if faulty {
                 sheet.write_string_with_format(r, c as u16, value, &fault_fmt)?;
             } else if !value.is_empty() {
                 sheet.write_string(r, c as u16, value)?;
             }
         }
-        if report && !faults.is_empty() {
-            let text: Vec<&str> = faults.iter().map(|f| f.message.as_str()).collect();
-            sheet.write_string_with_format(r, report_col, text.join("；"), &message_fmt)?;
+        if report && !(faults.is_empty() && notes.is_empty()) {
+            let mut text: Vec<&str> = faults.iter().map(|f| f.message.as_str()).collect();
+            text.extend(notes.iter().map(|n| n.as_str()));
+            let text = text.join("；");
+            let (shown, cut) = fit_cell(&text);
+            let shown = match cut {
+                // Room for the note: the notes come last, so cut the messages before them.
+                Some(_) => {
+                    let tail = format!("……（错误说明过长，已截断）；{}", notes.join("；"));
+                    let (tail, _) = fit_cell(&tail);
+                    let room = EXCEL_CELL_MAX.saturating_sub(tail.encode_utf16().count());
+                    let head: String = shown
+                        .chars()
+                        .scan(0, |n, c| {
+                            *n += c.len_utf16();
+                            (*n <= room).then_some(c)
+                        })
+                        .collect();
+                    format!("{head}{tail}")
+                }
+                None => shown.to_string(),
+            };
+            sheet.write_string_with_format(r, report_col, shown, &message_fmt)?;
         }
     }
     sheet.set_row_height(1, 36)?;
@@ -163,4 +206,68 @@ fn write_book<'a>(
         lists.set_hidden(true);
     }
     book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Column;
+    use calamine::Reader;
+
+    #[test]
+    fn fit_cell_counts_utf16_units_at_character_boundaries() {
+        let short = "团".repeat(EXCEL_CELL_MAX);
+        assert_eq!(fit_cell(&short), (short.as_str(), None));
+        let long = "团".repeat(EXCEL_CELL_MAX + 1);
+        let (kept, cut) = fit_cell(&long);
+        assert_eq!(
+            (kept.chars().count(), cut),
+            (EXCEL_CELL_MAX, Some(EXCEL_CELL_MAX))
+        );
+        // A character outside the BMP takes two units: never half of one.
+        let wide = "𠀀".repeat(EXCEL_CELL_MAX);
+        let (kept, cut) = fit_cell(&wide);
+        assert_eq!(cut, Some(EXCEL_CELL_MAX / 2));
+        assert_eq!(kept.encode_utf16().count(), EXCEL_CELL_MAX - 1);
+    }
+
+    #[test]
+    fn a_report_with_cells_longer_than_excel_allows_is_written_and_says_so() {
+        let t = Template::new(
+            "下级组织",
+            vec![Column::new("组织简称"), Column::new("组织全称")],
+        );
+        let values = vec!["甲".repeat(40_000), "团委".to_string()];
+        let fault = CellFault {
+            row: 3,
+            column: "组织简称".into(),
+            cell: "A3".into(),
+            code: "too_long",
+            message: "长".repeat(40_000),
+        };
+        let report = write_report(
+            &t,
+            &[ReportRow {
+                number: 3,
+                values: &values,
+                faults: std::slice::from_ref(&fault),
+            }],
+        )
+        .unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(report)).unwrap();
+        let range = book.worksheet_range_at(0).unwrap().unwrap();
+        let cell = range.get_value((2, 0)).unwrap().to_string();
+        assert_eq!(cell.chars().count(), EXCEL_CELL_MAX);
+        assert_eq!(range.get_value((2, 1)).unwrap().to_string(), "团委");
+        let message = range.get_value((2, 2)).unwrap().to_string();
+        assert!(message.encode_utf16().count() <= EXCEL_CELL_MAX);
+        assert!(
+            message.ends_with(&format!(
+                "“组织简称”此单元格过长，已截断显示前 {EXCEL_CELL_MAX} 个字"
+            )),
+            "{}",
+            &message[message.len() - 200..]
+        );
+    }
 }

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{AssertSqlSafe, Row};
 use tuanjian_domain::member_record::{NewCadre, NewMember, Profile};
 
+use crate::members::Place;
 use crate::orgs::{Org, org_from_row};
 use crate::scope::AdminScope;
 use crate::{Backend, StoreError, Tx, now};
@@ -149,6 +150,17 @@ pub struct KnownPerson {
     pub member_org: Option<i64>,
     /// The organisation of an application of theirs still waiting for a decision.
     pub pending_org: Option<i64>,
+    /// The organisation of their first post, if they hold one.
+    pub cadre_org: Option<i64>,
+}
+
+impl KnownPerson {
+    /// The organisations the person belongs to: membership, pending application, first post.
+    pub fn orgs(&self) -> impl Iterator<Item = i64> {
+        [self.member_org, self.pending_org, self.cadre_org]
+            .into_iter()
+            .flatten()
+    }
 }
 
 /// The people among `id_numbers` who are already in the system, by ID number.
@@ -162,7 +174,9 @@ pub async fn known_people(
         backend,
         "SELECT p.id, p.id_number, p.name, m.org_id, \
          (SELECT a.org_id FROM applications a WHERE a.person_id = p.id AND a.status = 'pending' \
-          ORDER BY a.id DESC LIMIT 1) AS app_org \
+          ORDER BY a.id DESC LIMIT 1) AS app_org, \
+         (SELECT c.org_id FROM cadre_posts c WHERE c.person_id = p.id ORDER BY c.id LIMIT 1) \
+          AS cadre_org \
          FROM people p LEFT JOIN members m ON m.person_id = p.id WHERE p.id_number IN",
         "",
         id_numbers
@@ -180,6 +194,7 @@ pub async fn known_people(
                     name: r.try_get("name")?,
                     member_org: r.try_get("org_id")?,
                     pending_org: r.try_get("app_org")?,
+                    cadre_org: r.try_get("cadre_org")?,
                 },
             ))
         })
@@ -193,7 +208,7 @@ pub async fn places(
     backend: Backend,
     scope: &AdminScope,
     org_ids: &[i64],
-) -> Result<HashMap<i64, String>, StoreError> {
+) -> Result<HashMap<i64, Place>, StoreError> {
     let rows = select_in(
         tx,
         backend,
@@ -203,17 +218,14 @@ pub async fn places(
         org_ids.iter().map(|&i| Val::Int(i)).collect(),
     )
     .await?;
-    let (lo, hi) = scope.range();
     rows.iter()
         .map(|r| {
-            let path: String = r.try_get("path")?;
-            let full_name: String = r.try_get("full_name")?;
-            let province: Option<String> = r.try_get("province")?;
-            let place = if path >= lo && path < hi {
-                full_name
-            } else {
-                format!("{}所辖组织", province.unwrap_or(full_name))
-            };
+            let place = Place::of(
+                scope,
+                r.try_get::<String, _>("path")?.as_str(),
+                r.try_get("full_name")?,
+                r.try_get("province")?,
+            );
             Ok((r.try_get::<i64, _>("id")?, place))
         })
         .collect()

@@ -63,9 +63,42 @@ pub async fn org_for(
     Ok(org)
 }
 
+/// Where someone's organisation is, told as far as an admin may know: its full name when it is in
+/// the admin's scope, otherwise only the province ("…所辖组织").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    pub text: String,
+    pub in_scope: bool,
+}
+
+impl Place {
+    /// From an organisation's path, full name and province (as the queries read them).
+    pub fn of(scope: &AdminScope, path: &str, full_name: String, province: Option<String>) -> Self {
+        let (lo, hi) = scope.range();
+        if path >= lo.as_str() && path < hi.as_str() {
+            Place {
+                text: full_name,
+                in_scope: true,
+            }
+        } else {
+            Place {
+                text: format!("{}所辖组织", province.unwrap_or(full_name)),
+                in_scope: false,
+            }
+        }
+    }
+
+    /// Of the places a person has (membership, application, posts), the one to tell: the first
+    /// inside the scope, otherwise the first.
+    pub fn of_person(places: impl IntoIterator<Item = Place>) -> Option<Place> {
+        let all: Vec<Place> = places.into_iter().collect();
+        all.iter().find(|p| p.in_scope).or(all.first()).cloned()
+    }
+}
+
 /// Who already holds an ID number, told as far as the admin may know: the organisation when it
 /// is in the admin's scope, otherwise only the province.
-async fn holder_place(tx: &mut Tx, scope: &AdminScope, org_id: i64) -> Result<String, StoreError> {
+async fn holder_place(tx: &mut Tx, scope: &AdminScope, org_id: i64) -> Result<Place, StoreError> {
     let row = sqlx::query(
         "SELECT o.path, o.full_name, p.full_name AS province FROM orgs o \
          LEFT JOIN orgs p ON p.id = o.province_id WHERE o.id = $1",
@@ -73,15 +106,12 @@ async fn holder_place(tx: &mut Tx, scope: &AdminScope, org_id: i64) -> Result<St
     .bind(org_id)
     .fetch_one(&mut **tx)
     .await?;
-    let path: String = row.try_get("path")?;
-    let full_name: String = row.try_get("full_name")?;
-    let province: Option<String> = row.try_get("province")?;
-    let (lo, hi) = scope.range();
-    Ok(if path >= lo && path < hi {
-        full_name
-    } else {
-        format!("{}所辖组织", province.unwrap_or(full_name))
-    })
+    Ok(Place::of(
+        scope,
+        row.try_get::<String, _>("path")?.as_str(),
+        row.try_get("full_name")?,
+        row.try_get("province")?,
+    ))
 }
 
 /// An existing account with this ID number: its id, name, and membership or pending application.
@@ -90,13 +120,17 @@ struct Existing {
     name: String,
     member_org: Option<i64>,
     pending_application_org: Option<i64>,
+    /// The organisation of their first post, if they hold one.
+    cadre_org: Option<i64>,
 }
 
 async fn existing(tx: &mut Tx, id: &IdNumber) -> Result<Option<Existing>, StoreError> {
     let row = sqlx::query(
         "SELECT p.id, p.name, m.org_id, \
          (SELECT a.org_id FROM applications a WHERE a.person_id = p.id AND a.status = 'pending' \
-          ORDER BY a.id DESC LIMIT 1) AS app_org \
+          ORDER BY a.id DESC LIMIT 1) AS app_org, \
+         (SELECT c.org_id FROM cadre_posts c WHERE c.person_id = p.id ORDER BY c.id LIMIT 1) \
+          AS cadre_org \
          FROM people p LEFT JOIN members m ON m.person_id = p.id WHERE p.id_number = $1",
     )
     .bind(id.as_str())
@@ -108,20 +142,36 @@ async fn existing(tx: &mut Tx, id: &IdNumber) -> Result<Option<Existing>, StoreE
             name: r.try_get("name")?,
             member_org: r.try_get("org_id")?,
             pending_application_org: r.try_get("app_org")?,
+            cadre_org: r.try_get("cadre_org")?,
         })
     })
     .transpose()
 }
 
-/// The ID number is registered under another name (imports report it per row, too).
-pub fn name_mismatch(stored: &str) -> MemberFault {
+/// The ID number is registered under another name (imports report it per row, too). Names and
+/// ID numbers are sensitive personal information: the registered name is told only when the
+/// person belongs to an organisation in the admin's scope (`place` in scope); otherwise only that
+/// the number is registered, in which province when known, and what to do.
+pub fn name_mismatch(stored: &str, place: Option<&Place>) -> MemberFault {
+    let message = match place {
+        Some(p) if p.in_scope => format!(
+            "该身份证号码已在系统中登记（所在组织：{}），登记的姓名为“{stored}”，与所填姓名不一致。\
+             请核对；确需更正姓名的，请由组织管理员提交更正申请，报省级团委审核",
+            p.text
+        ),
+        Some(p) => format!(
+            "该身份证号码已在系统中登记（登记在{}），与所填姓名不一致。请核对身份证号码；\
+             如确为本人，请联系其所在组织办理组织关系转接，姓名有误的由其所在组织提交更正申请",
+            p.text
+        ),
+        None => "该身份证号码已在系统中登记，与所填姓名不一致。请核对身份证号码；\
+                 如确为本人，请联系上级团组织核实其登记信息"
+            .to_string(),
+    };
     MemberFault::new(
         MemberFaultCode::AlreadyRegistered,
         Some(MemberField::Name),
-        format!(
-            "该身份证号码已在系统中登记，登记的姓名为“{stored}”，与所填姓名不一致。\
-             请核对；确需更正姓名的，请由组织管理员提交更正申请，报省级团委审核"
-        ),
+        message,
     )
 }
 
@@ -167,7 +217,7 @@ async fn person_for(
 ) -> Result<i64, EntryError> {
     if let Some(e) = existing(tx, &p.id_number).await? {
         if as_member && let Some(org) = e.member_org.or(e.pending_application_org) {
-            let place = holder_place(tx, scope, org).await?;
+            let place = holder_place(tx, scope, org).await?.text;
             let mut fault = MemberFault::already_registered(Some(&place));
             if e.member_org.is_none() {
                 fault.message = format!(
@@ -178,7 +228,18 @@ async fn person_for(
             return Err(EntryError::Faults(vec![fault]));
         }
         if e.name != p.name {
-            return Err(EntryError::Faults(vec![name_mismatch(&e.name)]));
+            let mut places = Vec::new();
+            for org in [e.member_org, e.pending_application_org, e.cadre_org]
+                .into_iter()
+                .flatten()
+            {
+                places.push(holder_place(tx, scope, org).await?);
+            }
+            let place = Place::of_person(places);
+            return Err(EntryError::Faults(vec![name_mismatch(
+                &e.name,
+                place.as_ref(),
+            )]));
         }
         write_profile(tx, e.person_id, p).await?;
         return Ok(e.person_id);
@@ -226,7 +287,7 @@ pub(crate) async fn check_dev_number_free(
             .await?;
     match holder {
         Some((person, org)) if Some(person) != except_person => {
-            let place = holder_place(tx, scope, org).await?;
+            let place = holder_place(tx, scope, org).await?.text;
             Err(EntryError::Faults(vec![MemberFault::dev_number_taken(
                 number,
                 Some(&place),

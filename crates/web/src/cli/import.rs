@@ -201,6 +201,7 @@ async fn dry_run(
 ) -> anyhow::Result<ExitCode> {
     let scope = import_jobs::operator_scope(store, org.id).await?;
     let target = Target::load(store, scope, org, kind).await?;
+    let _turn = jobs::parsing_permit().await;
     let mut parsed = match check_file(
         store,
         &target,

@@ -19,6 +19,7 @@ use tuanjian_sheet::{CellFault, Row, SheetError, Template, read_rows};
 use tuanjian_store::audit::{self, Actor, AuditEntry};
 use tuanjian_store::dev_ranges::{RangeBook, range_book};
 use tuanjian_store::member_bulk::{self, KnownPerson};
+use tuanjian_store::members::Place;
 use tuanjian_store::orgs::Org;
 use tuanjian_store::scope::AdminScope;
 use tuanjian_store::{Backend, Store, StoreError, Tx};
@@ -63,6 +64,7 @@ impl FileFault {
                 e,
                 SheetError::TooLarge { .. }
                     | SheetError::UnpacksTooLarge { .. }
+                    | SheetError::TooMuchText { .. }
                     | SheetError::TooManyRows { .. }
             ),
         }
@@ -733,13 +735,13 @@ pub async fn check_system(
     let posts = member_bulk::held_posts(tx, backend, &known_ids).await?;
     let mut place_ids: Vec<i64> = known
         .values()
-        .flat_map(|k| k.member_org.into_iter().chain(k.pending_org))
+        .flat_map(KnownPerson::orgs)
         .chain(held.values().map(|&(_, org)| org))
         .collect();
     place_ids.sort_unstable();
     place_ids.dedup();
     let places = member_bulk::places(tx, backend, &target.scope, &place_ids).await?;
-    let place = |org: i64| places.get(&org).cloned().unwrap_or_default();
+    let place = |org: i64| places.get(&org).map(|p| p.text.clone()).unwrap_or_default();
 
     for r in parsed.rows.iter_mut() {
         let Some(rec) = &r.record else { continue };
@@ -786,7 +788,11 @@ pub async fn check_system(
         };
         if let Some(p) = person {
             if p.name != profile.name {
-                faults.push(tuanjian_store::members::name_mismatch(&p.name));
+                let held = Place::of_person(p.orgs().filter_map(|o| places.get(&o).cloned()));
+                faults.push(tuanjian_store::members::name_mismatch(
+                    &p.name,
+                    held.as_ref(),
+                ));
             }
             if let Some(post) = post
                 && faults.is_empty()

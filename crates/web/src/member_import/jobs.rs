@@ -6,12 +6,35 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use tokio::sync::{Semaphore, SemaphorePermit};
+
 use tuanjian_store::audit::Actor;
 use tuanjian_store::import_jobs::{self, Checked, Job};
 use tuanjian_store::{Store, StoreError};
 
 use super::check::{FileFault, Parsed, Progress, Target, Written, check_file, check_system, write};
 use super::columns::Kind;
+
+/// Files read and checked at once by this process, whoever asked (every organisation's import
+/// jobs, the command line, the organisation import). Reading is bounded per file (see
+/// tuanjian_sheet::xlsx_guard); this bounds them together: a job holds its permit from reading
+/// to its end, since what it read stays in memory until then. Others wait their turn.
+pub const PARSING_AT_ONCE: usize = 1;
+
+static PARSING: Semaphore = Semaphore::const_new(PARSING_AT_ONCE);
+
+/// Waits for a turn to read and check a file.
+pub async fn parsing_permit() -> SemaphorePermit<'static> {
+    PARSING
+        .acquire()
+        .await
+        .expect("the semaphore is never closed")
+}
+
+/// A turn to read a file if one comes within `wait`, for requests answered at once.
+pub async fn parsing_permit_within(wait: Duration) -> Option<SemaphorePermit<'static>> {
+    tokio::time::timeout(wait, parsing_permit()).await.ok()
+}
 
 /// This process as the owner of the jobs it runs: host, pid and a random nonce (a restarted
 /// server in a container often gets the same pid).
@@ -176,6 +199,8 @@ pub async fn execute(
         },
         None => import_jobs::operator_scope(store, org_id).await?,
     };
+    // The job stays "queued" (排队等待中) until its turn; the heartbeat keeps it alive meanwhile.
+    let _turn = parsing_permit().await;
     let org = scope.org().clone();
     let target = Target::load(store, scope, org, kind).await?;
     let bytes = Arc::new(import_jobs::file(store, org_id, job_id).await?);

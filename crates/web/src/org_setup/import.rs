@@ -3,6 +3,7 @@
 //! created, each with its registration code, in one transaction, or none is.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use askama::Template as _;
 use axum::Json;
@@ -23,6 +24,7 @@ use crate::auth::role;
 use crate::auth::user::{ApiUser, PageUser, Signed};
 use crate::error::{ApiError, ErrorBody, Fault};
 use crate::extract::parse_id;
+use crate::member_import::jobs;
 use crate::org_setup::create::{
     ChildBody, ChildInput, ChildOptions, CodeBody, CreatedBody, FULL_MAX, SHORT_MAX, ValidChild,
     check_child, creatable_parent,
@@ -82,6 +84,7 @@ fn sheet_fault(e: &SheetError) -> Fault {
     let status = match e {
         SheetError::TooLarge { .. }
         | SheetError::UnpacksTooLarge { .. }
+        | SheetError::TooMuchText { .. }
         | SheetError::TooManyRows { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
@@ -98,7 +101,23 @@ pub async fn import(
     file_name: &str,
 ) -> Result<Outcome, Fault> {
     let template = children_template(opts);
-    let rows = read_rows(&template, bytes, file_name).map_err(|e| sheet_fault(&e))?;
+    // One turn among all imports of this process (memory), read off the async threads.
+    let Some(_turn) = jobs::parsing_permit_within(Duration::from_secs(20)).await else {
+        return Err(Fault::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "import_busy",
+            "系统正在处理其他单位导入的表格，请稍等一两分钟后重新上传（表格没有导入，也没有写入任何数据）",
+        )
+        .field("file"));
+    };
+    let rows = {
+        let (bytes, name) = (bytes.to_vec(), file_name.to_string());
+        tokio::task::spawn_blocking(move || read_rows(&template, &bytes, &name))
+            .await
+            .map_err(Fault::internal)?
+            .map_err(|e| sheet_fault(&e))?
+    };
+    let template = children_template(opts);
     let mut faults = Vec::new();
     let mut valid: Vec<(u32, ValidChild)> = Vec::new();
     for row in &rows {
