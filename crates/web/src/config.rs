@@ -19,8 +19,8 @@ pub struct Config {
     /// Take the client address from the last X-Forwarded-For hop (behind a reverse proxy).
     pub trust_forwarded_for: bool,
     /// Argon2 hashing threads (auth::password_hash), each holding 19 MiB once it has hashed.
-    /// One per core: with half the cores logins reached only ~60 % of what the cores can hash,
-    /// and pages stay fast without the cap (docs/benchmarks.md, "Issue 10: logins").
+    /// One per core: with half the cores logins reached only ~60 % of what the cores can hash
+    /// (docs/benchmarks.md, "Issue 10: logins", also for pages while logins saturate).
     pub hash_concurrency: usize,
 }
 
