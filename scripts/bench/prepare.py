@@ -1,5 +1,6 @@
 """Signs in to a running tuanjian and prints what the benchmark needs, one per line:
-the session cookie of a page login, and the id of a county-level organisation page to load.
+the session cookie of a page login, the id of a county-level organisation page to load, and an
+API token (acting as that admin).
 Usage: prepare.py BASE_URL ID_NUMBER PASSWORD"""
 import http.cookiejar, json, re, sys, urllib.parse, urllib.request
 
@@ -40,3 +41,4 @@ for _ in range(4):
         break
 print(session)
 print(org)
+print(token)

@@ -36,6 +36,7 @@ pub mod roles;
 pub mod scope;
 pub mod sessions;
 pub mod settings;
+mod sqlite_cache;
 #[cfg(test)]
 mod test_support;
 pub mod throttle;
@@ -55,6 +56,7 @@ pub use error::StoreError;
 pub use hot_cache::CacheStats;
 pub use reconnect::Pooled;
 pub use scope::AdminScope;
+pub use sqlite_cache::SqliteCache;
 
 /// A transaction that will write. Used as a connection (`&mut *tx`); its commit also makes
 /// this server forget its cached reads, so the next request sees the change.
@@ -136,6 +138,11 @@ pub fn now() -> i64 {
 impl Store {
     /// Connects without migrating. `sqlite://FILE` creates the file when missing.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, SqliteCache::default()).await
+    }
+
+    /// Connects without migrating, with SQLite's page cache (ignored on PostgreSQL).
+    pub async fn connect_with(url: &str, sqlite_cache: SqliteCache) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -158,15 +165,15 @@ impl Store {
         };
         let options = AnyConnectOptions::from_str(&url).map_err(unreachable)?;
         let reader = match backend {
-            Backend::Sqlite => sqlite_file(&url).map(|f| Reader::Sqlite(SqliteReader::new(&f))),
+            Backend::Sqlite => sqlite_file(&url)
+                .map(|f| Reader::Sqlite(SqliteReader::new(&f, sqlite_cache.per_connection_kib()))),
             Backend::Postgres => Some(Reader::Postgres(Box::new(PgReader::new(
                 sqlx::postgres::PgConnectOptions::from_str(&url).map_err(unreachable)?,
                 8,
             )))),
         };
         let max = match backend {
-            // SQLite allows one writer; more connections only help readers (WAL).
-            Backend::Sqlite => 8,
+            Backend::Sqlite => sqlite_cache::SQLITE_POOL_MAX,
             Backend::Postgres => 16,
         };
         let mut pool = AnyPoolOptions::new()
@@ -186,13 +193,18 @@ impl Store {
             });
         }
         if backend == Backend::Sqlite {
-            pool = pool.after_connect(|conn, _| {
+            let cache_kib = sqlite_cache.per_connection_kib();
+            pool = pool.after_connect(move |conn, _| {
                 Box::pin(async move {
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; \
-                         PRAGMA cache_size = -65536",
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000",
                     )
+                    .await?;
+                    // A PRAGMA takes no bind parameters; the value is an integer we computed.
+                    conn.execute(sqlx::AssertSqlSafe(format!(
+                        "PRAGMA cache_size = -{cache_kib}"
+                    )))
                     .await?;
                     Ok(())
                 })
@@ -210,7 +222,12 @@ impl Store {
 
     /// Connects and applies pending migrations.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let store = Self::connect(url).await?;
+        Self::open_with(url, SqliteCache::default()).await
+    }
+
+    /// Connects with SQLite's page cache (ignored on PostgreSQL) and applies pending migrations.
+    pub async fn open_with(url: &str, sqlite_cache: SqliteCache) -> Result<Self, StoreError> {
+        let store = Self::connect_with(url, sqlite_cache).await?;
         store.migrate().await?;
         Ok(store)
     }

@@ -18,8 +18,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Take the client address from the last X-Forwarded-For hop (behind a reverse proxy).
     pub trust_forwarded_for: bool,
-    /// Concurrent Argon2 hashes; each holds 19 MiB and a core. Half the cores, so a burst of
-    /// logins leaves the rest for pages.
+    /// Argon2 hashing threads (auth::password_hash), each holding 19 MiB once it has hashed.
+    /// One per core: with half the cores logins reached only ~60 % of what the cores can hash
+    /// (docs/benchmarks.md, "Issue 10: logins", also for pages while logins saturate).
     pub hash_concurrency: usize,
 }
 
@@ -43,8 +44,7 @@ impl Default for Config {
             ],
             secure_cookies: false,
             trust_forwarded_for: false,
-            hash_concurrency: std::thread::available_parallelism()
-                .map_or(1, |n| (n.get() / 2).max(1)),
+            hash_concurrency: std::thread::available_parallelism().map_or(1, |n| n.get()),
         }
     }
 }

@@ -232,3 +232,28 @@ fn unreachable_database_is_a_clear_message() {
     assert_eq!(code, 1);
     assert!(err.contains("无法识别"), "{err}");
 }
+
+/// An SQLite page-cache budget out of range is refused before anything is opened or created.
+#[test]
+fn serve_refuses_a_cache_budget_out_of_range() {
+    let path = std::env::temp_dir().join(format!("tj_test_cache_{}.db", std::process::id()));
+    let url = format!("sqlite://{}", path.display());
+    for mib in ["4", "70000"] {
+        let (code, _, err) = tuanjian(
+            &[
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--database-url",
+                &url,
+                "--sqlite-cache-mib",
+                mib,
+            ],
+            "",
+        );
+        assert_ne!(code, 0);
+        assert!(err.contains("SQLite 页缓存总量"), "{err}");
+        assert!(err.contains("8 到 65536"), "{err}");
+        assert!(!path.exists(), "no database file was created");
+    }
+}

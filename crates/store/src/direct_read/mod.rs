@@ -21,7 +21,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 pub(crate) use postgres::PgReader;
-pub(crate) use sqlite::SqliteReader;
+pub(crate) use sqlite::{SQLITE_MAX_IDLE, SqliteReader};
 
 use crate::{Store, StoreError};
 

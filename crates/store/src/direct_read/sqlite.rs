@@ -16,16 +16,19 @@ use crate::StoreError;
 pub(crate) struct SqliteReader {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    /// Each connection's page cache (a share of the store's budget, `SqliteCache`).
+    cache_kib: i64,
 }
 
 /// Kept open between requests; more are opened while more threads read at once, then closed.
-const MAX_IDLE: usize = 16;
+pub(crate) const SQLITE_MAX_IDLE: usize = 16;
 
 impl SqliteReader {
-    pub(crate) fn new(path: &Path) -> Self {
+    pub(crate) fn new(path: &Path, cache_kib: i64) -> Self {
         Self {
             path: path.to_path_buf(),
             idle: Mutex::new(Vec::new()),
+            cache_kib,
         }
     }
 
@@ -40,7 +43,7 @@ impl SqliteReader {
         )?;
         // Only while a checkpoint or recovery holds the WAL index, never for a writer.
         conn.busy_timeout(Duration::from_secs(5))?;
-        conn.execute_batch("PRAGMA cache_size = -16384")?;
+        conn.pragma_update(None, "cache_size", -self.cache_kib)?;
         // A cached statement keeps its plan. Without this SQLite marks a statement whose
         // parameters may steer its plan (LIMIT $2, say) to be compiled again after every
         // rebind, which was a seventh of an organisation page's time.
@@ -62,7 +65,7 @@ impl SqliteReader {
         };
         let out = run(&conn, sql, params, map);
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < MAX_IDLE {
+        if idle.len() < SQLITE_MAX_IDLE {
             idle.push(conn);
         }
         out

@@ -93,6 +93,14 @@ pub struct ServeArgs {
     /// 暂时锁定的时长（秒）
     #[arg(long, default_value_t = 900, value_name = "秒")]
     pub lockout_seconds: i64,
+    /// SQLite 页缓存总量（MiB），由全部数据库连接均分；内存充裕时可调大（PostgreSQL 不用）
+    #[arg(
+        long,
+        env = "TUANJIAN_SQLITE_CACHE_MIB",
+        default_value_t = tuanjian_store::SqliteCache::DEFAULT_MIB,
+        value_name = "MiB"
+    )]
+    pub sqlite_cache_mib: u32,
 }
 
 #[derive(Args)]

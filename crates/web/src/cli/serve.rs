@@ -1,8 +1,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use tuanjian_store::Store;
 use tuanjian_store::throttle::Policy;
+use tuanjian_store::{SqliteCache, Store};
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
@@ -14,7 +14,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     // On PostgreSQL the reads of every signed-in request are kept in memory until a change to
     // them is committed by any server (store::hot_cache).
-    let store = Store::open(&args.db.database_url)
+    let sqlite_cache = SqliteCache::mib(args.sqlite_cache_mib).map_err(anyhow::Error::msg)?;
+    let store = Store::open_with(&args.db.database_url, sqlite_cache)
         .await?
         .with_hot_cache()
         .await?;
