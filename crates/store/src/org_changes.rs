@@ -615,12 +615,7 @@ async fn check_secretary_name(tx: &mut Tx, ch: &InfoChanges) -> Result<(), Store
     match person_by_id_number_tx(tx, &id).await? {
         Some(p) if p.name != name => Err(conflict(
             "secretary_name_mismatch",
-            format!(
-                "身份证号码 {} 已在系统中登记，姓名为“{}”，与填写的“{}”不一致；请核对书记的姓名和身份证号码",
-                id.masked(),
-                p.name,
-                name
-            ),
+            crate::org_info::secretary_mismatch_message(&id, &name),
         )),
         _ => Ok(()),
     }

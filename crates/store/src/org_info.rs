@@ -98,6 +98,16 @@ pub async fn refresh_completeness(tx: &mut Tx, org: &Org) -> Result<bool, StoreE
     Ok(complete)
 }
 
+/// The registered name is personal information of someone possibly outside the admin's scope:
+/// say only that it differs (issue 10, item 8).
+pub(crate) fn secretary_mismatch_message(id: &IdNumber, typed: &str) -> String {
+    format!(
+        "身份证号码 {} 已在系统中登记，登记的姓名与填写的“{}”不一致；请核对书记的姓名和身份证号码，如登记的姓名有误，请其所在组织申请更正",
+        id.masked(),
+        typed
+    )
+}
+
 /// Finds or creates the 书记's account and makes them 书记 of `org`, replacing the previous one.
 /// An existing account must carry the same name: names are not editable by organisation admins.
 pub async fn set_secretary(
@@ -110,12 +120,7 @@ pub async fn set_secretary(
         Some(p) if p.name != s.name => {
             return Err(StoreError::Conflict {
                 code: "secretary_name_mismatch",
-                message: format!(
-                    "身份证号码 {} 已在系统中登记，姓名为“{}”，与填写的“{}”不一致；请核对书记的姓名和身份证号码",
-                    s.id_number.masked(),
-                    p.name,
-                    s.name
-                ),
+                message: secretary_mismatch_message(&s.id_number, &s.name),
             });
         }
         Some(p) => p,
