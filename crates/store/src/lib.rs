@@ -8,6 +8,7 @@ pub mod bootstrap;
 pub mod cadres;
 pub mod completion;
 pub mod corrections;
+pub mod demo_data;
 pub mod dev_ranges;
 mod direct_read;
 pub mod entry_faults;
@@ -58,6 +59,7 @@ pub use scope::AdminScope;
 pub struct Tx {
     inner: Transaction<'static, Any>,
     cache: Option<Arc<HotCache>>,
+    backend: Backend,
 }
 
 impl std::ops::Deref for Tx {
@@ -74,8 +76,13 @@ impl std::ops::DerefMut for Tx {
 }
 
 impl Tx {
+    /// The database this transaction runs on, for statements whose text differs by backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        let Tx { inner, cache } = self;
+        let Tx { inner, cache, .. } = self;
         // Forgets when the commit returns, fails with an unknown outcome, or is abandoned
         // half-way (the request's client went away): the change may have been applied.
         let _forget = ForgetOnDrop(cache);
@@ -238,6 +245,7 @@ impl Store {
         Ok(Tx {
             inner,
             cache: self.cache().cloned(),
+            backend: self.backend,
         })
     }
 
@@ -247,6 +255,7 @@ impl Store {
         Ok(Tx {
             inner: self.pool.begin().await?,
             cache: self.cache().cloned(),
+            backend: self.backend,
         })
     }
 
