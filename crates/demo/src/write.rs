@@ -6,8 +6,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tuanjian_domain::text::comparison_key;
 use tuanjian_domain::{IdNumber, OrgClass, OrgKind, OrgLevel};
-use tuanjian_store::Tx;
 use tuanjian_store::demo_data::{self, Inserter, OrgContact, Table, Val};
+use tuanjian_store::{Tx, people};
 
 use crate::accounts::{self, Pick};
 use crate::context;
@@ -237,8 +237,8 @@ impl Writer<'_> {
     /// 团中央: the demo's central admin (made by init, or added now) and a 书记.
     async fn central(&mut self, root_id: i64) -> anyhow::Result<()> {
         let central = accounts::central_admin_id_number();
-        let found = demo_data::person_by_id_number(self.tx, central.as_str()).await?;
-        let central_id = match found {
+        let found = people::person_by_id_number_tx(self.tx, &central).await?;
+        let central_id = match found.map(|p| p.id) {
             Some(id) => {
                 if !demo_data::is_org_admin(self.tx, root_id, id).await? {
                     self.roles.admins.push((root_id, id));

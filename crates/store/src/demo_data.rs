@@ -343,15 +343,6 @@ pub async fn setting_in(tx: &mut Tx, key: &str) -> Result<Option<String>, StoreE
     )
 }
 
-pub async fn person_by_id_number(tx: &mut Tx, id_number: &str) -> Result<Option<i64>, StoreError> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM people WHERE id_number = $1")
-            .bind(id_number)
-            .fetch_optional(&mut **tx)
-            .await?,
-    )
-}
-
 pub async fn is_org_admin(tx: &mut Tx, org_id: i64, person_id: i64) -> Result<bool, StoreError> {
     let found: Option<i64> =
         sqlx::query_scalar("SELECT person_id FROM org_admins WHERE org_id = $1 AND person_id = $2")

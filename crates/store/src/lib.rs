@@ -81,16 +81,16 @@ impl Tx {
         self.backend
     }
 
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
+    pub async fn commit(self) -> Result<(), StoreError> {
         let Tx { inner, cache, .. } = self;
         // Forgets when the commit returns, fails with an unknown outcome, or is abandoned
         // half-way (the request's client went away): the change may have been applied.
         let _forget = ForgetOnDrop(cache);
-        inner.commit().await
+        Ok(inner.commit().await?)
     }
 
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.inner.rollback().await
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        Ok(self.inner.rollback().await?)
     }
 }
 

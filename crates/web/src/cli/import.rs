@@ -214,7 +214,7 @@ async fn dry_run(
         Err(f) => return Ok(file_fault(out, &f)),
     };
     let mut tx = store.begin_read().await?;
-    check_system(&mut tx, store.backend(), &target, &mut parsed).await?;
+    check_system(&mut tx, &target, &mut parsed).await?;
     tx.rollback().await?;
     out.rows(&parsed);
     let text = format!(

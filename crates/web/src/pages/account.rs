@@ -77,9 +77,7 @@ pub async fn change_password(
     let mut tx = state.store.begin().await?;
     set_password_hash(&mut tx, &user.actor(), user.person.id, &hash).await?;
     end_other_sessions(&mut tx, user.person.id, &user.session.token_hash).await?;
-    tx.commit()
-        .await
-        .map_err(tuanjian_store::StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
