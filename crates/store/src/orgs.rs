@@ -194,28 +194,6 @@ impl Store {
         row.as_ref().map(org_from_row).transpose()
     }
 
-    /// The organisation and its ancestors, root first: the breadcrumbs. One recursive query.
-    pub async fn breadcrumbs(&self, org: &Org) -> Result<Vec<(i64, String, OrgPath)>, StoreError> {
-        let rows = sqlx::query(
-            "WITH RECURSIVE anc(id, parent_id, short_name, path) AS ( \
-               SELECT id, parent_id, short_name, path FROM orgs WHERE id = $1 \
-               UNION ALL \
-               SELECT o.id, o.parent_id, o.short_name, o.path FROM orgs o JOIN anc a ON o.id = a.parent_id) \
-             SELECT id, short_name, path FROM anc ORDER BY length(path)",
-        )
-        .bind(org.id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let path: String = r.try_get("path")?;
-                let path = OrgPath::parse(&path)
-                    .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.to_string().into())))?;
-                Ok((r.try_get("id")?, r.try_get("short_name")?, path))
-            })
-            .collect()
-    }
-
     /// The organisation and all its ancestors, root first, with their industries: breadcrumbs,
     /// the scope check and the school test from one recursive query.
     pub async fn lineage(&self, id: i64) -> Result<Vec<OrgWithIndustry>, StoreError> {
