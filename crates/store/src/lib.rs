@@ -30,6 +30,7 @@ pub mod org_moves;
 pub mod org_search;
 pub mod orgs;
 pub mod people;
+pub mod range_book;
 pub mod reg_codes;
 pub mod reset_codes;
 pub mod roles;
