@@ -4,9 +4,7 @@
 use std::collections::HashSet;
 
 use anyhow::Context as _;
-use sqlx::Row;
-use tuanjian_domain::OrgKind;
-use tuanjian_store::Tx;
+use tuanjian_store::{Tx, demo_data};
 
 use crate::regions::ExistingOrg;
 
@@ -22,59 +20,30 @@ pub struct Existing {
 }
 
 pub async fn load(tx: &mut Tx) -> anyhow::Result<Existing> {
-    let root_id: i64 =
-        sqlx::query_scalar("SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1")
-            .fetch_optional(&mut **tx)
-            .await?
-            .context("数据库中没有团中央，请先执行 tuanjian init")?;
-    let rows = sqlx::query(
-        "SELECT id, path, short_name, full_name, kind, xinjiang FROM orgs \
-         WHERE parent_id = $1 AND level = 'provincial' ORDER BY id",
-    )
-    .bind(root_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut provincial = Vec::with_capacity(rows.len());
-    for row in rows {
-        let kind: String = row.try_get("kind")?;
-        provincial.push(ExistingOrg {
-            id: row.try_get("id")?,
-            path: row.try_get("path")?,
-            short_name: row.try_get("short_name")?,
-            full_name: row.try_get("full_name")?,
-            kind: OrgKind::parse(&kind)?,
-            xinjiang: row.try_get::<i64, _>("xinjiang")? != 0,
-        });
-    }
-    let full_names = sqlx::query_scalar::<_, String>("SELECT full_name FROM orgs")
-        .fetch_all(&mut **tx)
-        .await?
+    let found = demo_data::existing(tx).await?;
+    let root_id = found
+        .root_id
+        .context("数据库中没有团中央，请先执行 tuanjian init")?;
+    let provincial = found
+        .provincial
         .into_iter()
+        .map(|o| ExistingOrg {
+            id: o.id,
+            path: o.path,
+            short_name: o.short_name,
+            full_name: o.full_name,
+            kind: o.kind,
+            xinjiang: o.xinjiang,
+        })
         .collect();
-    let id_numbers = sqlx::query_scalar("SELECT id_number FROM people")
-        .fetch_all(&mut **tx)
-        .await?;
-    let dev_numbers =
-        sqlx::query_scalar("SELECT dev_number FROM members WHERE dev_number IS NOT NULL")
-            .fetch_all(&mut **tx)
-            .await?;
-    let next_org_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM orgs")
-        .fetch_one(&mut **tx)
-        .await?;
-    let next_person_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM people")
-        .fetch_one(&mut **tx)
-        .await?;
-    let next_post_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM cadre_posts")
-        .fetch_one(&mut **tx)
-        .await?;
     Ok(Existing {
         root_id,
         provincial,
-        full_names,
-        id_numbers,
-        dev_numbers,
-        next_org_id,
-        next_person_id,
-        next_post_id,
+        full_names: found.full_names,
+        id_numbers: found.id_numbers,
+        dev_numbers: found.dev_numbers,
+        next_org_id: found.next_org_id,
+        next_person_id: found.next_person_id,
+        next_post_id: found.next_post_id,
     })
 }

@@ -3,7 +3,6 @@
 //! accounts for the login page. Everything is written in one transaction.
 
 mod accounts;
-mod batch;
 mod context;
 mod divisions;
 mod names;
@@ -19,7 +18,7 @@ use anyhow::bail;
 use tuanjian_store::audit::{self, Actor, AuditEntry};
 use tuanjian_store::bootstrap::FirstAdmin;
 use tuanjian_store::settings::{self, DEMO_ACCOUNTS_KEY, DemoAccount};
-use tuanjian_store::{Backend, Store};
+use tuanjian_store::{Store, demo_data};
 
 pub use accounts::{CENTRAL_ADMIN_NAME, central_admin_id_number};
 
@@ -91,17 +90,15 @@ pub async fn generate(
     }
     let mut tx = store.begin().await?;
     // Asked again under the write lock, so two runs at once cannot both write.
-    let taken: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(DEMO_ACCOUNTS_KEY)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
+    if demo_data::setting_in(&mut tx, DEMO_ACCOUNTS_KEY)
+        .await?
+        .is_some()
+    {
         bail!(ALREADY_DEMO);
     }
     let today = chrono::Local::now().date_naive();
     let written = write::write(
         &mut tx,
-        store.backend(),
         opts.members,
         opts.orgs,
         opts.seed,
@@ -136,16 +133,7 @@ pub async fn generate(
         })),
     )
     .await?;
-    if store.backend() == Backend::Postgres {
-        // Ids were given explicitly; move the sequences past them for later inserts.
-        for sql in [
-            "SELECT setval(pg_get_serial_sequence('orgs', 'id'), (SELECT MAX(id) FROM orgs))",
-            "SELECT setval(pg_get_serial_sequence('people', 'id'), (SELECT MAX(id) FROM people))",
-            "SELECT setval(pg_get_serial_sequence('cadre_posts', 'id'), (SELECT MAX(id) FROM cadre_posts))",
-        ] {
-            sqlx::query(sql).execute(&mut *tx).await?;
-        }
-    }
+    demo_data::move_sequences_past_ids(&mut tx).await?;
     tx.commit().await?;
     Ok(DemoSummary {
         orgs: written.orgs,

@@ -6,10 +6,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tuanjian_domain::text::comparison_key;
 use tuanjian_domain::{IdNumber, OrgClass, OrgKind, OrgLevel};
-use tuanjian_store::{Backend, Tx};
+use tuanjian_store::demo_data::{self, Inserter, OrgContact, Table, Val};
+use tuanjian_store::{Tx, people};
 
 use crate::accounts::{self, Pick};
-use crate::batch::{self, Inserter, Val};
 use crate::context;
 use crate::divisions;
 use crate::org_info::InfoMaker;
@@ -21,51 +21,6 @@ use crate::tree::{self, Plan};
 /// Rows per INSERT: a few thousand bound values each, far below both databases' limits.
 const ORG_ROWS: usize = 150;
 const ROWS: usize = 500;
-
-const ORG_COLUMNS: &[&str] = &[
-    "id",
-    "parent_id",
-    "path",
-    "depth",
-    "level",
-    "kind",
-    "short_name",
-    "full_name",
-    "province_id",
-    "xinjiang",
-    "created_at",
-    "phone",
-    "email",
-    "industry",
-    "admin_staff_quota",
-    "admin_staff_actual",
-    "career_staff_quota",
-    "career_staff_actual",
-    "school_code",
-    "info_complete",
-    "name_key",
-];
-const PEOPLE_COLUMNS: &[&str] = &[
-    "id",
-    "id_number",
-    "name",
-    "phone",
-    "password_hash",
-    "created_at",
-];
-const MEMBER_COLUMNS: &[&str] = &[
-    "person_id",
-    "org_id",
-    "org_path",
-    "join_month",
-    "dev_number",
-    "status",
-    "created_at",
-    "person_name",
-    "person_id_number",
-];
-const POST_COLUMNS: &[&str] = &["id", "person_id", "org_id", "post", "created_at"];
-const ADMIN_COLUMNS: &[&str] = &["org_id", "person_id", "created_at"];
 
 /// Leading bodies' cadres are older than those of schools and firms.
 const LEADING_CADRE_AGES: (u32, u32) = (28, 40);
@@ -91,7 +46,6 @@ struct Roles {
 
 struct Writer<'a> {
     tx: &'a mut Tx,
-    backend: Backend,
     rng: ChaCha8Rng,
     factory: PeopleFactory,
     people: Inserter,
@@ -103,7 +57,6 @@ struct Writer<'a> {
 
 pub async fn write(
     tx: &mut Tx,
-    backend: Backend,
     members: u64,
     orgs: Option<u64>,
     seed: u64,
@@ -142,12 +95,12 @@ pub async fn write(
     };
     tracing::info!(orgs = plan.orgs.len(), "demo tree planned");
     let mut info_maker = InfoMaker::default();
-    insert_orgs(tx, backend, &plan, &regions, &mut rng, &mut info_maker, now).await?;
+    insert_orgs(tx, &plan, &regions, &mut rng, &mut info_maker, now).await?;
 
     let factory_seed = rng.random();
+    let people = Inserter::new(tx, Table::People, ROWS);
     let mut w = Writer {
         tx,
-        backend,
         rng,
         factory: PeopleFactory::new(
             today,
@@ -155,7 +108,7 @@ pub async fn write(
             existing.id_numbers,
             existing.dev_numbers,
         ),
-        people: Inserter::new(backend, "people", PEOPLE_COLUMNS, ROWS),
+        people,
         next_person_id: existing.next_person_id,
         now,
         roles: Roles::default(),
@@ -168,11 +121,7 @@ pub async fn write(
     w.top_info(existing.root_id, &regions, &mut info_maker)
         .await?;
     for pick in w.picks.iter().filter(|p| !p.initial) {
-        sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
-            .bind(password_hash)
-            .bind(pick.person_id)
-            .execute(&mut **w.tx)
-            .await?;
+        demo_data::set_password_hash(w.tx, pick.person_id, password_hash).await?;
     }
 
     let mut cadre_ids: Vec<i64> = w.roles.posts.iter().map(|p| p.0).collect();
@@ -189,7 +138,6 @@ pub async fn write(
 /// The planned bodies with their 完善组织信息 (the 书记 is set once the people exist).
 async fn insert_orgs(
     tx: &mut Tx,
-    backend: Backend,
     plan: &Plan,
     regions: &[Region],
     rng: &mut ChaCha8Rng,
@@ -202,7 +150,7 @@ async fn insert_orgs(
     // Planned bodies come in id order with parents first: a child finds its parent's stored
     // industry by index; the provincial committees above them store none.
     let mut stored_industry: Vec<Option<&'static str>> = Vec::with_capacity(plan.orgs.len());
-    let mut orgs = Inserter::new(backend, "orgs", ORG_COLUMNS, ORG_ROWS);
+    let mut orgs = Inserter::new(tx, Table::Orgs, ORG_ROWS);
     for o in &plan.orgs {
         let parent_industry = usize::try_from(o.parent_id - first_id)
             .ok()
@@ -289,20 +237,10 @@ impl Writer<'_> {
     /// 团中央: the demo's central admin (made by init, or added now) and a 书记.
     async fn central(&mut self, root_id: i64) -> anyhow::Result<()> {
         let central = accounts::central_admin_id_number();
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id_number = $1")
-            .bind(central.as_str())
-            .fetch_optional(&mut **self.tx)
-            .await?;
-        let central_id = match found {
+        let found = people::person_by_id_number_tx(self.tx, &central).await?;
+        let central_id = match found.map(|p| p.id) {
             Some(id) => {
-                let is_admin: Option<i64> = sqlx::query_scalar(
-                    "SELECT person_id FROM org_admins WHERE org_id = $1 AND person_id = $2",
-                )
-                .bind(root_id)
-                .bind(id)
-                .fetch_optional(&mut **self.tx)
-                .await?;
-                if is_admin.is_none() {
+                if !demo_data::is_org_admin(self.tx, root_id, id).await? {
                     self.roles.admins.push((root_id, id));
                 }
                 id
@@ -379,7 +317,7 @@ impl Writer<'_> {
             .picks
             .school
             .and_then(|id| plan.orgs.iter().find(|o| o.id == id));
-        let mut rows = Inserter::new(self.backend, "members", MEMBER_COLUMNS, ROWS);
+        let mut rows = Inserter::new(self.tx, Table::Members, ROWS);
         let mut written = 0u64;
         for o in plan.orgs.iter().filter(|o| o.members > 0) {
             let region = &regions[o.region];
@@ -448,7 +386,7 @@ impl Writer<'_> {
 
     /// Cadre posts, admins and each body's 书记, now that every person row exists.
     async fn roles(&mut self, first_post_id: i64) -> anyhow::Result<()> {
-        let mut posts = Inserter::new(self.backend, "cadre_posts", POST_COLUMNS, ROWS);
+        let mut posts = Inserter::new(self.tx, Table::CadrePosts, ROWS);
         for (post_id, &(person, org, post)) in (first_post_id..).zip(&self.roles.posts) {
             let row = [
                 Val::Int(post_id),
@@ -460,20 +398,13 @@ impl Writer<'_> {
             posts.row(self.tx, row).await?;
         }
         posts.flush(self.tx).await?;
-        let mut admins = Inserter::new(self.backend, "org_admins", ADMIN_COLUMNS, ROWS);
+        let mut admins = Inserter::new(self.tx, Table::OrgAdmins, ROWS);
         for &(org, person) in &self.roles.admins {
             let row = [Val::Int(org), Val::Int(person), Val::Int(self.now)];
             admins.row(self.tx, row).await?;
         }
         admins.flush(self.tx).await?;
-        batch::set_by_id(
-            self.tx,
-            self.backend,
-            "orgs",
-            "secretary_person_id",
-            &self.roles.secretaries,
-        )
-        .await?;
+        demo_data::set_secretaries(self.tx, &self.roles.secretaries).await?;
         Ok(())
     }
 
@@ -497,21 +428,16 @@ impl Writer<'_> {
         }));
         for (id, class) in top {
             let info = info_maker.make(&mut self.rng, id, class, None, None, "10");
-            sqlx::query(
-                "UPDATE orgs SET phone = $1, email = $2, admin_staff_quota = $3, \
-                 admin_staff_actual = $4, career_staff_quota = $5, career_staff_actual = $6, \
-                 info_complete = $7 WHERE id = $8",
-            )
-            .bind(info.phone)
-            .bind(info.email)
-            .bind(info.admin_staff_quota)
-            .bind(info.admin_staff_actual)
-            .bind(info.career_staff_quota)
-            .bind(info.career_staff_actual)
-            .bind(i64::from(info.complete))
-            .bind(id)
-            .execute(&mut **self.tx)
-            .await?;
+            let contact = OrgContact {
+                phone: info.phone,
+                email: info.email,
+                admin_staff_quota: info.admin_staff_quota,
+                admin_staff_actual: info.admin_staff_actual,
+                career_staff_quota: info.career_staff_quota,
+                career_staff_actual: info.career_staff_actual,
+                complete: info.complete,
+            };
+            demo_data::set_org_contact(self.tx, id, contact).await?;
         }
         Ok(())
     }

@@ -14,8 +14,8 @@ use sqlx::{AnyConnection, Row};
 use tuanjian_domain::dev_number::accepted_years;
 use tuanjian_domain::{DevRange, JoinMonth, MemberEntry, OrgPath};
 
-use crate::dev_ranges::{RangeBook, range_from_row};
 use crate::orgs::Org;
+use crate::range_book::{RangeBook, range_from_row};
 use crate::{Store, StoreError, Tx};
 
 /// Today in Beijing, the date every age and 入团年月 is judged on.
@@ -84,7 +84,7 @@ impl RangeIndex {
         Ok(index)
     }
 
-    /// The same book `dev_ranges::range_book` reads from the database, from memory.
+    /// The same book `range_book::range_book` reads from the database, from memory.
     pub fn book(&self, branch_path: &OrgPath, province_id: Option<i64>) -> RangeBook {
         let Some(province_id) = province_id else {
             return RangeBook::default();

@@ -15,6 +15,10 @@ pub enum StoreError {
     /// A uniqueness or state conflict the caller should report; the code is stable.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A promise the store's own code broke (a row it wrote and cannot find): a bug, reported
+    /// as an internal error.
+    #[error("内部错误：{0}")]
+    Broken(&'static str),
     #[error("数据库错误：{0}")]
     Db(#[from] sqlx::Error),
     /// From the direct SQLite reads (`direct_read`).
@@ -23,6 +27,11 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Every pooled connection stayed busy for the pool's whole wait: the caller may retry later.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Db(sqlx::Error::PoolTimedOut))
+    }
+
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Db(sqlx::Error::Database(e)) if e.is_unique_violation())
     }

@@ -8,6 +8,7 @@ pub mod bootstrap;
 pub mod cadres;
 pub mod completion;
 pub mod corrections;
+pub mod demo_data;
 pub mod dev_ranges;
 mod direct_read;
 pub mod entry_faults;
@@ -29,6 +30,7 @@ pub mod org_moves;
 pub mod org_search;
 pub mod orgs;
 pub mod people;
+pub mod range_book;
 mod reconnect;
 pub mod reg_codes;
 pub mod reset_codes;
@@ -63,6 +65,7 @@ pub use sqlite_cache::SqliteCache;
 pub struct Tx {
     inner: Transaction<'static, Any>,
     cache: Option<Arc<HotCache>>,
+    backend: Backend,
 }
 
 impl std::ops::Deref for Tx {
@@ -79,16 +82,21 @@ impl std::ops::DerefMut for Tx {
 }
 
 impl Tx {
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        let Tx { inner, cache } = self;
+    /// The database this transaction runs on, for statements whose text differs by backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        let Tx { inner, cache, .. } = self;
         // Forgets when the commit returns, fails with an unknown outcome, or is abandoned
         // half-way (the request's client went away): the change may have been applied.
         let _forget = ForgetOnDrop(cache);
-        inner.commit().await
+        Ok(inner.commit().await?)
     }
 
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.inner.rollback().await
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        Ok(self.inner.rollback().await?)
     }
 }
 
@@ -276,6 +284,7 @@ impl Store {
         Ok(Tx {
             inner,
             cache: self.cache().cloned(),
+            backend: self.backend,
         })
     }
 
@@ -285,6 +294,7 @@ impl Store {
         Ok(Tx {
             inner: self.begin_retried(|| self.pool.begin()).await?,
             cache: self.cache().cloned(),
+            backend: self.backend,
         })
     }
 

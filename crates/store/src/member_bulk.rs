@@ -78,11 +78,11 @@ fn bind_all<'q>(
 /// Runs `prefix IN (…) suffix` over `keys` in chunks and returns every row.
 async fn select_in(
     tx: &mut Tx,
-    backend: Backend,
     prefix: &'static str,
     suffix: &'static str,
     keys: Vec<Val>,
 ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    let backend = tx.backend();
     let mut out = Vec::new();
     let mut keys = keys.into_iter().peekable();
     while keys.peek().is_some() {
@@ -103,13 +103,13 @@ async fn select_in(
 /// statement at a time, so 100,000 rows never sit in memory as bound values all at once.
 async fn insert_rows<T>(
     tx: &mut Tx,
-    backend: Backend,
     prefix: &'static str,
     suffix: &'static str,
     width: usize,
     items: &[T],
     push: impl Fn(&T, &mut Vec<Val>),
 ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    let backend = tx.backend();
     let per = (MAX_PARAMS / width).max(1);
     let mut out = Vec::new();
     let mut full: Option<String> = None;
@@ -166,12 +166,10 @@ impl KnownPerson {
 /// The people among `id_numbers` who are already in the system, by ID number.
 pub async fn known_people(
     tx: &mut Tx,
-    backend: Backend,
     id_numbers: &[&str],
 ) -> Result<HashMap<String, KnownPerson>, StoreError> {
     let rows = select_in(
         tx,
-        backend,
         "SELECT p.id, p.id_number, p.name, m.org_id, \
          (SELECT a.org_id FROM applications a WHERE a.person_id = p.id AND a.status = 'pending' \
           ORDER BY a.id DESC LIMIT 1) AS app_org, \
@@ -205,13 +203,11 @@ pub async fn known_people(
 /// scope, otherwise only the province (as `members::holder_place`).
 pub async fn places(
     tx: &mut Tx,
-    backend: Backend,
     scope: &AdminScope,
     org_ids: &[i64],
 ) -> Result<HashMap<i64, Place>, StoreError> {
     let rows = select_in(
         tx,
-        backend,
         "SELECT o.id, o.path, o.full_name, p.full_name AS province FROM orgs o \
          LEFT JOIN orgs p ON p.id = o.province_id WHERE o.id IN",
         "",
@@ -234,12 +230,10 @@ pub async fn places(
 /// Development numbers among `numbers` already on a record: number → (person, branch).
 pub async fn held_dev_numbers(
     tx: &mut Tx,
-    backend: Backend,
     numbers: &[&str],
 ) -> Result<HashMap<String, (i64, i64)>, StoreError> {
     let rows = select_in(
         tx,
-        backend,
         "SELECT dev_number, person_id, org_id FROM members WHERE dev_number IN",
         "",
         numbers.iter().map(|s| Val::Text(s.to_string())).collect(),
@@ -258,12 +252,10 @@ pub async fn held_dev_numbers(
 /// The posts `person_ids` hold: (person, organisation, post label).
 pub async fn held_posts(
     tx: &mut Tx,
-    backend: Backend,
     person_ids: &[i64],
 ) -> Result<HashSet<(i64, i64, String)>, StoreError> {
     let rows = select_in(
         tx,
-        backend,
         "SELECT person_id, org_id, post FROM cadre_posts WHERE person_id IN",
         "",
         person_ids.iter().map(|&i| Val::Int(i)).collect(),
@@ -281,14 +273,9 @@ pub async fn held_posts(
 }
 
 /// Organisations by exact full name.
-pub async fn orgs_named(
-    tx: &mut Tx,
-    backend: Backend,
-    names: &[&str],
-) -> Result<Vec<Org>, StoreError> {
+pub async fn orgs_named(tx: &mut Tx, names: &[&str]) -> Result<Vec<Org>, StoreError> {
     let rows = select_in(
         tx,
-        backend,
         concat!(
             "SELECT ",
             crate::org_columns!(),
@@ -322,13 +309,11 @@ fn opt(v: &Option<String>) -> Val {
 /// the given people; returns ID number → person id.
 pub async fn insert_people(
     tx: &mut Tx,
-    backend: Backend,
     people: &[&Profile],
 ) -> Result<HashMap<String, i64>, StoreError> {
     let t = now();
     let rows = insert_rows(
         tx,
-        backend,
         "INSERT INTO people (id_number, name, phone, ethnicity, political_status, email, qq, \
          wechat, education_full_time, education_highest, occupation, work_unit, household_place, \
          created_at)",
@@ -363,13 +348,11 @@ pub async fn insert_people(
 /// Writes memberships: (person, branch, record).
 pub async fn insert_members(
     tx: &mut Tx,
-    backend: Backend,
     rows: &[(i64, &Org, &NewMember)],
 ) -> Result<(), StoreError> {
     let t = now();
     insert_rows(
         tx,
-        backend,
         "INSERT INTO members (person_id, org_id, org_path, join_month, dev_number, join_unit, \
          party_applied, party_applied_month, party_join_month, income, card_number, created_at, \
          updated_at)",
@@ -399,15 +382,10 @@ pub async fn insert_members(
 }
 
 /// Writes cadre posts: (person, organisation, post).
-pub async fn insert_posts(
-    tx: &mut Tx,
-    backend: Backend,
-    rows: &[(i64, i64, &NewCadre)],
-) -> Result<(), StoreError> {
+pub async fn insert_posts(tx: &mut Tx, rows: &[(i64, i64, &NewCadre)]) -> Result<(), StoreError> {
     let t = now();
     insert_rows(
         tx,
-        backend,
         "INSERT INTO cadre_posts (person_id, org_id, post, post_since, nature, party_committee, \
          created_at)",
         "",
@@ -501,12 +479,10 @@ fn profile_into(r: &sqlx::any::AnyRow, e: &mut MemberExport) -> Result<(), Store
 /// Every exported field of the members `person_ids`, in that order.
 pub async fn members_for_export(
     tx: &mut Tx,
-    backend: Backend,
     person_ids: &[i64],
 ) -> Result<Vec<MemberExport>, StoreError> {
     let rows = select_in(
         tx,
-        backend,
         concat!(
             "SELECT m.person_id, m.org_path, o.full_name AS branch, m.join_month, m.dev_number, \
              m.join_unit, m.party_applied, m.party_applied_month, m.party_join_month, m.income, \

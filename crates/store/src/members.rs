@@ -12,9 +12,9 @@ use tuanjian_domain::{
 };
 
 use crate::audit::{self, Actor, AuditEntry};
-use crate::dev_ranges::range_book;
 use crate::org_changes::org_tx;
 use crate::orgs::{Org, PageRequest};
+use crate::range_book::range_book;
 use crate::scope::AdminScope;
 use crate::{Store, StoreError, Tx, now};
 

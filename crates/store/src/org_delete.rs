@@ -8,10 +8,10 @@ use tuanjian_domain::{OrgInfo, OrgLevel};
 
 use crate::applications::settle_for_deleted_org_tx;
 use crate::audit::{self, Actor, AuditEntry};
-use crate::dev_ranges::range_from_row;
 use crate::org_info::org_info_tx;
 use crate::org_moves::org_tx;
 use crate::orgs::Org;
+use crate::range_book::range_from_row;
 use crate::{Store, StoreError, Tx};
 
 /// Every column that refers to `orgs(id)`, with what deleting the organisation does to its

@@ -1,7 +1,6 @@
 //! Organisations: reading the tree and creating nodes.
 
 use serde::Serialize;
-use sqlx::Row;
 use sqlx::any::AnyRow;
 use tuanjian_domain::text::{comparison_key, first_invisible};
 use tuanjian_domain::{OrgClass, OrgKind, OrgLevel, OrgPath, TextError};
@@ -50,26 +49,12 @@ macro_rules! org_columns {
     };
 }
 
+/// An organisation from a row that selects `org_columns!()` first.
 pub(crate) fn org_from_row(row: &AnyRow) -> Result<Org, StoreError> {
-    let corrupt = |what: String| StoreError::Db(sqlx::Error::Decode(what.into()));
-    let path: String = row.try_get("path")?;
-    let level: String = row.try_get("level")?;
-    let kind: String = row.try_get("kind")?;
-    Ok(Org {
-        id: row.try_get("id")?,
-        parent_id: row.try_get("parent_id")?,
-        path: OrgPath::parse(&path).map_err(|e| corrupt(e.to_string()))?,
-        level: OrgLevel::parse(&level).map_err(|e| corrupt(e.to_string()))?,
-        kind: OrgKind::parse(&kind).map_err(|e| corrupt(e.to_string()))?,
-        short_name: row.try_get("short_name")?,
-        full_name: row.try_get("full_name")?,
-        province_id: row.try_get("province_id")?,
-        xinjiang: row.try_get::<i64, _>("xinjiang")? != 0,
-        created_at: row.try_get("created_at")?,
-    })
+    org_from_row_at(row, 0)
 }
 
-/// As `org_from_row`, reading the `org_columns!()` columns by position from `at` on: for
+/// Reads the `org_columns!()` columns by position from `at` on: for
 /// queries that select an organisation beside other columns with the same names, and for the
 /// direct reads.
 pub(crate) fn org_from_row_at(c: &dyn Cols, at: usize) -> Result<Org, StoreError> {
@@ -192,28 +177,6 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(org_from_row).transpose()
-    }
-
-    /// The organisation and its ancestors, root first: the breadcrumbs. One recursive query.
-    pub async fn breadcrumbs(&self, org: &Org) -> Result<Vec<(i64, String, OrgPath)>, StoreError> {
-        let rows = sqlx::query(
-            "WITH RECURSIVE anc(id, parent_id, short_name, path) AS ( \
-               SELECT id, parent_id, short_name, path FROM orgs WHERE id = $1 \
-               UNION ALL \
-               SELECT o.id, o.parent_id, o.short_name, o.path FROM orgs o JOIN anc a ON o.id = a.parent_id) \
-             SELECT id, short_name, path FROM anc ORDER BY length(path)",
-        )
-        .bind(org.id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let path: String = r.try_get("path")?;
-                let path = OrgPath::parse(&path)
-                    .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.to_string().into())))?;
-                Ok((r.try_get("id")?, r.try_get("short_name")?, path))
-            })
-            .collect()
     }
 
     /// The organisation and all its ancestors, root first, with their industries: breadcrumbs,

@@ -1,7 +1,6 @@
 //! People: everyone who logs in, keyed by ID number.
 
 use serde::Serialize;
-use sqlx::Row;
 use tuanjian_domain::IdNumber;
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -33,8 +32,7 @@ struct PersonAudit<'a> {
     phone: Option<&'a str>,
 }
 
-/// As `person_from_row`, reading id, id_number, name, phone, password_hash by position from
-/// `at` on.
+/// Reads id, id_number, name, phone, password_hash by position from `at` on.
 pub(crate) fn person_from_cols(c: &dyn Cols, at: usize) -> Result<Person, StoreError> {
     let id_number = c.text(at + 1)?;
     Ok(Person {
@@ -47,16 +45,9 @@ pub(crate) fn person_from_cols(c: &dyn Cols, at: usize) -> Result<Person, StoreE
     })
 }
 
+/// A person from a row that selects id, id_number, name, phone, password_hash first.
 pub(crate) fn person_from_row(row: &sqlx::any::AnyRow) -> Result<Person, StoreError> {
-    let id_number: String = row.try_get("id_number")?;
-    Ok(Person {
-        id: row.try_get("id")?,
-        id_number: IdNumber::parse(&id_number)
-            .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.to_string().into())))?,
-        name: row.try_get("name")?,
-        phone: row.try_get("phone")?,
-        password_hash: row.try_get("password_hash")?,
-    })
+    person_from_cols(row, 0)
 }
 
 impl Store {

@@ -10,7 +10,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::{ApiError, Fault};
-use crate::ops::{health, metrics};
+use crate::ops::{health, metrics_http as metrics};
 use crate::pages::{account, error::render_fault, home, login, orgs};
 use crate::state::AppState;
 

@@ -85,7 +85,7 @@ impl From<StoreError> for Fault {
             StoreError::Conflict { code, message } => {
                 Fault::new(StatusCode::CONFLICT, code, message)
             }
-            StoreError::Db(sqlx::Error::PoolTimedOut) => Fault::new(
+            busy if busy.is_busy() => Fault::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
                 "系统繁忙，请稍后重试",
@@ -102,12 +102,6 @@ impl From<StoreError> for Fault {
             }
             other => Fault::internal(other),
         }
-    }
-}
-
-impl From<sqlx::Error> for Fault {
-    fn from(e: sqlx::Error) -> Self {
-        StoreError::from(e).into()
     }
 }
 

@@ -5,7 +5,6 @@ use std::net::IpAddr;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
 use tuanjian_store::audit::Actor;
 use tuanjian_store::people::Person;
 use tuanjian_store::scope::AdminScope;
@@ -14,7 +13,6 @@ use tuanjian_store::sessions::Session;
 use crate::auth::client::client_addr;
 use crate::auth::cookies;
 use crate::error::{ApiError, Fault};
-use crate::pages::error::PageError;
 use crate::state::AppState;
 
 /// A person with a live session.
@@ -89,21 +87,11 @@ async fn load(
     Ok(Some(signed))
 }
 
-/// Why a page request was turned away.
+/// Why a page request was turned away (shown by `pages::error`).
 pub enum PageRejection {
     Login,
     ChangePassword,
     Fault(Fault),
-}
-
-impl IntoResponse for PageRejection {
-    fn into_response(self) -> Response {
-        match self {
-            PageRejection::Login => Redirect::to("/login?expired=1").into_response(),
-            PageRejection::ChangePassword => Redirect::to("/password").into_response(),
-            PageRejection::Fault(f) => PageError(f).into_response(),
-        }
-    }
 }
 
 /// Signed in by cookie, password already changed.

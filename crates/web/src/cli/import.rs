@@ -58,19 +58,6 @@ pub struct ImportArgs {
     pub db: DatabaseArg,
 }
 
-/// An organisation by id or by exact full name.
-pub async fn find_org(store: &Store, key: &str) -> Result<Option<Org>, StoreError> {
-    let key = key.trim();
-    if let Ok(id) = key.parse::<i64>() {
-        return match store.org(id).await {
-            Ok(o) => Ok(Some(o)),
-            Err(StoreError::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        };
-    }
-    store.org_by_full_name(key).await
-}
-
 struct Out {
     json: bool,
 }
@@ -164,7 +151,7 @@ async fn go(args: &ImportArgs, out: &Out) -> anyhow::Result<ExitCode> {
         Err(e) => return Ok(out.unusable("database_unreachable", &e.to_string())),
     };
     jobs::recover(&store).await?;
-    let Some(org) = find_org(&store, &args.org).await? else {
+    let Some(org) = crate::cli::find_org::find_org(&store, &args.org).await? else {
         return Ok(out.unusable(
             "org_not_found",
             &format!(
@@ -215,7 +202,7 @@ async fn dry_run(
         Err(f) => return Ok(file_fault(out, &f)),
     };
     let mut tx = store.begin_read().await?;
-    check_system(&mut tx, store.backend(), &target, &mut parsed).await?;
+    check_system(&mut tx, &target, &mut parsed).await?;
     tx.rollback().await?;
     out.rows(&parsed);
     let text = format!(

@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod demo;
+pub mod find_org;
 pub mod import;
 pub mod init;
 pub mod recheck;

@@ -49,7 +49,7 @@ pub async fn run(args: TemplateArgs) -> anyhow::Result<()> {
     let template = match &args.org {
         Some(org) => {
             let store = Store::open(&args.db.database_url).await?;
-            let org = crate::cli::import::find_org(&store, org)
+            let org = crate::cli::find_org::find_org(&store, org)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("找不到组织“{org}”：请填写组织全称或组织编号"))?;
             let scope = tuanjian_store::import_jobs::operator_scope(&store, org.id).await?;

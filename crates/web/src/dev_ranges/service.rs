@@ -116,7 +116,7 @@ fn change_fault(e: RangeChangeError) -> Fault {
 }
 
 async fn commit(tx: Tx) -> Result<(), Fault> {
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -22,7 +22,7 @@ use tuanjian_store::member_bulk::{self, KnownPerson};
 use tuanjian_store::members::Place;
 use tuanjian_store::orgs::Org;
 use tuanjian_store::scope::AdminScope;
-use tuanjian_store::{Backend, Store, StoreError, Tx};
+use tuanjian_store::{Store, StoreError, Tx};
 
 use super::columns::{self, Context, Kind, POST_FIELDS, RowValues};
 use super::suggest::closest;
@@ -367,7 +367,6 @@ fn parse_member_row(
 /// fault saying why not with the closest full names offered.
 async fn resolve_names(
     tx: &mut Tx,
-    backend: Backend,
     target: &Target,
     names: HashSet<String>,
 ) -> Result<HashMap<String, Branch>, StoreError> {
@@ -386,7 +385,7 @@ async fn resolve_names(
         }
     }
     let refs: Vec<&str> = missing.iter().map(String::as_str).collect();
-    let existing = member_bulk::orgs_named(tx, backend, &refs).await?;
+    let existing = member_bulk::orgs_named(tx, &refs).await?;
     let candidates: Vec<&str> = target
         .branches
         .iter()
@@ -551,7 +550,7 @@ pub async fn check_file(
             .filter(|n| !n.is_empty())
             .collect();
         let mut tx = store.begin_read().await.map_err(|e| internal_fault(&e))?;
-        let names = resolve_names(&mut tx, store.backend(), target, named)
+        let names = resolve_names(&mut tx, target, named)
             .await
             .map_err(|e| internal_fault(&e))?;
         let mut books = vec![RangeBook::default(); target.branches.len()];
@@ -709,7 +708,6 @@ fn mark_duplicates(ctx: &ParseContext, rows: &mut [RowResult]) {
 /// number taken, a post already held. Sets the existing account of each row it may reuse.
 pub async fn check_system(
     tx: &mut Tx,
-    backend: Backend,
     target: &Target,
     parsed: &mut Parsed,
 ) -> Result<(), StoreError> {
@@ -721,7 +719,7 @@ pub async fn check_system(
         .filter_map(|r| r.record.as_ref())
         .map(|rec| rec.profile().id_number.as_str())
         .collect();
-    let known: HashMap<String, KnownPerson> = member_bulk::known_people(tx, backend, &ids).await?;
+    let known: HashMap<String, KnownPerson> = member_bulk::known_people(tx, &ids).await?;
     let devs: Vec<&str> = parsed
         .rows
         .iter()
@@ -730,9 +728,9 @@ pub async fn check_system(
             _ => None,
         })
         .collect();
-    let held = member_bulk::held_dev_numbers(tx, backend, &devs).await?;
+    let held = member_bulk::held_dev_numbers(tx, &devs).await?;
     let known_ids: Vec<i64> = known.values().map(|k| k.person_id).collect();
-    let posts = member_bulk::held_posts(tx, backend, &known_ids).await?;
+    let posts = member_bulk::held_posts(tx, &known_ids).await?;
     let mut place_ids: Vec<i64> = known
         .values()
         .flat_map(KnownPerson::orgs)
@@ -740,7 +738,7 @@ pub async fn check_system(
         .collect();
     place_ids.sort_unstable();
     place_ids.dedup();
-    let places = member_bulk::places(tx, backend, &target.scope, &place_ids).await?;
+    let places = member_bulk::places(tx, &target.scope, &place_ids).await?;
     let place = |org: i64| places.get(&org).map(|p| p.text.clone()).unwrap_or_default();
 
     for r in parsed.rows.iter_mut() {
@@ -836,7 +834,6 @@ pub struct Written {
 /// one audit record for the import.
 pub async fn write(
     tx: &mut Tx,
-    backend: Backend,
     actor: &Actor,
     target: &Target,
     parsed: &Parsed,
@@ -853,7 +850,7 @@ pub async fn write(
             new_people.push(rec.profile());
         }
     }
-    let created = member_bulk::insert_people(tx, backend, &new_people).await?;
+    let created = member_bulk::insert_people(tx, &new_people).await?;
     let mut updated = HashSet::new();
     let mut members = Vec::new();
     let mut posts = Vec::new();
@@ -868,9 +865,9 @@ pub async fn write(
                 }
                 id
             }
-            None => *created.get(profile.id_number.as_str()).ok_or_else(|| {
-                StoreError::Db(sqlx::Error::Protocol("person not created".into()))
-            })?,
+            None => *created
+                .get(profile.id_number.as_str())
+                .ok_or_else(|| StoreError::Broken("person not created"))?,
         };
         person_ids.push(person_id);
         match rec {
@@ -888,8 +885,8 @@ pub async fn write(
             Record::Cadre(c) => posts.push((person_id, target.org.id, c)),
         }
     }
-    member_bulk::insert_members(tx, backend, &members).await?;
-    member_bulk::insert_posts(tx, backend, &posts).await?;
+    member_bulk::insert_members(tx, &members).await?;
+    member_bulk::insert_posts(tx, &posts).await?;
     let written = Written {
         members: members.len() as u64,
         cadres: posts.len() as u64,

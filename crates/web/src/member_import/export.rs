@@ -11,7 +11,6 @@ use tuanjian_domain::enums::{
 };
 use tuanjian_domain::{IdNumber, OrgPath};
 use tuanjian_sheet::write_filled;
-use tuanjian_store::StoreError;
 use tuanjian_store::audit::{self, AuditEntry};
 use tuanjian_store::member_bulk::{self, CadreExport, MemberExport};
 use tuanjian_store::members::{MemberFilter, MemberQuery, MemberSort};
@@ -160,8 +159,8 @@ pub async fn members_xlsx(
     let query = MemberQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
     let ids = state.store.member_ids(&query, sort).await?;
     let mut tx = state.store.begin_read().await?;
-    let records = member_bulk::members_for_export(&mut tx, state.store.backend(), &ids).await?;
-    tx.rollback().await.map_err(StoreError::from)?;
+    let records = member_bulk::members_for_export(&mut tx, &ids).await?;
+    tx.rollback().await?;
     let rows: Vec<Vec<String>> = records
         .iter()
         .map(|e| {
@@ -188,7 +187,7 @@ pub async fn members_xlsx(
             })),
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok((org, bytes))
 }
 
@@ -201,7 +200,7 @@ pub async fn cadres_xlsx(
     let (scope, org) = view_target(state, user, org_id).await?;
     let mut tx = state.store.begin_read().await?;
     let records = member_bulk::cadres_for_export(&mut tx, org.id).await?;
-    tx.rollback().await.map_err(StoreError::from)?;
+    tx.rollback().await?;
     let rows: Vec<Vec<String>> = records
         .iter()
         .map(|(e, c)| {
@@ -220,7 +219,7 @@ pub async fn cadres_xlsx(
             .after(serde_json::json!({ "rows": records.len() })),
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok((org, bytes))
 }
 

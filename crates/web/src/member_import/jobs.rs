@@ -211,12 +211,11 @@ pub async fn execute(
             return Ok(Finished::FileFault(fault));
         }
     };
-    let backend = store.backend();
     let counts = |p: &Parsed| (p.total() as i64, p.valid() as i64, p.faulty() as i64);
 
     if job.mode != "commit" {
         let mut tx = store.begin_read().await?;
-        check_system(&mut tx, backend, &target, &mut parsed).await?;
+        check_system(&mut tx, &target, &mut parsed).await?;
         tx.rollback().await?;
         let (total, valid, faulty) = counts(&parsed);
         let json = faults_json(&parsed);
@@ -242,7 +241,7 @@ pub async fn execute(
     let total_rows = parsed.total() as u64;
     progress.tell("writing", 0, total_rows).await;
     let mut tx = store.begin().await?;
-    check_system(&mut tx, backend, &target, &mut parsed).await?;
+    check_system(&mut tx, &target, &mut parsed).await?;
     let (total, valid, faulty) = counts(&parsed);
     let json = faults_json(&parsed);
     let stop = if faulty > 0 && !job.valid_only {
@@ -281,7 +280,6 @@ pub async fn execute(
     };
     let written = write(
         &mut tx,
-        backend,
         &actor,
         &target,
         &parsed,

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
-use tuanjian_domain::{Action, IdNumber};
+use tuanjian_domain::Action;
 use tuanjian_store::corrections::{Correction, CorrectionInput};
 use tuanjian_store::scope::AdminScope;
 
@@ -22,31 +22,6 @@ use crate::org_setup::beijing;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
-
-fn masked(id: &str) -> String {
-    IdNumber::parse(id)
-        .map(|i| i.masked())
-        .unwrap_or_else(|_| id.to_string())
-}
-
-/// One line for lists: what changes, ID numbers masked.
-pub fn summary(c: &Correction) -> String {
-    let mut parts = Vec::new();
-    if let Some(n) = &c.changes.name {
-        parts.push(format!(
-            "姓名 {} → {n}",
-            c.before.name.as_deref().unwrap_or("")
-        ));
-    }
-    if let Some(i) = &c.changes.id_number {
-        parts.push(format!(
-            "身份证号码 {} → {}",
-            masked(c.before.id_number.as_deref().unwrap_or("")),
-            masked(i)
-        ));
-    }
-    parts.join("；")
-}
 
 pub async fn request(
     state: &AppState,

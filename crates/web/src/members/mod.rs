@@ -3,6 +3,7 @@
 //! admin's `AdminScope`, so nothing outside the admin's subtree can be read or changed.
 
 pub mod api;
+mod correction_line;
 pub mod corrections;
 pub mod entry;
 pub mod form;

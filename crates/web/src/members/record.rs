@@ -226,7 +226,7 @@ pub async fn show(
             .filter(|c| c.visible_to(&scope))
             .map(|c| CorrectionRow {
                 id: c.id,
-                summary: super::corrections::summary(&c),
+                summary: super::correction_line::summary(&c),
                 status: c.status.label(),
                 requested_at: beijing(c.requested_at),
             })

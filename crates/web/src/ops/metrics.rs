@@ -5,17 +5,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
-
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
 use tuanjian_store::CacheStats;
-
-use crate::auth::client::client_addr;
-use crate::state::AppState;
 
 const BUCKETS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
@@ -164,41 +155,6 @@ impl Metrics {
 
 fn escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
-}
-
-/// Records every request by its route pattern (never the raw URI, which may hold ID numbers).
-pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |m| m.as_str())
-        .to_string();
-    let method = req.method().as_str().to_string();
-    let res = next.run(req).await;
-    let secs = start.elapsed().as_secs_f64();
-    let status = res.status().as_u16();
-    state.metrics.observe(&method, &route, status, secs);
-    tracing::debug!(%method, %route, status, ms = secs * 1000.0, "request");
-    res
-}
-
-pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, _) = req.into_parts();
-    let addr = client_addr(&parts, &state.config);
-    if !state.config.metrics_allow.contains(&addr) {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        state
-            .metrics
-            .render(state.store.pool_stats(), state.store.cache_stats()),
-    )
-        .into_response()
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
 use tuanjian_domain::{Action, IdNumber, Relation};
-use tuanjian_store::StoreError;
 use tuanjian_store::org_admins::{add_admin, revoke_admin};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::people::Person;
@@ -52,7 +51,7 @@ pub async fn add(
     let person = add_admin(&mut tx, &user.actor(), &org, &id_number)
         .await
         .map_err(|e| Fault::from(e).field("id_number"))?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(person)
 }
 
@@ -73,7 +72,7 @@ pub async fn revoke(
     }
     let mut tx = state.store.begin().await?;
     revoke_admin(&mut tx, &user.actor(), &org, person_id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 

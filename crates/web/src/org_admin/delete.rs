@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
 use tuanjian_domain::Action;
-use tuanjian_store::StoreError;
 use tuanjian_store::org_admins::AdminEntry;
 use tuanjian_store::org_delete::{blocker_messages, delete_org};
 use tuanjian_store::orgs::Org;
@@ -37,7 +36,7 @@ pub async fn delete(state: &AppState, user: &Signed, org_id: i64) -> Result<Org,
     let (_, org) = target(state, user, org_id).await?;
     let mut tx = state.store.begin().await?;
     let deleted = delete_org(&mut tx, &user.actor(), org.id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(deleted)
 }
 

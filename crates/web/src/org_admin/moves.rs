@@ -107,7 +107,7 @@ pub async fn start(
             .map(|(id, moved)| (id, Some(moved))),
     }
     .map_err(unknown_parent)?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(out)
 }
 
@@ -249,7 +249,7 @@ pub async fn decide(
         .await?;
         None
     };
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(moved)
 }
 
@@ -259,7 +259,7 @@ pub async fn withdraw(state: &AppState, user: &Signed, move_id: i64) -> Result<(
     permit(&v.authority, Action::ApplyMigration, &v.org)?;
     let mut tx = state.store.begin().await?;
     withdraw_move(&mut tx, &user.actor(), move_id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -146,7 +146,7 @@ fn store_fault(e: StoreError) -> Fault {
 }
 
 async fn commit(tx: Tx) -> Result<(), Fault> {
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 

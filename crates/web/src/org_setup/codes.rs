@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
 use tuanjian_domain::Action;
-use tuanjian_store::StoreError;
 use tuanjian_store::orgs::Org;
 use tuanjian_store::reg_codes::{self, CodeRecord, CodeState};
 use utoipa::ToSchema;
@@ -121,14 +120,14 @@ pub struct Empty {}
 async fn do_regenerate(state: &AppState, user: &Signed, org: &Org) -> Result<CodeRecord, Fault> {
     let mut tx = state.store.begin().await?;
     let code = reg_codes::issue(&mut tx, &user.actor(), org.id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(code)
 }
 
 async fn do_revoke(state: &AppState, user: &Signed, org: &Org) -> Result<(), Fault> {
     let mut tx = state.store.begin().await?;
     reg_codes::revoke(&mut tx, &user.actor(), org.id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 

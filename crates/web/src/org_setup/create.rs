@@ -258,7 +258,7 @@ pub async fn create_one(
                 }
                 other => other.into(),
             })?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(made)
 }
 

@@ -197,12 +197,12 @@ pub async fn import(
     let new: Vec<_> = valid.iter().map(|(_, c)| c.as_new()).collect();
     match org_create::create_children(&mut tx, &user.actor(), parent, &new).await {
         Ok(created) => {
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             Ok(Outcome::Created(created))
         }
         // Someone took a name between the check and the write: report it like the others.
         Err((i, StoreError::Conflict { code, message })) => {
-            tx.rollback().await.map_err(StoreError::from)?;
+            tx.rollback().await?;
             let col = if code == "org_name_taken" { FULL } else { KIND };
             Ok(Outcome::Invalid(vec![CellFault::at(
                 &template, valid[i].0, col, code, message,

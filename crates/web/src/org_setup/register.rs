@@ -106,7 +106,7 @@ async fn check_code(state: &AppState, addr: IpAddr, input: &str) -> Result<CodeR
         None => None,
     };
     let Some(problem) = code_problem(rec.as_ref()) else {
-        tx.rollback().await.map_err(StoreError::from)?;
+        tx.rollback().await?;
         return Ok(rec.expect("no problem means found"));
     };
     let lock = throttle::record_failure(&mut tx, &key, CODE_POLICY).await?;
@@ -122,7 +122,7 @@ async fn check_code(state: &AppState, addr: IpAddr, input: &str) -> Result<CodeR
         )
         .await?;
     }
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Err(lock.map_or(problem, locked_fault))
 }
 
@@ -220,7 +220,7 @@ pub async fn register_new(
         Some((RoleKind::Admin, rec.org_id)),
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok((token, rec.org_id))
 }
 
@@ -242,7 +242,7 @@ pub async fn register_existing(state: &AppState, user: &Signed, code: &str) -> R
             other => other.into(),
         })?;
     reg_codes::mark_used(&mut tx, &actor, &rec, user.person.id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     state
         .store
         .set_session_role(&actor, &user.session, (RoleKind::Admin, rec.org_id))

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
 use tuanjian_domain::{Action, SchoolCode};
-use tuanjian_store::StoreError;
 use tuanjian_store::org_info::write_info_fields;
 use tuanjian_store::orgs::Org;
 use utoipa::ToSchema;
@@ -50,7 +49,7 @@ async fn save(state: &AppState, user: &Signed, org: &Org, input: &str) -> Result
     let mut info = tuanjian_store::org_info::org_info_tx(&mut tx, org.id).await?;
     info.school_code = Some(code.as_str().to_string());
     write_info_fields(&mut tx, &user.actor(), org, &info).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(code.as_str().to_string())
 }
 

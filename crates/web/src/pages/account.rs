@@ -99,9 +99,7 @@ pub async fn change_password(
             )
             .await?;
         }
-        tx.commit()
-            .await
-            .map_err(tuanjian_store::StoreError::from)?;
+        tx.commit().await?;
         return Err(match lock {
             Some(until) => locked_fault(until),
             None => Fault::bad_request("current_password_wrong", "当前密码不正确").field("current"),
@@ -119,9 +117,7 @@ pub async fn change_password(
     end_other_sessions(&mut tx, user.person.id, &user.session.token_hash).await?;
     // Its owner proved who they are: earlier failures no longer count.
     throttle::clear(&mut tx, &acct_key).await?;
-    tx.commit()
-        .await
-        .map_err(tuanjian_store::StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -1,8 +1,9 @@
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use tuanjian_store::StoreError;
 
+use crate::auth::user::PageRejection;
 use crate::error::Fault;
 use crate::pages::nav::Nav;
 
@@ -70,3 +71,14 @@ impl From<askama::Error> for PageError {
 }
 
 pub type PageResult = Result<Response, PageError>;
+
+/// A page request turned away: to the login page, to the password change, or an error page.
+impl IntoResponse for PageRejection {
+    fn into_response(self) -> Response {
+        match self {
+            PageRejection::Login => Redirect::to("/login?expired=1").into_response(),
+            PageRejection::ChangePassword => Redirect::to("/password").into_response(),
+            PageRejection::Fault(f) => PageError(f).into_response(),
+        }
+    }
+}

@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{Html, IntoResponse};
 use serde::{Deserialize, Serialize};
-use tuanjian_store::StoreError;
 use tuanjian_store::reset_codes::{self, ResetRecord, ResetState, ResetTarget};
 use tuanjian_store::scope::AdminScope;
 use utoipa::ToSchema;
@@ -39,7 +38,7 @@ async fn target(
     let scope = scope.clone();
     let mut tx = state.store.begin().await?;
     let found = reset_codes::reset_target(&mut tx, &scope, person_id).await?;
-    tx.rollback().await.map_err(StoreError::from)?;
+    tx.rollback().await?;
     let t = found.map_err(refused)?;
     Ok((authority, scope, t))
 }
@@ -57,7 +56,7 @@ async fn issue(
         .await?
         .map_err(refused)?;
     let (code, rec) = reset_codes::issue(&mut tx, &user.actor(), person_id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok((t, code.display(), rec))
 }
 

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tuanjian_domain::{IdNumber, NewPassword, PasswordError};
 use tuanjian_store::audit::{self, Actor, AuditEntry};
-use tuanjian_store::people::set_password_hash;
+use tuanjian_store::people::{self, set_password_hash};
 use tuanjian_store::reset_codes::{self, ResetCode, ResetRecord, ResetState};
 use tuanjian_store::sessions::random_token;
 use tuanjian_store::throttle::{self, Policy};
@@ -94,10 +94,7 @@ async fn lookup(
     id: &IdNumber,
     code: Option<&ResetCode>,
 ) -> Result<Result<(i64, ResetRecord), Fault>, StoreError> {
-    let person_id: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id_number = $1")
-        .bind(id.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
+    let person_id = people::person_by_id_number_tx(tx, id).await?.map(|p| p.id);
     let (Some(person_id), Some(code)) = (person_id, code) else {
         return Ok(Err(wrong_code()));
     };
@@ -156,7 +153,7 @@ pub async fn redeem(state: &AppState, addr: IpAddr, input: &Redeem<'_>) -> Resul
     let found = lookup(&mut tx, &id, code.as_ref()).await?;
     let (person_id, rec) = match found {
         Ok(v) => {
-            tx.rollback().await.map_err(StoreError::from)?;
+            tx.rollback().await?;
             v
         }
         Err(fault) => {
@@ -175,7 +172,7 @@ pub async fn redeem(state: &AppState, addr: IpAddr, input: &Redeem<'_>) -> Resul
                 )
                 .await?;
             }
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             return Err(lock.map_or(fault, locked_fault));
         }
     };
@@ -201,7 +198,7 @@ pub async fn redeem(state: &AppState, addr: IpAddr, input: &Redeem<'_>) -> Resul
             .after(serde_json::json!({ "code_id": rec.id, "sessions_ended": ended })),
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 

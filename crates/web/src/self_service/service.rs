@@ -134,12 +134,6 @@ impl From<anyhow::Error> for ApplyError {
     }
 }
 
-impl From<sqlx::Error> for ApplyError {
-    fn from(e: sqlx::Error) -> Self {
-        Fault::from(e).into()
-    }
-}
-
 pub fn member_fault(f: &MemberFault) -> Fault {
     let fault = Fault::bad_request(f.code(), f.message.clone());
     match f.field {
