@@ -46,14 +46,40 @@ impl JobState {
     }
 }
 
+/// What a job does with its file: check it only (an upload's preview) or check and write it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobMode {
+    Validate,
+    Commit,
+}
+
+impl JobMode {
+    pub fn code(self) -> &'static str {
+        match self {
+            JobMode::Validate => "validate",
+            JobMode::Commit => "commit",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "validate" => Ok(JobMode::Validate),
+            "commit" => Ok(JobMode::Commit),
+            _ => Err(StoreError::Broken(
+                "import_jobs.mode holds an unknown value",
+            )),
+        }
+    }
+}
+
 /// A job as shown to the admin (the file itself is read separately).
 #[derive(Debug, Clone, Serialize)]
 pub struct Job {
     pub id: i64,
     pub org_id: i64,
     pub template: String,
-    /// "validate" or "commit".
-    pub mode: String,
+    pub mode: JobMode,
     pub valid_only: bool,
     pub state: JobState,
     pub phase: String,
@@ -104,7 +130,7 @@ fn job_from_row(r: &sqlx::any::AnyRow) -> Result<Job, StoreError> {
         id: r.try_get("id")?,
         org_id: r.try_get("org_id")?,
         template: r.try_get("template")?,
-        mode: r.try_get("mode")?,
+        mode: JobMode::parse(&r.try_get::<String, _>("mode")?)?,
         valid_only: r.try_get::<i64, _>("valid_only")? != 0,
         state: JobState::parse(&state),
         phase: r.try_get("phase")?,
@@ -126,12 +152,12 @@ fn job_from_row(r: &sqlx::any::AnyRow) -> Result<Job, StoreError> {
     })
 }
 
-/// A job to start: an upload to check (`mode` "validate") or, from the command line, to check and
-/// write at once ("commit").
+/// A job to start: an upload to check (`JobMode::Validate`) or, from the command line, to check
+/// and write at once (`JobMode::Commit`).
 pub struct NewJob<'a> {
     pub org_id: i64,
     pub template: &'static str,
-    pub mode: &'static str,
+    pub mode: JobMode,
     pub valid_only: bool,
     pub created_by: Option<i64>,
     pub actor_role: Option<&'a str>,
@@ -180,7 +206,7 @@ pub async fn create(store: &Store, job: &NewJob<'_>) -> Result<i64, StoreError> 
     )
     .bind(job.org_id)
     .bind(job.template)
-    .bind(job.mode)
+    .bind(job.mode.code())
     .bind(i64::from(job.valid_only))
     .bind(job.created_by)
     .bind(job.actor_role)
@@ -430,4 +456,18 @@ pub async fn file(store: &Store, org_id: i64, job_id: i64) -> Result<Vec<u8>, St
 pub async fn operator_scope(store: &Store, org_id: i64) -> Result<AdminScope, StoreError> {
     let org: Org = store.org(org_id).await?;
     Ok(AdminScope::new(0, org))
+}
+
+#[cfg(test)]
+mod mode_tests {
+    use super::JobMode;
+
+    #[test]
+    fn modes_read_back_and_unknown_ones_are_refused() {
+        for mode in [JobMode::Validate, JobMode::Commit] {
+            assert_eq!(JobMode::parse(mode.code()).unwrap(), mode);
+        }
+        assert!(JobMode::parse("Commit").is_err());
+        assert!(JobMode::parse("").is_err());
+    }
 }

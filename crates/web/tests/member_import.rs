@@ -585,7 +585,7 @@ async fn one_import_at_a_time_and_dead_jobs_fail(app: TestApp) {
         &NewJob {
             org_id: school,
             template: "members",
-            mode: "commit",
+            mode: tuanjian_store::import_jobs::JobMode::Commit,
             valid_only: false,
             created_by: None,
             actor_role: None,
@@ -626,7 +626,7 @@ async fn one_import_at_a_time_and_dead_jobs_fail(app: TestApp) {
         &NewJob {
             org_id: s.branch2.id,
             template: "cadres",
-            mode: "validate",
+            mode: tuanjian_store::import_jobs::JobMode::Validate,
             valid_only: false,
             created_by: None,
             actor_role: None,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use serde_json::json;
-use tuanjian_store::import_jobs::{self, NewJob};
+use tuanjian_store::import_jobs::{self, JobMode, NewJob};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::{Store, StoreError};
 
@@ -233,7 +233,7 @@ async fn commit(
         &NewJob {
             org_id: org.id,
             template: kind.code(),
-            mode: "commit",
+            mode: JobMode::Commit,
             valid_only,
             created_by: None,
             actor_role: Some("operator:cli"),

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use tuanjian_store::audit::Actor;
-use tuanjian_store::import_jobs::{self, Checked, Job};
+use tuanjian_store::import_jobs::{self, Checked, Job, JobMode};
 use tuanjian_store::{Store, StoreError};
 
 use super::check::{FileFault, Parsed, Progress, Target, Written, check_file, check_system, write};
@@ -213,7 +213,7 @@ pub async fn execute(
     };
     let counts = |p: &Parsed| (p.total() as i64, p.valid() as i64, p.faulty() as i64);
 
-    if job.mode != "commit" {
+    if job.mode != JobMode::Commit {
         let mut tx = store.begin_read().await?;
         check_system(&mut tx, &target, &mut parsed).await?;
         tx.rollback().await?;

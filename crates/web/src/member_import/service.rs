@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tuanjian_domain::{Action, ActorRole, Relation, authorize};
 use tuanjian_sheet::{ReportRow, read_rows, write_report};
 use tuanjian_store::StoreError;
-use tuanjian_store::import_jobs::{self, Job, JobState, NewJob};
+use tuanjian_store::import_jobs::{self, Job, JobMode, JobState, NewJob};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::scope::AdminScope;
 use utoipa::ToSchema;
@@ -206,7 +206,7 @@ pub async fn start_check(
         &NewJob {
             org_id: org.id,
             template: kind.code(),
-            mode: "validate",
+            mode: JobMode::Validate,
             valid_only: false,
             created_by: Some(user.person.id),
             actor_role: actor.role.as_deref(),
@@ -321,7 +321,7 @@ impl JobBody {
             _ => 100,
         };
         let state_label = match job.state {
-            JobState::Running if job.mode == "commit" => "正在导入",
+            JobState::Running if job.mode == JobMode::Commit => "正在导入",
             JobState::Running => "正在检查",
             JobState::Validated if job.faulty_rows > 0 => "检查完成，有错误",
             JobState::Validated => "检查完成，可以导入",
@@ -338,7 +338,7 @@ impl JobBody {
                 .to_string(),
             state: job.state.code().to_string(),
             state_label: state_label.to_string(),
-            mode: job.mode.clone(),
+            mode: job.mode.code().to_string(),
             valid_only: job.valid_only,
             phase: job.phase.clone(),
             phase_label: phase_label(&job.phase).to_string(),
