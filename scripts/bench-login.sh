@@ -26,7 +26,8 @@ if ! "$VENV/bin/python" -c 'import argon2' 2>/dev/null; then
   "$VENV/bin/pip" install -q argon2-cffi
 fi
 # One set of build units for every benchmark script (examples turn on dev-dependencies)
-cargo build --release -q -p tuanjian-web --bin tuanjian --example bench_import --example argon2_rate
+cargo build --release -q -p tuanjian-web --bin tuanjian --example bench_import
+cargo build --release -q -p tuanjian-app --example argon2_rate
 BIN=$TARGET/release/tuanjian
 WORK=$(mktemp -d)
 SERVER=""

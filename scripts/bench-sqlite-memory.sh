@@ -13,7 +13,8 @@ PORT=18184
 BASE=http://127.0.0.1:$PORT
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 # One set of build units for every benchmark script (examples turn on dev-dependencies)
-cargo build --release -q -p tuanjian-web --bin tuanjian --example bench_import --example argon2_rate
+cargo build --release -q -p tuanjian-web --bin tuanjian --example bench_import
+cargo build --release -q -p tuanjian-app --example argon2_rate
 BIN=$TARGET/release/tuanjian
 WORK=$(mktemp -d)
 SERVER=""

@@ -32,7 +32,8 @@ for tool in wrk python3 psql curl; do
 done
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 # One set of build units for every benchmark script (examples turn on dev-dependencies)
-cargo build --release -q -p tuanjian-web --bin tuanjian --example bench_import --example argon2_rate
+cargo build --release -q -p tuanjian-web --bin tuanjian --example bench_import
+cargo build --release -q -p tuanjian-app --example argon2_rate
 BIN=$TARGET/release/tuanjian
 PREP_IMPORT=$TARGET/release/examples/bench_import
 WORK=$(mktemp -d)

@@ -2,6 +2,7 @@
 //! digits are the join year; what the other eight mean differs between provinces (4 + 2 + 6
 //! or 4 + 4 + 4 are both reported), so only the year is interpreted here.
 
+use crate::error_code::ErrorCode;
 use std::fmt;
 
 use crate::join_month::JoinMonth;
@@ -39,12 +40,12 @@ pub enum DevNumberError {
 }
 
 impl DevNumberError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            DevNumberError::Empty => "dev_number_required",
-            DevNumberError::BadFormat { .. } => "dev_number_bad_format",
-            DevNumberError::BadLength(_) => "dev_number_bad_length",
-            DevNumberError::YearMismatch { .. } => "dev_number_year_mismatch",
+            DevNumberError::Empty => ErrorCode::DevNumberRequired,
+            DevNumberError::BadFormat { .. } => ErrorCode::DevNumberBadFormat,
+            DevNumberError::BadLength(_) => ErrorCode::DevNumberBadLength,
+            DevNumberError::YearMismatch { .. } => ErrorCode::DevNumberYearMismatch,
         }
     }
 }

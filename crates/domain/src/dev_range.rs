@@ -2,6 +2,7 @@
 //! the organisations below it, and each may sub-allocate parts of its own ranges further down.
 //! Everything here is a pure function over ranges the store has loaded.
 
+use crate::error_code::ErrorCode;
 use std::fmt;
 
 use crate::dev_number::{DevNumber, DevNumberError, accepted_years};
@@ -43,17 +44,17 @@ pub enum DevRangeError {
 }
 
 impl DevRangeError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             DevRangeError::BadFormat(_)
             | DevRangeError::BadNumber { .. }
             | DevRangeError::BadYear(_)
             | DevRangeError::YearMismatch { .. }
-            | DevRangeError::Reversed { .. } => "dev_range_invalid",
+            | DevRangeError::Reversed { .. } => ErrorCode::DevRangeInvalid,
             DevRangeError::ParentHasNone(_) | DevRangeError::OutsideParent { .. } => {
-                "dev_range_outside_parent"
+                ErrorCode::DevRangeOutsideParent
             }
-            DevRangeError::Overlaps { .. } => "dev_range_overlap",
+            DevRangeError::Overlaps { .. } => ErrorCode::DevRangeOverlap,
         }
     }
 }

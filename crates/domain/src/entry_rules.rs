@@ -296,7 +296,7 @@ mod tests {
     fn codes(e: MemberEntry<'_>) -> Vec<&'static str> {
         match e.check() {
             Ok(_) => vec![],
-            Err(faults) => faults.iter().map(MemberFault::code).collect(),
+            Err(faults) => faults.iter().map(|f| f.code().as_str()).collect(),
         }
     }
 
@@ -496,7 +496,7 @@ mod tests {
         let f = entry("11010520100601001", "2019-13", "abc", false)
             .check()
             .unwrap_err();
-        let got: Vec<_> = f.iter().map(|f| (f.code(), f.field)).collect();
+        let got: Vec<_> = f.iter().map(|f| (f.code().as_str(), f.field)).collect();
         assert_eq!(
             got,
             [
@@ -512,7 +512,7 @@ mod tests {
         );
         // Nothing filled in: both required fields; the number cannot be judged.
         let f = entry("", "", "", false).check().unwrap_err();
-        let got: Vec<_> = f.iter().map(|f| (f.code(), f.field)).collect();
+        let got: Vec<_> = f.iter().map(|f| (f.code().as_str(), f.field)).collect();
         assert_eq!(
             got,
             [

@@ -1,5 +1,6 @@
 //! Resident ID numbers (GB 11643-1999): the username of every person in the system.
 
+use crate::error_code::ErrorCode;
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
@@ -33,8 +34,8 @@ pub enum IdNumberError {
 }
 
 impl IdNumberError {
-    pub fn code(&self) -> &'static str {
-        "id_number_invalid"
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::IdNumberInvalid
     }
 }
 

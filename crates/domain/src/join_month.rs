@@ -1,5 +1,6 @@
 //! 入团年月: the month someone joined the league, as people and Excel write it.
 
+use crate::error_code::ErrorCode;
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
@@ -34,10 +35,10 @@ pub enum JoinMonthError {
 }
 
 impl JoinMonthError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            JoinMonthError::Empty => "required_missing",
-            _ => "join_date_invalid",
+            JoinMonthError::Empty => ErrorCode::RequiredMissing,
+            _ => ErrorCode::JoinDateInvalid,
         }
     }
 }

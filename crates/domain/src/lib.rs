@@ -1,6 +1,7 @@
 //! The league's rules, with no database, HTTP or async: types that parse, not validate.
 
 pub mod address_codes;
+pub mod error_code;
 pub mod id_number;
 pub mod org_kind;
 pub mod org_path;
@@ -8,6 +9,7 @@ pub mod password;
 pub mod provinces;
 pub mod text;
 
+pub use error_code::ErrorCode;
 pub use id_number::{IdNumber, IdNumberError, Sex};
 pub use org_kind::{OrgClass, OrgKind, OrgLevel, OrgRuleError};
 pub use org_path::{OrgPath, Relation};

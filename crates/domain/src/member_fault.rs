@@ -1,6 +1,7 @@
 //! Faults of member and cadre records: one list of stable codes, each with a Chinese message,
 //! shared by forms, the API and Excel import so an admin sees the same words everywhere.
 
+use crate::error_code::ErrorCode;
 use std::fmt;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
@@ -58,26 +59,26 @@ impl MemberFaultCode {
         MemberFaultCode::InvalidFormat,
     ];
 
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            MemberFaultCode::IdNumberInvalid => "id_number_invalid",
-            MemberFaultCode::RequiredMissing => "required_missing",
-            MemberFaultCode::JoinAgeTooYoung => "join_age_too_young",
-            MemberFaultCode::JoinDateInvalid => "join_date_invalid",
-            MemberFaultCode::DevNumberRequired => "dev_number_required",
-            MemberFaultCode::DevNumberTaken => "dev_number_taken",
-            MemberFaultCode::DevNumberYearMismatch => "dev_number_year_mismatch",
-            MemberFaultCode::DevNumberBadLength => "dev_number_bad_length",
-            MemberFaultCode::DevNumberOutOfRange => "dev_number_out_of_range",
-            MemberFaultCode::DevNumberBadFormat => "dev_number_bad_format",
-            MemberFaultCode::OrgNotFound => "org_not_found",
-            MemberFaultCode::NotABranch => "not_a_branch",
-            MemberFaultCode::AlreadyRegistered => "already_registered",
-            MemberFaultCode::TemplateMismatch => "template_mismatch",
-            MemberFaultCode::InvalidChoice => "invalid_choice",
-            MemberFaultCode::TooLong => "too_long",
-            MemberFaultCode::InvalidText => "invalid_text",
-            MemberFaultCode::InvalidFormat => "invalid_format",
+            MemberFaultCode::IdNumberInvalid => ErrorCode::IdNumberInvalid,
+            MemberFaultCode::RequiredMissing => ErrorCode::RequiredMissing,
+            MemberFaultCode::JoinAgeTooYoung => ErrorCode::JoinAgeTooYoung,
+            MemberFaultCode::JoinDateInvalid => ErrorCode::JoinDateInvalid,
+            MemberFaultCode::DevNumberRequired => ErrorCode::DevNumberRequired,
+            MemberFaultCode::DevNumberTaken => ErrorCode::DevNumberTaken,
+            MemberFaultCode::DevNumberYearMismatch => ErrorCode::DevNumberYearMismatch,
+            MemberFaultCode::DevNumberBadLength => ErrorCode::DevNumberBadLength,
+            MemberFaultCode::DevNumberOutOfRange => ErrorCode::DevNumberOutOfRange,
+            MemberFaultCode::DevNumberBadFormat => ErrorCode::DevNumberBadFormat,
+            MemberFaultCode::OrgNotFound => ErrorCode::OrgNotFound,
+            MemberFaultCode::NotABranch => ErrorCode::NotABranch,
+            MemberFaultCode::AlreadyRegistered => ErrorCode::AlreadyRegistered,
+            MemberFaultCode::TemplateMismatch => ErrorCode::TemplateMismatch,
+            MemberFaultCode::InvalidChoice => ErrorCode::InvalidChoice,
+            MemberFaultCode::TooLong => ErrorCode::TooLong,
+            MemberFaultCode::InvalidText => ErrorCode::InvalidText,
+            MemberFaultCode::InvalidFormat => ErrorCode::InvalidFormat,
         }
     }
 
@@ -130,7 +131,7 @@ impl MemberFaultCode {
 
 impl fmt::Display for MemberFaultCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+        f.write_str(self.code().as_str())
     }
 }
 
@@ -352,7 +353,7 @@ impl MemberFault {
         Self::of(MemberFaultCode::TemplateMismatch, None)
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         self.code.code()
     }
 }
@@ -381,7 +382,7 @@ impl std::error::Error for MemberFault {}
 impl Serialize for MemberFault {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("MemberFault", 3)?;
-        s.serialize_field("code", self.code.code())?;
+        s.serialize_field("code", &self.code.code())?;
         s.serialize_field("field", &self.field.map(MemberField::key))?;
         s.serialize_field("message", &self.message)?;
         s.end()
@@ -395,7 +396,10 @@ mod tests {
 
     #[test]
     fn every_code_is_listed_once_with_a_chinese_message() {
-        let codes: Vec<&str> = MemberFaultCode::ALL.iter().map(|c| c.code()).collect();
+        let codes: Vec<&str> = MemberFaultCode::ALL
+            .iter()
+            .map(|c| c.code().as_str())
+            .collect();
         assert_eq!(
             codes,
             [
@@ -426,6 +430,7 @@ mod tests {
         for c in MemberFaultCode::ALL {
             assert!(
                 c.code()
+                    .as_str()
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b == b'_')
             );
@@ -496,7 +501,10 @@ mod tests {
             },
             MemberField::Name,
         );
-        assert_eq!((f.code(), f.field), ("too_long", Some(MemberField::Name)));
+        assert_eq!(
+            (f.code().as_str(), f.field),
+            ("too_long", Some(MemberField::Name))
+        );
         let f = MemberFault::from_text(
             &TextError::Invisible {
                 field: "姓名",

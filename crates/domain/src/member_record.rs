@@ -469,7 +469,12 @@ mod tests {
         r.err()
             .unwrap_or_default()
             .iter()
-            .map(|f| (f.code(), f.field.map(MemberField::key).unwrap_or("")))
+            .map(|f| {
+                (
+                    f.code().as_str(),
+                    f.field.map(MemberField::key).unwrap_or(""),
+                )
+            })
             .collect()
     }
 

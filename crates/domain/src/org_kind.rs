@@ -1,5 +1,6 @@
 //! Organisation kinds (组织类别) and levels, and which may stand under which.
 
+use crate::error_code::ErrorCode;
 use serde::Serialize;
 
 /// 组织类别 with the codes the real system uses.
@@ -129,10 +130,12 @@ pub enum OrgRuleError {
 }
 
 impl OrgRuleError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            OrgRuleError::UnknownKind(_) | OrgRuleError::UnknownLevel(_) => "org_kind_invalid",
-            OrgRuleError::NotAllowedUnder { .. } => "org_kind_not_allowed",
+            OrgRuleError::UnknownKind(_) | OrgRuleError::UnknownLevel(_) => {
+                ErrorCode::OrgKindInvalid
+            }
+            OrgRuleError::NotAllowedUnder { .. } => ErrorCode::OrgKindNotAllowed,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Password rules for a password a person chooses.
 
+use crate::error_code::ErrorCode;
 use crate::id_number::IdNumber;
 
 pub const MIN_LEN: usize = 8;
@@ -25,10 +26,10 @@ pub enum PasswordError {
 }
 
 impl PasswordError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            PasswordError::Mismatch => "password_mismatch",
-            _ => "password_weak",
+            PasswordError::Mismatch => ErrorCode::PasswordMismatch,
+            _ => ErrorCode::PasswordWeak,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Who may do what to which organisation: the one place this is decided. Handlers ask
 //! `authorize` with the actor's role and how the target stands to the actor's organisation.
 
+use crate::error_code::ErrorCode;
 use crate::org_path::Relation;
 
 /// The actor's active role and how the target organisation stands to the role's organisation.
@@ -85,20 +86,20 @@ impl Action {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Refusal {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: &'static str,
 }
 
 const NOT_SIGNED_IN: Refusal = Refusal {
-    code: "unauthenticated",
+    code: ErrorCode::Unauthenticated,
     message: "请先登录",
 };
 const ADMINS_ONLY: Refusal = Refusal {
-    code: "admin_required",
+    code: ErrorCode::AdminRequired,
     message: "只有组织管理员可以办理此项业务，请在首页切换到管理员身份",
 };
 const OUT_OF_SCOPE: Refusal = Refusal {
-    code: "out_of_scope",
+    code: ErrorCode::OutOfScope,
     message: "该组织不在您的管理范围内（只能管理本级及下级组织）",
 };
 
@@ -123,7 +124,7 @@ pub fn authorize(action: Action, actor: ActorRole) -> Result<(), Refusal> {
         Action::ViewMembers => need(
             relation.in_scope(),
             Refusal {
-                code: "out_of_scope",
+                code: ErrorCode::OutOfScope,
                 message: "只能查询本级及下级团组织团员",
             },
         ),
@@ -133,98 +134,98 @@ pub fn authorize(action: Action, actor: ActorRole) -> Result<(), Refusal> {
         | Action::RequestCorrection => need(
             matches!(relation, Itself | DirectChild),
             Refusal {
-                code: "not_own_or_direct_superior",
+                code: ErrorCode::NotOwnOrDirectSuperior,
                 message: "团员、团干部的录入、修改和密码重置由其所在组织或直属上级组织的管理员办理",
             },
         ),
         Action::DecideApplication => need(
             relation == Itself,
             Refusal {
-                code: "not_own_org",
+                code: ErrorCode::NotOwnOrg,
                 message: "申请由所申请组织的管理员审核",
             },
         ),
         Action::AllocateDevRange => need(
             relation == DirectChild,
             Refusal {
-                code: "not_direct_superior",
+                code: ErrorCode::NotDirectSuperior,
                 message: "号段由直属上级组织分配",
             },
         ),
         Action::CreateChild => need(
             relation == Itself,
             Refusal {
-                code: "not_own_org",
+                code: ErrorCode::NotOwnOrg,
                 message: "只能在本组织下创建直属下级组织",
             },
         ),
         Action::ManageRegistrationCode => need(
             relation == DirectChild,
             Refusal {
-                code: "not_direct_superior",
+                code: ErrorCode::NotDirectSuperior,
                 message: "管理员注册码由直属上级组织的管理员生成和管理",
             },
         ),
         Action::EditInfo => need(
             relation == DirectChild,
             Refusal {
-                code: "not_direct_superior",
+                code: ErrorCode::NotDirectSuperior,
                 message: "只有直属上级组织的管理员可以直接修改组织信息；本组织管理员请提交修改申请，由上级审批",
             },
         ),
         Action::RequestInfoChange => need(
             relation == Itself,
             Refusal {
-                code: "not_own_org",
+                code: ErrorCode::NotOwnOrg,
                 message: "只有本组织的管理员可以提交本组织信息修改申请",
             },
         ),
         Action::DecideInfoChange => need(
             relation == DirectChild,
             Refusal {
-                code: "not_direct_superior",
+                code: ErrorCode::NotDirectSuperior,
                 message: "组织信息修改申请由直属上级组织的管理员审批",
             },
         ),
         Action::ManageAdmins => need(
             matches!(relation, Itself | DirectChild),
             Refusal {
-                code: "not_direct_superior",
+                code: ErrorCode::NotDirectSuperior,
                 message: "只能添加或撤销本组织及直属下级组织的管理员",
             },
         ),
         Action::ApplyMigration => need(
             relation == Itself,
             Refusal {
-                code: "not_own_org",
+                code: ErrorCode::NotOwnOrg,
                 message: "组织迁移由本组织的管理员申请",
             },
         ),
         Action::DecideMigrationAsOldParent | Action::Delete => need(
             relation == DirectChild,
             Refusal {
-                code: "not_direct_superior",
+                code: ErrorCode::NotDirectSuperior,
                 message: "此项业务由该组织的直属上级组织管理员办理",
             },
         ),
         Action::DecideMigrationAsNewParent => need(
             relation == Itself,
             Refusal {
-                code: "not_new_parent",
+                code: ErrorCode::NotNewParent,
                 message: "迁入审批由选择迁入的组织（新的直属上级）的管理员办理",
             },
         ),
         Action::MoveDirectly => need(
             matches!(relation, DirectChild | Descendant),
             Refusal {
-                code: "central_only",
+                code: ErrorCode::CentralOnly,
                 message: "跨省组织迁移由团中央管理员办理；省内迁移请提交迁移申请",
             },
         ),
         Action::SetSchoolCode => need(
             relation == Itself,
             Refusal {
-                code: "not_own_org",
+                code: ErrorCode::NotOwnOrg,
                 message: "学校机构编号由学校团组织自己的管理员填写",
             },
         ),

@@ -2,6 +2,7 @@
 //! their kinds, review states, the stages of a 我要入团 application and the rules that decide
 //! who may use which way. The entry rules proper stay in `entry_rules` / `member_record`.
 
+use crate::error_code::ErrorCode;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -168,7 +169,7 @@ impl JoinStage {
         match self.next() {
             Some(next) if next == to => Ok(next),
             Some(next) => Err(SelfServiceFault::new(
-                "stage_out_of_order",
+                ErrorCode::StageOutOfOrder,
                 None,
                 format!(
                     "入团申请须按“申请入团 → 入团积极分子 → 发展对象 → 团员”逐步办理：当前阶段为“{}”，下一步只能是“{}”，不能改为“{}”",
@@ -178,7 +179,7 @@ impl JoinStage {
                 ),
             )),
             None => Err(SelfServiceFault::new(
-                "stage_out_of_order",
+                ErrorCode::StageOutOfOrder,
                 None,
                 "申请人已经是团员，入团申请已办结",
             )),
@@ -189,13 +190,13 @@ impl JoinStage {
 /// A refusal of the self-service rules, with a stable code, like a `MemberFault`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SelfServiceFault {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub field: Option<MemberField>,
     pub message: String,
 }
 
 impl SelfServiceFault {
-    pub fn new(code: &'static str, field: Option<MemberField>, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, field: Option<MemberField>, message: impl Into<String>) -> Self {
         Self {
             code,
             field,
@@ -210,7 +211,7 @@ pub fn check_register_join_month(join: JoinMonth) -> Result<(), SelfServiceFault
         return Ok(());
     }
     Err(SelfServiceFault::new(
-        "joined_since_2020",
+        ErrorCode::JoinedSince2020,
         Some(MemberField::JoinMonth),
         format!(
             "自2020年起，只有2020年以前入团的团员可以自行注册。您的入团年月为{}，\
@@ -231,7 +232,7 @@ pub fn check_join_applicant_age(id: &IdNumber, today: NaiveDate) -> Result<u32, 
             .or_else(|| NaiveDate::from_ymd_opt(birth.year() + JOIN_MIN_AGE as i32, 3, 1))
             .expect("a valid date");
         return Err(SelfServiceFault::new(
-            "applicant_too_young",
+            ErrorCode::ApplicantTooYoung,
             Some(MemberField::IdNumber),
             format!(
                 "申请入团须年满{JOIN_MIN_AGE}周岁。按身份证号码，您今天{age}周岁，\
@@ -242,7 +243,7 @@ pub fn check_join_applicant_age(id: &IdNumber, today: NaiveDate) -> Result<u32, 
     }
     if age >= JOIN_MAX_AGE {
         return Err(SelfServiceFault::new(
-            "applicant_too_old",
+            ErrorCode::ApplicantTooOld,
             Some(MemberField::IdNumber),
             format!(
                 "申请入团须未满{JOIN_MAX_AGE}周岁。按身份证号码，您已{age}周岁，不能再申请入团；\

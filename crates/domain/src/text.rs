@@ -13,6 +13,7 @@
 //! must be unique they are compared on their NFKC form (`comparison_key`), which folds full-width
 //! Latin letters, digits and brackets into their plain forms: “ＡＢＣ团委” and “ABC团委” collide.
 
+use crate::error_code::ErrorCode;
 use std::fmt;
 
 use unicode_normalization::UnicodeNormalization;
@@ -37,11 +38,11 @@ pub enum TextError {
 }
 
 impl TextError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            TextError::Empty(_) => "required_missing",
-            TextError::TooLong { .. } => "too_long",
-            TextError::Invisible { .. } => "invalid_text",
+            TextError::Empty(_) => ErrorCode::RequiredMissing,
+            TextError::TooLong { .. } => ErrorCode::TooLong,
+            TextError::Invisible { .. } => ErrorCode::InvalidText,
         }
     }
 }

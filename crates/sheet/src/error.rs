@@ -2,6 +2,7 @@
 //! (`CellFault`, reported by row and column as Excel shows them, all at once).
 
 use serde::Serialize;
+use tuanjian_domain::ErrorCode;
 
 /// A fault in one cell (or one row, when `column` is empty), in the words an admin can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -13,7 +14,7 @@ pub struct CellFault {
     /// The cell reference, e.g. "B5"; empty for a fault of the whole row.
     pub cell: String,
     /// Stable snake_case code.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// What is wrong and how to fix it, in Chinese, naming the row and column.
     pub message: String,
 }
@@ -52,15 +53,15 @@ pub enum SheetError {
 }
 
 impl SheetError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SheetError::EmptyFile | SheetError::NoRows => "sheet_empty",
+            SheetError::EmptyFile | SheetError::NoRows => ErrorCode::SheetEmpty,
             SheetError::TooLarge { .. }
             | SheetError::UnpacksTooLarge { .. }
             | SheetError::TooMuchText { .. }
-            | SheetError::TooManyRows { .. } => "too_large",
-            SheetError::Unreadable { .. } => "sheet_unreadable",
-            SheetError::TemplateMismatch { .. } => "template_mismatch",
+            | SheetError::TooManyRows { .. } => ErrorCode::TooLarge,
+            SheetError::Unreadable { .. } => ErrorCode::SheetUnreadable,
+            SheetError::TemplateMismatch { .. } => ErrorCode::TemplateMismatch,
         }
     }
 }

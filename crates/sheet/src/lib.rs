@@ -168,7 +168,7 @@ mod tests {
         let all: Vec<(u32, &str, &str, &str)> = rows
             .iter()
             .flat_map(|r| &r.faults)
-            .map(|f| (f.row, f.column.as_str(), f.cell.as_str(), f.code))
+            .map(|f| (f.row, f.column.as_str(), f.cell.as_str(), f.code.as_str()))
             .collect();
         assert_eq!(
             all,
@@ -373,7 +373,13 @@ mod tests {
                 String::new(),
             ],
         ];
-        let fault = CellFault::at(&t, 6, 1, "required_missing", "必须填写");
+        let fault = CellFault::at(
+            &t,
+            6,
+            1,
+            tuanjian_domain::ErrorCode::RequiredMissing,
+            "必须填写",
+        );
         let report = write_report(
             &t,
             &[
@@ -427,7 +433,7 @@ mod tests {
             assert_eq!(rows.len(), 1, "{attack:?}");
             assert_eq!(rows[0].values[0], "", "not read");
             let f = &rows[0].faults[0];
-            assert_eq!((f.code, f.cell.as_str()), ("too_long", "A3"));
+            assert_eq!((f.code.as_str(), f.cell.as_str()), ("too_long", "A3"));
             assert_eq!(
                 f.message,
                 "第3行“组织简称”（A3单元格）：超过1000个字，未读取：请检查该单元格，只填写该列应填的内容"

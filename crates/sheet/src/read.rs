@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
+use tuanjian_domain::ErrorCode;
 
 use calamine::{Data, DataRef, Reader, Xls, Xlsx};
 
@@ -51,7 +52,7 @@ impl CellFault {
         template: &Template,
         row: u32,
         col: usize,
-        code: &'static str,
+        code: ErrorCode,
         detail: impl AsRef<str>,
     ) -> Self {
         let title = template.columns[col].title.clone();
@@ -66,7 +67,7 @@ impl CellFault {
     }
 
     /// A fault of a whole row.
-    pub fn row(row: u32, code: &'static str, detail: impl AsRef<str>) -> Self {
+    pub fn row(row: u32, code: ErrorCode, detail: impl AsRef<str>) -> Self {
         Self {
             message: format!("第{row}行：{}", detail.as_ref()),
             row,
@@ -491,7 +492,13 @@ fn check_row(template: &Template, number: u32, cells: &[(u32, Raw)]) -> Row {
                 Ok(Some(date)) => text = date,
                 Ok(None) => {}
                 Err(msg) => {
-                    faults.push(CellFault::at(template, number, i, "join_date_invalid", msg));
+                    faults.push(CellFault::at(
+                        template,
+                        number,
+                        i,
+                        ErrorCode::JoinDateInvalid,
+                        msg,
+                    ));
                     values.push(text);
                     continue;
                 }
@@ -500,18 +507,18 @@ fn check_row(template: &Template, number: u32, cells: &[(u32, Raw)]) -> Row {
         let fault = |code, detail: String| CellFault::at(template, number, i, code, detail);
         match raw {
             Some(Raw::TooLong) => faults.push(fault(
-                "too_long",
+                ErrorCode::TooLong,
                 format!("超过{CELL_CHARS}个字，未读取：请检查该单元格，只填写该列应填的内容"),
             )),
             Some(Raw::Error(e)) => faults.push(fault(
-                "cell_error",
+                ErrorCode::CellError,
                 format!("单元格是 Excel 错误值 {e}（多为公式出错），请改为直接填写内容"),
             )),
             Some(Raw::Int(_) | Raw::Float(_))
                 if col.text && text.trim_start_matches('-').len() > EXACT_DIGITS =>
             {
                 faults.push(fault(
-                    "stored_as_number",
+                    ErrorCode::StoredAsNumber,
                     format!(
                         "Excel 把这个号码当作数值保存，只保留了前{EXACT_DIGITS}位数字，后面的数字已经丢失（现在是 {text}），无法还原。\
                          请选中该列，右键“设置单元格格式”，选择“文本”，再重新输入完整的号码（也可以在号码前加英文单引号 '）"
@@ -520,11 +527,11 @@ fn check_row(template: &Template, number: u32, cells: &[(u32, Raw)]) -> Row {
             }
             _ if text.is_empty() => {
                 if col.required {
-                    faults.push(fault("required_missing", "必须填写，不能为空".into()));
+                    faults.push(fault(ErrorCode::RequiredMissing, "必须填写，不能为空".into()));
                 }
             }
             _ if text.chars().any(char::is_control) => faults.push(fault(
-                "invalid_text",
+                ErrorCode::InvalidText,
                 "含有换行或不可见的控制字符，请删除后重新填写".into(),
             )),
             _ => {
@@ -533,7 +540,7 @@ fn check_row(template: &Template, number: u32, cells: &[(u32, Raw)]) -> Row {
                     && len > max
                 {
                     faults.push(fault(
-                        "too_long",
+                        ErrorCode::TooLong,
                         format!("最多{max}个字，现在是{len}个字，请缩短"),
                     ));
                 }

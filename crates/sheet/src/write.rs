@@ -213,6 +213,7 @@ mod tests {
     use super::*;
     use crate::spec::Column;
     use calamine::Reader;
+    use tuanjian_domain::ErrorCode;
 
     #[test]
     fn fit_cell_counts_utf16_units_at_character_boundaries() {
@@ -242,7 +243,7 @@ mod tests {
             row: 3,
             column: "组织简称".into(),
             cell: "A3".into(),
-            code: "too_long",
+            code: ErrorCode::TooLong,
             message: "长".repeat(40_000),
         };
         let report = write_report(

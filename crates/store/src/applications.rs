@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::member_record::MemberInput;
 use tuanjian_domain::self_service::{
     ApplicationKind, ApplicationStatus, JoinStage, SelfServiceFault, check_register_join_month,
@@ -287,7 +288,11 @@ impl Holder {
                  请联系团支部管理员录入，或办理团组织关系转接"
             ),
         };
-        SelfServiceFault::new("already_registered", Some(MemberField::IdNumber), message)
+        SelfServiceFault::new(
+            ErrorCode::AlreadyRegistered,
+            Some(MemberField::IdNumber),
+            message,
+        )
     }
 }
 
@@ -390,7 +395,7 @@ impl From<SelfServiceFault> for ReviewError {
     }
 }
 
-fn conflict(code: &'static str, message: impl Into<String>) -> ReviewError {
+fn conflict(code: ErrorCode, message: impl Into<String>) -> ReviewError {
     ReviewError::Store(StoreError::Conflict {
         code,
         message: message.into(),
@@ -481,7 +486,7 @@ async fn own_tx(tx: &mut Tx, person_id: i64, id: i64) -> Result<Application, Sto
 
 fn not_open(app: &Application, what: &str) -> ReviewError {
     conflict(
-        "application_closed",
+        ErrorCode::ApplicationClosed,
         format!(
             "该申请目前为“{}”，不能{what}",
             status_text(app.status, app.stage)
@@ -517,7 +522,7 @@ pub async fn resubmit_tx(
             .await?;
     if is_member.is_some() {
         return Err(conflict(
-            "already_registered",
+            ErrorCode::AlreadyRegistered,
             "您已经是团员（已由团组织录入系统），不需要再提交申请",
         ));
     }
@@ -657,7 +662,7 @@ async fn close_tx(
     .rows_affected();
     if changed == 0 {
         return Err(conflict(
-            "application_closed",
+            ErrorCode::ApplicationClosed,
             "该申请刚刚已被处理，请刷新页面查看最新状态",
         ));
     }
@@ -754,7 +759,7 @@ pub async fn approve_tx(
     let (app, branch) = decidable_tx(tx, scope, id).await?;
     if app.kind == ApplicationKind::Join {
         return Err(conflict(
-            "use_stages",
+            ErrorCode::UseStages,
             "入团申请按阶段办理：请使用“确定为入团积极分子”“确定为发展对象”“发展为团员”逐步办理",
         ));
     }
@@ -798,7 +803,7 @@ pub async fn advance_tx(
         (ApplicationKind::Join, Some(s)) => s,
         _ => {
             return Err(conflict(
-                "not_a_join_application",
+                ErrorCode::NotAJoinApplication,
                 "只有入团申请分阶段办理；团员注册和流动团员报到请直接审核通过或退回",
             ));
         }
@@ -844,7 +849,7 @@ pub async fn advance_tx(
     .rows_affected();
     if changed == 0 {
         return Err(conflict(
-            "application_closed",
+            ErrorCode::ApplicationClosed,
             "该申请刚刚已被处理，请刷新页面查看最新状态",
         ));
     }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{Action, BoundedText, IdNumber, OrgPath, Refusal};
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -91,13 +92,13 @@ pub struct Correction {
 /// A fault in one field of a request or decision: `{code, field, message}`, as member faults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldFault {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub field: &'static str,
     pub message: String,
 }
 
 impl FieldFault {
-    fn new(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: ErrorCode, field: &'static str, message: impl Into<String>) -> Self {
         Self {
             code,
             field,
@@ -153,17 +154,17 @@ pub struct CorrectionInput {
 }
 
 const NOT_APPROVER: Refusal = Refusal {
-    code: "not_approver",
+    code: ErrorCode::NotApprover,
     message: "姓名、身份证号码更正申请由团员所在团支部的省级团委管理员审核",
 };
 const NOT_REQUESTER: Refusal = Refusal {
-    code: "not_requester",
+    code: ErrorCode::NotRequester,
     message: "只有提交该更正申请的管理员可以撤回",
 };
 
 fn already_registered(field: &'static str) -> FieldFault {
     FieldFault::new(
-        "already_registered",
+        ErrorCode::AlreadyRegistered,
         field,
         "更正后的身份证号码已在系统中登记（属于另一人），同一身份证号码不能有两条记录。\
          请核对号码；确属同一人重复登记的，请联系省级团委处理",
@@ -192,7 +193,7 @@ impl CorrectionInput {
                 Ok(id) if id != *current_id => changes.id_number = Some(id.to_string()),
                 Ok(_) => {}
                 Err(e) => faults.push(FieldFault::new(
-                    "id_number_invalid",
+                    ErrorCode::IdNumberInvalid,
                     "new_id_number",
                     format!("更正后的身份证号码有误：{e}"),
                 )),
@@ -207,7 +208,7 @@ impl CorrectionInput {
         };
         if faults.is_empty() && changes == CorrectionValues::default() {
             faults.push(FieldFault::new(
-                "nothing_to_correct",
+                ErrorCode::NothingToCorrect,
                 "new_name",
                 "请填写更正后的姓名或身份证号码（至少一项），且应与现有的不同",
             ));
@@ -307,7 +308,7 @@ async fn visible(
 
 fn not_pending(c: &Correction) -> StoreError {
     StoreError::Conflict {
-        code: "correction_not_pending",
+        code: ErrorCode::CorrectionNotPending,
         message: format!(
             "该更正申请当前状态为“{}”，不能再审核或撤回",
             c.status.label()
@@ -379,7 +380,7 @@ impl Store {
         .await?;
         if open.is_some() {
             return Err(StoreError::Conflict {
-                code: "correction_pending",
+                code: ErrorCode::CorrectionPending,
                 message:
                     "该团员已有一份待审核的更正申请，请等待省级团委审核，或先撤回该申请再重新提交"
                         .into(),
@@ -467,7 +468,7 @@ impl Store {
             && id_taken(&mut tx, new_id, c.person_id).await?
         {
             return Err(StoreError::Conflict {
-                code: "already_registered",
+                code: ErrorCode::AlreadyRegistered,
                 message: already_registered("new_id_number").message,
             }
             .into());
@@ -495,7 +496,7 @@ impl Store {
                 let e = StoreError::from(e);
                 if e.is_unique_violation() {
                     StoreError::Conflict {
-                        code: "already_registered",
+                        code: ErrorCode::AlreadyRegistered,
                         message: already_registered("new_id_number").message,
                     }
                 } else {

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::Row;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::dev_number::accepted_years;
 use tuanjian_domain::dev_range::{check_allocation, ranges_outside};
 use tuanjian_domain::{Action, ActorRole, DevRange, DevRangeError, OrgLevel, Refusal, authorize};
@@ -73,7 +74,7 @@ impl From<sqlx::Error> for RangeChangeError {
 }
 
 const CENTRAL_DOES_NOT_ALLOCATE: Refusal = Refusal {
-    code: "central_does_not_allocate",
+    code: ErrorCode::CentralDoesNotAllocate,
     message: "团中央不直接分配发展团员编号号段：号段由各省级团委按年度向下级组织分配，下级组织可再向其下级分配",
 };
 
@@ -280,7 +281,7 @@ pub async fn delete_allocation(
     let used = used_in(tx, &range, &holder.path).await?;
     if used > 0 {
         return Err(StoreError::Conflict {
-            code: "dev_range_in_use",
+            code: ErrorCode::DevRangeInUse,
             message: format!(
                 "号段 {range} 中已有 {used} 个编号被{}及其下级组织的团员使用，不能删除。\
                  如号段分配有误，请先核对并修正这些团员的发展团员编号",
@@ -297,7 +298,7 @@ pub async fn delete_allocation(
     let below = handed_by(tx, holder.id, range.year()).await?;
     if let Some(inside) = ranges_outside(&below, &remaining).first() {
         return Err(StoreError::Conflict {
-            code: "dev_range_sub_allocated",
+            code: ErrorCode::DevRangeSubAllocated,
             message: format!(
                 "{}已从号段 {range} 中向其下级组织分配了号段 {inside}，不能删除。\
                  请先由{}的管理员收回（删除）向下级分配的号段",

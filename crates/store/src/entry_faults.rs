@@ -127,7 +127,7 @@ pub fn stored_fault(
     }
     .check()
     .err()
-    .and_then(|faults| faults.first().map(|f| f.code()))
+    .and_then(|faults| faults.first().map(|f| f.code().as_str()))
 }
 
 /// Which members to judge: a subtree, optionally only those who joined in some years.

@@ -1,4 +1,5 @@
 use thiserror::Error;
+use tuanjian_domain::ErrorCode;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -14,7 +15,7 @@ pub enum StoreError {
     NotFound,
     /// A uniqueness or state conflict the caller should report; the code is stable.
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// A promise the store's own code broke (a row it wrote and cannot find): a bug, reported
     /// as an internal error.
     #[error("内部错误：{0}")]

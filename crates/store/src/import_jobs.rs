@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 use sqlx::Row;
+use tuanjian_domain::ErrorCode;
 
 use crate::orgs::Org;
 use crate::scope::AdminScope;
@@ -169,7 +170,7 @@ pub struct NewJob<'a> {
 
 fn running_conflict() -> StoreError {
     StoreError::Conflict {
-        code: "import_running",
+        code: ErrorCode::ImportRunning,
         message: "本组织已有一个导入正在进行，一次只能进行一个导入；请等待它完成（可在导入页面查看进度）后再上传"
             .into(),
     }
@@ -248,7 +249,7 @@ pub async fn start_commit(
     .rows_affected();
     if done == 0 {
         return Err(StoreError::Conflict {
-            code: "import_not_ready",
+            code: ErrorCode::ImportNotReady,
             message: "这个导入当前不能提交：它还在检查中、已经导入、已失败，或已被新上传的表格取代。请刷新页面查看最新状态"
                 .into(),
         });

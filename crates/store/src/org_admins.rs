@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use sqlx::Row;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::IdNumber;
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -62,7 +63,7 @@ pub async fn add_admin(
     let person = person_by_id_number_tx(tx, id_number)
         .await?
         .ok_or_else(|| StoreError::Conflict {
-            code: "person_not_in_system",
+            code: ErrorCode::PersonNotInSystem,
             message: format!(
                 "身份证号码 {} 的人员尚未在系统中登记。管理员须先是本组织的团干部：{}",
                 id_number.masked(),
@@ -78,7 +79,7 @@ pub async fn add_admin(
     .await?;
     if post.is_none() {
         return Err(StoreError::Conflict {
-            code: "not_a_cadre",
+            code: ErrorCode::NotACadre,
             message: format!(
                 "{}（{}）还不是{}的团干部，不能添加为管理员。{}",
                 person.name,
@@ -117,7 +118,7 @@ pub async fn revoke_admin(
     .await?;
     let Some(since) = since else {
         return Err(StoreError::Conflict {
-            code: "not_admin",
+            code: ErrorCode::NotAdmin,
             message: format!("此人不是{}的管理员，无需撤销", org.full_name),
         });
     };

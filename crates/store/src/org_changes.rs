@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::org_info::industry;
 use tuanjian_domain::{IdNumber, OrgClass, OrgInfo, OrgKind};
 
@@ -518,7 +519,7 @@ pub async fn snapshot(tx: &mut Tx, org: &Org) -> Result<InfoChanges, StoreError>
     Ok(InfoChanges::current(org, &info))
 }
 
-fn conflict(code: &'static str, message: impl Into<String>) -> StoreError {
+fn conflict(code: ErrorCode, message: impl Into<String>) -> StoreError {
     StoreError::Conflict {
         code,
         message: message.into(),
@@ -564,7 +565,7 @@ pub async fn change_kind(
         })
         .map_err(|e| {
             conflict(
-                "org_kind_children",
+                ErrorCode::OrgKindChildren,
                 format!("现有下级组织不符合新的组织类别：{e}。请先迁移或删除这些下级组织"),
             )
         })?;
@@ -576,7 +577,7 @@ pub async fn change_kind(
             .await?;
         if members > 0 {
             return Err(conflict(
-                "branch_has_members",
+                ErrorCode::BranchHasMembers,
                 format!(
                     "该团支部有 {members} 名团员，团员只能属于团支部，不能改为{}；请先将团员转出",
                     kind.label()
@@ -614,7 +615,7 @@ async fn check_secretary_name(tx: &mut Tx, ch: &InfoChanges) -> Result<(), Store
     let id = IdNumber::parse(&id).map_err(|e| conflict(e.code(), e.to_string()))?;
     match person_by_id_number_tx(tx, &id).await? {
         Some(p) if p.name != name => Err(conflict(
-            "secretary_name_mismatch",
+            ErrorCode::SecretaryNameMismatch,
             crate::org_info::secretary_mismatch_message(&id, &name),
         )),
         _ => Ok(()),
@@ -780,7 +781,7 @@ pub async fn submit_own(
         .find(|k| fills.get(k).is_some() || changes.get(k).is_some())
     {
         return Err(conflict(
-            "field_not_editable",
+            ErrorCode::FieldNotEditable,
             format!(
                 "{}不能由本组织修改，请联系直属上级组织的管理员",
                 field_label(key)
@@ -795,7 +796,7 @@ pub async fn submit_own(
     if !changes.is_empty() {
         if let Some(id) = pending_id_tx(tx, org.id).await? {
             return Err(conflict(
-                "change_pending",
+                ErrorCode::ChangePending,
                 format!(
                     "本组织已有一份待上级审批的信息修改申请（编号 {id}），一次只能有一份；请等待直属上级组织审批，或撤回该申请后重新提交"
                 ),
@@ -900,7 +901,7 @@ pub async fn decide(
     let status = ChangeStatus::parse(&status).unwrap_or(ChangeStatus::Applied);
     if status != ChangeStatus::Pending {
         return Err(conflict(
-            "change_decided",
+            ErrorCode::ChangeDecided,
             format!(
                 "这份信息修改申请的状态是“{}”，已经处理过，不能再次审批或撤回",
                 status.label()
@@ -928,7 +929,7 @@ pub async fn decide(
     .rows_affected();
     if done == 0 {
         return Err(conflict(
-            "change_decided",
+            ErrorCode::ChangeDecided,
             "这份信息修改申请已经处理过，不能再次审批或撤回",
         ));
     }

@@ -4,6 +4,7 @@
 //! by a test), so deletion refuses with a message or settles the row, never fails on the key.
 
 use serde::Serialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{OrgInfo, OrgLevel};
 
 use crate::applications::settle_for_deleted_org_tx;
@@ -190,15 +191,15 @@ pub async fn delete_org(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<Org, 
     let refusals = blocker_messages(&org, &b);
     if !refusals.is_empty() {
         let code = if org.level <= OrgLevel::Provincial {
-            "org_not_deletable"
+            ErrorCode::OrgNotDeletable
         } else if b.children > 0 {
-            "org_has_children"
+            ErrorCode::OrgHasChildren
         } else if b.members > 0 {
-            "org_has_members"
+            ErrorCode::OrgHasMembers
         } else if !b.dev_ranges.is_empty() {
-            "org_holds_dev_ranges"
+            ErrorCode::OrgHoldsDevRanges
         } else {
-            "org_import_running"
+            ErrorCode::OrgImportRunning
         };
         return Err(StoreError::Conflict {
             code,
@@ -256,7 +257,7 @@ pub async fn delete_org(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<Org, 
     {
         Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
             return Err(StoreError::Conflict {
-                code: "org_referenced",
+                code: ErrorCode::OrgReferenced,
                 message:
                     "删除时该组织刚刚有新的数据写入（例如开始了导入），未删除。请刷新页面查看后再试"
                         .into(),

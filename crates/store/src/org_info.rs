@@ -2,6 +2,7 @@
 //! `info_complete` in step so completion rates are a count.
 
 use sqlx::Row;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{IdNumber, OrgInfo};
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -119,7 +120,7 @@ pub async fn set_secretary(
     let person = match person_by_id_number_tx(tx, &s.id_number).await? {
         Some(p) if p.name != s.name => {
             return Err(StoreError::Conflict {
-                code: "secretary_name_mismatch",
+                code: ErrorCode::SecretaryNameMismatch,
                 message: secretary_mismatch_message(&s.id_number, &s.name),
             });
         }

@@ -8,6 +8,7 @@
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{OrgLevel, OrgPath};
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -166,7 +167,7 @@ impl Store {
     }
 }
 
-fn conflict(code: &'static str, message: impl Into<String>) -> StoreError {
+fn conflict(code: ErrorCode, message: impl Into<String>) -> StoreError {
     StoreError::Conflict {
         code,
         message: message.into(),
@@ -182,7 +183,7 @@ pub const ACROSS_PROVINCES: &str = "跨省组织迁移请省级团委管理员�
 pub fn check_move(org: &Org, new_parent: &Org, across_provinces: bool) -> Result<(), StoreError> {
     if org.level <= OrgLevel::Provincial {
         return Err(conflict(
-            "org_not_movable",
+            ErrorCode::OrgNotMovable,
             format!(
                 "{}是{}，不能迁移；只有省级团委以下的组织可以迁移",
                 org.full_name,
@@ -192,13 +193,13 @@ pub fn check_move(org: &Org, new_parent: &Org, across_provinces: bool) -> Result
     }
     if new_parent.id == org.id {
         return Err(conflict(
-            "move_under_itself",
+            ErrorCode::MoveUnderItself,
             "不能把组织迁移到它自己下面，请选择其他组织作为新的直属上级",
         ));
     }
     if org.path.contains(&new_parent.path) {
         return Err(conflict(
-            "move_under_descendant",
+            ErrorCode::MoveUnderDescendant,
             format!(
                 "{}是本组织的下级组织，不能把组织迁移到自己的下级组织下面，请选择其他组织",
                 new_parent.full_name
@@ -207,7 +208,7 @@ pub fn check_move(org: &Org, new_parent: &Org, across_provinces: bool) -> Result
     }
     if org.parent_id == Some(new_parent.id) {
         return Err(conflict(
-            "move_same_parent",
+            ErrorCode::MoveSameParent,
             format!(
                 "{}已经是本组织的直属上级，无需迁移；请选择新的直属上级",
                 new_parent.full_name
@@ -215,7 +216,7 @@ pub fn check_move(org: &Org, new_parent: &Org, across_provinces: bool) -> Result
         ));
     }
     if !across_provinces && new_parent.province_id != org.province_id {
-        return Err(conflict("move_across_provinces", ACROSS_PROVINCES));
+        return Err(conflict(ErrorCode::MoveAcrossProvinces, ACROSS_PROVINCES));
     }
     new_parent
         .class()
@@ -391,7 +392,7 @@ pub async fn apply_for_move(
     check_move(&org, &new_parent, false)?;
     if let Some(open) = open_move_id_tx(tx, org.id).await? {
         return Err(conflict(
-            "move_already_open",
+            ErrorCode::MoveAlreadyOpen,
             format!(
                 "本组织已有一个正在审批的迁移申请（编号 {open}），同一时间只能有一个；请等待审批结果，或先撤回该申请"
             ),
@@ -399,7 +400,7 @@ pub async fn apply_for_move(
     }
     let from_parent_id = org
         .parent_id
-        .ok_or_else(|| conflict("org_not_movable", "团中央不能迁移"))?;
+        .ok_or_else(|| conflict(ErrorCode::OrgNotMovable, "团中央不能迁移"))?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO org_moves (org_id, from_parent_id, to_parent_id, requested_by, requested_at, status) \
          VALUES ($1, $2, $3, $4, $5, 'pending_old') RETURNING id",
@@ -455,7 +456,7 @@ impl Stage {
 
 fn not_pending(m: &OrgMove) -> StoreError {
     conflict(
-        "move_not_pending",
+        ErrorCode::MoveNotPending,
         format!(
             "该迁移申请当前状态为“{}”，不能再进行此操作；请刷新页面查看最新状态",
             m.status.label()
@@ -469,7 +470,7 @@ fn changed(rows: u64, m: &OrgMove) -> Result<(), StoreError> {
         Ok(())
     } else {
         Err(conflict(
-            "move_not_pending",
+            ErrorCode::MoveNotPending,
             format!("申请编号 {} 刚刚已被他人处理，请刷新页面查看最新状态", m.id),
         ))
     }
@@ -493,7 +494,7 @@ async fn recheck(
 fn still_valid(m: &OrgMove, org: &Org, new_parent: &Org) -> Result<(), StoreError> {
     if org.parent_id != Some(m.from_parent_id) {
         return Err(conflict(
-            "move_stale",
+            ErrorCode::MoveStale,
             "申请提交后，该组织的直属上级已经变化，此申请不能再通过；请退回，由本组织重新申请",
         ));
     }
@@ -653,7 +654,7 @@ pub async fn move_directly(
     check_move(&org, &new_parent, true)?;
     let from_parent_id = org
         .parent_id
-        .ok_or_else(|| conflict("org_not_movable", "团中央不能迁移"))?;
+        .ok_or_else(|| conflict(ErrorCode::OrgNotMovable, "团中央不能迁移"))?;
     let at = now();
     sqlx::query(
         "UPDATE org_moves SET status = 'returned', comment = '团中央管理员已直接办理该组织的迁移，此申请自动退回' \
@@ -701,7 +702,7 @@ mod tests {
     fn code(r: Result<(), StoreError>) -> &'static str {
         match r {
             Ok(()) => "ok",
-            Err(StoreError::Conflict { code, .. }) => code,
+            Err(StoreError::Conflict { code, .. }) => code.as_str(),
             Err(e) => panic!("{e}"),
         }
     }

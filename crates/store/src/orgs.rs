@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use sqlx::any::AnyRow;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::text::{comparison_key, first_invisible};
 use tuanjian_domain::{OrgClass, OrgKind, OrgLevel, OrgPath, TextError};
 
@@ -404,7 +405,7 @@ pub(crate) fn name_taken(full_name: &str, holder: &str) -> StoreError {
         )
     };
     StoreError::Conflict {
-        code: "org_name_taken",
+        code: ErrorCode::OrgNameTaken,
         message,
     }
 }
@@ -438,7 +439,7 @@ pub async fn insert_org(
             .fetch_optional(&mut **tx)
             .await?
             .ok_or_else(|| StoreError::Conflict {
-                code: "parent_gone",
+                code: ErrorCode::ParentGone,
                 message: "上级组织已被删除，无法在其下创建组织；请刷新页面".into(),
             })?;
             Some(org_from_row(&row)?)

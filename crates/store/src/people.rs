@@ -1,6 +1,7 @@
 //! People: everyone who logs in, keyed by ID number.
 
 use serde::Serialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::IdNumber;
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -110,7 +111,7 @@ pub async fn insert_person(
     .fetch_optional(&mut **tx)
     .await?
     .ok_or_else(|| StoreError::Conflict {
-        code: "already_registered",
+        code: ErrorCode::AlreadyRegistered,
         message: format!("身份证号码 {} 已在系统中注册，不能重复注册", id_number.masked()),
     })?;
     let after = PersonAudit {

@@ -5,6 +5,7 @@
 use rand::Rng;
 use serde::Serialize;
 use sqlx::Row;
+use tuanjian_domain::ErrorCode;
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::{Store, StoreError, Tx, now};
@@ -215,7 +216,7 @@ pub async fn revoke(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<(), Store
     .rows_affected();
     if n == 0 {
         return Err(StoreError::Conflict {
-            code: "no_active_code",
+            code: ErrorCode::NoActiveCode,
             message:
                 "该组织当前没有可作废的注册码（已使用或已作废）；如需新的注册码，请点击“重新生成”"
                     .into(),
@@ -264,7 +265,7 @@ pub async fn mark_used(
     .rows_affected();
     if n == 0 {
         return Err(StoreError::Conflict {
-            code: "code_used",
+            code: ErrorCode::CodeUsed,
             message: "注册码刚刚已被使用或作废，请向上级组织管理员索取新的注册码".into(),
         });
     }

@@ -8,6 +8,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{Action, ActorRole, OrgPath, Refusal, Relation, authorize};
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -128,7 +129,7 @@ pub struct ResetTarget {
 }
 
 const NOT_ABOVE_ADMIN: Refusal = Refusal {
-    code: "target_is_admin",
+    code: ErrorCode::TargetIsAdmin,
     message: "该人员是本组织或上级、其他组织的管理员，为安全起见不能在此为其生成重置码；管理员的密码重置须由其所管理组织的直属上级组织管理员办理",
 };
 
@@ -195,7 +196,7 @@ pub async fn reset_target(
     }
     if !allowed {
         return Ok(Err(Refusal {
-            code: "not_own_or_direct_superior",
+            code: ErrorCode::NotOwnOrDirectSuperior,
             message: "团员、团干部的录入、修改和密码重置由其所在组织或直属上级组织的管理员办理",
         }));
     }
@@ -292,7 +293,7 @@ pub async fn mark_used(tx: &mut Tx, actor: &Actor, rec: &ResetRecord) -> Result<
     .rows_affected();
     if n == 0 {
         return Err(StoreError::Conflict {
-            code: "reset_code_used",
+            code: ErrorCode::ResetCodeUsed,
             message: "重置码刚刚已被使用或作废，请联系所在团组织管理员重新生成".into(),
         });
     }

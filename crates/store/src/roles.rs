@@ -1,6 +1,7 @@
 //! The roles a person holds: admin of organisations, cadre posts, membership of a branch.
 
 use serde::Serialize;
+use tuanjian_domain::ErrorCode;
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::direct_read::Param;
@@ -138,7 +139,7 @@ pub async fn insert_admin(
     .rows_affected();
     if inserted == 0 {
         return Err(StoreError::Conflict {
-            code: "already_admin",
+            code: ErrorCode::AlreadyAdmin,
             message: "此人已经是该组织的管理员".into(),
         });
     }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tuanjian_domain::ErrorCode;
 
 use crate::error::{ApiError, Fault};
 use crate::ops::{health, metrics_http as metrics};
@@ -53,7 +54,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(1024 * 1024))
         .layer(CatchPanicLayer::custom(|_| {
-            Fault::internal("panic").into_response_for_page()
+            render_fault(&Fault::internal("panic"))
         }))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -87,12 +88,6 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-impl Fault {
-    fn into_response_for_page(self) -> Response {
-        render_fault(&self)
-    }
-}
-
 async fn css() -> Response {
     (
         [
@@ -110,8 +105,7 @@ fn is_api(path: &str) -> bool {
 
 async fn not_found(req: Request) -> Response {
     let fault = Fault::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
+        ErrorCode::NotFound,
         "您访问的地址不存在，请检查网址是否正确",
     );
     if is_api(req.uri().path()) {
@@ -131,17 +125,20 @@ async fn friendly_errors(req: Request, next: Next) -> Response {
     {
         return res;
     }
-    let (code, message) = match status {
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "此地址不支持这种请求方式"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "提交的内容太大"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ("unsupported_content_type", "提交的内容类型不受支持")
-        }
-        StatusCode::NOT_FOUND => ("not_found", "您访问的地址不存在"),
-        s if s.is_server_error() => ("internal_error", "服务器内部错误，请稍后重试"),
-        _ => ("bad_request", "请求有误，请检查后重试"),
+    let code = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::TooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedContentType,
+        StatusCode::NOT_FOUND => ErrorCode::NotFound,
+        s if s.is_server_error() => ErrorCode::InternalError,
+        _ => ErrorCode::BadRequest,
     };
-    let fault = Fault::new(status, code, message);
+    let message = match code {
+        ErrorCode::NotFound => "您访问的地址不存在",
+        ErrorCode::InternalError => "服务器内部错误，请稍后重试",
+        other => other.message(),
+    };
+    let fault = Fault::with_status(status.as_u16(), code, message);
     let mut out = if api {
         ApiError(fault).into_response()
     } else {

@@ -3,10 +3,10 @@
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use tuanjian_domain::CharName;
+use tuanjian_domain::ErrorCode;
 
 use crate::error::{ApiError, Fault};
 use crate::pages::error::PageError;
@@ -20,8 +20,8 @@ pub fn parse_id(raw: &str) -> Result<i64, Fault> {
 }
 
 fn query_fault(e: impl std::fmt::Display) -> Fault {
-    Fault::bad_request(
-        "query_invalid",
+    Fault::new(
+        ErrorCode::QueryInvalid,
         format!("网址中的查询参数格式不对，请检查后重试（{e}）"),
     )
 }
@@ -37,8 +37,8 @@ pub fn check_text(name: &str, value: &str) -> Result<(), Fault> {
         } else {
             format!("“{name}”")
         };
-        Fault::bad_request(
-            "invalid_text",
+        Fault::new(
+            ErrorCode::InvalidText,
             format!(
                 "提交的内容{place}含有不可见的控制字符（{}），请删除后重新提交",
                 CharName(ch)
@@ -119,35 +119,33 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             Ok(axum::Json(v)) => {
                 check_json("", &v)?;
                 serde_json::from_value(v).map(Self).map_err(|e| {
-                    ApiError(Fault::bad_request(
-                        "json_invalid",
+                    ApiError(Fault::new(
+                        ErrorCode::JsonInvalid,
                         format!("JSON 内容不符合要求（缺少字段或类型不对）：{e}"),
                     ))
                 })
             }
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError(Fault::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_content_type",
+                ErrorCode::UnsupportedContentType,
                 "请求体须为 JSON，并带有 Content-Type: application/json",
             ))),
-            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError(Fault::bad_request(
-                "json_invalid",
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError(Fault::new(
+                ErrorCode::JsonInvalid,
                 format!("JSON 格式错误：{}", e.body_text()),
             ))),
-            Err(JsonRejection::JsonDataError(e)) => Err(ApiError(Fault::bad_request(
-                "json_invalid",
+            Err(JsonRejection::JsonDataError(e)) => Err(ApiError(Fault::new(
+                ErrorCode::JsonInvalid,
                 format!(
                     "JSON 内容不符合要求（缺少字段或类型不对）：{}",
                     e.body_text()
                 ),
             ))),
             Err(JsonRejection::BytesRejection(_)) => Err(ApiError(Fault::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
+                ErrorCode::TooLarge,
                 "请求体太大或无法读取",
             ))),
-            Err(e) => Err(ApiError(Fault::bad_request(
-                "json_invalid",
+            Err(e) => Err(ApiError(Fault::new(
+                ErrorCode::JsonInvalid,
                 format!("请求体无法解析：{}", e.body_text()),
             ))),
         }

@@ -4,7 +4,6 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod cli;
-pub mod config;
 pub mod dev_ranges;
 pub mod error;
 pub mod extract;
@@ -20,5 +19,5 @@ pub mod self_service;
 pub mod state;
 
 pub use app::router;
-pub use config::Config;
 pub use state::AppState;
+pub use tuanjian_app::{Config, config};

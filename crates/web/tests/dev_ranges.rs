@@ -93,7 +93,7 @@ async fn fault_of(app: &TestApp, person_id: i64) -> Option<String> {
 
 fn faults(e: EntryError) -> Vec<&'static str> {
     match e {
-        EntryError::Faults(f) => f.iter().map(|f| f.code()).collect(),
+        EntryError::Faults(f) => f.iter().map(|f| f.code().as_str()).collect(),
         other => panic!("expected faults, got {other:?}"),
     }
 }

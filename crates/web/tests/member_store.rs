@@ -38,7 +38,7 @@ fn adult(seq: u32) -> String {
 
 fn codes(e: EntryError) -> Vec<&'static str> {
     match e {
-        EntryError::Faults(f) => f.iter().map(|f| f.code()).collect(),
+        EntryError::Faults(f) => f.iter().map(|f| f.code().as_str()).collect(),
         other => panic!("expected faults, got {other:?}"),
     }
 }

@@ -7,6 +7,7 @@ pub mod query;
 
 use axum::Router;
 use axum::routing::{get, post, put};
+use tuanjian_app::ErrorCode;
 use utoipa::OpenApi;
 
 use crate::state::AppState;
@@ -54,7 +55,7 @@ use crate::state::AppState;
         crate::org_setup::school_code::api_put,
         crate::org_setup::completion::api_show,
     ),
-    components(schemas(crate::error::ErrorBody, crate::error::Fault))
+    components(schemas(crate::error::ErrorBody, crate::error::FaultSchema))
 )]
 pub struct ApiDoc;
 
@@ -80,7 +81,40 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::reset::ResetApi::openapi());
     doc.merge(crate::member_import::MemberImportApi::openapi());
     declare_shared(&mut doc);
+    declare_error_codes(&mut doc);
     doc
+}
+
+/// Lists every code of the one table (`ErrorCode`) in the `Fault` schema, with its status and
+/// general message, so clients can match on them.
+fn declare_error_codes(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::{RefOr, Type};
+    let Some(RefOr::T(Schema::Object(fault))) = doc
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut("Fault"))
+    else {
+        return;
+    };
+    let Some(RefOr::T(Schema::Object(code))) = fault.properties.get_mut("code") else {
+        return;
+    };
+    code.schema_type = Type::String.into();
+    code.enum_values = Some(
+        ErrorCode::ALL
+            .iter()
+            .map(|c| serde_json::Value::from(c.as_str()))
+            .collect(),
+    );
+    let table: Vec<String> = ErrorCode::ALL
+        .iter()
+        .map(|c| format!("- `{c}` ({}): {}", c.status(), c.message()))
+        .collect();
+    code.description = Some(format!(
+        "Stable snake_case code for programs, with the status it is answered with and its general message:\n{}",
+        table.join("\n")
+    ));
 }
 
 const BEARER: &str = "bearer";

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
+use tuanjian_domain::ErrorCode;
 use tuanjian_store::orgs::{Org, PageRequest};
 use utoipa::{IntoParams, ToSchema};
 
@@ -97,7 +98,7 @@ pub async fn children(
     let authority = role::required(&state, &user).await?;
     let Authority::Admin(_) = &authority else {
         return Err(Fault::forbidden("只有管理员可以浏览下级组织")
-            .with_code("admin_required")
+            .with_code(ErrorCode::AdminRequired)
             .into());
     };
     let org = state

@@ -3,9 +3,10 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use tuanjian_domain::ErrorCode;
 
 use crate::auth::user::Signed;
 use crate::error::Fault;
@@ -31,8 +32,7 @@ pub fn same_token(a: &str, b: &str) -> bool {
 
 pub fn csrf_fault() -> Fault {
     Fault::new(
-        StatusCode::FORBIDDEN,
-        "csrf_failed",
+        ErrorCode::CsrfFailed,
         "页面已过期或请求来源无法确认，请刷新页面后重新提交",
     )
 }
@@ -45,15 +45,14 @@ pub fn parse_form<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Resu
         .unwrap_or("");
     if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(Fault::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_content_type",
+            ErrorCode::UnsupportedContentType,
             "请通过页面上的表单提交（Content-Type 应为 application/x-www-form-urlencoded）",
         ));
     }
     crate::extract::check_urlencoded(body)?;
     serde_urlencoded::from_bytes(body).map_err(|e| {
-        Fault::bad_request(
-            "form_invalid",
+        Fault::new(
+            ErrorCode::FormInvalid,
             format!("表单内容不完整或格式不对，请检查后重新提交（{e}）"),
         )
     })
@@ -63,13 +62,7 @@ pub async fn read_body(req: Request) -> Result<(HeaderMap, Bytes), Fault> {
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
         .await
-        .map_err(|_| {
-            Fault::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                "提交的内容太长，请删减后重新提交",
-            )
-        })?;
+        .map_err(|_| Fault::new(ErrorCode::TooLarge, "提交的内容太长，请删减后重新提交"))?;
     Ok((parts.headers, bytes))
 }
 

@@ -2,8 +2,8 @@
 //! the same message for an unknown account and a wrong password.
 
 use std::net::IpAddr;
+use tuanjian_domain::ErrorCode;
 
-use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
 use tuanjian_domain::IdNumber;
 use tuanjian_store::audit::{self, Actor, AuditEntry};
@@ -41,8 +41,7 @@ fn address_key(addr: IpAddr) -> String {
 pub fn locked_fault(until: i64) -> Fault {
     let minutes = ((until - now()).max(1) + 59) / 60;
     Fault::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "locked_out",
+        ErrorCode::LockedOut,
         format!(
             "登录失败次数过多，已暂时锁定，请 {minutes} 分钟后再试；如忘记密码，请在“忘记密码”中找回或联系所在团组织管理员"
         ),
@@ -50,11 +49,7 @@ pub fn locked_fault(until: i64) -> Fault {
 }
 
 fn failed_fault() -> Fault {
-    Fault::new(
-        StatusCode::UNAUTHORIZED,
-        "login_failed",
-        "身份证号码或密码错误，请重新输入",
-    )
+    Fault::new(ErrorCode::LoginFailed, "身份证号码或密码错误，请重新输入")
 }
 
 /// Does the typed password open this account? Initial-state accounts compare with the last
@@ -102,7 +97,7 @@ pub async fn login(
     })?;
     if password.is_empty() || password.chars().count() > 64 {
         return Err(
-            Fault::bad_request("password_invalid", "请输入密码（不超过64位）").field("password"),
+            Fault::new(ErrorCode::PasswordInvalid, "请输入密码（不超过64位）").field("password"),
         );
     }
     let acct_key = account_key(id.as_str());

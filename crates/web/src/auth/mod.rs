@@ -4,6 +4,6 @@ pub mod client;
 pub mod cookies;
 pub mod csrf;
 pub mod login;
-pub mod password_hash;
-pub mod role;
+pub use tuanjian_app::authority as role;
+pub use tuanjian_app::password_hash;
 pub mod user;

@@ -1,48 +1,17 @@
 //! Typed extractors for the signed-in person. A handler that takes `PageUser` or `ApiUser`
 //! cannot run for an anonymous request, nor for an account that still has its initial password.
 
-use std::net::IpAddr;
+use tuanjian_domain::ErrorCode;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use tuanjian_store::audit::Actor;
-use tuanjian_store::people::Person;
-use tuanjian_store::scope::AdminScope;
-use tuanjian_store::sessions::Session;
 
 use crate::auth::client::client_addr;
 use crate::auth::cookies;
 use crate::error::{ApiError, Fault};
 use crate::state::AppState;
 
-/// A person with a live session.
-#[derive(Debug, Clone)]
-pub struct Signed {
-    pub session: Session,
-    pub person: Person,
-    pub addr: IpAddr,
-    /// When the session acts as an admin who still holds that role: read with the session.
-    pub admin_scope: Option<AdminScope>,
-    /// The admin's 待办 count, read with the session.
-    pub inbox_count: Option<i64>,
-}
-
-impl Signed {
-    pub fn actor(&self) -> Actor {
-        Actor {
-            person_id: Some(self.person.id),
-            role: self
-                .session
-                .role
-                .map(|(k, org)| format!("{}:{org}", k.code())),
-            client_addr: Some(self.addr.to_string()),
-        }
-    }
-
-    pub fn must_change_password(&self) -> bool {
-        self.person.in_initial_state()
-    }
-}
+pub use tuanjian_app::Signed;
 
 enum Source {
     Cookie,
@@ -160,7 +129,7 @@ impl FromRequestParts<AppState> for ApiUser {
         if s.must_change_password() {
             Err(ApiError(
                 Fault::forbidden("您正在使用初始密码，请先修改密码（POST /api/v1/password）")
-                    .with_code("password_change_required"),
+                    .with_code(ErrorCode::PasswordChangeRequired),
             ))
         } else {
             Ok(Self(s))

@@ -10,6 +10,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use tuanjian_domain::ErrorCode;
 
 use clap::{Args, ValueEnum};
 use serde_json::json;
@@ -91,7 +92,7 @@ impl Out {
         }
     }
 
-    fn unusable(&self, code: &str, message: &str) -> ExitCode {
+    fn unusable(&self, code: ErrorCode, message: &str) -> ExitCode {
         if self.json {
             println!(
                 "{}",
@@ -131,7 +132,7 @@ pub async fn run(args: ImportArgs) -> ExitCode {
     };
     match go(&args, &out).await {
         Ok(code) => code,
-        Err(e) => out.unusable("internal_error", &e.to_string()),
+        Err(e) => out.unusable(ErrorCode::InternalError, &e.to_string()),
     }
 }
 
@@ -141,19 +142,19 @@ async fn go(args: &ImportArgs, out: &Out) -> anyhow::Result<ExitCode> {
         Ok(b) => b,
         Err(e) => {
             return Ok(out.unusable(
-                "file_unreadable",
+                ErrorCode::FileUnreadable,
                 &format!("无法读取文件 {}：{e}", args.file.display()),
             ));
         }
     };
     let store = match Store::open(&args.db.database_url).await {
         Ok(s) => s,
-        Err(e) => return Ok(out.unusable("database_unreachable", &e.to_string())),
+        Err(e) => return Ok(out.unusable(ErrorCode::DatabaseUnreachable, &e.to_string())),
     };
     jobs::recover(&store).await?;
     let Some(org) = crate::cli::find_org::find_org(&store, &args.org).await? else {
         return Ok(out.unusable(
-            "org_not_found",
+            ErrorCode::OrgNotFound,
             &format!(
                 "组织不存在：找不到“{}”，请填写组织全称（不是简称）或组织编号",
                 args.org
@@ -253,7 +254,7 @@ async fn commit(
     // Phases go to standard error, also with JSON on standard output.
     match jobs::execute(store, org.id, job_id, Progress::stderr()).await? {
         Finished::FileFault(f) => Ok(file_fault(out, &f)),
-        Finished::Failed(message) => Ok(out.unusable("import_failed", &message)),
+        Finished::Failed(message) => Ok(out.unusable(ErrorCode::ImportFailed, &message)),
         Finished::Checked {
             parsed,
             written,

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_store::dev_ranges::Allocation;
 use tuanjian_store::entry_faults::RecheckStats;
 use tuanjian_store::orgs::Org;
@@ -14,6 +15,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::role;
 use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
+use crate::error::FaultStatus;
 use crate::extract::{PageQuery, parse_id};
 use crate::org_setup::beijing;
 use crate::pages::error::{PageError, PageResult};
@@ -169,7 +171,7 @@ async fn try_allocate(
     let child = match form.org_id.trim() {
         "" => None,
         t => Some(t.parse::<i64>().map_err(|_| {
-            Fault::bad_request("not_a_child", "请从列表中选择接收号段的下级组织").field("org_id")
+            Fault::new(ErrorCode::NotAChild, "请从列表中选择接收号段的下级组织").field("org_id")
         })?),
     };
     let (_, stats) = service::allocate(state, user, id, child, &range).await?;

@@ -1,7 +1,7 @@
 //! What the 号段 page and API share: who may look and who may allocate, reading the typed
 //! range, and the changes themselves (one transaction each, audit and recheck inside).
 
-use axum::http::StatusCode;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{Action, DevRange, DevRangeError, OrgLevel};
 use tuanjian_store::dev_ranges::{self, RangeChangeError, RangeOverview};
 use tuanjian_store::entry_faults::{RecheckStats, beijing_today};
@@ -34,13 +34,13 @@ fn require_allocator(scope: &AdminScope, org: &Org) -> Result<(), Fault> {
         return Err(Fault::forbidden(
             "团中央不直接分配发展团员编号号段：号段由各省级团委按年度向下级组织分配，下级组织可再向其下级分配",
         )
-        .with_code("central_does_not_allocate"));
+        .with_code(ErrorCode::CentralDoesNotAllocate));
     }
     if scope.org().id != org.id {
         return Err(Fault::forbidden(
             "号段由直属上级组织分配：只有本组织的管理员可以向本组织的直属下级组织分配或收回号段",
         )
-        .with_code("not_direct_superior"));
+        .with_code(ErrorCode::NotDirectSuperior));
     }
     Ok(())
 }
@@ -71,8 +71,8 @@ pub fn parse_range(
         };
     }
     if start.is_empty() && end.is_empty() {
-        return Err(Fault::bad_request(
-            "required_missing",
+        return Err(Fault::new(
+            ErrorCode::RequiredMissing,
             "请填写号段：起始编号和终止编号（各12位数字），或在“号段”中填写“起始编号-终止编号”",
         )
         .field("range"));
@@ -97,8 +97,8 @@ pub fn parse_year(text: &str) -> Result<Option<i32>, Fault> {
         .filter(|y| (1000..=9999).contains(y))
         .map(Some)
         .ok_or_else(|| {
-            Fault::bad_request(
-                "dev_range_invalid",
+            Fault::new(
+                ErrorCode::DevRangeInvalid,
                 format!("年度“{t}”不正确，应为四位年份，如 2024"),
             )
             .field("year")
@@ -109,7 +109,7 @@ fn change_fault(e: RangeChangeError) -> Fault {
     match e {
         RangeChangeError::Refused(r) => refused(r),
         RangeChangeError::Store(StoreError::Conflict { code, message }) => {
-            Fault::new(StatusCode::CONFLICT, code, message).field("range")
+            Fault::with_status(409, code, message).field("range")
         }
         RangeChangeError::Store(e) => e.into(),
     }
@@ -132,7 +132,7 @@ pub async fn allocate(
     require_allocator(&scope, &org)?;
     let Some(child_id) = child_id else {
         return Err(
-            Fault::bad_request("required_missing", "请选择接收号段的下级组织").field("org_id"),
+            Fault::new(ErrorCode::RequiredMissing, "请选择接收号段的下级组织").field("org_id"),
         );
     };
     let mut tx = state.store.begin().await?;
@@ -147,13 +147,11 @@ pub async fn allocate(
     .await
     .map_err(|e| match e {
         // Anything but a direct child of this organisation is not a receiver here.
-        RangeChangeError::Store(StoreError::NotFound) | RangeChangeError::Refused(_) => {
-            Fault::bad_request(
-                "not_a_child",
-                "所选组织不是本组织的直属下级组织：号段只能分配给直属下级组织，由其再向下分配",
-            )
-            .field("org_id")
-        }
+        RangeChangeError::Store(StoreError::NotFound) | RangeChangeError::Refused(_) => Fault::new(
+            ErrorCode::NotAChild,
+            "所选组织不是本组织的直属下级组织：号段只能分配给直属下级组织，由其再向下分配",
+        )
+        .field("org_id"),
         other => change_fault(other),
     })?;
     commit(tx).await?;

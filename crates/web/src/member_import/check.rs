@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use tuanjian_domain::ErrorCode;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -35,7 +36,7 @@ pub fn today() -> NaiveDate {
 /// A file that could not be checked at all (nothing in it was looked at row by row).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileFault {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// The file is too big (HTTP 413 rather than 422).
     pub too_large: bool,
@@ -178,7 +179,7 @@ pub struct RowFault {
 #[derive(Clone)]
 enum Branch {
     Found(usize),
-    Fault(&'static str, String),
+    Fault(ErrorCode, String),
 }
 
 /// Everything the row parser needs, shared with the blocking threads that parse.
@@ -236,7 +237,7 @@ fn parse_row(ctx: &ParseContext, mut row: Row) -> RowResult {
             &ctx.template,
             number,
             id_col,
-            "stored_as_number",
+            ErrorCode::StoredAsNumber,
             format!(
                 "“{shown}”是 Excel 把身份证号码当作数值后显示的科学计数法，后面的数字已经丢失，无法还原。\
                  请选中该列，右键“设置单元格格式”，选择“文本”，再重新输入完整的号码"
@@ -286,7 +287,7 @@ fn parse_member_row(
                     &ctx.template,
                     row.number,
                     branch_col,
-                    code,
+                    *code,
                     msg,
                 ));
                 None
@@ -378,7 +379,10 @@ async fn resolve_names(
         } else if target.others.iter().any(|o| o.full_name == name) {
             out.insert(
                 name.clone(),
-                Branch::Fault("not_a_branch", MemberFault::not_a_branch(&name).message),
+                Branch::Fault(
+                    ErrorCode::NotABranch,
+                    MemberFault::not_a_branch(&name).message,
+                ),
             );
         } else {
             missing.push(name);
@@ -396,16 +400,17 @@ async fn resolve_names(
             .iter()
             .find(|o| o.full_name == name && target.scope.covers(&o.path));
         let fault = match found {
-            Some(o) if !o.kind.is_branch() => {
-                Branch::Fault("not_a_branch", MemberFault::not_a_branch(&name).message)
-            }
+            Some(o) if !o.kind.is_branch() => Branch::Fault(
+                ErrorCode::NotABranch,
+                MemberFault::not_a_branch(&name).message,
+            ),
             Some(o) => {
                 let refusal = authorize(
                     Action::EnterMember,
                     ActorRole::Admin(target.scope.relation_to(&o.path)),
                 )
                 .err()
-                .map_or("not_own_or_direct_superior", |r| r.code);
+                .map_or(ErrorCode::NotOwnOrDirectSuperior, |r| r.code);
                 Branch::Fault(
                     refusal,
                     format!(
@@ -435,7 +440,7 @@ async fn resolve_names(
                             .join("、")
                     ));
                 }
-                Branch::Fault("org_not_found", msg)
+                Branch::Fault(ErrorCode::OrgNotFound, msg)
             }
         };
         out.insert(name, fault);
@@ -601,7 +606,7 @@ pub async fn check_file(
 fn internal_fault(e: &dyn std::fmt::Display) -> FileFault {
     tracing::error!(error = %e, "import failed");
     FileFault {
-        code: "internal_error",
+        code: ErrorCode::InternalError,
         message: "服务器内部错误，导入没有完成，也没有写入任何数据；请稍后重试，如果一直出现请联系系统管理员".into(),
         too_large: false,
     }
@@ -678,7 +683,7 @@ fn mark_duplicates(ctx: &ParseContext, rows: &mut [RowResult]) {
                     &ctx.template,
                     r.number,
                     col,
-                    "duplicate_in_file",
+                    ErrorCode::DuplicateInFile,
                     format!(
                         "发展团员编号 {} 与第{first}行重复，一个编号只能属于一名团员",
                         n.as_str()
@@ -693,7 +698,7 @@ fn mark_duplicates(ctx: &ParseContext, rows: &mut [RowResult]) {
                 &ctx.template,
                 r.number,
                 col,
-                "duplicate_in_file",
+                ErrorCode::DuplicateInFile,
                 msg,
             ));
         }

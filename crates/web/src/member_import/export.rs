@@ -5,6 +5,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::MemberField;
 use tuanjian_domain::enums::{
     CadreNature, Choice, Education, Ethnicity, Occupation, PoliticalStatus,
@@ -53,14 +54,14 @@ fn filter_of(q: &ExportQuery) -> Result<(MemberFilter, MemberSort), Fault> {
                 .ok()
                 .filter(|y| (1922..=2100).contains(y))
                 .ok_or_else(|| {
-                    Fault::bad_request("query_invalid", "入团年份应为四位数字，如 2019")
+                    Fault::new(ErrorCode::QueryInvalid, "入团年份应为四位数字，如 2019")
                         .field("join_year")
                 })?,
         ),
     };
     let sort = MemberSort::parse(q.sort.as_deref().unwrap_or("")).ok_or_else(|| {
-        Fault::bad_request(
-            "query_invalid",
+        Fault::new(
+            ErrorCode::QueryInvalid,
             "排序方式只能是 org、name、join_desc 或 join_asc",
         )
         .field("sort")

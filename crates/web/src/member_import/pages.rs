@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_store::import_jobs::{self, Job};
 use tuanjian_store::orgs::Org;
 
@@ -21,6 +22,7 @@ use crate::auth::csrf::{CsrfForm, csrf_fault, same_token};
 use crate::auth::role;
 use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
+use crate::error::FaultStatus;
 use crate::extract::{PageQuery, parse_id};
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
@@ -242,8 +244,8 @@ pub async fn commit(
     let job = job_of(&state, &org, kind, &job).await?;
     let valid_only = form.valid_only.as_deref() == Some("1");
     let result = if valid_only && form.confirm.as_deref() != Some("1") {
-        Err(Fault::bad_request(
-            "confirm_required",
+        Err(Fault::new(
+            ErrorCode::ConfirmRequired,
             "只导入无误的行需要明确确认：请勾选“我确认只导入无误的行，有错误的行不导入”后再提交",
         ))
     } else {

@@ -2,6 +2,7 @@
 //! commit, the job as shown, the error report.
 
 use std::collections::HashMap;
+use tuanjian_domain::ErrorCode;
 
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::{StatusCode, header};
@@ -44,7 +45,7 @@ pub async fn import_target(
         return Err(Fault::forbidden(
             "只有组织管理员可以导入团员、团干部，请在首页切换到管理员身份",
         )
-        .with_code("admin_required"));
+        .with_code(ErrorCode::AdminRequired));
     };
     let relation = scope.relation_to(&org.path);
     authorize(Action::EnterMember, ActorRole::Admin(relation))
@@ -53,7 +54,7 @@ pub async fn import_target(
         return Err(Fault::forbidden(
             "导入由本组织的管理员在本组织办理：请以该组织管理员的身份登录后导入",
         )
-        .with_code("not_own_org"));
+        .with_code(ErrorCode::NotOwnOrg));
     }
     Ok((scope, org))
 }
@@ -73,7 +74,7 @@ pub async fn view_target(
         return Err(Fault::forbidden(
             "只有组织管理员可以导出团员、团干部名单，请在首页切换到管理员身份",
         )
-        .with_code("admin_required"));
+        .with_code(ErrorCode::AdminRequired));
     };
     authorize(
         Action::ViewMembers,
@@ -91,16 +92,14 @@ pub struct Upload {
 }
 
 fn multipart_fault(e: impl std::fmt::Display) -> Fault {
-    Fault::bad_request(
-        "upload_invalid",
+    Fault::new(
+        ErrorCode::UploadInvalid,
         format!("上传的内容无法读取，请在页面上选择文件后重新上传（{e}）"),
     )
 }
 
 pub fn too_large(kind: Kind) -> Fault {
-    Fault::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "too_large",
+    Fault::new(ErrorCode::TooLarge,
         format!(
             "文件太大：一次最多上传 {} MB、{} 行。请删除多余的内容（如图片、其他工作表），或分成几个文件上传",
             kind.max_bytes() / 1024 / 1024,
@@ -116,8 +115,7 @@ pub async fn read_upload(
 ) -> Result<Upload, Fault> {
     let mut mp = multipart.map_err(|e| {
         Fault::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_content_type",
+            ErrorCode::UnsupportedContentType,
             format!("请以 multipart/form-data 上传文件，字段名为 file（{e}）"),
         )
     })?;
@@ -152,14 +150,14 @@ pub async fn read_upload(
         }
     }
     if !found {
-        return Err(Fault::bad_request("file_missing", "请选择要上传的 Excel 文件").field("file"));
+        return Err(Fault::new(ErrorCode::FileMissing, "请选择要上传的 Excel 文件").field("file"));
     }
     Ok(up)
 }
 
 fn conflict(e: StoreError) -> Fault {
     match e {
-        StoreError::Conflict { code, message } => Fault::new(StatusCode::CONFLICT, code, message),
+        StoreError::Conflict { code, message } => Fault::with_status(409, code, message),
         other => other.into(),
     }
 }
@@ -175,8 +173,7 @@ pub async fn start_check(
     let bytes = &upload.bytes;
     if bytes.is_empty() {
         return Err(Fault::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "sheet_empty",
+            ErrorCode::SheetEmpty,
             "文件为空，请选择填写好的 Excel 表格后重新上传",
         )
         .field("file"));
@@ -185,9 +182,7 @@ pub async fn start_check(
         return Err(too_large(kind));
     }
     if !(bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])) {
-        return Err(Fault::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "sheet_unreadable",
+        return Err(Fault::new(ErrorCode::SheetUnreadable,
             format!(
                 "文件“{}”不是 Excel 表格。请下载本页的模板，在 Excel 或 WPS 中填写后保存为 .xlsx（或 .xls）再上传",
                 upload.file_name
@@ -231,8 +226,7 @@ pub async fn start_commit(
 ) -> Result<(), Fault> {
     if job.state == JobState::Validated && job.faulty_rows > 0 && !valid_only {
         return Err(Fault::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "sheet_invalid",
+            ErrorCode::SheetInvalid,
             format!(
                 "表格中有 {} 行有错误，不能全部导入。请改正后重新上传；或者明确选择“只导入无误的 {} 行”",
                 job.faulty_rows, job.valid_rows
@@ -241,8 +235,7 @@ pub async fn start_commit(
     }
     if job.state == JobState::Validated && job.valid_rows == 0 {
         return Err(Fault::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "sheet_invalid",
+            ErrorCode::SheetInvalid,
             "没有可以导入的行：每一行都有错误。请改正后重新上传",
         ));
     }
@@ -420,8 +413,7 @@ pub async fn report_bytes(
     let kind = Kind::parse(&job.template).ok_or_else(Fault::not_found)?;
     if job.state == JobState::Superseded {
         return Err(Fault::new(
-            StatusCode::GONE,
-            "import_superseded",
+            ErrorCode::ImportSuperseded,
             "这次上传已被新上传的表格取代，错误报告不再保留；请查看最新一次上传的结果",
         ));
     }
@@ -429,8 +421,7 @@ pub async fn report_bytes(
     let bytes = import_jobs::file(&state.store, org.id, job.id).await?;
     if bytes.is_empty() {
         return Err(Fault::new(
-            StatusCode::GONE,
-            "import_file_purged",
+            ErrorCode::ImportFilePurged,
             "上传的表格只保留30天，这份错误报告已不能下载；请重新上传表格检查",
         ));
     }
@@ -439,7 +430,7 @@ pub async fn report_bytes(
     tokio::task::spawn_blocking(move || {
         let t = target.template();
         let rows = read_rows(&t, &bytes, &name)
-            .map_err(|e| Fault::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string()))?;
+            .map_err(|e| Fault::with_status(422, e.code(), e.to_string()))?;
         let mut by_row: HashMap<u32, Vec<tuanjian_sheet::CellFault>> = HashMap::new();
         for f in faults {
             by_row
@@ -450,7 +441,7 @@ pub async fn report_bytes(
                     column: f.column,
                     cell: f.cell,
                     // Only the message and the column are written to the report.
-                    code: "",
+                    code: ErrorCode::RecordInvalid,
                     message: f.message,
                 });
         }

@@ -18,6 +18,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::role::Authority;
 use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
+use crate::error::FaultStatus;
 use crate::extract::parse_id;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
@@ -38,7 +39,7 @@ pub async fn entry_target(
     let (_, org) = org_in_scope(state, user, org_id, Action::EnterMember).await?;
     if member && !org.kind.is_branch() {
         let f = MemberFault::not_a_branch(&org.full_name);
-        return Err(Fault::new(StatusCode::CONFLICT, f.code(), f.message));
+        return Err(Fault::with_status(409, f.code(), f.message));
     }
     Ok(org)
 }

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::enums::Choice;
 use tuanjian_domain::{Action, ActorRole, MembershipStatus, Post, authorize};
 use tuanjian_store::cadres::{CadreFilter, CadreListItem, CadreQuery};
@@ -40,7 +41,7 @@ pub(crate) async fn org_in_scope(
     Ok((scope, org))
 }
 
-fn bad(code: &'static str, message: &str) -> Fault {
+fn bad(code: ErrorCode, message: &str) -> Fault {
     Fault::bad_request(code, message)
 }
 
@@ -50,7 +51,7 @@ fn page_request(page: &Option<String>, per_page: &Option<String>) -> Result<Page
             None => Ok(None),
             Some(s) => s.parse::<i64>().map(Some).map_err(|_| {
                 bad(
-                    "query_invalid",
+                    ErrorCode::QueryInvalid,
                     &format!("{what}应为正整数，请检查网址中的参数"),
                 )
             }),
@@ -117,21 +118,23 @@ impl MemberListQuery {
                 y.parse::<i32>()
                     .ok()
                     .filter(|y| (1922..=2100).contains(y))
-                    .ok_or_else(|| bad("join_year_invalid", "入团年份应为4位数字，如 2019"))?,
+                    .ok_or_else(|| {
+                        bad(ErrorCode::JoinYearInvalid, "入团年份应为4位数字，如 2019")
+                    })?,
             ),
         };
         let status = match nonempty(&self.status) {
             None => None,
             Some(s) => Some(
                 MembershipStatus::parse(&s)
-                    .map_err(|e| bad("status_invalid", &e.to_string()))?
+                    .map_err(|e| bad(ErrorCode::StatusInvalid, &e.to_string()))?
                     .code()
                     .to_string(),
             ),
         };
         let sort = MemberSort::parse(self.sort.as_deref().unwrap_or("").trim()).ok_or_else(|| {
             bad(
-                "sort_invalid",
+                ErrorCode::SortInvalid,
                 "排序方式只能是 org（按组织）、name（按姓名）、join_desc（入团年月从新到旧）或 join_asc（从旧到新）",
             )
         })?;
@@ -210,7 +213,7 @@ impl CadreListQuery {
             None => None,
             Some(p) => Some(
                 Post::parse(&p)
-                    .map_err(|e| bad("post_invalid", &e.to_string()))?
+                    .map_err(|e| bad(ErrorCode::PostInvalid, &e.to_string()))?
                     .label()
                     .to_string(),
             ),

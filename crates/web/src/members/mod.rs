@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use serde::Serialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{MemberFault, Refusal};
 use tuanjian_store::corrections::{CorrectionError, FieldFault};
 use tuanjian_store::members::EntryError;
@@ -127,7 +128,7 @@ pub(crate) async fn admin_scope(state: &AppState, user: &Signed) -> Result<Admin
         Authority::Admin(scope) => Ok(scope),
         _ => Err(
             Fault::forbidden("只有组织管理员可以办理此项业务，请在首页切换到管理员身份")
-                .with_code("admin_required"),
+                .with_code(ErrorCode::AdminRequired),
         ),
     }
 }
@@ -176,6 +177,7 @@ impl From<&FieldFault> for FaultItem {
 /// beside it with its field, so a client can mark the fields.
 #[derive(Serialize, ToSchema)]
 pub struct FaultsBody {
+    #[schema(value_type = crate::error::FaultSchema)]
     pub error: Fault,
     pub faults: Vec<FaultItem>,
 }
@@ -235,7 +237,7 @@ impl Failure {
                         .collect::<Vec<_>>()
                         .join("；")
                 );
-                let error = Fault::new(StatusCode::UNPROCESSABLE_ENTITY, "record_invalid", message);
+                let error = Fault::new(ErrorCode::RecordInvalid, message);
                 (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     axum::Json(FaultsBody { error, faults }),

@@ -22,6 +22,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::role::Authority;
 use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
+use crate::error::FaultStatus;
 use crate::extract::{PageQuery, parse_id};
 use crate::org_setup::beijing;
 use crate::pages::error::{PageError, PageResult};

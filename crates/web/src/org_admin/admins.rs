@@ -4,9 +4,9 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{Action, IdNumber, Relation};
 use tuanjian_store::org_admins::{add_admin, revoke_admin};
 use tuanjian_store::orgs::Org;
@@ -17,6 +17,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::role::{self, Authority};
 use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
+use crate::error::FaultStatus;
 use crate::extract::{PageQuery, parse_id};
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
@@ -65,8 +66,7 @@ pub async fn revoke(
     let (_, org) = target(state, user, org_id).await?;
     if person_id == user.person.id {
         return Err(Fault::new(
-            StatusCode::CONFLICT,
-            "cannot_revoke_self",
+            ErrorCode::CannotRevokeSelf,
             "不能撤销自己的管理员身份；如确需撤销，请由上级组织的管理员办理",
         ));
     }

@@ -16,6 +16,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::role::{self, Authority};
 use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
+use crate::error::FaultStatus;
 use crate::extract::parse_id;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse};
+use tuanjian_domain::ErrorCode;
 use tuanjian_store::AdminScope;
 use tuanjian_store::inbox::InboxItem;
 
@@ -24,7 +25,7 @@ pub async fn load(
     let Authority::Admin(scope) = &authority else {
         return Err(
             Fault::forbidden("待办事项属于组织管理员；请在首页切换到管理员身份后查看")
-                .with_code("admin_required"),
+                .with_code(ErrorCode::AdminRequired),
         );
     };
     let scope = scope.clone();

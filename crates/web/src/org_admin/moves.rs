@@ -5,9 +5,9 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{Action, BoundedText, OrgLevel};
 use tuanjian_store::StoreError;
 use tuanjian_store::org_moves::{
@@ -21,6 +21,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::role::{self, Authority};
 use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
+use crate::error::FaultStatus;
 use crate::extract::{PageQuery, parse_id};
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
@@ -41,8 +42,7 @@ fn is_central(authority: &Authority) -> bool {
 
 fn not_movable(org: &Org) -> Fault {
     Fault::new(
-        StatusCode::CONFLICT,
-        "org_not_movable",
+        ErrorCode::OrgNotMovable,
         format!(
             "{}是{}，不能迁移；只有省级团委以下的组织可以迁移。跨省组织迁移请省级团委管理员线下联系团中央，由团中央管理员办理",
             org.full_name,
@@ -90,8 +90,8 @@ pub async fn start(
 ) -> Result<(i64, Option<Moved>), Fault> {
     let (_, org, mode) = target(state, user, org_id).await?;
     let unknown_parent = |e: StoreError| match e {
-        StoreError::NotFound => Fault::bad_request(
-            "to_parent_invalid",
+        StoreError::NotFound => Fault::new(
+            ErrorCode::ToParentInvalid,
             "所选的新直属上级组织不存在，请重新搜索并选择",
         )
         .field("to_parent_id"),
@@ -176,8 +176,8 @@ fn comment_of(raw: Option<&str>, required: bool) -> Result<Option<String>, Fault
     let raw = raw.unwrap_or("").trim();
     if raw.is_empty() {
         return if required {
-            Err(Fault::bad_request(
-                "comment_required",
+            Err(Fault::new(
+                ErrorCode::CommentRequired,
                 "退回时请填写退回意见，说明退回的原因和需要怎样处理",
             )
             .field("comment"))
@@ -202,8 +202,7 @@ pub async fn decide(
     let v = visible(state, user, move_id).await?;
     let Some(stage) = Stage::of(v.m.status) else {
         return Err(Fault::new(
-            StatusCode::CONFLICT,
-            "move_not_pending",
+            ErrorCode::MoveNotPending,
             format!("该迁移申请当前状态为“{}”，不能再审批", v.m.status.label()),
         ));
     };
@@ -212,7 +211,7 @@ pub async fn decide(
             permit(&v.authority, Action::DecideMigrationAsOldParent, &v.org)?;
             if v.authority.org_id() != v.m.from_parent_id {
                 return Err(refusal(tuanjian_domain::Refusal {
-                    code: "not_direct_superior",
+                    code: ErrorCode::NotDirectSuperior,
                     message: "此迁移申请现在等待原直属上级组织的管理员审批",
                 }));
             }
@@ -445,7 +444,7 @@ pub async fn start_page(
     let outcome = match form.to_parent_id.trim().parse::<i64>() {
         Ok(to) if to > 0 => start(&state, &user, id, to).await,
         _ => Err(
-            Fault::bad_request("to_parent_invalid", "请先搜索并选择新的直属上级组织")
+            Fault::new(ErrorCode::ToParentInvalid, "请先搜索并选择新的直属上级组织")
                 .field("to_parent_id"),
         ),
     };

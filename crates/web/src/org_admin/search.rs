@@ -7,11 +7,13 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_store::org_search::{MAX_QUERY_CHARS, ProvinceChoice, SearchPage};
 
 use crate::auth::role;
 use crate::auth::user::{PageRejection, PageUser};
 use crate::error::Fault;
+use crate::error::FaultStatus;
 use crate::extract::PageQuery;
 use crate::pages::error::PageResult;
 use crate::pages::nav::Nav;
@@ -62,8 +64,8 @@ pub async fn run(
                 .ok()
                 .filter(|id| provinces.iter().any(|p| p.id == *id))
                 .ok_or_else(|| {
-                    Fault::bad_request(
-                        "province_invalid",
+                    Fault::new(
+                        ErrorCode::ProvinceInvalid,
                         "所选的省份或系统团委不存在，请从列表中重新选择",
                     )
                     .field("province_id")
@@ -72,8 +74,8 @@ pub async fn run(
     };
     let text = q.q.trim();
     if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(Fault::bad_request(
-            "query_too_long",
+        return Err(Fault::new(
+            ErrorCode::QueryTooLong,
             format!("搜索内容最多{MAX_QUERY_CHARS}个字，请缩短后重试"),
         )
         .field("q"));

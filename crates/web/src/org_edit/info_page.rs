@@ -15,6 +15,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::role::{self, Authority};
 use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
+use crate::error::FaultStatus;
 use crate::extract::{PageQuery, parse_id};
 use crate::org_edit::input::{
     FULL_NAME_MAX, FieldError, InfoInput, PERSON_NAME_MAX, SHORT_NAME_MAX,

@@ -2,6 +2,7 @@
 //! with the domain's parsers. Every fault is reported, each against its field, in Chinese.
 
 use serde::Deserialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::org_info::{industry, parse_count, parse_email, parse_mobile, parse_phone};
 use tuanjian_domain::{BoundedText, IdNumber, InfoForm, OrgClass, OrgKind};
 use tuanjian_store::org_changes::{InfoChanges, field_label};
@@ -76,11 +77,11 @@ impl InfoInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: &'static str,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
-fn fault(field: &'static str, code: &'static str, message: impl Into<String>) -> FieldError {
+fn fault(field: &'static str, code: ErrorCode, message: impl Into<String>) -> FieldError {
     FieldError {
         field,
         code,
@@ -130,7 +131,7 @@ pub fn validate(
         if !ok {
             errors.push(fault(
                 key,
-                "field_not_asked",
+                ErrorCode::FieldNotAsked,
                 format!("{}不需要填写{}，请留空", class.label(), field_label(key)),
             ));
         }
@@ -144,7 +145,7 @@ pub fn validate(
             Some(i) => out.industry = Some(i.code.to_string()),
             None => errors.push(fault(
                 "industry",
-                "industry_invalid",
+                ErrorCode::IndustryInvalid,
                 format!("单位所属行业类别“{s}”不存在，请从列表中选择"),
             )),
         }
@@ -154,7 +155,7 @@ pub fn validate(
     {
         match parse_phone(s) {
             Ok(v) => out.phone = Some(v),
-            Err(m) => errors.push(fault("phone", "phone_invalid", m)),
+            Err(m) => errors.push(fault("phone", ErrorCode::PhoneInvalid, m)),
         }
     }
     if let Some(s) = input.get("email")
@@ -162,7 +163,7 @@ pub fn validate(
     {
         match parse_email(s) {
             Ok(v) => out.email = Some(v),
-            Err(m) => errors.push(fault("email", "email_invalid", m)),
+            Err(m) => errors.push(fault("email", ErrorCode::EmailInvalid, m)),
         }
     }
     for key in [
@@ -184,7 +185,7 @@ pub fn validate(
             },
             Err(m) => errors.push(fault(
                 key,
-                "count_invalid",
+                ErrorCode::CountInvalid,
                 format!("{}：{m}", field_label(key)),
             )),
         }
@@ -202,7 +203,7 @@ pub fn validate(
             if value.is_none() {
                 errors.push(fault(
                     key,
-                    "required_missing",
+                    ErrorCode::RequiredMissing,
                     format!(
                         "请填写{}：书记的姓名、身份证号码和手机号码要一起填写",
                         field_label(key)
@@ -239,7 +240,7 @@ pub fn validate(
                 Ok(v) => out.secretary_phone = Some(v),
                 Err(m) => errors.push(fault(
                     "secretary_phone",
-                    "mobile_invalid",
+                    ErrorCode::MobileInvalid,
                     format!("书记{m}"),
                 )),
             }

@@ -1,7 +1,7 @@
 //! The work behind the information page and the API: who may do what (asked of the domain's
 //! `authorize`), saving input as immediate changes or a pending request, and deciding requests.
 
-use axum::http::StatusCode;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::org_info::industry;
 use tuanjian_domain::{Action, ActorRole, BoundedText, OrgKind, Refusal, Relation, authorize};
 use tuanjian_store::org_changes::{
@@ -130,13 +130,13 @@ impl SaveError {
 fn store_fault(e: StoreError) -> Fault {
     let fault = Fault::from(e);
     let field = match fault.code {
-        "secretary_name_mismatch" => Some("secretary_name"),
-        "org_name_taken" => Some("full_name"),
-        "org_kind_not_allowed"
-        | "org_kind_invalid"
-        | "org_kind_children"
-        | "branch_has_members" => Some("kind"),
-        "id_number_invalid" => Some("secretary_id_number"),
+        ErrorCode::SecretaryNameMismatch => Some("secretary_name"),
+        ErrorCode::OrgNameTaken => Some("full_name"),
+        ErrorCode::OrgKindNotAllowed
+        | ErrorCode::OrgKindInvalid
+        | ErrorCode::OrgKindChildren
+        | ErrorCode::BranchHasMembers => Some("kind"),
+        ErrorCode::IdNumberInvalid => Some("secretary_id_number"),
         _ => None,
     };
     match field {
@@ -172,7 +172,7 @@ fn strip_superior_only(input: &mut InfoInput, current: &InfoChanges) -> Result<(
                 "组织简称、组织全称、组织类别和单位所属行业类别不能由本组织修改（{}）；{how}",
                 field_label(key)
             ))
-            .with_code("field_not_editable")
+            .with_code(ErrorCode::FieldNotEditable)
             .field(key));
         }
         match key {
@@ -228,8 +228,8 @@ fn comment_of(d: Decision, raw: Option<&str>) -> Result<Option<String>, Fault> {
     };
     if raw.is_empty() {
         return if d == Decision::Return {
-            Err(Fault::bad_request(
-                "comment_required",
+            Err(Fault::new(
+                ErrorCode::CommentRequired,
                 "退回时请填写退回意见，说明需要怎样修改，本组织管理员会看到",
             )
             .field("comment"))
@@ -265,8 +265,7 @@ pub async fn decide(
                 .collect::<Vec<_>>()
                 .join("；");
             return Err(Fault::new(
-                StatusCode::CONFLICT,
-                "change_invalid_now",
+                ErrorCode::ChangeInvalidNow,
                 format!("这份申请的内容已不符合现在的要求：{why}。请退回，由本组织重新提交"),
             ));
         }

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::role;
 use crate::auth::user::{ApiUser, PageUser, Signed};
+use crate::error::FaultStatus;
 use crate::error::{ApiResult, ErrorBody, Fault};
 use crate::extract::{PageQuery, parse_id};
 use crate::org_setup::admin_target;

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{Action, BoundedText, OrgClass, OrgKind, OrgLevel, OrgRuleError};
 use tuanjian_store::StoreError;
 use tuanjian_store::orgs::{NewOrg, Org};
@@ -16,6 +17,7 @@ use utoipa::ToSchema;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::role;
 use crate::auth::user::{ApiUser, PageUser, Signed};
+use crate::error::FaultStatus;
 use crate::error::{ApiResult, ErrorBody, Fault};
 use crate::extract::{ApiJson, parse_id};
 use crate::org_setup::{admin_target, beijing};
@@ -79,7 +81,7 @@ pub fn nothing_allowed(parent: &Org) -> Fault {
     } else {
         format!("{}是最基层的组织，下面不能再设组织", parent.kind_label())
     };
-    Fault::new(StatusCode::CONFLICT, "org_kind_not_allowed", message)
+    Fault::new(ErrorCode::OrgKindNotAllowed, message)
 }
 
 /// One entry as typed, on the form, in the API or in a sheet row.
@@ -114,7 +116,7 @@ impl ValidChild {
 pub struct Issue {
     /// short_name, full_name, kind or level.
     pub field: &'static str,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -147,7 +149,7 @@ pub fn check_child(
     let kind = if input.kind.trim().is_empty() {
         issues.push(Issue {
             field: "kind",
-            code: "required_missing",
+            code: ErrorCode::RequiredMissing,
             message: "请选择组织类别".into(),
         });
         None
@@ -226,14 +228,14 @@ fn place(
                     .map_or_else(
                         || Issue {
                             field: "kind",
-                            code: "org_kind_not_allowed",
+                            code: ErrorCode::OrgKindNotAllowed,
                             message: format!("{}下不能建立{}", parent.kind_label(), kind.label()),
                         },
                         |e| rule_issue("kind", e),
                     )),
                 many => Err(Issue {
                     field: "level",
-                    code: "required_missing",
+                    code: ErrorCode::RequiredMissing,
                     message: format!("请选择组织层级：{}", level_labels(many)),
                 }),
             }
@@ -253,8 +255,8 @@ pub async fn create_one(
         tuanjian_store::org_create::create_child(&mut tx, &user.actor(), parent, &child.as_new())
             .await
             .map_err(|e| match e {
-                StoreError::Conflict { code, message } if code == "org_name_taken" => {
-                    Fault::new(StatusCode::CONFLICT, code, message).field("full_name")
+                StoreError::Conflict { code, message } if code == ErrorCode::OrgNameTaken => {
+                    Fault::with_status(409, code, message).field("full_name")
                 }
                 other => other.into(),
             })?;
@@ -544,7 +546,10 @@ mod tests {
         assert_eq!(b.class.level, Grassroots);
         // A 团委 could be either: the level must be chosen.
         let e = check_child(&parent, &opts, &input("03TW", None)).unwrap_err();
-        assert_eq!((e[0].field, e[0].code), ("level", "required_missing"));
+        assert_eq!(
+            (e[0].field, e[0].code.as_str()),
+            ("level", "required_missing")
+        );
         let m = check_child(&parent, &opts, &input("团委", Some("市级团委"))).unwrap();
         assert_eq!(m.class.level, Municipal);
         let e = check_child(&parent, &opts, &input("团支部", Some("municipal"))).unwrap_err();
@@ -563,7 +568,7 @@ mod tests {
             },
         )
         .unwrap_err();
-        let codes: Vec<_> = e.iter().map(|i| (i.field, i.code)).collect();
+        let codes: Vec<_> = e.iter().map(|i| (i.field, i.code.as_str())).collect();
         assert_eq!(
             codes,
             [

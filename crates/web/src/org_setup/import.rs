@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::time::Duration;
+use tuanjian_domain::ErrorCode;
 
 use askama::Template as _;
 use axum::Json;
@@ -22,6 +23,7 @@ use utoipa::ToSchema;
 use crate::auth::csrf::{csrf_fault, same_token};
 use crate::auth::role;
 use crate::auth::user::{ApiUser, PageUser, Signed};
+use crate::error::FaultStatus;
 use crate::error::{ApiError, ErrorBody, Fault};
 use crate::extract::parse_id;
 use crate::member_import::jobs;
@@ -88,7 +90,7 @@ fn sheet_fault(e: &SheetError) -> Fault {
         | SheetError::TooManyRows { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    Fault::new(status, e.code(), e.to_string()).field("file")
+    Fault::with_status(status.as_u16(), e.code(), e.to_string()).field("file")
 }
 
 /// Checks every row, then creates them all in one transaction.
@@ -103,9 +105,7 @@ pub async fn import(
     let template = children_template(opts);
     // One turn among all imports of this process (memory), read off the async threads.
     let Some(_turn) = jobs::parsing_permit_within(Duration::from_secs(20)).await else {
-        return Err(Fault::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "import_busy",
+        return Err(Fault::new(ErrorCode::ImportBusy,
             "系统正在处理其他单位导入的表格，请稍等一两分钟后重新上传（表格没有导入，也没有写入任何数据）",
         )
         .field("file"));
@@ -156,7 +156,7 @@ pub async fn import(
                 &template,
                 row.number,
                 FULL,
-                "duplicate_in_file",
+                ErrorCode::DuplicateInFile,
                 format!("“{name}”与第{first}行的组织全称重复（或只是全角半角等写法不同），同一全称只能出现一次"),
             ));
         } else {
@@ -184,7 +184,7 @@ pub async fn import(
             &template,
             row,
             FULL,
-            "org_name_taken",
+            ErrorCode::OrgNameTaken,
             message,
         ));
     }
@@ -220,8 +220,8 @@ struct Upload {
 }
 
 fn multipart_fault(e: impl std::fmt::Display) -> Fault {
-    Fault::bad_request(
-        "upload_invalid",
+    Fault::new(
+        ErrorCode::UploadInvalid,
         format!("上传的内容无法读取，请在页面上选择文件后重新上传（{e}）"),
     )
 }
@@ -229,8 +229,7 @@ fn multipart_fault(e: impl std::fmt::Display) -> Fault {
 async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result<Upload, Fault> {
     let mut mp = multipart.map_err(|e| {
         Fault::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_content_type",
+            ErrorCode::UnsupportedContentType,
             format!("请以 multipart/form-data 上传文件，字段名为 file（{e}）"),
         )
     })?;
@@ -267,15 +266,14 @@ async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result
         }
     }
     if !found {
-        return Err(Fault::bad_request("file_missing", "请选择要上传的 Excel 文件").field("file"));
+        return Err(Fault::new(ErrorCode::FileMissing, "请选择要上传的 Excel 文件").field("file"));
     }
     Ok(up)
 }
 
 fn too_large() -> Fault {
     Fault::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "too_large",
+        ErrorCode::TooLarge,
         "文件太大，一次最多上传 2 MB（约 2000 行）；请删除多余内容或分成几个文件上传",
     )
     .field("file")
@@ -480,6 +478,7 @@ pub struct ImportedBody {
 /// 422 answer of an import with faults: the usual error object, and every fault beside it.
 #[derive(Serialize, ToSchema)]
 pub struct SheetInvalidBody {
+    #[schema(value_type = crate::error::FaultSchema)]
     pub error: Fault,
     pub rows: Vec<RowFaultBody>,
 }
@@ -492,7 +491,8 @@ pub struct RowFaultBody {
     pub column: String,
     /// Cell reference such as B5.
     pub cell: String,
-    pub code: &'static str,
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -522,9 +522,7 @@ pub async fn api_import(
         })
         .into_response()),
         Outcome::Invalid(faults) => {
-            let error = Fault::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "sheet_invalid",
+            let error = Fault::new(ErrorCode::SheetInvalid,
                 format!(
                     "表格中有 {} 处错误，没有导入任何组织；请按 rows 中的行号和列逐一修改后重新上传",
                     faults.len()

@@ -12,6 +12,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use chrono::{DateTime, FixedOffset};
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{Action, ActorRole, authorize};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::scope::AdminScope;
@@ -96,7 +97,7 @@ pub(crate) async fn admin_target(
         Authority::Cadre { .. } | Authority::Member { .. } => Err(Fault::forbidden(
             "只有组织管理员可以办理此项业务，请在首页切换到管理员身份",
         )
-        .with_code("admin_required")),
+        .with_code(ErrorCode::AdminRequired)),
     }
 }
 

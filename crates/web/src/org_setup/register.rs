@@ -4,11 +4,11 @@
 //! client address so codes cannot be found by trying.
 
 use std::net::IpAddr;
+use tuanjian_domain::ErrorCode;
 
 use askama::Template;
 use axum::Json;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect};
@@ -28,6 +28,7 @@ use crate::auth::client::client_addr;
 use crate::auth::cookies;
 use crate::auth::csrf::{CsrfForm, csrf_fault, parse_form, read_body, same_token};
 use crate::auth::user::{ApiUser, PageUser, Signed};
+use crate::error::FaultStatus;
 use crate::error::{ApiResult, ErrorBody, Fault};
 use crate::extract::{ApiJson, PageQuery};
 use crate::org_setup::beijing;
@@ -50,8 +51,7 @@ fn throttle_key(addr: IpAddr) -> String {
 fn locked_fault(until: i64) -> Fault {
     let minutes = ((until - now()).max(1) + 59) / 60;
     Fault::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "locked_out",
+        ErrorCode::LockedOut,
         format!(
             "注册码输入错误次数过多，已暂时锁定，请 {minutes} 分钟后再试；请向上级组织管理员核对注册码"
         ),
@@ -62,8 +62,7 @@ fn locked_fault(until: i64) -> Fault {
 fn code_problem(rec: Option<&CodeRecord>) -> Option<Fault> {
     let Some(rec) = rec else {
         return Some(
-            Fault::bad_request(
-                "code_unknown",
+            Fault::new(ErrorCode::CodeUnknown,
                 "注册码不正确，系统中没有这个注册码。请核对后重新输入：注册码共12位，由数字2-9和大写字母（不含 I、L、O）组成，例如 ABCD-EFGH-JKMN",
             )
             .field("code"),
@@ -72,22 +71,22 @@ fn code_problem(rec: Option<&CodeRecord>) -> Option<Fault> {
     let (code, message) = match rec.state() {
         CodeState::Active => return None,
         CodeState::Expired => (
-            "code_expired",
+            ErrorCode::CodeExpired,
             format!(
                 "注册码已于 {} 过期（有效期20天）。请联系上级组织管理员重新生成注册码",
                 beijing(rec.expires_at)
             ),
         ),
         CodeState::Revoked => (
-            "code_revoked",
+            ErrorCode::CodeRevoked,
             "注册码已被上级组织管理员作废。请联系上级组织管理员获取新的注册码".to_string(),
         ),
         CodeState::Used => (
-            "code_used",
+            ErrorCode::CodeUsed,
             "注册码已被使用过，每个注册码只能注册一次。如需成为该组织的管理员，请联系上级组织管理员重新生成注册码".to_string(),
         ),
     };
-    Some(Fault::new(StatusCode::CONFLICT, code, message).field("code"))
+    Some(Fault::with_status(409, code, message).field("code"))
 }
 
 /// The active code typed, or the reason it is not one. Failures count towards the address's
@@ -98,7 +97,7 @@ async fn check_code(state: &AppState, addr: IpAddr, input: &str) -> Result<CodeR
         return Err(locked_fault(until));
     }
     if input.trim().is_empty() {
-        return Err(Fault::bad_request("required_missing", "请填写管理员注册码").field("code"));
+        return Err(Fault::new(ErrorCode::RequiredMissing, "请填写管理员注册码").field("code"));
     }
     let mut tx = state.store.begin().await?;
     let rec = match RegCode::parse(input) {
@@ -148,9 +147,7 @@ pub struct NewAdmin<'a> {
 }
 
 fn account_exists(id: &IdNumber) -> Fault {
-    Fault::new(
-        StatusCode::CONFLICT,
-        "account_exists",
+    Fault::new(ErrorCode::AccountExists,
         format!(
             "身份证号码 {} 已有账号，不能重复注册。请用该账号登录后打开“管理员注册”页面（/admin-register）填写注册码，即可成为该组织的管理员",
             id.masked()
@@ -175,7 +172,7 @@ pub async fn register_new(
     let name = BoundedText::<50>::parse(input.name, "姓名")
         .map_err(|e| Fault::bad_request(e.code(), e.to_string()).field("name"))?;
     let mobile = parse_mobile(input.mobile)
-        .map_err(|m| Fault::bad_request("mobile_invalid", m).field("mobile"))?;
+        .map_err(|m| Fault::new(ErrorCode::MobileInvalid, m).field("mobile"))?;
     if input.confirm.is_some_and(|c| c != input.password) {
         let e = PasswordError::Mismatch;
         return Err(Fault::bad_request(e.code(), e.to_string()).field("confirm"));
@@ -233,8 +230,8 @@ pub async fn register_existing(state: &AppState, user: &Signed, code: &str) -> R
     insert_admin(&mut tx, &actor, rec.org_id, user.person.id)
         .await
         .map_err(|e| match e {
-            StoreError::Conflict { code, .. } => Fault::new(
-                StatusCode::CONFLICT,
+            StoreError::Conflict { code, .. } => Fault::with_status(
+                409,
                 code,
                 "您已经是该组织的管理员，无需再次注册；注册码没有被使用",
             )

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{Action, SchoolCode};
 use tuanjian_store::org_info::write_info_fields;
 use tuanjian_store::orgs::Org;
@@ -15,6 +16,7 @@ use utoipa::ToSchema;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::role;
 use crate::auth::user::{ApiUser, PageUser, Signed};
+use crate::error::FaultStatus;
 use crate::error::{ApiResult, ErrorBody, Fault};
 use crate::extract::{ApiJson, PageQuery, parse_id};
 use crate::org_setup::admin_target;
@@ -28,14 +30,14 @@ async fn school(state: &AppState, user: &Signed, id: i64) -> Result<Org, Fault> 
     if org.level.is_leading_body() {
         return Err(
             Fault::forbidden("团的领导机关不是学校，没有“学校机构编号”，无需填写")
-                .with_code("not_school"),
+                .with_code(ErrorCode::NotSchool),
         );
     }
     if !state.store.is_school_org(&org).await? {
         return Err(Fault::forbidden(
             "只有独立的学校团组织需要填写学校机构编号：本组织的单位所属行业类别不是学校，或者是学校下属的院系、班级团组织",
         )
-        .with_code("not_school"));
+        .with_code(ErrorCode::NotSchool));
     }
     Ok(org)
 }
@@ -43,7 +45,7 @@ async fn school(state: &AppState, user: &Signed, id: i64) -> Result<Org, Fault> 
 /// Checks and saves the code (audited; completeness refreshed). Returns the saved code.
 async fn save(state: &AppState, user: &Signed, org: &Org, input: &str) -> Result<String, Fault> {
     let code = SchoolCode::parse(input).map_err(|e| {
-        Fault::bad_request("school_code_invalid", e.to_string()).field("school_code")
+        Fault::new(ErrorCode::SchoolCodeInvalid, e.to_string()).field("school_code")
     })?;
     let mut tx = state.store.begin().await?;
     let mut info = tuanjian_store::org_info::org_info_tx(&mut tx, org.id).await?;

@@ -2,9 +2,9 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::{NewPassword, PasswordError};
 use tuanjian_store::audit::{self, AuditEntry};
 use tuanjian_store::people::set_password_hash;
@@ -15,6 +15,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::login::account_key;
 use crate::auth::user::{PageUserAnyState, Signed};
 use crate::error::Fault;
+use crate::error::FaultStatus;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -55,8 +56,7 @@ pub struct PasswordForm {
 fn locked_fault(until: i64) -> Fault {
     let minutes = ((until - now()).max(1) + 59) / 60;
     Fault::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "locked_out",
+        ErrorCode::LockedOut,
         format!(
             "当前密码输入错误次数过多，已暂时锁定，请 {minutes} 分钟后再试；如忘记密码，请在“忘记密码”中找回或联系所在团组织管理员"
         ),
@@ -102,7 +102,7 @@ pub async fn change_password(
         tx.commit().await?;
         return Err(match lock {
             Some(until) => locked_fault(until),
-            None => Fault::bad_request("current_password_wrong", "当前密码不正确").field("current"),
+            None => Fault::new(ErrorCode::CurrentPasswordWrong, "当前密码不正确").field("current"),
         });
     }
     if confirm.is_some_and(|c| c != new) {

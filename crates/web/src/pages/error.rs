@@ -5,6 +5,7 @@ use tuanjian_store::StoreError;
 
 use crate::auth::user::PageRejection;
 use crate::error::Fault;
+use crate::error::FaultStatus;
 use crate::pages::nav::Nav;
 
 #[derive(Template)]
@@ -31,7 +32,7 @@ pub fn render_fault(f: &Fault) -> Response {
     let page = ErrorPage {
         nav: None,
         title,
-        code: f.code,
+        code: f.code.as_str(),
         message: &f.message,
     };
     match page.render() {

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
+use tuanjian_domain::ErrorCode;
 use tuanjian_store::roles::RoleKind;
 
 use crate::auth::csrf::CsrfForm;
@@ -93,11 +94,17 @@ pub async fn switch_role(
     org_id: i64,
 ) -> Result<i64, Fault> {
     let kind = RoleKind::parse(kind).ok_or_else(|| {
-        Fault::bad_request("role_invalid", "身份类型只能是 admin、cadre 或 member").field("kind")
+        Fault::new(
+            ErrorCode::RoleInvalid,
+            "身份类型只能是 admin、cadre 或 member",
+        )
+        .field("kind")
     })?;
     let roles = state.store.roles_of(user.person.id).await?;
     if !roles.iter().any(|r| r.kind == kind && r.org_id == org_id) {
-        return Err(Fault::forbidden("您在该组织没有这个身份，无法切换").with_code("role_not_held"));
+        return Err(
+            Fault::forbidden("您在该组织没有这个身份，无法切换").with_code(ErrorCode::RoleNotHeld)
+        );
     }
     state
         .store

@@ -13,6 +13,7 @@ use crate::auth::cookies;
 use crate::auth::csrf::{CsrfForm, csrf_fault, parse_form, read_body, same_token};
 use crate::auth::login::login;
 use crate::auth::user::PageUserAnyState;
+use crate::error::FaultStatus;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;

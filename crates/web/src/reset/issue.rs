@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{Html, IntoResponse};
 use serde::{Deserialize, Serialize};
+use tuanjian_domain::ErrorCode;
 use tuanjian_store::reset_codes::{self, ResetRecord, ResetState, ResetTarget};
 use tuanjian_store::scope::AdminScope;
 use utoipa::ToSchema;
@@ -32,7 +33,7 @@ async fn target(
     let Authority::Admin(scope) = &authority else {
         return Err(
             Fault::forbidden("只有组织管理员可以生成密码重置码，请在首页切换到管理员身份")
-                .with_code("admin_required"),
+                .with_code(ErrorCode::AdminRequired),
         );
     };
     let scope = scope.clone();

@@ -4,11 +4,11 @@
 //! throttled per typed ID number and per client address, as logins are.
 
 use std::net::IpAddr;
+use tuanjian_domain::ErrorCode;
 
 use askama::Template;
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::response::{AppendHeaders, Html, IntoResponse};
@@ -27,6 +27,7 @@ use crate::api::account::Done;
 use crate::auth::client::client_addr;
 use crate::auth::cookies;
 use crate::auth::csrf::{csrf_fault, parse_form, read_body, same_token};
+use crate::error::FaultStatus;
 use crate::error::{ApiResult, ErrorBody, Fault};
 use crate::extract::ApiJson;
 use crate::org_setup::beijing;
@@ -48,8 +49,7 @@ fn address_key(addr: IpAddr) -> String {
 fn locked_fault(until: i64) -> Fault {
     let minutes = ((until - now()).max(1) + 59) / 60;
     Fault::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "locked_out",
+        ErrorCode::LockedOut,
         format!(
             "重置码输入错误次数过多，已暂时锁定，请 {minutes} 分钟后再试；请向所在团组织管理员核对重置码"
         ),
@@ -57,8 +57,7 @@ fn locked_fault(until: i64) -> Fault {
 }
 
 fn wrong_code() -> Fault {
-    Fault::bad_request(
-        "reset_code_wrong",
+    Fault::new(ErrorCode::ResetCodeWrong,
         "身份证号码或重置码不正确。请核对：重置码共10位，由数字2-9和大写字母（不含 I、L、O）组成，例如 ABCDE-FGHJK；重置码只对管理员生成时指定的本人有效",
     )
     .field("code")
@@ -69,23 +68,23 @@ fn problem(rec: &ResetRecord) -> Option<Fault> {
     let (code, message) = match rec.state() {
         ResetState::Active => return None,
         ResetState::Expired => (
-            "reset_code_expired",
+            ErrorCode::ResetCodeExpired,
             format!(
                 "重置码已于 {} 过期（有效期2天）。请联系所在团组织管理员重新生成重置码",
                 beijing(rec.expires_at)
             ),
         ),
         ResetState::Revoked => (
-            "reset_code_revoked",
+            ErrorCode::ResetCodeRevoked,
             "重置码已作废：管理员之后又为您生成了新的重置码，请使用最新的重置码".to_string(),
         ),
         ResetState::Used => (
-            "reset_code_used",
+            ErrorCode::ResetCodeUsed,
             "重置码已使用过，每个重置码只能使用一次。如仍需重置密码，请联系所在团组织管理员重新生成"
                 .to_string(),
         ),
     };
-    Some(Fault::new(StatusCode::CONFLICT, code, message).field("code"))
+    Some(Fault::with_status(409, code, message).field("code"))
 }
 
 /// The person and their active code, or the reason there is none.
@@ -133,7 +132,7 @@ pub async fn redeem(state: &AppState, addr: IpAddr, input: &Redeem<'_>) -> Resul
     }
     if input.code.trim().is_empty() {
         return Err(
-            Fault::bad_request("required_missing", "请填写管理员给您的重置码").field("code"),
+            Fault::new(ErrorCode::RequiredMissing, "请填写管理员给您的重置码").field("code"),
         );
     }
     // The password's own rules first: they tell nothing about the account.

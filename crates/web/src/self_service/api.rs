@@ -26,9 +26,11 @@ use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct ApplyErrorBody {
+    #[schema(value_type = crate::error::FaultSchema)]
     pub error: Fault,
     /// Every fault of the record, each with its field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<crate::error::FaultSchema>)]
     pub faults: Vec<Fault>,
     /// Organisations whose full name contains the text typed, when it matched none exactly.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -9,6 +9,7 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect};
 use serde::Deserialize;
 use tuanjian_domain::Action;
+use tuanjian_domain::ErrorCode;
 use tuanjian_domain::self_service::{ApplicationKind, ApplicationStatus, JoinStage};
 use tuanjian_store::applications::{Admission, Application, status_text};
 use tuanjian_store::orgs::Org;
@@ -478,8 +479,7 @@ pub async fn edit_page(
     let (app, viewer) = service::visible(&state, &user, parse_id(&raw)?).await?;
     if !matches!(viewer, Viewer::Applicant) || !app.status.may_resubmit() {
         return Err(PageError(Fault::new(
-            StatusCode::CONFLICT,
-            "application_closed",
+            ErrorCode::ApplicationClosed,
             format!(
                 "该申请目前为“{}”，不能修改",
                 status_text(app.status, app.stage)
@@ -603,8 +603,7 @@ pub async fn list_target(
     let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(ApplicationStatus::parse(s).ok_or_else(|| {
-            Fault::bad_request(
-                "status_invalid",
+            Fault::new(ErrorCode::StatusInvalid,
                 "状态只能是 pending（待审核）、returned（已退回）、approved（已通过）或 withdrawn（已撤回）",
             )
             .field("status")

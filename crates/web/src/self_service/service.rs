@@ -2,6 +2,7 @@
 //! it with a new account, and the review (approve, return, advance, withdraw, resubmit).
 
 use std::net::IpAddr;
+use tuanjian_domain::ErrorCode;
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
@@ -27,6 +28,7 @@ use tuanjian_store::{StoreError, now};
 use crate::auth::role::{self, Authority};
 use crate::auth::user::Signed;
 use crate::error::Fault;
+use crate::error::FaultStatus;
 use crate::state::AppState;
 
 /// "Already registered" answers tell an anonymous visitor that an ID number is in the system
@@ -80,7 +82,7 @@ impl ApplyError {
         let fault = match faults.as_slice() {
             [one] => one.clone(),
             _ => Fault::bad_request(
-                "record_invalid",
+                ErrorCode::RecordInvalid,
                 format!(
                     "填写的内容有 {} 处需要修改，请按提示逐项修改后重新提交",
                     faults.len()
@@ -144,10 +146,10 @@ pub fn member_fault(f: &MemberFault) -> Fault {
 
 pub fn rule_fault(f: &SelfServiceFault) -> Fault {
     let status = match f.code {
-        "already_registered" | "stage_out_of_order" => StatusCode::CONFLICT,
+        ErrorCode::AlreadyRegistered | ErrorCode::StageOutOfOrder => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
     };
-    let fault = Fault::new(status, f.code, f.message.clone());
+    let fault = Fault::with_status(status.as_u16(), f.code, f.message.clone());
     match f.field {
         Some(field) => fault.field(field.key()),
         None => fault,
@@ -224,7 +226,7 @@ pub async fn check(
 ) -> Result<Checked, ApplyError> {
     let kind = fields
         .kind
-        .ok_or_else(|| Fault::bad_request("kind_invalid", "申请类型不正确"))?;
+        .ok_or_else(|| Fault::new(ErrorCode::KindInvalid, "申请类型不正确"))?;
     let mut faults: Vec<Fault> = Vec::new();
     let mut suggested = Vec::new();
 
@@ -236,15 +238,15 @@ pub async fn check(
     let mut branch = None;
     match province {
         None => faults.push(
-            Fault::bad_request(
-                "province_invalid",
+            Fault::new(
+                ErrorCode::ProvinceInvalid,
                 "请先选择团组织所在的省份（或系统团委），再填写团支部全称",
             )
             .field("province_id"),
         ),
         Some(_) if fields.org_name.trim().is_empty() => faults.push(
-            Fault::bad_request(
-                "required_missing",
+            Fault::new(
+                ErrorCode::RequiredMissing,
                 "请填写团支部的组织全称，例如“共青团某某市某某中学高一1班支部”",
             )
             .field("org_name"),
@@ -282,8 +284,11 @@ pub async fn check(
     let mut member = fields.member.clone();
     if member.profile.phone.trim().is_empty() {
         faults.push(
-            Fault::bad_request("required_missing", "请填写手机号码，便于团组织与您联系")
-                .field("phone"),
+            Fault::new(
+                ErrorCode::RequiredMissing,
+                "请填写手机号码，便于团组织与您联系",
+            )
+            .field("phone"),
         );
     }
     let mut home_org = String::new();
@@ -373,8 +378,7 @@ pub async fn check(
 fn locked_fault(until: i64) -> Fault {
     let minutes = ((until - now()).max(1) + 59) / 60;
     Fault::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "locked_out",
+        ErrorCode::LockedOut,
         format!("提交过于频繁，已暂时限制，请 {minutes} 分钟后再试"),
     )
 }
@@ -401,7 +405,7 @@ pub async fn submit(
     if let Ok(id) = IdNumber::parse_on(&fields.member.profile.id_number, today) {
         if password.is_empty() {
             password_fault =
-                Some(Fault::bad_request("required_missing", "请设置登录密码").field("password"));
+                Some(Fault::new(ErrorCode::RequiredMissing, "请设置登录密码").field("password"));
         } else if let Err(e) = NewPassword::parse(password, &id) {
             password_fault = Some(Fault::bad_request(e.code(), e.to_string()).field("password"));
         } else if confirm.is_some_and(|c| c != password) {
@@ -465,10 +469,8 @@ pub async fn submit(
     .await
     .map_err(|e| match e {
         // A concurrent submission with the same ID won the race.
-        ReviewError::Store(StoreError::Conflict { code: "already_registered", .. }) => {
-            ApplyError::from(Fault::new(
-                StatusCode::CONFLICT,
-                "already_registered",
+        ReviewError::Store(StoreError::Conflict { code: ErrorCode::AlreadyRegistered, .. }) => {
+            ApplyError::from(Fault::new(ErrorCode::AlreadyRegistered,
                 "该身份证号码刚刚已提交过申请，不能重复提交。请用身份证号码和申请时设置的密码登录查看",
             ).field("id_number"))
         }
@@ -526,7 +528,7 @@ pub async fn admin_scope(state: &AppState, user: &Signed) -> Result<AdminScope, 
         _ => Err(Fault::forbidden(
             "申请由所申请团支部的管理员审核；请在首页切换到管理员身份后办理",
         )
-        .with_code("admin_required")),
+        .with_code(ErrorCode::AdminRequired)),
     }
 }
 
@@ -535,8 +537,8 @@ pub fn comment_of(raw: Option<&str>, required: bool) -> Result<Option<String>, F
     let raw = raw.unwrap_or("").trim();
     if raw.is_empty() {
         return if required {
-            Err(Fault::bad_request(
-                "comment_required",
+            Err(Fault::new(
+                ErrorCode::CommentRequired,
                 "退回时请填写退回意见，说明原因和需要怎样修改",
             )
             .field("comment"))
@@ -600,8 +602,8 @@ pub async fn advance(
     let to = match to.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(JoinStage::parse(s).ok_or_else(|| {
-            Fault::bad_request(
-                "stage_invalid",
+            Fault::new(
+                ErrorCode::StageInvalid,
                 "阶段只能是 activist（入团积极分子）、candidate（发展对象）或 member（团员）",
             )
             .field("to")

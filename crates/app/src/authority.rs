@@ -4,9 +4,10 @@
 use tuanjian_store::roles::RoleKind;
 use tuanjian_store::scope::{AdminScope, ViewScope};
 
-use crate::auth::user::Signed;
-use crate::error::Fault;
-use crate::state::AppState;
+use crate::context::App;
+use crate::fault::Fault;
+use crate::signed::Signed;
+use tuanjian_domain::ErrorCode;
 
 #[derive(Debug, Clone)]
 pub enum Authority {
@@ -35,7 +36,7 @@ impl Authority {
 }
 
 /// The authority of the session's active role, if it still holds.
-pub async fn current(state: &AppState, signed: &Signed) -> Result<Option<Authority>, Fault> {
+pub async fn current(state: &App, signed: &Signed) -> Result<Option<Authority>, Fault> {
     let Some((kind, org_id)) = signed.session.role else {
         return Ok(None);
     };
@@ -61,9 +62,9 @@ pub async fn current(state: &AppState, signed: &Signed) -> Result<Option<Authori
 }
 
 /// As `current`, but a missing role is a fault telling the person to choose one.
-pub async fn required(state: &AppState, signed: &Signed) -> Result<Authority, Fault> {
+pub async fn required(state: &App, signed: &Signed) -> Result<Authority, Fault> {
     current(state, signed).await?.ok_or_else(|| {
         Fault::forbidden("请先在首页选择一个身份（团员、团干部或管理员），再进行操作")
-            .with_code("role_required")
+            .with_code(ErrorCode::RoleRequired)
     })
 }

@@ -1,0 +1,19 @@
+//! The use cases of tuanjian, one function each: they take the actor's authority and typed
+//! input, run the checks, the transaction and the audit record, and return a typed result or a
+//! `Fault`. Pages, the JSON API, the command line and background jobs are thin adapters over
+//! them. Nothing here knows HTTP, templates or the command line; only `store` touches the
+//! database.
+
+pub mod authority;
+pub mod config;
+pub mod context;
+pub mod fault;
+pub mod password_hash;
+pub mod signed;
+
+pub use authority::Authority;
+pub use config::Config;
+pub use context::App;
+pub use fault::Fault;
+pub use signed::Signed;
+pub use tuanjian_domain::ErrorCode;
