@@ -39,4 +39,11 @@ pub mod member_record;
 pub use member_record::{
     BranchContext, CadreInput, MemberInput, NewCadre, NewMember, Profile, ProfileInput,
 };
+pub mod one_time_code;
+pub mod reg_code;
+pub mod reset_code;
 pub mod self_service;
+
+pub use one_time_code::{CodeState, Validity};
+pub use reg_code::{REGISTRATION_CODE_VALIDITY, RegCode};
+pub use reset_code::{RESET_CODE_VALIDITY, ResetCode};
