@@ -22,6 +22,7 @@ pub mod dev_number;
 pub mod dev_range;
 pub mod entry_rules;
 pub mod enums;
+pub mod join_age;
 pub mod join_month;
 pub mod member_fault;
 
