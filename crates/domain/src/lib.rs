@@ -22,6 +22,7 @@ pub mod dev_number;
 pub mod dev_range;
 pub mod entry_rules;
 pub mod enums;
+pub mod identity_status;
 pub mod join_age;
 pub mod join_month;
 pub mod member_fault;
@@ -33,6 +34,7 @@ pub use enums::{
     CadreNature, Choice, ChoiceError, Education, Ethnicity, MembershipStatus, Occupation,
     PoliticalStatus, Post,
 };
+pub use identity_status::IdentityStatus;
 pub use join_month::{JoinMonth, JoinMonthError};
 pub use member_fault::{MemberFault, MemberFaultCode, MemberField};
 pub mod member_record;

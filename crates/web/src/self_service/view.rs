@@ -512,7 +512,7 @@ pub fn history(app: &Application) -> Vec<StepView> {
         .history
         .iter()
         .map(|s| StepView {
-            event: s.event.clone(),
+            event: s.event.code().to_string(),
             label: s.label(),
             at: fmt_time(s.at),
             by: s.by.clone(),
