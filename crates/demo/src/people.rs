@@ -8,6 +8,7 @@ use rand::Rng;
 use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
 use tuanjian_domain::IdNumber;
+use tuanjian_domain::dev_number::{NUMBERED_FROM, XINJIANG_NUMBERED_FROM};
 
 use crate::names::PersonNames;
 
@@ -153,7 +154,11 @@ impl PeopleFactory {
         let until = (anniversary(birth, join_age + 1) - Days::new(1)).min(self.today);
         let span = (until - from).num_days().max(0) as u64;
         let joined = from + Days::new(rng.random_range(0..=span));
-        let numbered_from = if xinjiang { 2016 } else { 2017 };
+        let numbered_from = if xinjiang {
+            XINJIANG_NUMBERED_FROM
+        } else {
+            NUMBERED_FROM
+        };
         let dev_number = if joined.year() >= numbered_from {
             let code = dev_code.unwrap_or_else(|| person.id_number.province_prefix());
             Some(self.dev_number(joined.year(), code)?)
@@ -221,7 +226,11 @@ mod tests {
             assert!(joined <= today());
             // Full years at the first day of the join month: at least 13.
             assert!(id.age_on(joined) >= 13, "{} {}", id.as_str(), m.join_month);
-            let threshold = if xinjiang { 2016 } else { 2017 };
+            let threshold = if xinjiang {
+                XINJIANG_NUMBERED_FROM
+            } else {
+                NUMBERED_FROM
+            };
             match &m.dev_number {
                 Some(d) => {
                     assert_eq!(d.len(), 12);

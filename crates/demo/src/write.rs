@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tuanjian_domain::text::comparison_key;
-use tuanjian_domain::{IdNumber, OrgClass, OrgKind, OrgLevel};
+use tuanjian_domain::{IdNumber, MembershipStatus, OrgClass, OrgKind, OrgLevel};
 use tuanjian_store::demo_data::{self, Inserter, OrgContact, Table, Val};
 use tuanjian_store::{Tx, people};
 
@@ -337,7 +337,7 @@ impl Writer<'_> {
                     o.path.clone().into(),
                     membership.join_month.into(),
                     membership.dev_number.into(),
-                    "normal".into(),
+                    MembershipStatus::Normal.code().into(),
                     Val::Int(self.now),
                     person.name.clone().into(),
                     person.id_number.as_str().into(),

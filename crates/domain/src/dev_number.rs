@@ -13,6 +13,22 @@ pub const DEV_NUMBER_LEN: usize = 12;
 pub const NUMBERED_FROM: i32 = 2017;
 /// … and in 新疆 (the autonomous region and the 兵团) from this year.
 pub const XINJIANG_NUMBERED_FROM: i32 = 2016;
+/// The first two years of numbering use each other's numbers (see `accepted_years`).
+pub const INTERCHANGEABLE_YEARS: [i32; 2] = [NUMBERED_FROM, NUMBERED_FROM + 1];
+
+/// Who must have a number, as messages state it: 「2017年1月1日及以后入团的团员」.
+pub fn required_from(is_xinjiang: bool) -> String {
+    if is_xinjiang {
+        format!("新疆地区{XINJIANG_NUMBERED_FROM}年1月1日及以后入团的团员")
+    } else {
+        format!("{NUMBERED_FROM}年1月1日及以后入团的团员")
+    }
+}
+
+/// The whole rule, for messages and hints that do not know the region: 「2017年1月1日及以后入团的团员（新疆地区2016年起）」.
+pub fn required_rule() -> String {
+    format!("{NUMBERED_FROM}年1月1日及以后入团的团员（新疆地区{XINJIANG_NUMBERED_FROM}年起）")
+}
 
 /// Twelve ASCII digits. Holding one proves only the form; the year and the number range are
 /// checked against a join month by `check_year` and the range functions.
@@ -25,9 +41,11 @@ pub struct DevNumber(String);
 pub enum DevNumberError {
     #[error("发展团员编号为空")]
     Empty,
-    #[error("发展团员编号填写有误（格式不对）：只能由12位数字组成，不能含字母、符号或小数点{hint}")]
+    #[error(
+        "发展团员编号填写有误（格式不对）：只能由{DEV_NUMBER_LEN}位数字组成，不能含字母、符号或小数点{hint}"
+    )]
     BadFormat { hint: &'static str },
-    #[error("发展团员编号位数不对：应为12位数字，现在是{0}位")]
+    #[error("发展团员编号位数不对：应为{DEV_NUMBER_LEN}位数字，现在是{0}位")]
     BadLength(usize),
     #[error(
         "发展团员编号前四位 {found} 与入团年份不一致：{join_year}年入团的编号应以{expected}开头"
@@ -64,23 +82,26 @@ pub fn dev_number_required(join: JoinMonth, is_xinjiang: bool) -> bool {
 /// system treats 2017 and 2018 as interchangeable for those two years (numbers handed out
 /// for one were used in the other when the rule began).
 pub fn accepted_years(join_year: i32) -> Vec<i32> {
-    match join_year {
-        2017 | 2018 => vec![2017, 2018],
-        other => vec![other],
+    if INTERCHANGEABLE_YEARS.contains(&join_year) {
+        INTERCHANGEABLE_YEARS.to_vec()
+    } else {
+        vec![join_year]
     }
 }
 
 /// Whether a number starting with `prefix_year` fits a member who joined in `join_year`.
 pub fn year_accepted(join_year: i32, prefix_year: i32) -> bool {
     prefix_year == join_year
-        || (matches!(join_year, 2017 | 2018) && matches!(prefix_year, 2017 | 2018))
+        || (INTERCHANGEABLE_YEARS.contains(&join_year)
+            && INTERCHANGEABLE_YEARS.contains(&prefix_year))
 }
 
 fn year_label(join_year: i32) -> String {
-    match join_year {
-        2017 | 2018 => "2017或2018".to_string(),
-        other => other.to_string(),
-    }
+    accepted_years(join_year)
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join("或")
 }
 
 impl DevNumber {
@@ -113,13 +134,14 @@ impl DevNumber {
         Ok(Self(normalized))
     }
 
-    /// Builds a number from its value; panics above 12 digits, which is a programming error.
+    /// Builds a number from its value; panics above `DEV_NUMBER_LEN` digits, which is a
+    /// programming error.
     pub fn from_value(value: u64) -> Self {
         assert!(
-            value < 1_000_000_000_000,
-            "a development number has 12 digits"
+            value < 10u64.pow(DEV_NUMBER_LEN as u32),
+            "a development number has {DEV_NUMBER_LEN} digits"
         );
-        Self(format!("{value:012}"))
+        Self(format!("{value:0DEV_NUMBER_LEN$}"))
     }
 
     pub fn as_str(&self) -> &str {
@@ -135,7 +157,7 @@ impl DevNumber {
         self.0[..4].parse().expect("digits checked at parse")
     }
 
-    /// The first four digits must be the join year (2017 and 2018 interchangeable).
+    /// The first four digits must be the join year (`INTERCHANGEABLE_YEARS` interchangeable).
     pub fn check_year(&self, join: JoinMonth) -> Result<(), DevNumberError> {
         if year_accepted(join.year(), self.year()) {
             Ok(())
@@ -226,6 +248,25 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("2017或2018")
+        );
+    }
+
+    #[test]
+    fn the_rule_as_stated() {
+        assert_eq!(required_from(false), "2017年1月1日及以后入团的团员");
+        assert_eq!(required_from(true), "新疆地区2016年1月1日及以后入团的团员");
+        assert_eq!(
+            required_rule(),
+            "2017年1月1日及以后入团的团员（新疆地区2016年起）"
+        );
+        assert_eq!(
+            DevNumberError::BadLength(11).to_string(),
+            "发展团员编号位数不对：应为12位数字，现在是11位"
+        );
+        assert!(
+            DevNumberError::BadFormat { hint: "" }
+                .to_string()
+                .contains("只能由12位数字组成")
         );
     }
 

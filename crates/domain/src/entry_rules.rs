@@ -13,23 +13,12 @@
 
 use chrono::NaiveDate;
 
-use crate::dev_number::{DevNumber, DevNumberError, dev_number_required};
+use crate::dev_number::{DEV_NUMBER_LEN, DevNumber, DevNumberError, dev_number_required};
 use crate::dev_range::{DevRange, in_any};
 use crate::id_number::{IdNumber, Sex};
+use crate::join_age::{min_join_age, rule_for as age_rule_for};
 use crate::join_month::{JoinMonth, JoinMonthError};
 use crate::member_fault::{MemberFault, MemberFaultCode, MemberField};
-
-/// From this year on members must be 13 when joining (in 新疆 in every year); before it, 12.
-pub const AGE_13_FROM: i32 = 2017;
-
-/// The youngest age at which someone may have joined in `join`.
-pub fn min_join_age(join: JoinMonth, is_xinjiang: bool) -> u32 {
-    if is_xinjiang || join.year() >= AGE_13_FROM {
-        13
-    } else {
-        12
-    }
-}
 
 /// Full years of age on the first day of the join month.
 pub fn join_age(id: &IdNumber, join: JoinMonth) -> u32 {
@@ -47,13 +36,7 @@ pub fn check_join_age(
     if age >= min {
         return Ok(age);
     }
-    let rule = if is_xinjiang {
-        "新疆地区入团须年满13周岁"
-    } else if join.year() >= AGE_13_FROM {
-        "2017年1月1日及以后入团须年满13周岁"
-    } else {
-        "2017年1月1日以前入团须年满12周岁"
-    };
+    let rule = age_rule_for(join, is_xinjiang);
     Err(MemberFault::new(
         MemberFaultCode::JoinAgeTooYoung,
         Some(MemberField::JoinMonth),
@@ -78,18 +61,11 @@ fn dev_fault(err: &DevNumberError, join: Option<JoinMonth>, is_xinjiang: bool) -
         DevNumberError::YearMismatch { .. } => MemberFaultCode::DevNumberYearMismatch,
     };
     let message = match (err, join) {
-        (DevNumberError::Empty, Some(join)) => {
-            let rule = if is_xinjiang {
-                "新疆地区2016年1月1日及以后入团的团员"
-            } else {
-                "2017年1月1日及以后入团的团员"
-            };
-            format!(
-                "{}入团，须填写发展团员编号（{}必须填写12位发展团员编号）",
-                join.label(),
-                rule
-            )
-        }
+        (DevNumberError::Empty, Some(join)) => format!(
+            "{}入团，须填写发展团员编号（{}必须填写{DEV_NUMBER_LEN}位发展团员编号）",
+            join.label(),
+            crate::dev_number::required_from(is_xinjiang)
+        ),
         _ => err.to_string(),
     };
     MemberFault::new(code, Some(MemberField::DevNumber), message)

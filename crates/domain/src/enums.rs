@@ -134,6 +134,11 @@ macro_rules! choices {
                 <Self as Choice>::parse(input)
             }
 
+            /// Exactly a stored code (no labels, no forgiveness): how the store decodes a row.
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|c| c.code() == code)
+            }
+
             pub fn labels() -> Vec<&'static str> {
                 <Self as Choice>::labels()
             }
@@ -666,6 +671,24 @@ mod tests {
     fn cadre_nature() {
         assert_eq!(CadreNature::labels(), ["专职", "兼职", "挂职"]);
         assert_eq!(CadreNature::parse("挂职"), Ok(CadreNature::Seconded));
+    }
+
+    #[test]
+    fn stored_codes_round_trip_exactly() {
+        fn each<C: Choice>(from_code: fn(&str) -> Option<C>) {
+            for c in C::all() {
+                assert_eq!(from_code(c.code()), Some(*c));
+                assert_eq!(from_code(c.label()), None, "{}", c.label());
+            }
+        }
+        each(Ethnicity::from_code);
+        each(PoliticalStatus::from_code);
+        each(Education::from_code);
+        each(Occupation::from_code);
+        each(Post::from_code);
+        each(CadreNature::from_code);
+        each(MembershipStatus::from_code);
+        assert_eq!(Ethnicity::from_code("1"), None, "only the stored form");
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub mod dev_number;
 pub mod dev_range;
 pub mod entry_rules;
 pub mod enums;
+pub mod identity_status;
+pub mod join_age;
 pub mod join_month;
 pub mod member_fault;
 
@@ -34,6 +36,7 @@ pub use enums::{
     CadreNature, Choice, ChoiceError, Education, Ethnicity, MembershipStatus, Occupation,
     PoliticalStatus, Post,
 };
+pub use identity_status::IdentityStatus;
 pub use join_month::{JoinMonth, JoinMonthError};
 pub use member_fault::{MemberFault, MemberFaultCode, MemberField};
 pub mod member_record;
@@ -41,4 +44,11 @@ pub mod member_record;
 pub use member_record::{
     BranchContext, CadreInput, MemberInput, NewCadre, NewMember, Profile, ProfileInput,
 };
+pub mod one_time_code;
+pub mod reg_code;
+pub mod reset_code;
 pub mod self_service;
+
+pub use one_time_code::{CodeState, Validity};
+pub use reg_code::{REGISTRATION_CODE_VALIDITY, RegCode};
+pub use reset_code::{RESET_CODE_VALIDITY, ResetCode};

@@ -2,11 +2,14 @@
 //! shared by forms, the API and Excel import so an admin sees the same words everywhere.
 
 use crate::error_code::ErrorCode;
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
+use crate::dev_number::{self, DEV_NUMBER_LEN};
 use crate::id_number::IdNumberError;
+use crate::join_age;
 use crate::text::TextError;
 
 /// Every fault the member rules can report. `code()` is stable (API clients and tests match
@@ -83,30 +86,37 @@ impl MemberFaultCode {
     }
 
     /// The general message; `MemberFault` usually carries a more specific one.
-    pub fn message(self) -> &'static str {
-        match self {
+    pub fn message(self) -> Cow<'static, str> {
+        let general = match self {
             MemberFaultCode::IdNumberInvalid => "身份证号码不正确，请核对后重新填写",
             MemberFaultCode::RequiredMissing => "必填项未填写",
             MemberFaultCode::JoinAgeTooYoung => {
-                "入团年龄不符合规定：2017年1月1日及以后入团须年满13周岁（新疆地区各年份均为13周岁），\
-                 2017年1月1日以前入团须年满12周岁。因入团年龄问题无法录入的，由发展其入团的团组织\
-                 或县级团委开具说明，经省级团委汇总后报团中央统一录入"
+                return format!(
+                    "入团年龄不符合规定：{}。因入团年龄问题无法录入的，由发展其入团的团组织\
+                     或县级团委开具说明，经省级团委汇总后报团中央统一录入",
+                    join_age::rule()
+                )
+                .into();
             }
             MemberFaultCode::JoinDateInvalid => {
                 "入团年月不正确，请填写如 2019-05、2019/5、2019年5月 或 201905，且不能晚于本月、不能早于出生日期"
             }
             MemberFaultCode::DevNumberRequired => {
-                "2017年1月1日及以后入团的团员（新疆地区2016年起）必须填写发展团员编号"
+                return format!("{}必须填写发展团员编号", dev_number::required_rule()).into();
             }
             MemberFaultCode::DevNumberTaken => {
                 "发展团员编号已被占用：该编号已被其他人使用并已录入系统。请请求上级团组织协助，联系对方核实后协商解决"
             }
             MemberFaultCode::DevNumberYearMismatch => "发展团员编号前四位年份与入团年份不一致",
-            MemberFaultCode::DevNumberBadLength => "发展团员编号位数不对，应为12位数字",
+            MemberFaultCode::DevNumberBadLength => {
+                return format!("发展团员编号位数不对，应为{DEV_NUMBER_LEN}位数字").into();
+            }
             MemberFaultCode::DevNumberOutOfRange => {
                 "发展团员编号不在本团支部分配的号段内，请核对编号或联系上级团委"
             }
-            MemberFaultCode::DevNumberBadFormat => "发展团员编号填写有误：只能由12位数字组成",
+            MemberFaultCode::DevNumberBadFormat => {
+                return format!("发展团员编号填写有误：只能由{DEV_NUMBER_LEN}位数字组成").into();
+            }
             MemberFaultCode::OrgNotFound => {
                 "组织不存在：“所在团支部”须填写团支部的组织全称（不是简称），请核对后重新导入"
             }
@@ -125,7 +135,8 @@ impl MemberFaultCode {
             MemberFaultCode::TooLong => "所填内容超过允许的字数",
             MemberFaultCode::InvalidText => "所填内容含有不可见的控制字符，请删除后重新填写",
             MemberFaultCode::InvalidFormat => "所填内容格式不正确，请按说明的格式重新填写",
-        }
+        };
+        general.into()
     }
 }
 
@@ -441,6 +452,28 @@ mod tests {
                 "{c}"
             );
         }
+    }
+
+    #[test]
+    fn messages_built_from_the_rules_numbers_read_as_before() {
+        assert_eq!(
+            MemberFaultCode::JoinAgeTooYoung.message(),
+            "入团年龄不符合规定：2017年1月1日及以后入团须年满13周岁（新疆地区各年份均为13周岁），\
+             2017年1月1日以前入团须年满12周岁。因入团年龄问题无法录入的，由发展其入团的团组织\
+             或县级团委开具说明，经省级团委汇总后报团中央统一录入"
+        );
+        assert_eq!(
+            MemberFaultCode::DevNumberRequired.message(),
+            "2017年1月1日及以后入团的团员（新疆地区2016年起）必须填写发展团员编号"
+        );
+        assert_eq!(
+            MemberFaultCode::DevNumberBadLength.message(),
+            "发展团员编号位数不对，应为12位数字"
+        );
+        assert_eq!(
+            MemberFaultCode::DevNumberBadFormat.message(),
+            "发展团员编号填写有误：只能由12位数字组成"
+        );
     }
 
     #[test]

@@ -7,16 +7,28 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::id_number::IdNumber;
+use crate::join_age::MIN_JOIN_AGE;
 use crate::join_month::JoinMonth;
 use crate::member_fault::MemberField;
 
 /// Since 2020 only members who joined before this year may register themselves; later
 /// members are entered by their branch's admin.
 pub const REGISTER_BEFORE_YEAR: i32 = 2020;
-/// 我要入团: the applicant is at least this old on the day of applying …
-pub const JOIN_MIN_AGE: u32 = 13;
+/// 我要入团: the applicant is at least this old on the day of applying (the joining age
+/// that applies today) …
+pub const JOIN_MIN_AGE: u32 = MIN_JOIN_AGE;
 /// … and younger than this.
 pub const JOIN_MAX_AGE: u32 = 28;
+
+/// Who may register themselves, as forms state it.
+pub fn register_rule() -> String {
+    format!("自{REGISTER_BEFORE_YEAR}年起，只有{REGISTER_BEFORE_YEAR}年以前入团的团员可以自行注册")
+}
+
+/// Who may apply to join, as forms state it: 「年满13周岁、未满28周岁」.
+pub fn join_age_range() -> String {
+    format!("年满{JOIN_MIN_AGE}周岁、未满{JOIN_MAX_AGE}周岁")
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -205,7 +217,7 @@ impl SelfServiceFault {
     }
 }
 
-/// 团员团干部注册 is only for those who joined before 2020.
+/// 团员团干部注册 is only for those who joined before `REGISTER_BEFORE_YEAR`.
 pub fn check_register_join_month(join: JoinMonth) -> Result<(), SelfServiceFault> {
     if join.year() < REGISTER_BEFORE_YEAR {
         return Ok(());
@@ -214,14 +226,15 @@ pub fn check_register_join_month(join: JoinMonth) -> Result<(), SelfServiceFault
         ErrorCode::JoinedSince2020,
         Some(MemberField::JoinMonth),
         format!(
-            "自2020年起，只有2020年以前入团的团员可以自行注册。您的入团年月为{}，\
+            "{}。您的入团年月为{}，\
              请联系发展您入团的团支部，由团支部管理员将您录入系统（录入后用身份证号码和初始密码登录）",
+            register_rule(),
             join.label()
         ),
     ))
 }
 
-/// 我要入团: at least 13 and not yet 28 on the day of applying.
+/// 我要入团: at least `JOIN_MIN_AGE` and not yet `JOIN_MAX_AGE` on the day of applying.
 pub fn check_join_applicant_age(id: &IdNumber, today: NaiveDate) -> Result<u32, SelfServiceFault> {
     let age = id.age_on(today);
     if age < JOIN_MIN_AGE {
@@ -273,6 +286,22 @@ mod tests {
         assert_eq!(f.code, "joined_since_2020");
         assert_eq!(f.field, Some(MemberField::JoinMonth));
         assert!(f.message.contains("团支部管理员"), "{}", f.message);
+        assert!(
+            f.message.starts_with(
+                "自2020年起，只有2020年以前入团的团员可以自行注册。您的入团年月为2020年1月，"
+            ),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn rules_as_stated() {
+        assert_eq!(
+            register_rule(),
+            "自2020年起，只有2020年以前入团的团员可以自行注册"
+        );
+        assert_eq!(join_age_range(), "年满13周岁、未满28周岁");
     }
 
     #[test]

@@ -36,10 +36,72 @@ pub struct Details {
     pub history: Vec<Step>,
 }
 
+/// What a step of an application's history did; kept in `details_json` by its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepEvent {
+    Submitted,
+    Resubmitted,
+    Activist,
+    Candidate,
+    Member,
+    Approved,
+    Returned,
+    Withdrawn,
+}
+
+impl StepEvent {
+    pub const ALL: [StepEvent; 8] = [
+        StepEvent::Submitted,
+        StepEvent::Resubmitted,
+        StepEvent::Activist,
+        StepEvent::Candidate,
+        StepEvent::Member,
+        StepEvent::Approved,
+        StepEvent::Returned,
+        StepEvent::Withdrawn,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            StepEvent::Submitted => "submitted",
+            StepEvent::Resubmitted => "resubmitted",
+            StepEvent::Activist => "activist",
+            StepEvent::Candidate => "candidate",
+            StepEvent::Member => "member",
+            StepEvent::Approved => "approved",
+            StepEvent::Returned => "returned",
+            StepEvent::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StepEvent::Submitted => "提交申请",
+            StepEvent::Resubmitted => "修改后重新提交",
+            StepEvent::Activist => "确定为入团积极分子",
+            StepEvent::Candidate => "确定为发展对象",
+            StepEvent::Member => "发展为团员",
+            StepEvent::Approved => "审核通过",
+            StepEvent::Returned => "退回",
+            StepEvent::Withdrawn => "申请人撤回",
+        }
+    }
+
+    /// The step that brings a 我要入团 application to `stage`.
+    pub fn reaching(stage: JoinStage) -> Self {
+        match stage {
+            JoinStage::Applied => StepEvent::Submitted,
+            JoinStage::Activist => StepEvent::Activist,
+            JoinStage::Candidate => StepEvent::Candidate,
+            JoinStage::Member => StepEvent::Member,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Step {
-    /// submitted, resubmitted, activist, candidate, member, approved, returned, withdrawn.
-    pub event: String,
+    pub event: StepEvent,
     pub at: i64,
     /// The admin who took the step; `None` for the applicant's own steps.
     #[serde(default)]
@@ -50,17 +112,7 @@ pub struct Step {
 
 impl Step {
     pub fn label(&self) -> &'static str {
-        match self.event.as_str() {
-            "submitted" => "提交申请",
-            "resubmitted" => "修改后重新提交",
-            "activist" => "确定为入团积极分子",
-            "candidate" => "确定为发展对象",
-            "member" => "发展为团员",
-            "approved" => "审核通过",
-            "returned" => "退回",
-            "withdrawn" => "申请人撤回",
-            _ => "其他",
-        }
+        self.event.label()
     }
 }
 
@@ -117,7 +169,9 @@ fn application_from_row(r: &sqlx::any::AnyRow) -> Result<Application, StoreError
         id: r.try_get("id")?,
         kind: ApplicationKind::parse(&kind).ok_or_else(|| corrupt(kind))?,
         status: ApplicationStatus::parse(&status).ok_or_else(|| corrupt(status))?,
-        stage: stage.as_deref().and_then(JoinStage::parse),
+        stage: stage
+            .map(|s| JoinStage::parse(&s).ok_or_else(|| corrupt(s)))
+            .transpose()?,
         person_id: r.try_get("person_id")?,
         person_name: r.try_get("person_name")?,
         id_number: IdNumber::parse(&id_number).map_err(corrupt)?,
@@ -427,7 +481,7 @@ pub async fn submit_tx(
         member: new.member,
         home_org: new.home_org,
         history: vec![Step {
-            event: "submitted".into(),
+            event: StepEvent::Submitted,
             at: t,
             by: None,
             comment: None,
@@ -531,7 +585,7 @@ pub async fn resubmit_tx(
     details.member = r.member;
     details.home_org = r.home_org;
     details.history.push(Step {
-        event: "resubmitted".into(),
+        event: StepEvent::Resubmitted,
         at: t,
         by: None,
         comment: None,
@@ -587,7 +641,7 @@ pub async fn withdraw_tx(
     let t = now();
     let mut details = app.details.clone();
     details.history.push(Step {
-        event: "withdrawn".into(),
+        event: StepEvent::Withdrawn,
         at: t,
         by: None,
         comment: None,
@@ -676,9 +730,9 @@ async fn admin_name(tx: &mut Tx, scope: &AdminScope) -> Result<String, StoreErro
         .await?)
 }
 
-fn step(event: &str, by: &str, comment: Option<&str>) -> Step {
+fn step(event: StepEvent, by: &str, comment: Option<&str>) -> Step {
     Step {
-        event: event.into(),
+        event,
         at: now(),
         by: Some(by.into()),
         comment: comment.map(str::to_string),
@@ -714,9 +768,9 @@ async fn enter_member(
     let mut details = app.details.clone();
     details.member = input.clone();
     let event = if app.kind == ApplicationKind::Join {
-        "member"
+        StepEvent::Member
     } else {
-        "approved"
+        StepEvent::Approved
     };
     details.history.push(step(event, &by, comment));
     // Closed first: the entry refuses anyone with a pending application.
@@ -833,7 +887,9 @@ pub async fn advance_tx(
     }
     let by = admin_name(tx, scope).await?;
     let mut details = app.details.clone();
-    details.history.push(step(next.code(), &by, comment));
+    details
+        .history
+        .push(step(StepEvent::reaching(next), &by, comment));
     let t = now();
     let changed = sqlx::query(
         "UPDATE applications SET stage = $1, details_json = $2, updated_at = $3 \
@@ -880,7 +936,9 @@ pub async fn return_tx(
     let (app, branch) = decidable_tx(tx, scope, id).await?;
     let by = admin_name(tx, scope).await?;
     let mut details = app.details.clone();
-    details.history.push(step("returned", &by, Some(comment)));
+    details
+        .history
+        .push(step(StepEvent::Returned, &by, Some(comment)));
     close_tx(
         tx,
         scope,
@@ -936,7 +994,7 @@ pub async fn settle_for_deleted_org_tx(
         let app = application_tx(tx, id).await?;
         let mut details = app.details.clone();
         details.history.push(Step {
-            event: "returned".into(),
+            event: StepEvent::Returned,
             at: t,
             by: by.clone(),
             comment: Some(ORG_DELETED_COMMENT.into()),
@@ -973,4 +1031,36 @@ pub async fn settle_for_deleted_org_tx(
         .execute(&mut **tx)
         .await?;
     Ok(pending.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stored_value_round_trips() {
+        for e in StepEvent::ALL {
+            let json = serde_json::to_value(e).unwrap();
+            assert_eq!(json, serde_json::Value::from(e.code()));
+            assert_eq!(serde_json::from_value::<StepEvent>(json).ok(), Some(e));
+        }
+        for s in JoinStage::ALL {
+            assert_eq!(
+                serde_json::to_value(StepEvent::reaching(s)).unwrap(),
+                serde_json::Value::from(if s == JoinStage::Applied {
+                    "submitted"
+                } else {
+                    s.code()
+                })
+            );
+        }
+        for s in ApplicationStatus::ALL {
+            assert_eq!(ApplicationStatus::parse(s.code()), Some(s));
+        }
+        let literals = crate::test_support::sql_literals(include_str!("applications.rs"), "status");
+        assert!(!literals.is_empty());
+        for v in literals {
+            assert!(ApplicationStatus::parse(v).is_some(), "{v}");
+        }
+    }
 }

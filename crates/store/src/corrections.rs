@@ -26,6 +26,13 @@ pub enum CorrectionStatus {
 }
 
 impl CorrectionStatus {
+    pub const ALL: [CorrectionStatus; 4] = [
+        CorrectionStatus::Pending,
+        CorrectionStatus::Approved,
+        CorrectionStatus::Returned,
+        CorrectionStatus::Withdrawn,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             CorrectionStatus::Pending => "pending",
@@ -44,15 +51,9 @@ impl CorrectionStatus {
         }
     }
 
+    /// Exactly a stored code.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            CorrectionStatus::Pending,
-            CorrectionStatus::Approved,
-            CorrectionStatus::Returned,
-            CorrectionStatus::Withdrawn,
-        ]
-        .into_iter()
-        .find(|c| c.code() == s)
+        Self::ALL.into_iter().find(|c| c.code() == s)
     }
 }
 
@@ -607,4 +608,21 @@ async fn id_taken(tx: &mut Tx, id_number: &str, person_id: i64) -> Result<bool, 
             .fetch_optional(&mut **tx)
             .await?;
     Ok(other.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stored_status_round_trips() {
+        for s in CorrectionStatus::ALL {
+            assert_eq!(CorrectionStatus::parse(s.code()), Some(s));
+        }
+        let literals = crate::test_support::sql_literals(include_str!("corrections.rs"), "status");
+        assert!(!literals.is_empty());
+        for v in literals {
+            assert!(CorrectionStatus::parse(v).is_some(), "{v}");
+        }
+    }
 }

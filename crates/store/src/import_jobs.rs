@@ -26,6 +26,14 @@ pub enum JobState {
 }
 
 impl JobState {
+    pub const ALL: [JobState; 5] = [
+        JobState::Running,
+        JobState::Validated,
+        JobState::Committed,
+        JobState::Failed,
+        JobState::Superseded,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             JobState::Running => "running",
@@ -36,14 +44,54 @@ impl JobState {
         }
     }
 
-    fn parse(s: &str) -> Self {
-        match s {
-            "running" => JobState::Running,
-            "validated" => JobState::Validated,
-            "committed" => JobState::Committed,
-            "superseded" => JobState::Superseded,
-            _ => JobState::Failed,
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.code() == s)
+            .ok_or(StoreError::Broken(
+                "import_jobs.state holds an unknown value",
+            ))
+    }
+}
+
+/// Where a running job is: waiting its turn, reading the file, checking rows, writing them;
+/// `Done` once it stopped, whatever the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobPhase {
+    Queued,
+    Reading,
+    Checking,
+    Writing,
+    Done,
+}
+
+impl JobPhase {
+    pub const ALL: [JobPhase; 5] = [
+        JobPhase::Queued,
+        JobPhase::Reading,
+        JobPhase::Checking,
+        JobPhase::Writing,
+        JobPhase::Done,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            JobPhase::Queued => "queued",
+            JobPhase::Reading => "reading",
+            JobPhase::Checking => "checking",
+            JobPhase::Writing => "writing",
+            JobPhase::Done => "done",
         }
+    }
+
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.code() == s)
+            .ok_or(StoreError::Broken(
+                "import_jobs.phase holds an unknown value",
+            ))
     }
 }
 
@@ -56,6 +104,8 @@ pub enum JobMode {
 }
 
 impl JobMode {
+    pub const ALL: [JobMode; 2] = [JobMode::Validate, JobMode::Commit];
+
     pub fn code(self) -> &'static str {
         match self {
             JobMode::Validate => "validate",
@@ -83,7 +133,7 @@ pub struct Job {
     pub mode: JobMode,
     pub valid_only: bool,
     pub state: JobState,
-    pub phase: String,
+    pub phase: JobPhase,
     pub created_by: Option<i64>,
     #[serde(skip)]
     pub actor_role: Option<String>,
@@ -126,15 +176,14 @@ macro_rules! job_columns {
 }
 
 fn job_from_row(r: &sqlx::any::AnyRow) -> Result<Job, StoreError> {
-    let state: String = r.try_get("state")?;
     Ok(Job {
         id: r.try_get("id")?,
         org_id: r.try_get("org_id")?,
         template: r.try_get("template")?,
         mode: JobMode::parse(&r.try_get::<String, _>("mode")?)?,
         valid_only: r.try_get::<i64, _>("valid_only")? != 0,
-        state: JobState::parse(&state),
-        phase: r.try_get("phase")?,
+        state: JobState::parse(&r.try_get::<String, _>("state")?)?,
+        phase: JobPhase::parse(&r.try_get::<String, _>("phase")?)?,
         created_by: r.try_get("created_by")?,
         actor_role: r.try_get("actor_role")?,
         client_addr: r.try_get("client_addr")?,
@@ -261,7 +310,7 @@ pub async fn start_commit(
 pub async fn progress(
     store: &Store,
     job_id: i64,
-    phase: &str,
+    phase: JobPhase,
     processed: i64,
     total: i64,
 ) -> Result<(), StoreError> {
@@ -270,7 +319,7 @@ pub async fn progress(
         "UPDATE import_jobs SET phase = $1, processed_rows = $2, total_rows = $3, updated_at = $4, \
          heartbeat_at = $4 WHERE id = $5 AND state = 'running'",
     )
-    .bind(phase)
+    .bind(phase.code())
     .bind(processed)
     .bind(total)
     .bind(t)
@@ -470,5 +519,44 @@ mod mode_tests {
         }
         assert!(JobMode::parse("Commit").is_err());
         assert!(JobMode::parse("").is_err());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stored_value_round_trips() {
+        for v in JobState::ALL {
+            assert_eq!(JobState::parse(v.code()).ok(), Some(v));
+        }
+        for v in JobPhase::ALL {
+            assert_eq!(JobPhase::parse(v.code()).ok(), Some(v));
+        }
+        for v in JobMode::ALL {
+            assert_eq!(JobMode::parse(v.code()).ok(), Some(v));
+        }
+        assert!(JobState::parse("Running").is_err());
+        assert!(JobPhase::parse("").is_err());
+    }
+
+    /// The values this file's SQL writes as literals are ones the enums read back.
+    #[test]
+    fn literals_in_the_statements_are_known_values() {
+        let source = include_str!("import_jobs.rs");
+        let states = crate::test_support::sql_literals(source, "state");
+        let phases = crate::test_support::sql_literals(source, "phase");
+        let modes = crate::test_support::sql_literals(source, "mode");
+        assert!(states.len() >= 5 && !phases.is_empty() && !modes.is_empty());
+        for v in states {
+            assert!(JobState::parse(v).is_ok(), "{v}");
+        }
+        for v in phases {
+            assert!(JobPhase::parse(v).is_ok(), "{v}");
+        }
+        for v in modes {
+            assert!(JobMode::parse(v).is_ok(), "{v}");
+        }
     }
 }

@@ -7,10 +7,11 @@ use serde::Serialize;
 use sqlx::Row;
 use tuanjian_domain::member_record::{MemberInput, ProfileInput};
 use tuanjian_domain::{
-    CadreNature, Education, Ethnicity, IdNumber, MembershipStatus, Occupation, OrgPath,
-    PoliticalStatus,
+    CadreNature, Education, Ethnicity, IdNumber, IdentityStatus, MembershipStatus, Occupation,
+    OrgPath, PoliticalStatus,
 };
 
+use crate::members::membership_status;
 use crate::scope::AdminScope;
 use sqlx::AnyConnection;
 
@@ -34,8 +35,7 @@ pub struct PersonFields {
     pub occupation: Option<String>,
     pub work_unit: Option<String>,
     pub household_place: Option<String>,
-    /// unverified, verified or failed.
-    pub identity_status: String,
+    pub identity_status: IdentityStatus,
     /// Still on the initial password (last 8 characters of the ID number).
     pub initial_password: bool,
 }
@@ -49,8 +49,7 @@ pub struct Membership {
     pub province_id: Option<i64>,
     pub join_month: Option<String>,
     pub dev_number: Option<String>,
-    /// A `MembershipStatus` code.
-    pub status: String,
+    pub status: MembershipStatus,
     pub join_unit: Option<String>,
     pub party_applied: bool,
     pub party_applied_month: Option<String>,
@@ -194,7 +193,10 @@ pub(crate) async fn person_fields(
         occupation: r.try_get("occupation")?,
         work_unit: r.try_get("work_unit")?,
         household_place: r.try_get("household_place")?,
-        identity_status: r.try_get("identity_status")?,
+        identity_status: IdentityStatus::from_code(&r.try_get::<String, _>("identity_status")?)
+            .ok_or(StoreError::Broken(
+                "people.identity_status holds an unknown value",
+            ))?,
         initial_password: hash.is_none(),
     })
 }
@@ -222,7 +224,7 @@ pub(crate) async fn membership(
         province_id: r.try_get("province_id")?,
         join_month: r.try_get("join_month")?,
         dev_number: r.try_get("dev_number")?,
-        status: r.try_get("status")?,
+        status: membership_status(&r.try_get::<String, _>("status")?)?,
         join_unit: r.try_get("join_unit")?,
         party_applied: r.try_get::<i64, _>("party_applied")? != 0,
         party_applied_month: r.try_get("party_applied_month")?,

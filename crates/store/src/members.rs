@@ -8,7 +8,7 @@ use sqlx::Row;
 use tuanjian_domain::member_record::{CadreInput, MemberInput, NewCadre, NewMember, Profile};
 use tuanjian_domain::{
     Action, ActorRole, BranchContext, IdNumber, JoinMonth, MemberFault, MemberFaultCode,
-    MemberField, Refusal, authorize,
+    MemberField, MembershipStatus, Refusal, authorize,
 };
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -543,6 +543,12 @@ impl MemberSort {
     }
 }
 
+/// `members.status` as read: one of `MembershipStatus`'s codes, or a broken row.
+pub(crate) fn membership_status(code: &str) -> Result<MembershipStatus, StoreError> {
+    MembershipStatus::from_code(code)
+        .ok_or(StoreError::Broken("members.status holds an unknown value"))
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct MemberListItem {
     pub person_id: i64,
@@ -553,7 +559,7 @@ pub struct MemberListItem {
     pub org_name: String,
     pub join_month: Option<String>,
     pub dev_number: Option<String>,
-    pub status: String,
+    pub status: MembershipStatus,
     pub entry_fault: Option<String>,
 }
 
@@ -690,7 +696,7 @@ fn item_from_row(r: &sqlx::any::AnyRow) -> Result<MemberListItem, StoreError> {
         org_name: r.try_get("org_name")?,
         join_month: r.try_get("join_month")?,
         dev_number: r.try_get("dev_number")?,
-        status: r.try_get("status")?,
+        status: membership_status(&r.try_get::<String, _>("status")?)?,
         entry_fault: r.try_get("entry_fault")?,
     })
 }

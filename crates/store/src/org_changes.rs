@@ -32,6 +32,14 @@ pub enum ChangeStatus {
 }
 
 impl ChangeStatus {
+    pub const ALL: [ChangeStatus; 5] = [
+        ChangeStatus::Pending,
+        ChangeStatus::Approved,
+        ChangeStatus::Returned,
+        ChangeStatus::Applied,
+        ChangeStatus::Withdrawn,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             ChangeStatus::Pending => "pending",
@@ -52,16 +60,9 @@ impl ChangeStatus {
         }
     }
 
+    /// Exactly a stored code.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            ChangeStatus::Pending,
-            ChangeStatus::Approved,
-            ChangeStatus::Returned,
-            ChangeStatus::Applied,
-            ChangeStatus::Withdrawn,
-        ]
-        .into_iter()
-        .find(|c| c.code() == s)
+        Self::ALL.into_iter().find(|c| c.code() == s)
     }
 }
 
@@ -898,7 +899,9 @@ pub async fn decide(
     .fetch_optional(&mut **tx)
     .await?;
     let (status, changes_json) = row.ok_or(StoreError::NotFound)?;
-    let status = ChangeStatus::parse(&status).unwrap_or(ChangeStatus::Applied);
+    let status = ChangeStatus::parse(&status).ok_or(StoreError::Broken(
+        "org_changes.status holds an unknown value",
+    ))?;
     if status != ChangeStatus::Pending {
         return Err(conflict(
             ErrorCode::ChangeDecided,
@@ -952,6 +955,18 @@ mod tests {
         let mut c = InfoChanges::default();
         f(&mut c);
         c
+    }
+
+    #[test]
+    fn every_stored_status_round_trips() {
+        for s in ChangeStatus::ALL {
+            assert_eq!(ChangeStatus::parse(s.code()), Some(s));
+        }
+        let literals = crate::test_support::sql_literals(include_str!("org_changes.rs"), "status");
+        assert!(!literals.is_empty());
+        for v in literals {
+            assert!(ChangeStatus::parse(v).is_some(), "{v}");
+        }
     }
 
     #[test]

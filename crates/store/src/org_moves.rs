@@ -33,6 +33,15 @@ pub enum MoveStatus {
 }
 
 impl MoveStatus {
+    pub const ALL: [MoveStatus; 6] = [
+        MoveStatus::PendingOld,
+        MoveStatus::PendingNew,
+        MoveStatus::Approved,
+        MoveStatus::Returned,
+        MoveStatus::Withdrawn,
+        MoveStatus::Moved,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             MoveStatus::PendingOld => "pending_old",
@@ -55,17 +64,9 @@ impl MoveStatus {
         }
     }
 
+    /// Exactly a stored code.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            MoveStatus::PendingOld,
-            MoveStatus::PendingNew,
-            MoveStatus::Approved,
-            MoveStatus::Returned,
-            MoveStatus::Withdrawn,
-            MoveStatus::Moved,
-        ]
-        .into_iter()
-        .find(|m| m.code() == s)
+        Self::ALL.into_iter().find(|m| m.code() == s)
     }
 
     /// Still waiting for a decision: the applicant may withdraw it.
@@ -682,6 +683,20 @@ pub async fn move_directly(
 mod tests {
     use super::*;
     use tuanjian_domain::OrgKind;
+
+    #[test]
+    fn every_stored_status_round_trips() {
+        for s in MoveStatus::ALL {
+            assert_eq!(MoveStatus::parse(s.code()), Some(s));
+        }
+        let literals = crate::test_support::sql_literals(include_str!("org_moves.rs"), "status");
+        assert!(!literals.is_empty());
+        for v in literals {
+            // One statement here updates `org_changes` (its approver follows the move).
+            let of_changes = v == crate::org_changes::ChangeStatus::Pending.code();
+            assert!(MoveStatus::parse(v).is_some() || of_changes, "{v}");
+        }
+    }
 
     fn org(path: &str, level: OrgLevel, kind: OrgKind, province: i64) -> Org {
         let path = OrgPath::parse(path).unwrap();

@@ -1,107 +1,21 @@
-//! 管理员注册码: one-time codes a superior's admin hands to the first admin of a new
-//! organisation. Twelve characters from an alphabet without look-alikes (31^12 ≈ 2^59), valid
-//! 20 days, revocable; using one is a conditional update, so a code can never serve twice.
+//! 管理员注册码 as stored: one row per issued code (`reg_codes`), the newest unrevoked one
+//! per organisation usable. The code itself, its validity and its states are the domain's
+//! (`tuanjian_domain::reg_code`); using one is a conditional update, so a code can never serve
+//! twice.
 
-use rand::Rng;
 use serde::Serialize;
 use sqlx::Row;
 use tuanjian_domain::ErrorCode;
+use tuanjian_domain::{CodeState, REGISTRATION_CODE_VALIDITY, RegCode};
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::{Store, StoreError, Tx, now};
-
-/// Digits and capitals without 0/O, 1/I/L: nothing an admin can misread when passing it on.
-pub const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-pub const CODE_LEN: usize = 12;
-/// A code is valid for 20 days from its creation.
-pub const VALID_SECS: i64 = 20 * 86_400;
-
-/// A well-formed code, stored and compared without separators, in capitals.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegCode(String);
-
-impl RegCode {
-    pub fn generate() -> Self {
-        Self(random_code(CODE_LEN))
-    }
-
-    /// Accepts any case, with or without dashes and spaces. `None` when it cannot be a code.
-    pub fn parse(input: &str) -> Option<Self> {
-        normalise_code(input, CODE_LEN).map(Self)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Grouped by four for reading aloud and typing: ABCD-EFGH-JKMN.
-    pub fn display(&self) -> String {
-        group(&self.0)
-    }
-}
-
-/// `len` characters of `ALPHABET`, uniformly at random (registration and reset codes).
-pub(crate) fn random_code(len: usize) -> String {
-    let mut rng = rand::rng();
-    (0..len)
-        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
-        .collect()
-}
-
-/// A typed code in capitals without separators, if it has `len` characters of `ALPHABET`:
-/// people type codes in any case, with dashes or spaces (also full-width).
-pub(crate) fn normalise_code(input: &str, len: usize) -> Option<String> {
-    let s: String = input
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' ' | '\u{3000}' | '－' | '—'))
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    (s.len() == len && s.bytes().all(|b| ALPHABET.contains(&b))).then_some(s)
-}
-
-fn group(code: &str) -> String {
-    code.as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CodeState {
-    Active,
-    Expired,
-    Revoked,
-    Used,
-}
-
-impl CodeState {
-    pub fn code(self) -> &'static str {
-        match self {
-            CodeState::Active => "active",
-            CodeState::Expired => "expired",
-            CodeState::Revoked => "revoked",
-            CodeState::Used => "used",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            CodeState::Active => "有效",
-            CodeState::Expired => "已过期",
-            CodeState::Revoked => "已作废",
-            CodeState::Used => "已使用",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CodeRecord {
     pub id: i64,
     pub org_id: i64,
-    /// Without separators; show with `display()`.
-    pub code: String,
+    pub code: RegCode,
     pub created_by: Option<i64>,
     pub created_at: i64,
     pub expires_at: i64,
@@ -111,17 +25,13 @@ pub struct CodeRecord {
 }
 
 impl CodeRecord {
-    /// Used and revoked outrank expiry: they say what happened, expiry only that time passed.
     pub fn state_at(&self, t: i64) -> CodeState {
-        if self.used_at.is_some() {
-            CodeState::Used
-        } else if self.revoked_at.is_some() {
-            CodeState::Revoked
-        } else if t > self.expires_at {
-            CodeState::Expired
-        } else {
-            CodeState::Active
-        }
+        CodeState::at(
+            t,
+            self.expires_at,
+            self.used_at.is_some(),
+            self.revoked_at.is_some(),
+        )
     }
 
     pub fn state(&self) -> CodeState {
@@ -129,7 +39,7 @@ impl CodeRecord {
     }
 
     pub fn display(&self) -> String {
-        group(&self.code)
+        self.code.display()
     }
 }
 
@@ -137,7 +47,8 @@ fn record_from_row(r: &sqlx::any::AnyRow) -> Result<CodeRecord, StoreError> {
     Ok(CodeRecord {
         id: r.try_get("id")?,
         org_id: r.try_get("org_id")?,
-        code: r.try_get("code")?,
+        code: RegCode::parse(&r.try_get::<String, _>("code")?)
+            .ok_or(StoreError::Broken("reg_codes.code holds a malformed code"))?,
         created_by: r.try_get("created_by")?,
         created_at: r.try_get("created_at")?,
         expires_at: r.try_get("expires_at")?,
@@ -169,7 +80,7 @@ pub async fn issue(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<CodeRecord
     .execute(&mut **tx)
     .await?;
     // A collision among 31^12 codes is all but impossible; the unique index would still catch it.
-    let code = RegCode::generate();
+    let code = RegCode::generate(&mut rand::rng());
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO reg_codes (org_id, code, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -177,16 +88,16 @@ pub async fn issue(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<CodeRecord
     .bind(code.as_str())
     .bind(actor.person_id)
     .bind(t)
-    .bind(t + VALID_SECS)
+    .bind(REGISTRATION_CODE_VALIDITY.expires_at(t))
     .fetch_one(&mut **tx)
     .await?;
     let rec = CodeRecord {
         id,
         org_id,
-        code: code.0,
+        code,
         created_by: actor.person_id,
         created_at: t,
-        expires_at: t + VALID_SECS,
+        expires_at: REGISTRATION_CODE_VALIDITY.expires_at(t),
         revoked_at: None,
         used_at: None,
         used_by: None,
@@ -300,49 +211,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn alphabet_has_no_look_alikes() {
-        for b in b"01OIL" {
-            assert!(!ALPHABET.contains(b));
-        }
-        assert_eq!(ALPHABET.len(), 31);
-    }
-
-    #[test]
-    fn generated_codes_parse_back() {
-        for _ in 0..200 {
-            let c = RegCode::generate();
-            assert_eq!(c.as_str().len(), CODE_LEN);
-            let shown = c.display();
-            assert_eq!(shown.len(), 14);
-            assert_eq!(shown.matches('-').count(), 2);
-            assert_eq!(RegCode::parse(&shown), Some(c.clone()));
-            assert_eq!(RegCode::parse(&shown.to_lowercase()), Some(c.clone()));
-            assert_eq!(RegCode::parse(&shown.replace('-', " ")), Some(c));
-        }
-    }
-
-    #[test]
-    fn malformed_codes_do_not_parse() {
-        assert!(RegCode::parse("ABCD-EFGH-JKM").is_none());
-        assert!(RegCode::parse("ABCD-EFGH-JKMNP").is_none());
-        assert!(RegCode::parse("ABCD-EFGH-JKM0").is_none());
-        assert!(RegCode::parse("ABCD-EFGH-JKMI").is_none());
-        assert!(RegCode::parse("").is_none());
-        assert_eq!(
-            RegCode::parse(" abcd efgh jkmn ").map(|c| c.display()),
-            Some("ABCD-EFGH-JKMN".into())
-        );
-    }
-
-    #[test]
     fn states() {
+        let valid = REGISTRATION_CODE_VALIDITY.in_seconds();
         let mut c = CodeRecord {
             id: 1,
             org_id: 1,
-            code: "ABCDEFGHJKMN".into(),
+            code: RegCode::parse("ABCDEFGHJKMN").unwrap(),
             created_by: None,
             created_at: 0,
-            expires_at: VALID_SECS,
+            expires_at: REGISTRATION_CODE_VALIDITY.expires_at(0),
             revoked_at: None,
             used_at: None,
             used_by: None,
@@ -350,7 +227,7 @@ mod tests {
         assert_eq!(c.display(), "ABCD-EFGH-JKMN");
         assert_eq!(c.state_at(19 * 86_400), CodeState::Active);
         assert_eq!(
-            c.state_at(VALID_SECS),
+            c.state_at(valid),
             CodeState::Active,
             "the 20th day is valid"
         );
@@ -358,6 +235,6 @@ mod tests {
         c.revoked_at = Some(5);
         assert_eq!(c.state_at(0), CodeState::Revoked);
         c.used_at = Some(6);
-        assert_eq!(c.state_at(VALID_SECS * 2), CodeState::Used);
+        assert_eq!(c.state_at(valid * 2), CodeState::Used);
     }
 }

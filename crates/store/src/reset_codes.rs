@@ -1,66 +1,27 @@
-//! Password reset codes (issue 4, part 6): the member's own admin or the direct superior's
-//! admin issues a code for one person; the person types their ID number, the code and a new
-//! password under 忘记密码. Ten characters from the registration codes' alphabet (31^10 ≈
-//! 2^49), valid 2 days, single use; a new code revokes the previous one. Only a digest bound
-//! to the person is stored, so the table cannot be read back into codes, and a code typed
-//! with another person's ID number matches nothing.
+//! Password reset codes as stored (issue 4, part 6): the member's own admin or the direct
+//! superior's admin issues a code for one person; the person types their ID number, the code
+//! and a new password under 忘记密码. The code, its validity and its states are the domain's
+//! (`tuanjian_domain::reset_code`). Only a digest bound to the person is stored, so the table
+//! cannot be read back into codes, and a code typed with another person's ID number matches
+//! nothing.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use tuanjian_domain::ErrorCode;
-use tuanjian_domain::{Action, ActorRole, OrgPath, Refusal, Relation, authorize};
+use tuanjian_domain::{
+    Action, ActorRole, CodeState, OrgPath, RESET_CODE_VALIDITY, Refusal, Relation, ResetCode,
+    authorize,
+};
 
 use crate::audit::{self, Actor, AuditEntry};
-use crate::reg_codes::{normalise_code, random_code};
 use crate::scope::AdminScope;
 use crate::{Store, StoreError, Tx, now};
 
-pub const CODE_LEN: usize = 10;
-/// A code is valid for 2 days from its creation.
-pub const VALID_SECS: i64 = 2 * 86_400;
-
-/// A well-formed reset code, in capitals without separators.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ResetCode(String);
-
-/// Never printed by accident (logs, debug output): it opens an account.
-impl std::fmt::Debug for ResetCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ResetCode(…)")
-    }
-}
-
-impl ResetCode {
-    pub fn generate() -> Self {
-        Self(random_code(CODE_LEN))
-    }
-
-    /// Any case, with or without dashes and spaces. `None` when it cannot be a code.
-    pub fn parse(input: &str) -> Option<Self> {
-        normalise_code(input, CODE_LEN).map(Self)
-    }
-
-    /// Grouped by five for reading aloud: ABCDE-FGHJK.
-    pub fn display(&self) -> String {
-        format!("{}-{}", &self.0[..5], &self.0[5..])
-    }
-
-    /// What is stored: bound to the person, so the same code for two people differs.
-    pub fn digest(&self, person_id: i64) -> String {
-        let d = Sha256::digest(format!("reset:{person_id}:{}", self.0).as_bytes());
-        d.iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResetState {
-    Active,
-    Expired,
-    /// A newer code was issued for the person.
-    Revoked,
-    Used,
+/// What is stored of `code`: bound to the person, so the same code for two people differs.
+pub fn digest(code: &ResetCode, person_id: i64) -> String {
+    let d = Sha256::digest(format!("reset:{person_id}:{}", code.as_str()).as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,20 +37,12 @@ pub struct ResetRecord {
 }
 
 impl ResetRecord {
-    /// Used and revoked outrank expiry: they say what happened, expiry only that time passed.
-    pub fn state_at(&self, t: i64) -> ResetState {
-        if self.used_at.is_some() {
-            ResetState::Used
-        } else if self.superseded {
-            ResetState::Revoked
-        } else if t > self.expires_at {
-            ResetState::Expired
-        } else {
-            ResetState::Active
-        }
+    /// A superseded code counts as revoked.
+    pub fn state_at(&self, t: i64) -> CodeState {
+        CodeState::at(t, self.expires_at, self.used_at.is_some(), self.superseded)
     }
 
-    pub fn state(&self) -> ResetState {
+    pub fn state(&self) -> CodeState {
         self.state_at(now())
     }
 }
@@ -228,16 +181,17 @@ pub async fn issue(
     .bind(person_id)
     .execute(&mut **tx)
     .await?;
-    let code = ResetCode::generate();
+    let code = ResetCode::generate(&mut rand::rng());
+    let expires_at = RESET_CODE_VALIDITY.expires_at(t);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO reset_codes (person_id, code_hash, created_by, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(person_id)
-    .bind(code.digest(person_id))
+    .bind(digest(&code, person_id))
     .bind(actor.person_id)
     .bind(t)
-    .bind(t + VALID_SECS)
+    .bind(expires_at)
     .fetch_one(&mut **tx)
     .await?;
     audit::record(
@@ -245,7 +199,7 @@ pub async fn issue(
         actor,
         AuditEntry::new("reset_code.issue")
             .target("person", person_id)
-            .after(serde_json::json!({ "code_id": id, "expires_at": t + VALID_SECS })),
+            .after(serde_json::json!({ "code_id": id, "expires_at": expires_at })),
     )
     .await?;
     Ok((
@@ -255,7 +209,7 @@ pub async fn issue(
             person_id,
             created_by: actor.person_id,
             created_at: t,
-            expires_at: t + VALID_SECS,
+            expires_at,
             used_at: None,
             superseded: false,
         },
@@ -270,7 +224,7 @@ pub async fn find_tx(
     code: &ResetCode,
 ) -> Result<Option<ResetRecord>, StoreError> {
     let row = sqlx::query(record_select!("c.code_hash = $1 AND c.person_id = $2"))
-        .bind(code.digest(person_id))
+        .bind(digest(code, person_id))
         .bind(person_id)
         .fetch_optional(&mut **tx)
         .await?;
@@ -337,38 +291,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_parse_back_and_bind_to_the_person() {
-        for _ in 0..100 {
-            let c = ResetCode::generate();
-            let shown = c.display();
-            assert_eq!(shown.len(), 11);
-            assert_eq!(ResetCode::parse(&shown), Some(c.clone()));
-            assert_eq!(ResetCode::parse(&shown.to_lowercase()), Some(c.clone()));
-            assert_ne!(c.digest(1), c.digest(2));
-            assert_eq!(c.digest(1).len(), 64);
-        }
-        assert!(ResetCode::parse("ABCDE-FGHJ").is_none());
-        assert!(ResetCode::parse("ABCDE-FGHJ0").is_none());
-        assert!(ResetCode::parse("").is_none());
-        assert_eq!(format!("{:?}", ResetCode::generate()), "ResetCode(…)");
+    fn digests_bind_to_the_person() {
+        let c = ResetCode::generate(&mut rand::rng());
+        assert_ne!(digest(&c, 1), digest(&c, 2));
+        assert_eq!(digest(&c, 1), digest(&c, 1));
+        assert_eq!(digest(&c, 1).len(), 64);
+        let known = ResetCode::parse("ABCDE-FGHJK").unwrap();
+        let expected: String = Sha256::digest(b"reset:7:ABCDEFGHJK")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(digest(&known, 7), expected, "stored digests stay readable");
     }
 
     #[test]
     fn states() {
+        let valid = RESET_CODE_VALIDITY.in_seconds();
         let mut r = ResetRecord {
             id: 1,
             person_id: 1,
             created_by: None,
             created_at: 0,
-            expires_at: VALID_SECS,
+            expires_at: RESET_CODE_VALIDITY.expires_at(0),
             used_at: None,
             superseded: false,
         };
-        assert_eq!(r.state_at(VALID_SECS), ResetState::Active);
-        assert_eq!(r.state_at(VALID_SECS + 1), ResetState::Expired);
+        assert_eq!(r.state_at(valid), CodeState::Active);
+        assert_eq!(r.state_at(valid + 1), CodeState::Expired);
         r.superseded = true;
-        assert_eq!(r.state_at(VALID_SECS + 1), ResetState::Revoked);
+        assert_eq!(r.state_at(valid + 1), CodeState::Revoked);
         r.used_at = Some(5);
-        assert_eq!(r.state_at(0), ResetState::Used);
+        assert_eq!(r.state_at(0), CodeState::Used);
     }
 }

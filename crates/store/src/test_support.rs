@@ -91,3 +91,32 @@ impl PgDb {
         pool.close().await;
     }
 }
+
+/// The values a source file's SQL compares `column` with or sets it to as literals
+/// (`status = 'pending'`, `m.status IN ('pending_old', 'pending_new')`), so a test can check that
+/// each is one the column's enum reads back.
+pub(crate) fn sql_literals<'a>(source: &'a str, column: &str) -> Vec<&'a str> {
+    let quoted = |s: &'a str| -> Vec<&'a str> {
+        s.split(',')
+            .filter_map(|v| v.trim().strip_prefix('\'')?.strip_suffix('\''))
+            .collect()
+    };
+    let mut out = Vec::new();
+    let single = format!("{column} = '");
+    for (at, _) in source.match_indices(&single) {
+        let rest = &source[at + single.len()..];
+        out.push(&rest[..rest.find('\'').expect("closing quote")]);
+    }
+    let list = format!("{column} IN (");
+    for (at, _) in source.match_indices(&list) {
+        let rest = &source[at + list.len()..];
+        out.extend(quoted(&rest[..rest.find(')').expect("closing bracket")]));
+    }
+    out
+}
+
+#[test]
+fn sql_literals_are_found() {
+    let sql = "UPDATE t SET status = 'a' WHERE x.status IN ('b', 'c') AND kind = 'k'";
+    assert_eq!(sql_literals(sql, "status"), ["a", "b", "c"]);
+}

@@ -2,6 +2,7 @@
 //! range, and the changes themselves (one transaction each, audit and recheck inside).
 
 use tuanjian_domain::ErrorCode;
+use tuanjian_domain::dev_number::DEV_NUMBER_LEN;
 use tuanjian_domain::{Action, DevRange, DevRangeError, OrgLevel};
 use tuanjian_store::dev_ranges::{self, RangeChangeError, RangeOverview};
 use tuanjian_store::entry_faults::{RecheckStats, beijing_today};
@@ -71,9 +72,10 @@ pub fn parse_range(
         };
     }
     if start.is_empty() && end.is_empty() {
-        return Err(Fault::new(
-            ErrorCode::RequiredMissing,
-            "请填写号段：起始编号和终止编号（各12位数字），或在“号段”中填写“起始编号-终止编号”",
+        return Err(Fault::new(ErrorCode::RequiredMissing,
+            format!(
+                "请填写号段：起始编号和终止编号（各{DEV_NUMBER_LEN}位数字），或在“号段”中填写“起始编号-终止编号”"
+            ),
         )
         .field("range"));
     }

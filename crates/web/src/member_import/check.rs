@@ -19,6 +19,7 @@ use tuanjian_domain::{
 use tuanjian_sheet::{CellFault, Row, SheetError, Template, read_rows};
 use tuanjian_store::audit::{self, Actor, AuditEntry};
 use tuanjian_store::dev_ranges::{RangeBook, range_book};
+use tuanjian_store::import_jobs::JobPhase;
 use tuanjian_store::member_bulk::{self, KnownPerson};
 use tuanjian_store::members::Place;
 use tuanjian_store::orgs::Org;
@@ -454,7 +455,8 @@ pub struct Progress<'a> {
     job: Option<(&'a Store, i64)>,
     stderr: bool,
     last: std::time::Instant,
-    phase: &'static str,
+    /// `None` until the first phase is told.
+    phase: Option<JobPhase>,
 }
 
 impl<'a> Progress<'a> {
@@ -463,7 +465,7 @@ impl<'a> Progress<'a> {
             job: Some((store, job_id)),
             stderr: false,
             last: std::time::Instant::now(),
-            phase: "",
+            phase: None,
         }
     }
 
@@ -473,7 +475,7 @@ impl<'a> Progress<'a> {
             job: None,
             stderr: true,
             last: std::time::Instant::now(),
-            phase: "",
+            phase: None,
         }
     }
 
@@ -482,17 +484,17 @@ impl<'a> Progress<'a> {
             job: None,
             stderr: false,
             last: std::time::Instant::now(),
-            phase: "",
+            phase: None,
         }
     }
 
     /// `phase` with `done` of `total` rows; written at most every 300 ms unless the phase changes.
-    pub async fn tell(&mut self, phase: &'static str, done: u64, total: u64) {
-        let changed = phase != self.phase;
+    pub async fn tell(&mut self, phase: JobPhase, done: u64, total: u64) {
+        let changed = Some(phase) != self.phase;
         if !changed && self.last.elapsed() < std::time::Duration::from_millis(300) {
             return;
         }
-        self.phase = phase;
+        self.phase = Some(phase);
         self.last = std::time::Instant::now();
         if changed && self.stderr {
             eprintln!("{}", phase_label(phase));
@@ -508,13 +510,13 @@ impl<'a> Progress<'a> {
 }
 
 /// The phases a running import goes through, in Chinese.
-pub fn phase_label(phase: &str) -> &'static str {
+pub fn phase_label(phase: JobPhase) -> &'static str {
     match phase {
-        "queued" => "排队等待中…",
-        "reading" => "正在读取表格…",
-        "checking" => "正在逐行检查…",
-        "writing" => "正在写入数据库（全部写入或全部不写入）…",
-        _ => "已完成",
+        JobPhase::Queued => "排队等待中…",
+        JobPhase::Reading => "正在读取表格…",
+        JobPhase::Checking => "正在逐行检查…",
+        JobPhase::Writing => "正在写入数据库（全部写入或全部不写入）…",
+        JobPhase::Done => "已完成",
     }
 }
 
@@ -531,7 +533,7 @@ pub async fn check_file(
     file_name: &str,
     progress: &mut Progress<'_>,
 ) -> Result<Parsed, FileFault> {
-    progress.tell("reading", 0, 0).await;
+    progress.tell(JobPhase::Reading, 0, 0).await;
     let template = target.template();
     let rows = {
         let template = template.clone();
@@ -545,7 +547,7 @@ pub async fn check_file(
             })?
     };
     let total = rows.len() as u64;
-    progress.tell("checking", 0, total).await;
+    progress.tell(JobPhase::Checking, 0, total).await;
     // The branches named in the file, each resolved once, with its 号段 loaded once.
     let (names, books) = if target.kind == Kind::Members {
         let col = columns::index_of(Kind::Members, MemberField::Branch).expect("column");
@@ -594,7 +596,9 @@ pub async fn check_file(
         .await
         .map_err(|e| internal_fault(&e))?;
         results.extend(parsed);
-        progress.tell("checking", results.len() as u64, total).await;
+        progress
+            .tell(JobPhase::Checking, results.len() as u64, total)
+            .await;
     }
     mark_duplicates(&ctx, &mut results);
     Ok(Parsed {

@@ -2,6 +2,7 @@
 //! hold is described once (`column`), and each template lists the fields it uses. The same
 //! `Template` writes the download, reads the upload, writes the error report and the export.
 
+use tuanjian_domain::dev_number::{DEV_NUMBER_LEN, NUMBERED_FROM, XINJIANG_NUMBERED_FROM};
 use tuanjian_domain::enums::{
     CadreNature, Education, Ethnicity, Occupation, PoliticalStatus, Post,
 };
@@ -164,9 +165,9 @@ fn column(field: MemberField, kind: Kind, ctx: &Context) -> Column {
             .required()
             .month()
             .notes("如 2019-05；也可填 2019/5、2019.05、2019年5月"),
-        F::DevNumber => c
-            .max_chars(12)
-            .notes("12位数字；2017年1月1日及以后入团的必填（新疆2016年起）"),
+        F::DevNumber => c.max_chars(DEV_NUMBER_LEN).notes(format!(
+            "{DEV_NUMBER_LEN}位数字；{NUMBERED_FROM}年1月1日及以后入团的必填（新疆{XINJIANG_NUMBERED_FROM}年起）"
+        )),
         F::Branch => c
             .required()
             .max_chars(100)

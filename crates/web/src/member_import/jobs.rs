@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use tuanjian_store::audit::Actor;
-use tuanjian_store::import_jobs::{self, Checked, Job, JobMode};
+use tuanjian_store::import_jobs::{self, Checked, Job, JobMode, JobPhase};
 use tuanjian_store::{Store, StoreError};
 
 use super::check::{FileFault, Parsed, Progress, Target, Written, check_file, check_system, write};
@@ -239,7 +239,7 @@ pub async fn execute(
     }
 
     let total_rows = parsed.total() as u64;
-    progress.tell("writing", 0, total_rows).await;
+    progress.tell(JobPhase::Writing, 0, total_rows).await;
     let mut tx = store.begin().await?;
     check_system(&mut tx, &target, &mut parsed).await?;
     let (total, valid, faulty) = counts(&parsed);
@@ -313,7 +313,7 @@ pub async fn execute(
         return Ok(Finished::Failed(import_jobs::ABANDONED.into()));
     }
     tx.commit().await?;
-    progress.tell("done", total_rows, total_rows).await;
+    progress.tell(JobPhase::Done, total_rows, total_rows).await;
     Ok(Finished::Checked {
         parsed,
         written: Some(written),

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
 use tuanjian_domain::ErrorCode;
-use tuanjian_store::import_jobs::{self, Job};
+use tuanjian_store::import_jobs::{self, Job, JobState};
 use tuanjian_store::orgs::Org;
 
 use super::columns::Kind;
@@ -78,7 +78,8 @@ async fn render(state: &AppState, user: &Signed, org: Org, kind: Kind, shown: Sh
         }
         None => (None, Vec::new(), 1, 1),
     };
-    let validated = job.as_ref().is_some_and(|j| j.state == "validated");
+    let job_state = shown.job.as_ref().map(|j| j.state);
+    let validated = job_state == Some(JobState::Validated);
     let page_data = ImportPage {
         nav: Some(Nav::for_authority(state, user, &authority).await?),
         csrf: user.session.csrf_token.clone(),
@@ -89,7 +90,7 @@ async fn render(state: &AppState, user: &Signed, org: Org, kind: Kind, shown: Sh
         max_rows: kind.max_rows(),
         max_mb: kind.max_bytes() / 1024 / 1024,
         error: shown.error,
-        running: job.as_ref().is_some_and(|j| j.state == "running"),
+        running: job_state == Some(JobState::Running),
         can_commit_all: validated
             && job
                 .as_ref()

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tuanjian_domain::{Action, ActorRole, Relation, authorize};
 use tuanjian_sheet::{ReportRow, read_rows, write_report};
 use tuanjian_store::StoreError;
-use tuanjian_store::import_jobs::{self, Job, JobMode, JobState, NewJob};
+use tuanjian_store::import_jobs::{self, Job, JobMode, JobPhase, JobState, NewJob};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::scope::AdminScope;
 use utoipa::ToSchema;
@@ -303,13 +303,13 @@ pub struct JobBody {
 
 impl JobBody {
     pub fn new(job: &Job, faults: usize, report_base: &str) -> Self {
-        let percent = match (job.state, job.phase.as_str()) {
-            (JobState::Running, "queued") => 0,
-            (JobState::Running, "reading") => 5,
-            (JobState::Running, "checking") if job.total_rows > 0 => {
+        let percent = match (job.state, job.phase) {
+            (JobState::Running, JobPhase::Queued) => 0,
+            (JobState::Running, JobPhase::Reading) => 5,
+            (JobState::Running, JobPhase::Checking) if job.total_rows > 0 => {
                 (10 + job.processed_rows * 75 / job.total_rows).clamp(10, 85) as u8
             }
-            (JobState::Running, "checking") => 10,
+            (JobState::Running, JobPhase::Checking) => 10,
             (JobState::Running, _) => 90,
             _ => 100,
         };
@@ -333,8 +333,8 @@ impl JobBody {
             state_label: state_label.to_string(),
             mode: job.mode.code().to_string(),
             valid_only: job.valid_only,
-            phase: job.phase.clone(),
-            phase_label: phase_label(&job.phase).to_string(),
+            phase: job.phase.code().to_string(),
+            phase_label: phase_label(job.phase).to_string(),
             percent,
             file_name: job.file_name.clone(),
             total_rows: job.total_rows,

@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use tuanjian_domain::Action;
 use tuanjian_domain::member_record::{CadreInput, MemberInput, ProfileInput};
-use tuanjian_domain::{Action, MembershipStatus};
 use tuanjian_store::cadres::CadreListItem;
 use tuanjian_store::corrections::{Correction, CorrectionInput};
 use tuanjian_store::member_detail::{MemberDetail, label};
@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use super::corrections::{self as corr, Decision};
 use super::entry::{self, INITIAL_PASSWORD_NOTICE, entry_target};
 use super::form::fault_message;
-use super::lists::{self, CadreListQuery, MemberListQuery, nature_label, status_label};
+use super::lists::{self, CadreListQuery, MemberListQuery, nature_label};
 use super::record::{self, may};
 use super::{Failure, FaultsBody};
 use crate::auth::user::ApiUser;
@@ -60,8 +60,8 @@ impl From<&MemberListItem> for MemberItemBody {
             org_name: m.org_name.clone(),
             join_month: m.join_month.clone(),
             dev_number: m.dev_number.clone(),
-            status: m.status.clone(),
-            status_label: status_label(&m.status),
+            status: m.status.code().to_string(),
+            status_label: m.status.label().to_string(),
             entry_fault: m.entry_fault.clone(),
             entry_fault_message: m.entry_fault.as_deref().map(fault_message),
         }
@@ -430,7 +430,7 @@ impl MemberRecordBody {
                 occupation_label: label(&p.occupation, Occupation::parse),
                 work_unit: p.work_unit.clone(),
                 household_place: p.household_place.clone(),
-                identity_status: p.identity_status.clone(),
+                identity_status: p.identity_status.code().to_string(),
                 initial_password: p.initial_password,
             },
             membership: d.membership.as_ref().map(|m| MembershipBody {
@@ -438,10 +438,8 @@ impl MemberRecordBody {
                 org_full_name: m.org_full_name.clone(),
                 join_month: m.join_month.clone(),
                 dev_number: m.dev_number.clone(),
-                status: m.status.clone(),
-                status_label: MembershipStatus::parse(&m.status)
-                    .map(|s| s.label().to_string())
-                    .unwrap_or_default(),
+                status: m.status.code().to_string(),
+                status_label: m.status.label().to_string(),
                 join_unit: m.join_unit.clone(),
                 party_applied: m.party_applied,
                 party_applied_month: m.party_applied_month.clone(),

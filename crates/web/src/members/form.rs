@@ -2,6 +2,10 @@
 //! (every fixed list is a `<select>`) and the fault found in it, so one template draws the
 //! entry form, the edit form and the cadre form alike.
 
+use std::sync::LazyLock;
+
+use tuanjian_domain::dev_number::{DEV_NUMBER_LEN, NUMBERED_FROM, XINJIANG_NUMBERED_FROM};
+use tuanjian_domain::join_age;
 use tuanjian_domain::member_record::{CadreInput, MemberInput, ProfileInput};
 use tuanjian_domain::{
     CadreNature, Education, Ethnicity, MemberFaultCode, Occupation, PoliticalStatus, Post,
@@ -232,6 +236,15 @@ fn personal(b: &Builder, p: &ProfileInput) -> Section {
     }
 }
 
+/// Hints built once from the rules' numbers (`join_age`, `dev_number`).
+static JOIN_MONTH_HINT: LazyLock<String> =
+    LazyLock::new(|| format!("如 2019-05；{}", join_age::short_rule()));
+static DEV_NUMBER_HINT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{DEV_NUMBER_LEN}位数字，前4位为入团年份，须在本团支部的号段内；{NUMBERED_FROM}年1月1日及以后入团的必填（新疆{XINJIANG_NUMBERED_FROM}年起）"
+    )
+});
+
 /// The member form; `edit` shows name and ID number read-only.
 pub fn member_sections(m: &MemberInput, faults: &Faults, edit: bool) -> Vec<Section> {
     let b = Builder { faults };
@@ -242,10 +255,9 @@ pub fn member_sections(m: &MemberInput, faults: &Faults, edit: bool) -> Vec<Sect
             fields: vec![
                 b.text("join_month", "入团年月", &m.join_month)
                     .required()
-                    .hint("如 2019-05；2017年起入团须年满13周岁（新疆各年份均为13周岁），此前须年满12周岁"),
-                b.text("dev_number", "发展团员编号", &m.dev_number).hint(
-                    "12位数字，前4位为入团年份，须在本团支部的号段内；2017年1月1日及以后入团的必填（新疆2016年起）",
-                ),
+                    .hint(&JOIN_MONTH_HINT),
+                b.text("dev_number", "发展团员编号", &m.dev_number)
+                    .hint(&DEV_NUMBER_HINT),
                 b.text("join_unit", "入团时所在单位", &m.join_unit),
                 b.select(
                     "party_applied",

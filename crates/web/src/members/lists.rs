@@ -253,12 +253,6 @@ pub async fn cadres_of(
     Ok((org, state.store.cadres(&query, page).await?))
 }
 
-pub fn status_label(code: &str) -> String {
-    MembershipStatus::parse(code)
-        .map(|s| s.label().to_string())
-        .unwrap_or_else(|_| code.to_string())
-}
-
 pub struct MemberRow {
     pub person_id: i64,
     pub name: String,
@@ -279,7 +273,7 @@ impl From<&MemberListItem> for MemberRow {
             org_name: m.org_name.clone(),
             join_month: m.join_month.clone().unwrap_or_default(),
             dev_number: m.dev_number.clone().unwrap_or_default(),
-            status: status_label(&m.status),
+            status: m.status.label().to_string(),
             fault: m.entry_fault.as_deref().map(fault_message),
         }
     }

@@ -16,7 +16,6 @@ use tuanjian_store::scope::AdminScope;
 
 use super::entry::INITIAL_PASSWORD_NOTICE;
 use super::form::{Faults, Section, fault_message, faulty_fields, member_sections};
-use super::lists::status_label;
 use super::{Failure, FaultItem, admin_scope, refused, today};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::role::Authority;
@@ -122,11 +121,6 @@ pub async fn show(
 ) -> PageResult {
     let (scope, d) = detail(&state, &user, parse_id(&raw)?).await?;
     let p = &d.person;
-    let identity = match p.identity_status.as_str() {
-        "verified" => "认证通过",
-        "failed" => "认证不通过",
-        _ => "未认证",
-    };
     let personal = vec![
         ("性别", p.id_number.sex().label().to_string()),
         (
@@ -153,7 +147,7 @@ pub async fn show(
         ("职业", dash(label(&p.occupation, Occupation::parse))),
         ("学习工作单位", or_dash(&p.work_unit)),
         ("户籍所在地", or_dash(&p.household_place)),
-        ("身份认证状态", identity.to_string()),
+        ("身份认证状态", p.identity_status.label().to_string()),
         (
             "账号状态",
             if p.initial_password {
@@ -169,7 +163,7 @@ pub async fn show(
             vec![
                 ("入团年月", or_dash(&m.join_month)),
                 ("发展团员编号", or_dash(&m.dev_number)),
-                ("团籍状态", status_label(&m.status)),
+                ("团籍状态", m.status.label().to_string()),
                 ("入团时所在单位", or_dash(&m.join_unit)),
                 (
                     "是否递交入党申请书",

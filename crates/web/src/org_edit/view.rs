@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use tuanjian_domain::org_info::industry;
 use tuanjian_domain::{IdNumber, InfoForm, OrgInfo};
-use tuanjian_store::org_changes::{InfoChanges, OrgChange};
+use tuanjian_store::org_changes::{ChangeStatus, InfoChanges, OrgChange};
 use tuanjian_store::orgs::Org;
 use utoipa::ToSchema;
 
@@ -94,7 +94,7 @@ impl ChangeView {
     }
 
     pub fn is_pending(&self) -> bool {
-        self.status == "pending"
+        self.status == ChangeStatus::Pending.code()
     }
 }
 

@@ -6,9 +6,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
-use tuanjian_domain::Action;
+use tuanjian_domain::{Action, CodeState};
 use tuanjian_store::orgs::Org;
-use tuanjian_store::reg_codes::{self, CodeRecord, CodeState};
+use tuanjian_store::reg_codes::{self, CodeRecord};
 use utoipa::ToSchema;
 
 use crate::auth::csrf::CsrfForm;

@@ -14,10 +14,13 @@ use axum::http::request::Parts;
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
 use tuanjian_domain::org_info::parse_mobile;
-use tuanjian_domain::{BoundedText, IdNumber, NewPassword, PasswordError};
+use tuanjian_domain::{
+    BoundedText, CodeState, IdNumber, NewPassword, PasswordError, REGISTRATION_CODE_VALIDITY,
+    RegCode,
+};
 use tuanjian_store::audit::{self, Actor, AuditEntry};
 use tuanjian_store::people::insert_person;
-use tuanjian_store::reg_codes::{self, CodeRecord, CodeState, RegCode};
+use tuanjian_store::reg_codes::{self, CodeRecord};
 use tuanjian_store::roles::{RoleKind, insert_admin};
 use tuanjian_store::sessions::{SessionKind, create_session, random_token};
 use tuanjian_store::throttle::{self, Policy};
@@ -62,8 +65,12 @@ fn locked_fault(until: i64) -> Fault {
 fn code_problem(rec: Option<&CodeRecord>) -> Option<Fault> {
     let Some(rec) = rec else {
         return Some(
-            Fault::new(ErrorCode::CodeUnknown,
-                "注册码不正确，系统中没有这个注册码。请核对后重新输入：注册码共12位，由数字2-9和大写字母（不含 I、L、O）组成，例如 ABCD-EFGH-JKMN",
+            Fault::new(
+                ErrorCode::CodeUnknown,
+                format!(
+                    "注册码不正确，系统中没有这个注册码。请核对后重新输入：{}",
+                    RegCode::format_hint()
+                ),
             )
             .field("code"),
         );
@@ -73,7 +80,7 @@ fn code_problem(rec: Option<&CodeRecord>) -> Option<Fault> {
         CodeState::Expired => (
             ErrorCode::CodeExpired,
             format!(
-                "注册码已于 {} 过期（有效期20天）。请联系上级组织管理员重新生成注册码",
+                "注册码已于 {} 过期（有效期{REGISTRATION_CODE_VALIDITY}）。请联系上级组织管理员重新生成注册码",
                 beijing(rec.expires_at)
             ),
         ),
@@ -128,8 +135,7 @@ async fn check_code(state: &AppState, addr: IpAddr, input: &str) -> Result<CodeR
 /// In the registering transaction: the code must still be active (it may have been used or
 /// revoked since it was checked).
 async fn recheck(tx: &mut tuanjian_store::Tx, rec: &CodeRecord) -> Result<CodeRecord, Fault> {
-    let code = RegCode::parse(&rec.code).ok_or_else(Fault::not_found)?;
-    let now_rec = reg_codes::find_tx(tx, &code).await?;
+    let now_rec = reg_codes::find_tx(tx, &rec.code).await?;
     match code_problem(now_rec.as_ref()) {
         Some(f) => Err(f),
         None => Ok(now_rec.expect("found")),

@@ -8,8 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{Html, IntoResponse};
 use serde::{Deserialize, Serialize};
+use tuanjian_domain::CodeState;
 use tuanjian_domain::ErrorCode;
-use tuanjian_store::reset_codes::{self, ResetRecord, ResetState, ResetTarget};
+use tuanjian_store::reset_codes::{self, ResetRecord, ResetTarget};
 use tuanjian_store::scope::AdminScope;
 use utoipa::ToSchema;
 
@@ -72,15 +73,10 @@ impl LatestView {
     fn new(r: &ResetRecord) -> Self {
         let s = r.state();
         Self {
-            state_label: match s {
-                ResetState::Active => "有效",
-                ResetState::Expired => "已过期",
-                ResetState::Revoked => "已作废",
-                ResetState::Used => "已使用",
-            },
+            state_label: s.label(),
             created_at: beijing(r.created_at),
             expires_at: beijing(r.expires_at),
-            active: s == ResetState::Active,
+            active: s == CodeState::Active,
         }
     }
 }

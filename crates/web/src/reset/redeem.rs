@@ -14,10 +14,12 @@ use axum::http::request::Parts;
 use axum::response::{AppendHeaders, Html, IntoResponse};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use tuanjian_domain::{IdNumber, NewPassword, PasswordError};
+use tuanjian_domain::{
+    CodeState, IdNumber, NewPassword, PasswordError, RESET_CODE_VALIDITY, ResetCode,
+};
 use tuanjian_store::audit::{self, Actor, AuditEntry};
 use tuanjian_store::people::{self, set_password_hash};
-use tuanjian_store::reset_codes::{self, ResetCode, ResetRecord, ResetState};
+use tuanjian_store::reset_codes::{self, ResetRecord};
 use tuanjian_store::sessions::random_token;
 use tuanjian_store::throttle::{self, Policy};
 use tuanjian_store::{StoreError, Tx, now};
@@ -57,8 +59,12 @@ fn locked_fault(until: i64) -> Fault {
 }
 
 fn wrong_code() -> Fault {
-    Fault::new(ErrorCode::ResetCodeWrong,
-        "身份证号码或重置码不正确。请核对：重置码共10位，由数字2-9和大写字母（不含 I、L、O）组成，例如 ABCDE-FGHJK；重置码只对管理员生成时指定的本人有效",
+    Fault::new(
+        ErrorCode::ResetCodeWrong,
+        format!(
+            "身份证号码或重置码不正确。请核对：{}；重置码只对管理员生成时指定的本人有效",
+            ResetCode::format_hint()
+        ),
     )
     .field("code")
 }
@@ -66,19 +72,19 @@ fn wrong_code() -> Fault {
 /// Why a found code cannot be used, each with its own message.
 fn problem(rec: &ResetRecord) -> Option<Fault> {
     let (code, message) = match rec.state() {
-        ResetState::Active => return None,
-        ResetState::Expired => (
+        CodeState::Active => return None,
+        CodeState::Expired => (
             ErrorCode::ResetCodeExpired,
             format!(
-                "重置码已于 {} 过期（有效期2天）。请联系所在团组织管理员重新生成重置码",
+                "重置码已于 {} 过期（有效期{RESET_CODE_VALIDITY}）。请联系所在团组织管理员重新生成重置码",
                 beijing(rec.expires_at)
             ),
         ),
-        ResetState::Revoked => (
+        CodeState::Revoked => (
             ErrorCode::ResetCodeRevoked,
             "重置码已作废：管理员之后又为您生成了新的重置码，请使用最新的重置码".to_string(),
         ),
-        ResetState::Used => (
+        CodeState::Used => (
             ErrorCode::ResetCodeUsed,
             "重置码已使用过，每个重置码只能使用一次。如仍需重置密码，请联系所在团组织管理员重新生成"
                 .to_string(),

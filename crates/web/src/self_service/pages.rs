@@ -2,6 +2,8 @@
 //! application page the applicant and the branch's admin share, the applicant's list, an
 //! organisation's list, and the correction form.
 
+use std::sync::LazyLock;
+
 use askama::Template;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
@@ -10,7 +12,10 @@ use axum::response::{AppendHeaders, Html, IntoResponse, Redirect};
 use serde::Deserialize;
 use tuanjian_domain::Action;
 use tuanjian_domain::ErrorCode;
-use tuanjian_domain::self_service::{ApplicationKind, ApplicationStatus, JoinStage};
+use tuanjian_domain::self_service::{
+    ApplicationKind, ApplicationStatus, JoinStage, REGISTER_BEFORE_YEAR, join_age_range,
+    register_rule,
+};
 use tuanjian_store::applications::{Admission, Application, status_text};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::sessions::{SessionKind, random_token};
@@ -31,17 +36,27 @@ use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
 
+/// The intros that state a rule's numbers, built once from them (`self_service`).
+static REGISTER_INTRO: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "适用于组织管理员尚未录入系统的团员：选择所在团支部并填写个人和团籍信息，提交后由该团支部的管理员审核。\
+         {}；{REGISTER_BEFORE_YEAR}年及以后入团的团员由团支部管理员录入。",
+        register_rule()
+    )
+});
+static JOIN_INTRO: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "适用于要求入团的青少年（{}）：选择要加入的团支部并填写个人信息。\
+         团支部按“申请入团 → 入团积极分子 → 发展对象 → 团员”逐步办理，您可随时登录查看进度。",
+        join_age_range()
+    )
+});
+
 /// What each way in says about itself on its form.
 fn intro(kind: ApplicationKind) -> &'static str {
     match kind {
-        ApplicationKind::Register => {
-            "适用于组织管理员尚未录入系统的团员：选择所在团支部并填写个人和团籍信息，提交后由该团支部的管理员审核。\
-             自2020年起，只有2020年以前入团的团员可以自行注册；2020年及以后入团的团员由团支部管理员录入。"
-        }
-        ApplicationKind::Join => {
-            "适用于要求入团的青少年（年满13周岁、未满28周岁）：选择要加入的团支部并填写个人信息。\
-             团支部按“申请入团 → 入团积极分子 → 发展对象 → 团员”逐步办理，您可随时登录查看进度。"
-        }
+        ApplicationKind::Register => REGISTER_INTRO.as_str(),
+        ApplicationKind::Join => JOIN_INTRO.as_str(),
         ApplicationKind::Report => {
             "适用于离开团籍所在地、尚未在系统中注册的团员：向现在所在地的团支部报到，\
              由该团支部的管理员审核，通过后编入该团支部。"

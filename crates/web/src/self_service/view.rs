@@ -1,9 +1,12 @@
 //! What the self-service pages show: the application form built from one field list per
 //! kind, and an application as the applicant or an admin reads it.
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
+use tuanjian_domain::dev_number::{DEV_NUMBER_LEN, NUMBERED_FROM, XINJIANG_NUMBERED_FROM};
 use tuanjian_domain::member_record::MemberInput;
-use tuanjian_domain::self_service::{ApplicationKind, ApplicationStatus, JoinStage};
+use tuanjian_domain::self_service::{ApplicationKind, ApplicationStatus, JoinStage, register_rule};
 use tuanjian_domain::{Education, Ethnicity, MemberField, Occupation};
 use tuanjian_store::applications::{Application, status_text};
 use tuanjian_store::org_search::ProvinceChoice;
@@ -122,6 +125,15 @@ struct Spec {
     autocomplete: &'static str,
     options: Vec<(String, String)>,
 }
+
+/// Hints built once from the rules' numbers (`self_service`, `dev_number`).
+static REGISTER_JOIN_MONTH_HINT: LazyLock<String> =
+    LazyLock::new(|| format!("如 2018-05；{}", register_rule()));
+static DEV_NUMBER_HINT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{NUMBERED_FROM}年1月1日及以后入团的必须填写（新疆{XINJIANG_NUMBERED_FROM}年起），共{DEV_NUMBER_LEN}位数字，前四位为入团年份"
+    )
+});
 
 fn text(key: &'static str, label: &'static str, required: bool, hint: &'static str) -> Spec {
     Spec {
@@ -311,19 +323,14 @@ pub fn groups(
                     label(F::JoinMonth),
                     true,
                     if kind == ApplicationKind::Register {
-                        "如 2018-05；自2020年起，只有2020年以前入团的团员可以自行注册"
+                        REGISTER_JOIN_MONTH_HINT.as_str()
                     } else {
                         "如 2018-05"
                     },
                 )
                 .kind("text", "off", 20),
-                text(
-                    "dev_number",
-                    label(F::DevNumber),
-                    false,
-                    "2017年1月1日及以后入团的必须填写（新疆2016年起），共12位数字，前四位为入团年份",
-                )
-                .kind("text", "off", 20),
+                text("dev_number", label(F::DevNumber), false, &DEV_NUMBER_HINT)
+                    .kind("text", "off", 20),
                 text("card_number", label(F::CardNumber), false, "").kind("text", "off", 30),
             ],
         ));
@@ -505,7 +512,7 @@ pub fn history(app: &Application) -> Vec<StepView> {
         .history
         .iter()
         .map(|s| StepView {
-            event: s.event.clone(),
+            event: s.event.code().to_string(),
             label: s.label(),
             at: fmt_time(s.at),
             by: s.by.clone(),
