@@ -1,6 +1,7 @@
 //! Server settings that are not in the database; from the command line.
 
 use std::net::IpAddr;
+use std::time::Duration;
 
 use tuanjian_store::throttle::Policy;
 
@@ -22,6 +23,9 @@ pub struct Config {
     /// One per core: with half the cores logins reached only ~60 % of what the cores can hash
     /// (docs/benchmarks.md, "Issue 10: logins", also for pages while logins saturate).
     pub hash_concurrency: usize,
+    /// How long an organisation import waits for its turn to read its file (imports take turns:
+    /// `member_import::jobs::PARSING_AT_ONCE`) before answering 503 `import_busy`.
+    pub import_turn_wait: Duration,
 }
 
 impl Default for Config {
@@ -45,6 +49,7 @@ impl Default for Config {
             secure_cookies: false,
             trust_forwarded_for: false,
             hash_concurrency: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            import_turn_wait: Duration::from_secs(20),
         }
     }
 }

@@ -3,7 +3,6 @@
 //! created, each with its registration code, in one transaction, or none is.
 
 use std::collections::HashMap;
-use std::time::Duration;
 use tuanjian_domain::ErrorCode;
 
 use askama::Template as _;
@@ -104,7 +103,7 @@ pub async fn import(
 ) -> Result<Outcome, Fault> {
     let template = children_template(opts);
     // One turn among all imports of this process (memory), read off the async threads.
-    let Some(_turn) = jobs::parsing_permit_within(Duration::from_secs(20)).await else {
+    let Some(_turn) = jobs::parsing_permit_within(state.config.import_turn_wait).await else {
         return Err(Fault::new(ErrorCode::ImportBusy,
             "系统正在处理其他单位导入的表格，请稍等一两分钟后重新上传（表格没有导入，也没有写入任何数据）",
         )

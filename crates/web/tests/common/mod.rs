@@ -191,8 +191,13 @@ impl Drop for SecondServer {
     }
 }
 
+/// The defaults, except that an organisation import waits for its turn as long as a loaded
+/// test machine may need (tests run imports side by side; 20 s was seen to run out).
 pub fn fast_test_config() -> Config {
-    Config::default()
+    Config {
+        import_turn_wait: std::time::Duration::from_secs(600),
+        ..Config::default()
+    }
 }
 
 impl TestApp {
