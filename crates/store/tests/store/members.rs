@@ -1,15 +1,14 @@
 //! The member store on both databases: adding under the rules, the database rules
 //! (already registered, number taken), scope of lists and filters, moves carrying members.
 
-mod common;
-
 use chrono::NaiveDate;
-use common::TestApp;
 use tuanjian_domain::IdNumber;
 use tuanjian_domain::member_record::{CadreInput, MemberInput, ProfileInput};
 use tuanjian_store::audit::Actor;
 use tuanjian_store::members::{EntryError, MemberFilter, MemberQuery, MemberSort};
 use tuanjian_store::orgs::PageRequest;
+
+use crate::support::{PASSWORD_HASH, TestStore};
 
 both_databases!(adds_lists_and_refuses, cadres_take_posts);
 
@@ -43,10 +42,10 @@ fn codes(e: EntryError) -> Vec<&'static str> {
     }
 }
 
-async fn adds_lists_and_refuses(app: TestApp) {
+async fn adds_lists_and_refuses(app: TestStore) {
     let w = app.guangzhou().await;
     let admin = app
-        .add_person(&adult(2), "区管理员", Some("Passw0rd!x"))
+        .add_person(&adult(2), "区管理员", Some(PASSWORD_HASH))
         .await;
     app.make_admin(&w.county, &admin).await;
     let scope = app
@@ -72,7 +71,7 @@ async fn adds_lists_and_refuses(app: TestApp) {
     assert!(matches!(err, EntryError::Refused(_)), "{err:?}");
 
     let school_admin = app
-        .add_person(&adult(1), "校管理员", Some("Passw0rd!x"))
+        .add_person(&adult(1), "校管理员", Some(PASSWORD_HASH))
         .await;
     app.make_admin(&w.school, &school_admin).await;
     let scope = app
@@ -259,7 +258,7 @@ async fn adds_lists_and_refuses(app: TestApp) {
 
     // The sibling county's admin sees none of them, and cannot narrow into the school.
     let other = app
-        .add_person(&adult(3), "越秀管理员", Some("Passw0rd!x"))
+        .add_person(&adult(3), "越秀管理员", Some(PASSWORD_HASH))
         .await;
     app.make_admin(&w.sibling, &other).await;
     let other_scope = app
@@ -307,10 +306,10 @@ async fn adds_lists_and_refuses(app: TestApp) {
     assert!(matches!(err, EntryError::Faults(_)));
 }
 
-async fn cadres_take_posts(app: TestApp) {
+async fn cadres_take_posts(app: TestStore) {
     let w = app.guangzhou().await;
     let admin = app
-        .add_person(&adult(1), "校管理员", Some("Passw0rd!x"))
+        .add_person(&adult(1), "校管理员", Some(PASSWORD_HASH))
         .await;
     app.make_admin(&w.school, &admin).await;
     let scope = app

@@ -3,11 +3,9 @@
 //! declared as the server enforces it, and query schemas that accept what the server accepts.
 //! The structural checks need no database; the HTTP ones run on SQLite and PostgreSQL.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::TestApp;
+use crate::support::TestApp;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tuanjian_domain::{OrgKind, OrgLevel};
@@ -325,8 +323,11 @@ async fn sign_in_is_declared_as_enforced(app: TestApp) {
 /// lists for the applications filter is accepted.
 async fn empty_page_and_every_listed_status_are_accepted(app: TestApp) {
     let mut api = app.api();
-    api.login(common::ROOT_ADMIN_ID, common::ROOT_ADMIN_PASSWORD)
-        .await;
+    api.login(
+        crate::support::ROOT_ADMIN_ID,
+        crate::support::ROOT_ADMIN_PASSWORD,
+    )
+    .await;
     let root = app.root.id;
     for path in [
         format!("/api/v1/orgs/{root}/children?page=&per_page="),
@@ -387,8 +388,11 @@ async fn empty_page_and_every_listed_status_are_accepted(app: TestApp) {
 /// under which nothing may be created (the root) answers 409, which must be declared.
 async fn import_under_a_parent_that_takes_none_is_a_declared_conflict(app: TestApp) {
     let mut api = app.api();
-    api.login(common::ROOT_ADMIN_ID, common::ROOT_ADMIN_PASSWORD)
-        .await;
+    api.login(
+        crate::support::ROOT_ADMIN_ID,
+        crate::support::ROOT_ADMIN_PASSWORD,
+    )
+    .await;
     let path = format!("/api/v1/orgs/{}/children/import", app.root.id);
     let res = reqwest::Client::new()
         .post(app.url(&path))

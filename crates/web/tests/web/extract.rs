@@ -3,13 +3,10 @@
 //! handler runs (PostgreSQL used to answer 500), and organisation names that only look like
 //! another (invisible characters, full-width forms) are refused, through the API and the pages.
 
-mod common;
-mod setup_support;
-
-use common::{TestApp, csrf_of};
+use crate::support::setup::*;
+use crate::support::{TestApp, csrf_of};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use setup_support::*;
 use tuanjian_sheet::write_filled;
 use tuanjian_web::org_setup::create::ChildOptions;
 use tuanjian_web::org_setup::import::children_template;
@@ -120,7 +117,7 @@ async fn nul_in_application_json(app: TestApp) {
         "province_id": w.province.id,
         "org_full_name": w.branch.full_name,
         "password": "Applicant2024",
-        "id_number": id(500),
+        "id_number": idn(500),
         "name": "王小明",
         "ethnicity": "汉族",
         "political_status": "共青团员",
@@ -183,7 +180,7 @@ async fn nul_in_page_forms(app: TestApp) {
         .page_login(w.city_admin.id_number.as_str(), PASSWORD)
         .await;
     let path = format!("/orgs/{}/children/new", w.city.id);
-    let (_, html) = get_page(&app, &c, &path).await;
+    let (_, html) = get_html(&app, &c, &path).await;
     let csrf = csrf_of(&html);
     let orgs = org_count(&app).await;
     for (short, full) in [
@@ -325,7 +322,7 @@ async fn look_alike_children_through_the_page(app: TestApp) {
         .page_login(w.city_admin.id_number.as_str(), PASSWORD)
         .await;
     let path = format!("/orgs/{}/children/new", w.city.id);
-    let (_, html) = get_page(&app, &c, &path).await;
+    let (_, html) = get_html(&app, &c, &path).await;
     let csrf = csrf_of(&html);
     let post = |full: &'static str| {
         let c = &c;

@@ -1,8 +1,6 @@
 //! The organisation tree: paging children, breadcrumbs, scope, on SQLite and PostgreSQL.
 
-mod common;
-
-use common::{ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
+use crate::support::{ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
 use reqwest::StatusCode;
 use tuanjian_domain::{OrgKind, OrgLevel};
 
@@ -75,7 +73,7 @@ async fn children_are_paged(app: TestApp) {
 }
 
 async fn scope_limits_the_tree(app: TestApp) {
-    let common::Guangzhou {
+    let crate::support::Guangzhou {
         city,
         county,
         sibling,
@@ -152,7 +150,7 @@ async fn bad_ids_and_queries(app: TestApp) {
 /// An admin sees the children, their count and their completion; a cadre of the organisation
 /// sees only the count. The counts follow creation and deletion.
 async fn org_page_counts_children_for_every_role(app: TestApp) {
-    let common::Guangzhou { city, .. } = app.guangzhou().await;
+    let crate::support::Guangzhou { city, .. } = app.guangzhou().await;
     let cadre = app
         .add_person(COUNTY_ADMIN, "市委书记", Some("Cadre2024"))
         .await;
@@ -172,7 +170,7 @@ async fn org_page_counts_children_for_every_role(app: TestApp) {
 
     let (c, _) = app.page_login(COUNTY_ADMIN, "Cadre2024").await;
     let home = c.get(app.url("/")).send().await.unwrap();
-    let csrf = common::csrf_of(&home.text().await.unwrap());
+    let csrf = crate::support::csrf_of(&home.text().await.unwrap());
     let res = c
         .post(app.url("/role"))
         .form(&[
@@ -183,7 +181,7 @@ async fn org_page_counts_children_for_every_role(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(common::location(&res), format!("/orgs/{}", city.id));
+    assert_eq!(crate::support::location(&res), format!("/orgs/{}", city.id));
     let html = page(c.clone(), city.id).await;
     assert!(html.contains("<dt>下级组织</dt><dd>2 个</dd>"), "{html}");
     assert!(!html.contains("id=\"children\"") && !html.contains("团越秀区委"));
@@ -207,7 +205,7 @@ async fn org_page_counts_children_for_every_role(app: TestApp) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[should_panic(expected = "stored child_count")]
 async fn harness_catches_wrong_child_counts() {
-    let app = TestApp::spawn(common::Db::Sqlite).await;
+    let app = TestApp::spawn(crate::support::Db::Sqlite).await;
     sqlx::query("UPDATE orgs SET child_count = child_count + 1 WHERE parent_id IS NULL")
         .execute(app.store.pool())
         .await

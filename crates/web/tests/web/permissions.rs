@@ -2,12 +2,10 @@
 //! target (itself, direct child, deeper descendant, parent, sibling, another province, none) ×
 //! role (admin, cadre, member, anonymous). Allowed requests reach the action's own rules;
 //! refused ones answer with the permission's code and change nothing.
-//! Decisions on pending requests are covered relation by relation in edit_info.rs and
-//! admin_moves.rs, which create the requests they decide.
+//! Decisions on pending requests are covered relation by relation in `org_edit::changes` and
+//! `org_admin::moves`, which create the requests they decide.
 
-mod common;
-
-use common::{ApiClient, TestApp};
+use crate::support::{ApiClient, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tuanjian_domain::{OrgKind, OrgLevel};
@@ -185,7 +183,7 @@ async fn signed_in(app: &TestApp, id: &str, kind: &str, org: &Org) -> ApiClient 
 }
 
 async fn permission_matrix(app: TestApp) {
-    let common::Guangzhou {
+    let crate::support::Guangzhou {
         province: gd,
         city,
         county,

@@ -3,9 +3,7 @@
 //! revoked and used codes each say so, an unknown ID number like a wrong code; guessing is
 //! throttled.
 
-mod common;
-
-use common::{Guangzhou, TestApp};
+use crate::support::{Guangzhou, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tuanjian_domain::IdNumber;
@@ -33,7 +31,7 @@ fn member_id(seq: u32) -> String {
 
 /// The 广州 tree, the school's admin (the branch's direct superior) logged in by API, and a
 /// member of the branch: (tree, school admin client, member person id).
-async fn setup(app: &TestApp) -> (Guangzhou, common::ApiClient, i64) {
+async fn setup(app: &TestApp) -> (Guangzhou, crate::support::ApiClient, i64) {
     let w = app.guangzhou().await;
     let admin = app.add_person(&adult(1), "校管理员", Some(PASSWORD)).await;
     app.make_admin(&w.school, &admin).await;
@@ -70,7 +68,7 @@ async fn setup(app: &TestApp) -> (Guangzhou, common::ApiClient, i64) {
     (w, api, added.person_id)
 }
 
-async fn issue(api: &common::ApiClient, person_id: i64) -> (StatusCode, Value) {
+async fn issue(api: &crate::support::ApiClient, person_id: i64) -> (StatusCode, Value) {
     api.post(
         &format!("/api/v1/members/{person_id}/reset-code"),
         Value::Null,
@@ -373,7 +371,7 @@ async fn pages(app: TestApp) {
     let url = app.url(&format!("/members/{person}/reset-code"));
     let page = c.get(&url).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("id=\"no-code\""), "{page}");
-    let csrf = common::csrf_of(&page);
+    let csrf = crate::support::csrf_of(&page);
     let res = c
         .post(&url)
         .form(&[("csrf", csrf.as_str())])
@@ -410,7 +408,7 @@ async fn pages(app: TestApp) {
         .text()
         .await
         .unwrap();
-    let csrf = common::csrf_of(&form);
+    let csrf = crate::support::csrf_of(&form);
     let id = member_id(1);
     let post = |code: &str, confirm: &str| {
         anon.post(app.url("/reset-password")).form(&[

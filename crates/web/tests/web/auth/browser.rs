@@ -2,13 +2,10 @@
 //! Debian's chromedriver, against the real app on SQLite. Screenshots of the key steps go
 //! to `target/screenshots/` for a human to look at.
 
-mod browser_support;
-mod common;
-
-use browser_support::{
+use crate::support::browser::{
     ChromeDriver, find, fits_viewport, snap, submit_login, text_of, type_into, wait_for_path,
 };
-use common::{Db, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
+use crate::support::{Db, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
 use thirtyfour::prelude::*;
 use tuanjian_domain::{OrgKind, OrgLevel};
 

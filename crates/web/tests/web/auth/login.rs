@@ -1,11 +1,9 @@
 //! Login, lockout, forced password change, sessions, CSRF and role switching, over HTTP, on
 //! SQLite and PostgreSQL.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Db, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp, csrf_of, location};
+use crate::support::{Db, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp, csrf_of, location};
 use reqwest::StatusCode;
 use serde_json::json;
 use tuanjian_domain::{OrgKind, OrgLevel};

@@ -2,11 +2,9 @@
 //! item 6): per account, the account lockout's policy, 429 with a Chinese message, over the
 //! API and the page, on SQLite and PostgreSQL.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Db, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp, csrf_of, location};
+use crate::support::{Db, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp, csrf_of, location};
 use reqwest::StatusCode;
 use serde_json::json;
 use tuanjian_store::throttle::Policy;

@@ -2,10 +2,8 @@
 //! containment, overlap and deletion refusals with their messages, scope, the stored faults
 //! recomputed when ranges change (and by the batch recheck), and the notice on the org page.
 
-mod common;
-
+use crate::support::{Guangzhou, TestApp, location};
 use chrono::NaiveDate;
-use common::{Guangzhou, TestApp, location};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tuanjian_domain::member_record::{MemberInput, ProfileInput};
@@ -51,7 +49,7 @@ fn member(seq: u32, birth_year: i32, join: &str, dev: &str) -> MemberInput {
 }
 
 /// An admin of `org` with a password, and an API client logged in as them.
-async fn admin_of(app: &TestApp, org: &Org, seq: u32) -> (common::ApiClient, AdminScope) {
+async fn admin_of(app: &TestApp, org: &Org, seq: u32) -> (crate::support::ApiClient, AdminScope) {
     let p = app
         .add_person(&adult(seq), &format!("管理员{seq}"), Some(PASSWORD))
         .await;
@@ -63,7 +61,7 @@ async fn admin_of(app: &TestApp, org: &Org, seq: u32) -> (common::ApiClient, Adm
 }
 
 async fn allocate(
-    api: &common::ApiClient,
+    api: &crate::support::ApiClient,
     from: &Org,
     to: &Org,
     range: &str,
@@ -244,8 +242,11 @@ async fn allocation_rules_and_refusals(app: TestApp) {
         "a county of another province is no child"
     );
     let mut root = app.api();
-    root.login(common::ROOT_ADMIN_ID, common::ROOT_ADMIN_PASSWORD)
-        .await;
+    root.login(
+        crate::support::ROOT_ADMIN_ID,
+        crate::support::ROOT_ADMIN_PASSWORD,
+    )
+    .await;
     let (s, b) = allocate(&root, &app.root, &w.province, "202444000001-202444000010").await;
     assert_eq!(
         (s, code(&b)),
@@ -564,7 +565,7 @@ async fn page_flow(app: TestApp) {
     let page = c.get(&url).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("id=\"allocate-form\""), "{page}");
     assert!(page.contains("202444000001-202444001000"));
-    let csrf = common::csrf_of(&page);
+    let csrf = crate::support::csrf_of(&page);
 
     let county = w.county.id.to_string();
     let res = c

@@ -2,11 +2,10 @@
 //! desktop, is refused an overlapping one with the reason on the page, and sees both tables fit
 //! a phone. Screenshots go to `target/screenshots/ranges_*.png`.
 
-mod browser_support;
-mod common;
-
-use browser_support::{ChromeDriver, find, fits_viewport, snap, submit_login, text_of, type_into};
-use common::{Db, TestApp};
+use crate::support::browser::{
+    ChromeDriver, find, fits_viewport, snap, submit_login, text_of, type_into,
+};
+use crate::support::{Db, TestApp};
 use thirtyfour::prelude::*;
 use tuanjian_domain::IdNumber;
 
@@ -37,7 +36,7 @@ async fn a_province_hands_ranges_down() {
 
     let desktop = chromedriver.desktop().await;
     submit_login(&desktop, &app, &admin_id, PASSWORD).await;
-    browser_support::wait_to_leave(&desktop, "/login").await;
+    crate::support::browser::wait_to_leave(&desktop, "/login").await;
     desktop
         .goto(app.url(&format!("/orgs/{}/dev-ranges", w.province.id)))
         .await
@@ -65,7 +64,7 @@ async fn a_province_hands_ranges_down() {
 
     let phone = chromedriver.phone().await;
     submit_login(&phone, &app, &admin_id, PASSWORD).await;
-    browser_support::wait_to_leave(&phone, "/login").await;
+    crate::support::browser::wait_to_leave(&phone, "/login").await;
     phone
         .goto(app.url(&format!("/orgs/{}/dev-ranges", w.province.id)))
         .await

@@ -4,17 +4,13 @@
 //! corrects the cell in the report and uploads the report itself, commits all rows, and sees the
 //! members in the member list. Screenshots go to `target/screenshots/import_*.png`.
 
-mod browser_support;
-mod common;
-mod import_support;
-
 use std::time::{Duration, Instant};
 
-use browser_support::{
+use crate::support::browser::{
     ChromeDriver, find, fits_viewport, snap, submit_login, text_of, wait_for_path,
 };
-use common::{Db, TestApp};
-use import_support::*;
+use crate::support::import::*;
+use crate::support::{Db, TestApp};
 use thirtyfour::prelude::*;
 use tuanjian_web::member_import::columns::{Kind, index_of};
 

@@ -2,11 +2,8 @@
 //! admin's scope (item 8), fail its error report on an over-long cell (item 2), read an
 //! over-long cell into memory (item 1). Over the real HTTP API, on SQLite and PostgreSQL.
 
-mod common;
-mod import_support;
-
-use common::TestApp;
-use import_support::*;
+use crate::support::TestApp;
+use crate::support::import::*;
 use serde_json::Value;
 use tuanjian_domain::{MemberField, OrgKind, OrgLevel};
 use tuanjian_sheet::hostile::{self, Attack};
@@ -258,7 +255,7 @@ async fn imports_at_once_take_turns(app: TestApp) {
         admins.push((org.id, body["token"].as_str().unwrap().to_string()));
     }
     let as_admin = |token: &str| Setup {
-        w: common::Guangzhou {
+        w: crate::support::Guangzhou {
             province: s.w.province.clone(),
             city: s.w.city.clone(),
             county: s.w.county.clone(),

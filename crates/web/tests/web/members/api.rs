@@ -2,11 +2,7 @@
 //! sorting, masking), records and their edit under the entry rules, cadres, and the name/ID
 //! correction round trip through the province's inbox.
 
-mod admin_support;
-mod common;
-mod members_support;
-
-use members_support::*;
+use crate::support::members::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -20,7 +16,7 @@ both_databases!(
     openapi_documents_the_routes,
 );
 
-async fn entry_creates_the_account_at_once(app: common::TestApp) {
+async fn entry_creates_the_account_at_once(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     // The branch's direct superior (the school) enters a member.
     let (status, body) = t
@@ -75,7 +71,7 @@ async fn entry_creates_the_account_at_once(app: common::TestApp) {
     assert_eq!(member_count(&app).await, 2);
 }
 
-async fn entry_faults_name_their_fields(app: common::TestApp) {
+async fn entry_faults_name_their_fields(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     let path = format!("/api/v1/orgs/{}/members", t.w.branch.id);
     add(&t.branch, &t.w.branch, member_json(1, "张一")).await;
@@ -158,7 +154,7 @@ async fn entry_faults_name_their_fields(app: common::TestApp) {
     assert_eq!(member_count(&app).await, before, "nothing added");
 }
 
-async fn lists_filter_page_sort_and_mask(app: common::TestApp) {
+async fn lists_filter_page_sort_and_mask(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     let names = ["赵一", "钱二", "孙三", "李四", "周五"];
     let mut ids = Vec::new();
@@ -269,7 +265,7 @@ async fn lists_filter_page_sort_and_mask(app: common::TestApp) {
     }
 }
 
-async fn record_and_edit_under_the_rules(app: common::TestApp) {
+async fn record_and_edit_under_the_rules(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     let id = add(&t.branch, &t.w.branch, member_json(1, "张一")).await;
     let other = add(&t.branch, &t.w.branch, member_json(2, "张二")).await;
@@ -337,7 +333,7 @@ async fn record_and_edit_under_the_rules(app: common::TestApp) {
     let _ = other;
 }
 
-async fn cadres_entry_and_list(app: common::TestApp) {
+async fn cadres_entry_and_list(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     let member = add(&t.branch, &t.w.branch, member_json(1, "张一")).await;
     // The member becomes the branch's 组织委员: the same account, a post added.
@@ -368,7 +364,7 @@ async fn cadres_entry_and_list(app: common::TestApp) {
     // A new person as the school's 书记.
     let mut s = json!({
         "name": "王书记",
-        "id_number": admin_support::idn(50),
+        "id_number": crate::support::admin::idn(50),
         "ethnicity": "汉族",
         "political_status": "中共党员",
         "post": "书记",
@@ -403,7 +399,7 @@ async fn cadres_entry_and_list(app: common::TestApp) {
     assert_eq!(body["items"][0]["name"], "王书记");
     assert_eq!(body["items"][0]["nature_label"], "专职");
     assert_eq!(body["items"][0]["party_committee"], true);
-    let full = admin_support::idn(50);
+    let full = crate::support::admin::idn(50);
     assert_eq!(
         body["items"][0]["id_number"],
         format!("{}********{}", &full[..6], &full[14..])
@@ -422,7 +418,7 @@ async fn cadres_entry_and_list(app: common::TestApp) {
     assert_eq!(body["total"], 1);
 }
 
-async fn corrections_round_trip(app: common::TestApp) {
+async fn corrections_round_trip(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     let id = add(&t.branch, &t.w.branch, member_json(1, "张一")).await;
     let someone = add(&t.branch, &t.w.branch, member_json(2, "张二")).await;
@@ -593,7 +589,7 @@ async fn corrections_round_trip(app: common::TestApp) {
     assert_eq!(body["status"], "pending");
 }
 
-async fn openapi_documents_the_routes(app: common::TestApp) {
+async fn openapi_documents_the_routes(app: crate::support::TestApp) {
     let (status, doc) = app.api().get("/api/v1/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     for p in [

@@ -6,14 +6,11 @@
 //! it. Every step is shot on a desktop and on a phone (`target/screenshots/members_*.png`),
 //! and no phone page may scroll sideways.
 
-mod browser_support;
-mod common;
-
-use browser_support::{
+use crate::support::browser::{
     ChromeDriver, find, fits_viewport, snap, submit_login, text_of, type_into, wait_for_path,
 };
+use crate::support::{Db, TestApp};
 use chrono::{Duration, NaiveDate};
-use common::{Db, TestApp};
 use thirtyfour::prelude::*;
 use tuanjian_domain::IdNumber;
 use tuanjian_domain::member_record::{MemberInput, ProfileInput};
@@ -82,7 +79,7 @@ async fn wait_for_url_containing(driver: &WebDriver, part: &str) {
             return;
         }
         assert!(
-            started.elapsed() < browser_support::WAIT,
+            started.elapsed() < crate::support::browser::WAIT,
             "expected an address with {part}, still on {url}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -130,7 +127,7 @@ async fn fill_member(driver: &WebDriver, fields: &[(&str, &str)]) {
 }
 
 /// 25 members of the branch entered through the store, joining in 2022.
-async fn seed_members(app: &TestApp, admin_id: i64, w: &common::Guangzhou) {
+async fn seed_members(app: &TestApp, admin_id: i64, w: &crate::support::Guangzhou) {
     let scope = app
         .store
         .admin_scope(admin_id, w.school.id)

@@ -2,13 +2,9 @@
 //! fields, the form refilled), the record and its edit, lists with filters and the faulty-record
 //! view, cadres, and a correction from request to the province's decision.
 
-mod admin_support;
-mod common;
-mod members_support;
-
-use admin_support::{get_html, page_as, post_form};
-use common::location;
-use members_support::*;
+use crate::support::admin::{get_html, page_as, post_form};
+use crate::support::location;
+use crate::support::members::*;
 use reqwest::StatusCode;
 
 both_databases!(
@@ -32,7 +28,7 @@ fn member_fields(n: u32, name: &str) -> Vec<(&'static str, String)> {
 }
 
 async fn submit(
-    app: &common::TestApp,
+    app: &crate::support::TestApp,
     c: &reqwest::Client,
     page: &str,
     fields: &[(&'static str, String)],
@@ -41,7 +37,7 @@ async fn submit(
     post_form(app, c, page, page, &f).await
 }
 
-async fn member_entry_form(app: common::TestApp) {
+async fn member_entry_form(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     let c = page_as(
         &app,
@@ -117,7 +113,7 @@ async fn member_entry_form(app: common::TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
-async fn record_list_and_edit(app: common::TestApp) {
+async fn record_list_and_edit(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     let a = add(&t.branch, &t.w.branch, member_json(1, "张一")).await;
     let b = add(&t.branch, &t.w.branch, member_json(2, "李二")).await;
@@ -201,7 +197,7 @@ async fn record_list_and_edit(app: common::TestApp) {
     let _ = a;
 }
 
-async fn cadre_entry_form(app: common::TestApp) {
+async fn cadre_entry_form(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     let c = page_as(
         &app,
@@ -218,7 +214,7 @@ async fn cadre_entry_form(app: common::TestApp) {
     assert!(html.contains("<select name=\"cadre_nature\""));
     let mut fields = vec![
         ("name", "王书记".to_string()),
-        ("id_number", admin_support::idn(70)),
+        ("id_number", crate::support::admin::idn(70)),
         ("ethnicity", "汉族".into()),
         ("political_status", "中共党员".into()),
         ("post", "".into()),
@@ -242,7 +238,7 @@ async fn cadre_entry_form(app: common::TestApp) {
     assert!(html.contains("王书记") && html.contains("共 1 条任职"));
 }
 
-async fn correction_through_the_pages(app: common::TestApp) {
+async fn correction_through_the_pages(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     let id = add(&t.branch, &t.w.branch, member_json(1, "张一")).await;
     let branch = page_as(

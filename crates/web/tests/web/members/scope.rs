@@ -2,12 +2,8 @@
 //! subtree — a sibling county's, a parent's, another province's — through any route. The
 //! answer is 404 (ids cannot be probed) or a refusal, and nothing changes.
 
-mod admin_support;
-mod common;
-mod members_support;
-
-use admin_support::{get_html, page_as, post_form};
-use members_support::*;
+use crate::support::admin::{get_html, page_as, post_form};
+use crate::support::members::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -20,7 +16,7 @@ both_databases!(
 
 /// What must not change: every person's name, ID, phone, every membership, and the counts.
 async fn snapshot(
-    app: &common::TestApp,
+    app: &crate::support::TestApp,
 ) -> (
     Vec<(i64, String, String, Option<String>)>,
     Vec<(i64, Option<String>)>,
@@ -46,7 +42,7 @@ async fn snapshot(
     (people, members, cadres, corrections)
 }
 
-async fn outside_the_subtree_is_not_found_through_the_api(app: common::TestApp) {
+async fn outside_the_subtree_is_not_found_through_the_api(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     let ours = add(&t.school, &t.w.branch, member_json(1, "天河团员")).await;
     let sibling = add(&t.sibling, &t.sibling_branch, member_json(2, "越秀团员")).await;
@@ -172,7 +168,7 @@ async fn outside_the_subtree_is_not_found_through_the_api(app: common::TestApp) 
     assert_eq!(snapshot(&app).await, before, "nothing changed");
 }
 
-async fn outside_the_subtree_is_not_found_through_the_pages(app: common::TestApp) {
+async fn outside_the_subtree_is_not_found_through_the_pages(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     let sibling = add(&t.sibling, &t.sibling_branch, member_json(2, "越秀团员")).await;
     let (_, c) = t
@@ -234,7 +230,7 @@ async fn outside_the_subtree_is_not_found_through_the_pages(app: common::TestApp
     assert_eq!(snapshot(&app).await, before, "nothing changed");
 }
 
-async fn a_post_in_scope_shows_no_membership_outside(app: common::TestApp) {
+async fn a_post_in_scope_shows_no_membership_outside(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     // A member of the sibling county's branch is also a cadre of 团天河区委.
     let person = add(&t.sibling, &t.sibling_branch, member_json(2, "越秀团员")).await;
@@ -288,12 +284,13 @@ async fn a_post_in_scope_shows_no_membership_outside(app: common::TestApp) {
     assert_eq!(snapshot(&app).await, before);
 }
 
-async fn only_admins_act(app: common::TestApp) {
+async fn only_admins_act(app: crate::support::TestApp) {
     let t = World::new(&app).await;
     // A cadre of the branch, acting as cadre, is refused with the admin message.
-    let cadre = admin_support::person(&app, 60, "团干部").await;
+    let cadre = crate::support::admin::person(&app, 60, "团干部").await;
     app.make_cadre(&t.w.branch, &cadre, "书记").await;
-    let api = admin_support::api_as(&app, cadre.id_number.as_str(), "cadre", t.w.branch.id).await;
+    let api =
+        crate::support::admin::api_as(&app, cadre.id_number.as_str(), "cadre", t.w.branch.id).await;
     let (status, body) = api
         .get(&format!("/api/v1/orgs/{}/members", t.w.branch.id))
         .await;

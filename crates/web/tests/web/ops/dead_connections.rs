@@ -4,13 +4,11 @@
 //! while two clients keep asking, only a request cut off in the middle fails, with 503. SQLite has no server to close connections: there the same
 //! requests run with the termination step doing nothing, which checks only that they succeed.
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::{ApiClient, Db, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
+use crate::support::{ApiClient, Db, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -1,11 +1,8 @@
 //! 管理员变更 and deletion: who may add and revoke admins, the cadre rule and its how-to message,
 //! mixed-up registration codes, and deleting organisations (admins keep their accounts).
 
-mod admin_support;
-mod common;
-
-use admin_support::*;
-use common::{ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
+use crate::support::admin::*;
+use crate::support::{ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
 use tuanjian_domain::OrgKind;
@@ -270,7 +267,7 @@ async fn mixed_up_codes_fixed_on_the_page(app: TestApp) {
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (_, html) = get_html(&app, &c, &common::location(&res)).await;
+    let (_, html) = get_html(&app, &c, &crate::support::location(&res)).await;
     assert!(html.contains("id=\"admins-notice\"") && html.contains("账号保留"));
     assert!(html.contains("id=\"no-admins\""));
     // The person keeps the account; once a cadre of the right org, they become its admin.

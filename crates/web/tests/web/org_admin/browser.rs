@@ -1,13 +1,12 @@
 //! Live search in headless Chromium: results appear as the user types on /search, and on the
-//! migration page a result's button files the request. SQLite only, like tests/browser.rs.
+//! migration page a result's button files the request. SQLite only, like the other `browser`
+//! modules.
 
-mod admin_support;
-mod browser_support;
-mod common;
-
-use admin_support::*;
-use browser_support::{ChromeDriver, find, fits_viewport, snap, submit_login, wait_to_leave};
-use common::{Db, TestApp};
+use crate::support::admin::*;
+use crate::support::browser::{
+    ChromeDriver, find, fits_viewport, snap, submit_login, wait_to_leave,
+};
+use crate::support::{Db, TestApp};
 use thirtyfour::prelude::*;
 
 async fn fits(driver: &WebDriver) -> bool {

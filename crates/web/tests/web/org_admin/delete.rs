@@ -3,11 +3,8 @@
 //! import refuse with a message that names them, finished imports go; never a 500. On SQLite
 //! and PostgreSQL.
 
-mod admin_support;
-mod common;
-
-use admin_support::*;
-use common::TestApp;
+use crate::support::TestApp;
+use crate::support::admin::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tuanjian_domain::OrgKind;
@@ -19,7 +16,7 @@ both_databases!(
     running_import_refuses_finished_ones_go,
 );
 
-async fn delete(api: &common::ApiClient, org_id: i64) -> (StatusCode, Value) {
+async fn delete(api: &crate::support::ApiClient, org_id: i64) -> (StatusCode, Value) {
     api.send(
         reqwest::Method::DELETE,
         &format!("/api/v1/orgs/{org_id}"),

@@ -1,11 +1,8 @@
 //! 组织迁移 and the approval inbox: applying, both approvals, returns, withdrawal, the checks at
 //! every step, 团中央's direct moves across provinces, and the 待办 count in the header.
 
-mod admin_support;
-mod common;
-
-use admin_support::*;
-use common::{ApiClient, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
+use crate::support::admin::*;
+use crate::support::{ApiClient, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tuanjian_domain::OrgKind;
@@ -444,7 +441,7 @@ async fn pages_for_the_whole_flow(app: TestApp) {
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let detail = common::location(&res);
+    let detail = crate::support::location(&res);
     let move_id: i64 = detail
         .trim_start_matches("/moves/")
         .split('?')
@@ -495,7 +492,7 @@ async fn pages_for_the_whole_flow(app: TestApp) {
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (_, html) = get_html(&app, &sz_page, &common::location(&res)).await;
+    let (_, html) = get_html(&app, &sz_page, &crate::support::location(&res)).await;
     assert!(html.contains("data-status=\"approved\""), "{html}");
     assert_eq!(fresh(&app, w.th.id).await.parent_id, Some(w.sz.id));
     // 团中央 sees the direct-move form with the province choice.

@@ -1,11 +1,8 @@
 //! Searching organisations by full name within a province or 系统团委: exact first, then
 //! partial, other provinces left out, wildcards taken literally, paging, public page and API.
 
-mod admin_support;
-mod common;
-
-use admin_support::*;
-use common::TestApp;
+use crate::support::TestApp;
+use crate::support::admin::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 use tuanjian_domain::OrgKind;

@@ -4,14 +4,11 @@
 //! the direct superior may); the 书记 signs in with the initial password and must change it.
 //! Screenshots of every step go to `target/screenshots/setup_*.png`.
 
-mod browser_support;
-mod common;
-
-use browser_support::{
+use crate::support::browser::{
     ChromeDriver, find, fits_viewport, snap, submit_login, text_of, type_into, wait_for_path,
     wait_to_leave,
 };
-use common::{Db, TestApp};
+use crate::support::{Db, TestApp};
 use thirtyfour::prelude::*;
 use tuanjian_domain::{IdNumber, OrgKind, OrgLevel};
 
@@ -50,7 +47,7 @@ async fn wait_for_url_containing(driver: &WebDriver, part: &str) {
             return;
         }
         assert!(
-            started.elapsed() < browser_support::WAIT,
+            started.elapsed() < crate::support::browser::WAIT,
             "expected an address with {part}, still on {url}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

@@ -1,13 +1,10 @@
 //! Registration codes (regenerate, revoke, expiry, each refusal's own message, throttling) and
 //! 管理员注册 (new account, existing account), on SQLite and PostgreSQL.
 
-mod common;
-mod setup_support;
-
-use common::{TestApp, csrf_of, location};
+use crate::support::setup::*;
+use crate::support::{TestApp, csrf_of, location};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use setup_support::*;
 use tuanjian_store::now;
 
 both_databases!(
@@ -37,7 +34,7 @@ async fn new_child(app: &TestApp, w: &World, n: u32) -> (i64, String) {
     )
 }
 
-async fn admin_register(api: &common::ApiClient, code: &str) -> (StatusCode, Value) {
+async fn admin_register(api: &crate::support::ApiClient, code: &str) -> (StatusCode, Value) {
     api.post("/api/v1/admin-register", json!({ "code": code }))
         .await
 }
@@ -60,7 +57,7 @@ async fn regenerate_and_revoke(app: TestApp) {
     assert_ne!(second, first);
     assert_eq!(body["code"]["state"], "active");
     // The old code now reads as revoked.
-    let someone = app.add_person(&id(70), "某人", Some(PASSWORD)).await;
+    let someone = app.add_person(&idn(70), "某人", Some(PASSWORD)).await;
     let api = api_as(&app, &someone).await;
     let (s, body) = admin_register(&api, &first).await;
     assert_eq!(s, StatusCode::CONFLICT);
@@ -136,7 +133,7 @@ async fn code_pages(app: TestApp) {
     let (c, _) = app
         .page_login(w.county_admin.id_number.as_str(), PASSWORD)
         .await;
-    let (s, html) = get_page(&app, &c, &format!("/orgs/{org}/code")).await;
+    let (s, html) = get_html(&app, &c, &format!("/orgs/{org}/code")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains(&first) && html.contains("有效"), "{html}");
     let csrf = csrf_of(&html);
@@ -148,7 +145,7 @@ async fn code_pages(app: TestApp) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(location(&res).ends_with("?regenerated=1"));
-    let (_, html) = get_page(&app, &c, &location(&res)).await;
+    let (_, html) = get_html(&app, &c, &location(&res)).await;
     assert!(!html.contains(&first) && html.contains("原注册码已失效"));
     let res = c
         .post(app.url(&format!("/orgs/{org}/code/revoke")))
@@ -157,7 +154,7 @@ async fn code_pages(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (_, html) = get_page(&app, &c, &location(&res)).await;
+    let (_, html) = get_html(&app, &c, &location(&res)).await;
     assert!(html.contains("data-state=\"revoked\"") && !html.contains("id=\"code-revoke\""));
     let res = c
         .post(app.url(&format!("/orgs/{org}/code/revoke")))
@@ -197,7 +194,7 @@ async fn each_refusal_has_its_own_message(app: TestApp) {
         .execute(app.store.pool())
         .await
         .unwrap();
-    let p = app.add_person(&id(71), "甲", Some(PASSWORD)).await;
+    let p = app.add_person(&idn(71), "甲", Some(PASSWORD)).await;
     let api = api_as(&app, &p).await;
     // Lower case without dashes is the same code.
     let (s, body) = admin_register(&api, &used.replace('-', "").to_lowercase()).await;
@@ -256,7 +253,7 @@ async fn day_twenty_valid_day_twenty_one_expired(app: TestApp) {
     assert_eq!(body["code"]["state"], "active");
     let (_, body) = county.get(&format!("/api/v1/orgs/{day21_org}/code")).await;
     assert_eq!(body["code"]["state"], "expired");
-    let p = app.add_person(&id(72), "乙", Some(PASSWORD)).await;
+    let p = app.add_person(&idn(72), "乙", Some(PASSWORD)).await;
     let api = api_as(&app, &p).await;
     let (s, body) = admin_register(&api, &day21).await;
     assert_eq!(s, StatusCode::CONFLICT);
@@ -269,7 +266,7 @@ async fn day_twenty_valid_day_twenty_one_expired(app: TestApp) {
 async fn guessing_is_throttled(app: TestApp) {
     let w = World::new(&app).await;
     let (org, good) = new_child(&app, &w, 1).await;
-    let p = app.add_person(&id(73), "丙", Some(PASSWORD)).await;
+    let p = app.add_person(&idn(73), "丙", Some(PASSWORD)).await;
     let api = api_as(&app, &p).await;
     for i in 0..9 {
         let (s, body) =
@@ -294,7 +291,7 @@ async fn guessing_is_throttled(app: TestApp) {
         .api()
         .post(
             "/api/v1/register/admin",
-            json!({"code": good, "id_number": id(74), "name": "丁", "mobile": "13800138000", "password": PASSWORD}),
+            json!({"code": good, "id_number": idn(74), "name": "丁", "mobile": "13800138000", "password": PASSWORD}),
         )
         .await;
     assert_eq!(
@@ -315,7 +312,7 @@ async fn guessing_is_throttled(app: TestApp) {
 
 async fn register_page(app: &TestApp) -> (reqwest::Client, String) {
     let c = app.browser();
-    let (s, html) = get_page(app, &c, "/register/admin").await;
+    let (s, html) = get_html(app, &c, "/register/admin").await;
     assert_eq!(s, StatusCode::OK);
     (c, csrf_of(&html))
 }
@@ -341,7 +338,7 @@ async fn anonymous_registration(app: TestApp) {
     let w = World::new(&app).await;
     let (org, code) = new_child(&app, &w, 1).await;
     let (c, csrf) = register_page(&app).await;
-    let new_id = id(80);
+    let new_id = idn(80);
     let res = c
         .post(app.url("/register/admin"))
         .form(&reg_form(&csrf, &code, &new_id, "新管理员"))
@@ -351,7 +348,7 @@ async fn anonymous_registration(app: TestApp) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), format!("/orgs/{org}/info"));
     // Signed in, acting as the new organisation's admin.
-    let (s, html) = get_page(&app, &c, &format!("/orgs/{org}")).await;
+    let (s, html) = get_html(&app, &c, &format!("/orgs/{org}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("1中团委 管理员"), "{html}");
     let person = app
@@ -380,7 +377,7 @@ async fn anonymous_registration(app: TestApp) {
     let (c2, csrf2) = register_page(&app).await;
     let res = c2
         .post(app.url("/register/admin"))
-        .form(&reg_form(&csrf2, &code, &id(81), "另一人"))
+        .form(&reg_form(&csrf2, &code, &idn(81), "另一人"))
         .send()
         .await
         .unwrap();
@@ -398,7 +395,7 @@ async fn anonymous_registration(app: TestApp) {
         .api()
         .post(
             "/api/v1/register/admin",
-            json!({"code": code2, "id_number": id(82), "name": "接口注册", "mobile": "13900139000", "password": PASSWORD}),
+            json!({"code": code2, "id_number": idn(82), "name": "接口注册", "mobile": "13900139000", "password": PASSWORD}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
@@ -421,7 +418,7 @@ async fn anonymous_registration_refusals(app: TestApp) {
     let people = count(&app, "SELECT COUNT(*) FROM people").await;
     let admins = count(&app, "SELECT COUNT(*) FROM org_admins").await;
     let api = app.api();
-    let base = json!({"code": code, "id_number": id(90), "name": "某人", "mobile": "13800138000", "password": PASSWORD});
+    let base = json!({"code": code, "id_number": idn(90), "name": "某人", "mobile": "13800138000", "password": PASSWORD});
     let with = |k: &str, v: &str| {
         let mut b = base.clone();
         b[k] = json!(v);
@@ -453,7 +450,7 @@ async fn anonymous_registration_refusals(app: TestApp) {
     // The page: mismatched confirmation, and no CSRF cookie.
     let (c, csrf) = register_page(&app).await;
     let mut form = reg_form(&csrf, &code, "", "某人");
-    let id90 = id(90);
+    let id90 = idn(90);
     form[2].1 = &id90;
     form[6].1 = "Different2024";
     let res = c
@@ -492,7 +489,7 @@ async fn existing_account_registers_signed_in(app: TestApp) {
     let (c, _) = app
         .page_login(w.sibling_admin.id_number.as_str(), PASSWORD)
         .await;
-    let (s, html) = get_page(&app, &c, &format!("/admin-register?code={code}")).await;
+    let (s, html) = get_html(&app, &c, &format!("/admin-register?code={code}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains(&format!("value=\"{code}\"")));
     let csrf = csrf_of(&html);

@@ -5,14 +5,11 @@
 //! wrong development number is refused on the page first); the applicant sees each stage and,
 //! signing in again, is a member. Screenshots of every step go to `target/screenshots/join_*.png`.
 
-mod browser_support;
-mod common;
-
-use browser_support::{
+use crate::support::browser::{
     ChromeDriver, find, fits_viewport, snap, submit_login, text_of, type_into, wait_for_path,
 };
+use crate::support::{Db, TestApp};
 use chrono::{Datelike, Duration, NaiveDate};
-use common::{Db, TestApp};
 use thirtyfour::prelude::*;
 use tuanjian_domain::IdNumber;
 
@@ -51,7 +48,7 @@ async fn wait_for_url_containing(driver: &WebDriver, part: &str) {
             return;
         }
         assert!(
-            started.elapsed() < browser_support::WAIT,
+            started.elapsed() < crate::support::browser::WAIT,
             "expected an address with {part}, still on {url}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

@@ -1,24 +1,17 @@
-//! Shared set-up for the admin_* tests: people with passwords, admins signed in over the API in
-//! the right role, and small readers of the database.
-
-#![allow(dead_code)]
+//! Shared set-up for the org_admin and members tests: people with passwords, admins signed in
+//! over the API in the right role, and small readers of the database.
 
 use reqwest::StatusCode;
 use serde_json::json;
-use tuanjian_domain::{IdNumber, OrgKind, OrgLevel};
+use tuanjian_domain::{OrgKind, OrgLevel};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::people::Person;
 
-use crate::common::{ApiClient, TestApp, csrf_of};
+use super::{ApiClient, TestApp, csrf_of};
 
 pub const PW: &str = "Passw0rd2024";
 
-/// A valid ID number, different for each `n` below 1000.
-pub fn idn(n: u32) -> String {
-    IdNumber::from_first17(&format!("44010619900101{n:03}"))
-        .as_str()
-        .to_string()
-}
+pub use super::idn;
 
 pub async fn person(app: &TestApp, n: u32, name: &str) -> Person {
     app.add_person(&idn(n), name, Some(PW)).await

@@ -1,8 +1,6 @@
-//! Shared by the *browser tests: Debian's chromedriver on a free loopback port, headless
+//! Shared by the areas' `browser` modules: Debian's chromedriver on a free loopback port, headless
 //! Chromium sessions at desktop or emulated phone size, screenshots into
 //! `target/screenshots/`, and small wait-and-find helpers over thirtyfour.
-
-#![allow(dead_code)]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -11,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
-use crate::common::TestApp;
+use super::TestApp;
 
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub const CHROMIUM: &str = "/usr/bin/chromium";

@@ -1,8 +1,6 @@
 //! Shared by the import tests: the organisations and admin they import as, rows and files as an
 //! admin fills them, the golden files, uploads over the API and waiting for jobs.
 
-#![allow(dead_code)]
-
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -13,7 +11,7 @@ use tuanjian_sheet::{Template, read_rows, write_filled};
 use tuanjian_store::orgs::Org;
 use tuanjian_web::member_import::columns::{self, Context, Kind};
 
-use crate::common::{Guangzhou, TestApp};
+use super::{Guangzhou, TestApp};
 
 pub const ADMIN_PASSWORD: &str = "School2024a";
 pub const BRANCH1: &str = "共青团广州市天河区第一中学高一1班支部";

@@ -1,15 +1,13 @@
 //! Shared by the member tests: the 广州 tree with admins at each level signed in over the API,
 //! member records as JSON, and readers of the database.
 
-#![allow(dead_code)]
-
 use serde_json::{Value, json};
 use tuanjian_domain::IdNumber;
 use tuanjian_store::orgs::Org;
 use tuanjian_store::people::Person;
 
-use crate::admin_support::{admin_of, person};
-use crate::common::{ApiClient, Guangzhou, TestApp};
+use super::admin::admin_of;
+use super::{ApiClient, Guangzhou, TestApp};
 
 /// A member's ID number: born 2008-03-01 (13 in 2021), different for each `n`.
 pub fn youth(n: u32) -> String {
@@ -32,8 +30,7 @@ pub fn member_json(n: u32, name: &str) -> Value {
 /// The tree with an admin for each organisation that matters, signed in over the API.
 pub struct World {
     pub w: Guangzhou,
-    /// Another province with a branch of its own.
-    pub other_province: Org,
+    /// A branch of another province.
     pub other_branch: Org,
     /// A branch under the sibling county (团越秀区委).
     pub sibling_branch: Org,
@@ -47,9 +44,7 @@ pub struct World {
     pub province_admin: Person,
     pub school_admin: Person,
     pub county_admin: Person,
-    pub sibling_admin: Person,
     pub branch_admin: Person,
-    pub other_admin: Person,
 }
 
 impl World {
@@ -78,13 +73,12 @@ impl World {
         let (province_admin, province) = admin_of(app, &w.province, 101, "省管理员").await;
         let (_, city) = admin_of(app, &w.city, 102, "市管理员").await;
         let (county_admin, county) = admin_of(app, &w.county, 103, "区管理员").await;
-        let (sibling_admin, sibling) = admin_of(app, &w.sibling, 104, "邻区管理员").await;
+        let (_, sibling) = admin_of(app, &w.sibling, 104, "邻区管理员").await;
         let (school_admin, school) = admin_of(app, &w.school, 105, "校管理员").await;
         let (branch_admin, branch) = admin_of(app, &w.branch, 106, "支部管理员").await;
-        let (other_admin, other) = admin_of(app, &other_province, 107, "湘管理员").await;
+        let (_, other) = admin_of(app, &other_province, 107, "湘管理员").await;
         Self {
             w,
-            other_province,
             other_branch,
             sibling_branch,
             province,
@@ -97,9 +91,7 @@ impl World {
             province_admin,
             school_admin,
             county_admin,
-            sibling_admin,
             branch_admin,
-            other_admin,
         }
     }
 }
@@ -163,9 +155,4 @@ pub fn faults(body: &Value) -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-/// A person made an adult admin-like account with a password (for cadres).
-pub async fn adult(app: &TestApp, n: u32, name: &str) -> Person {
-    person(app, n, name).await
 }

@@ -1,7 +1,21 @@
 //! Test harness: the real HTTP app on a fresh database (SQLite file or a new PostgreSQL
-//! database) per test, reached over loopback with reqwest.
+//! database) per test, reached over loopback with reqwest; and what the areas' tests share
+//! (`admin`, `browser`, `import`, `members`, `setup`).
+//!
+//! Every test of the program runs in a thread of one process, so nothing here may assume a
+//! process of its own: databases, temporary files and browser profiles are named by pid, a
+//! counter and a random number; each app, second server and chromedriver listens on a port of
+//! its own (port 0); no test sets an environment variable. What the process itself holds is
+//! shared by design: the import jobs' owner name, and their turn to read a file
+//! (`member_import::jobs::PARSING_AT_ONCE`), which imports of every test wait for in turn as
+//! they would on a server (a children import gives up after 20 s, far above what the tests'
+//! files take to read).
 
-#![allow(dead_code)]
+pub mod admin;
+pub mod browser;
+pub mod import;
+pub mod members;
+pub mod setup;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,6 +41,13 @@ pub enum Db {
 /// The central admin every test app starts with.
 pub const ROOT_ADMIN_ID: &str = "11010519491231002X";
 pub const ROOT_ADMIN_PASSWORD: &str = "Central2024";
+
+/// A valid ID number (born 1990-01-01 in 广州), different for each `n` below 1000.
+pub fn idn(n: u32) -> String {
+    IdNumber::from_first17(&format!("44010619900101{n:03}"))
+        .as_str()
+        .to_string()
+}
 
 pub fn pg_admin_url() -> String {
     std::env::var("TUANJIAN_TEST_PG")
@@ -114,7 +135,6 @@ impl Drop for TestDb {
 }
 
 pub struct TestApp {
-    pub addr: SocketAddr,
     pub base: String,
     pub store: Store,
     pub root: Org,
@@ -224,7 +244,6 @@ impl TestApp {
             .expect("listen for cache invalidation");
         let (addr, server) = serve(AppState::new(store.clone(), config)).await;
         Self {
-            addr,
             base: format!("http://{addr}"),
             store,
             root,
@@ -537,34 +556,32 @@ impl ApiClient {
 }
 
 /// Runs an async test function against SQLite and against PostgreSQL.
-#[macro_export]
 macro_rules! both_databases {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$name($crate::common::TestApp::spawn($crate::common::Db::Sqlite).await).await;
+                super::$name($crate::support::TestApp::spawn($crate::support::Db::Sqlite).await).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$name($crate::common::TestApp::spawn($crate::common::Db::Postgres).await).await;
+                super::$name($crate::support::TestApp::spawn($crate::support::Db::Postgres).await).await;
             }
         }
     )*};
 }
 
 /// As `both_databases!`, for test functions that set up their own app: each takes the `Db`.
-#[macro_export]
 macro_rules! both_database_kinds {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$name($crate::common::Db::Sqlite).await;
+                super::$name($crate::support::Db::Sqlite).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$name($crate::common::Db::Postgres).await;
+                super::$name($crate::support::Db::Postgres).await;
             }
         }
     )*};

@@ -1,30 +1,24 @@
-//! Shared by the setup_* tests: a small tree with admins, multipart bodies, counting rows.
-
-#![allow(dead_code)]
+//! Shared by the org_setup and extract tests: a small tree with admins, multipart bodies,
+//! counting rows.
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use tuanjian_domain::{IdNumber, OrgKind, OrgLevel};
+use tuanjian_domain::{OrgKind, OrgLevel};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::people::Person;
 
-use crate::common::{ApiClient, TestApp};
+use super::{ApiClient, TestApp};
 
 pub const PASSWORD: &str = "League2024x";
 
-/// A valid ID number, different for each `n`.
-pub fn id(n: u32) -> String {
-    IdNumber::from_first17(&format!("44010619900101{n:03}"))
-        .as_str()
-        .to_string()
-}
+pub use super::admin::get_html;
+pub use super::idn;
 
 /// 团广东省委 → 团广州市委 → 团天河区委 and 团越秀区委, each with an admin.
 pub struct World {
     pub province: Org,
     pub city: Org,
     pub county: Org,
-    pub sibling: Org,
     pub province_admin: Person,
     pub city_admin: Person,
     pub county_admin: Person,
@@ -61,10 +55,10 @@ impl World {
                 "共青团广州市越秀区委员会",
             )
             .await;
-        let province_admin = app.add_person(&id(1), "省管理员", Some(PASSWORD)).await;
-        let city_admin = app.add_person(&id(2), "市管理员", Some(PASSWORD)).await;
-        let county_admin = app.add_person(&id(3), "区管理员", Some(PASSWORD)).await;
-        let sibling_admin = app.add_person(&id(4), "邻区管理员", Some(PASSWORD)).await;
+        let province_admin = app.add_person(&idn(1), "省管理员", Some(PASSWORD)).await;
+        let city_admin = app.add_person(&idn(2), "市管理员", Some(PASSWORD)).await;
+        let county_admin = app.add_person(&idn(3), "区管理员", Some(PASSWORD)).await;
+        let sibling_admin = app.add_person(&idn(4), "邻区管理员", Some(PASSWORD)).await;
         app.make_admin(&province, &province_admin).await;
         app.make_admin(&city, &city_admin).await;
         app.make_admin(&county, &county_admin).await;
@@ -73,7 +67,6 @@ impl World {
             province,
             city,
             county,
-            sibling,
             province_admin,
             city_admin,
             county_admin,
@@ -148,11 +141,4 @@ pub async fn org_count(app: &TestApp) -> i64 {
 
 pub async fn code_count(app: &TestApp) -> i64 {
     count(app, "SELECT COUNT(*) FROM reg_codes").await
-}
-
-/// GET a page and return (status, body).
-pub async fn get_page(app: &TestApp, c: &reqwest::Client, path: &str) -> (StatusCode, String) {
-    let res = c.get(app.url(path)).send().await.unwrap();
-    let status = res.status();
-    (status, res.text().await.unwrap())
 }
