@@ -1,6 +1,8 @@
-//! Issue 5: Excel import and export of members and cadres, over the real HTTP API and the
-//! command line, on SQLite and PostgreSQL. Small inputs are golden files in tests/data (see
-//! `crate::support::import::golden`); large ones are generated here.
+//! Excel import and export of members and cadres (issue 5, `src/member_import/`), over the
+//! real HTTP API, the pages and the command line, on SQLite and PostgreSQL: round trips,
+//! faults, jobs, export, the command line, the pages, what an import may not do (issue 10,
+//! `limits`) and the journey in a browser. Small inputs are golden files in tests/data (see
+//! `crate::support::import::golden`); large ones are generated in the tests.
 
 mod browser;
 mod cli;

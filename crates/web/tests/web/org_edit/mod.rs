@@ -1,5 +1,7 @@
-//! Organisation information: filling and changing it, change requests and their approval,
-//! the 书记, completeness, history and permissions, on SQLite and PostgreSQL.
+//! Organisation information (`src/org_edit/`), on SQLite and PostgreSQL: filling and changing
+//! it and completeness (`info`), change requests and their decisions (`changes`), the 书记
+//! (`secretary`), history (`history`), the pages and the OpenAPI entries (`pages`). Below: the
+//! tree, admins and API calls the modules share.
 
 mod changes;
 mod history;

@@ -1,5 +1,7 @@
-//! Creating child organisations (one and from Excel), 学校机构编号 and completion rates, with
-//! the permission checks, on SQLite and PostgreSQL.
+//! Organisation setup (`src/org_setup/`), on SQLite and PostgreSQL: creating child
+//! organisations one by one (`create`) and from Excel (`import`), registration codes and
+//! 管理员注册 (`codes`), 学校机构编号 (`school_code`), completion rates (`completion`), with the
+//! permission checks; the journey in a browser (`browser`). Below: what the modules share.
 
 mod browser;
 mod codes;

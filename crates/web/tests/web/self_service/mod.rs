@@ -1,7 +1,9 @@
-//! The self-service ways in (seed, question 9) over the API and the pages, on both databases:
-//! 团员团干部注册, 我要入团 through its four stages, 流动团员报到; every refusal (joined 2020
+//! The self-service ways in (seed, question 9; `src/self_service/`) over the API and the pages,
+//! on both databases: 团员团干部注册 (`register`), 我要入团 through its four stages (`join`),
+//! 流动团员报到 and what follows an application (`applications`); every refusal (joined 2020
 //! or later, not a branch, the wrong admin, registering twice, an ID held in another province),
-//! stages in order only, the last stage's entry-rule faults, correcting and withdrawing.
+//! stages in order only, the last stage's entry-rule faults, correcting and withdrawing; the
+//! anonymous pages (`pages`) and 我要入团 in a browser (`browser`).
 
 mod applications;
 mod browser;

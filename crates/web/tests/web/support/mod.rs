@@ -3,13 +3,13 @@
 //! (`admin`, `browser`, `import`, `members`, `setup`).
 //!
 //! Every test of the program runs in a thread of one process, so nothing here may assume a
-//! process of its own: databases, temporary files and browser profiles are named by pid, a
-//! counter and a random number; each app, second server and chromedriver listens on a port of
-//! its own (port 0); no test sets an environment variable. What the process itself holds is
+//! process of its own: databases, temporary files and browser profiles have names of their own
+//! (the pid with a counter, a random number or the test's name); each app, second server and
+//! chromedriver listens on a port of its own (port 0); no test sets an environment variable. What the process itself holds is
 //! shared by design: the import jobs' owner name, and their turn to read a file
-//! (`member_import::jobs::PARSING_AT_ONCE`), which imports of every test wait for in turn as
-//! they would on a server (a children import gives up after 20 s, far above what the tests'
-//! files take to read).
+//! (`member_import::jobs::PARSING_AT_ONCE`), which the imports of all tests take in turn, as
+//! those of all organisations do on a server. Only the children import gives up waiting (after
+//! 20 s, answering `import_busy`); the tests' files are read well within that.
 
 pub mod admin;
 pub mod browser;
