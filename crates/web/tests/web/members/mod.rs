@@ -1,0 +1,6 @@
+//! Members and cadres (`src/members/`): the API, the pages, scope, and the journey in a browser.
+
+mod api;
+mod browser;
+mod pages;
+mod scope;

@@ -1,0 +1,5 @@
+//! Operations (`src/ops/`): health, metrics and security headers; requests that survive the
+//! database closing the server's connections.
+
+mod dead_connections;
+mod metrics;
