@@ -9,6 +9,7 @@ pub mod config;
 pub mod context;
 pub mod fault;
 pub mod org_edit;
+pub mod org_setup;
 pub mod password_hash;
 pub mod signed;
 
