@@ -8,6 +8,8 @@ pub mod authority;
 pub mod config;
 pub mod context;
 pub mod fault;
+pub mod org_edit;
+pub mod org_setup;
 pub mod password_hash;
 pub mod signed;
 
