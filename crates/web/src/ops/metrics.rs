@@ -192,3 +192,14 @@ mod tests {
         assert!(text.contains("tuanjian_read_cache_lookups_total{result=\"miss\"} 2\n"));
     }
 }
+
+/// Logins and lockouts counted where the use cases report them.
+impl tuanjian_app::account::Tally for Metrics {
+    fn login(&self, ok: bool) {
+        Metrics::login(self, ok);
+    }
+
+    fn lockout(&self) {
+        Metrics::lockout(self);
+    }
+}
