@@ -13,14 +13,6 @@ pub trait Tally: Send + Sync {
     fn lockout(&self);
 }
 
-/// Counts nothing: for adapters without metrics.
-pub struct NoTally;
-
-impl Tally for NoTally {
-    fn login(&self, _ok: bool) {}
-    fn lockout(&self) {}
-}
-
 /// Compares in time independent of where the strings differ (tokens, initial passwords).
 pub fn same_token(a: &str, b: &str) -> bool {
     a.len() == b.len()
