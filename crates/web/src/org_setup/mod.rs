@@ -13,11 +13,10 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 
-use crate::error::Fault;
 use crate::state::AppState;
 
 // Used by other areas' handlers by these paths.
-pub(crate) use tuanjian_app::org_setup::{admin_target, beijing};
+pub(crate) use tuanjian_app::org_setup::beijing;
 
 /// Uploads may be up to 2 MB of sheet plus the multipart wrapping; the sheet reader then
 /// answers a larger file with its own message.
@@ -68,8 +67,4 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/completion", get(completion::page))
         .route("/api/v1/orgs/{id}/completion", get(completion::api_show))
         .merge(uploads)
-}
-
-pub(crate) fn refused(r: tuanjian_domain::Refusal) -> Fault {
-    Fault::forbidden(r.message).with_code(r.code)
 }

@@ -385,7 +385,7 @@ async fn check_membership(
     let parsed = match &branch {
         Some(b) => {
             let mut tx = state.store.begin_read().await?;
-            let r = tuanjian_store::members::parse_member_for(&mut tx, b, &member, today).await;
+            let r = tuanjian_store::members::parse_member_for(&mut tx, b, member, today).await;
             tx.rollback().await?;
             r.err()
         }
