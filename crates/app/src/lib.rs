@@ -8,6 +8,7 @@ pub mod authority;
 pub mod config;
 pub mod context;
 pub mod fault;
+pub mod member_import;
 pub mod password_hash;
 pub mod signed;
 

@@ -16,7 +16,7 @@ use browser_support::{
 use common::{Db, TestApp};
 use import_support::*;
 use thirtyfour::prelude::*;
-use tuanjian_web::member_import::columns::{Kind, index_of};
+use tuanjian_app::member_import::columns::{Kind, index_of};
 
 /// Waits until the import job section shows `state` (the page reloads itself while running).
 async fn wait_for_state(driver: &WebDriver, state: &str) {

@@ -8,9 +8,9 @@ mod import_support;
 use common::TestApp;
 use import_support::*;
 use serde_json::Value;
+use tuanjian_app::member_import::columns::Kind;
 use tuanjian_domain::{MemberField, OrgKind, OrgLevel};
 use tuanjian_sheet::hostile::{self, Attack};
-use tuanjian_web::member_import::columns::Kind;
 
 both_databases!(
     a_name_outside_the_scope_is_not_told,

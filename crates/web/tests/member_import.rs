@@ -13,10 +13,10 @@ use common::{Db, TestApp};
 use import_support::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::Value;
+use tuanjian_app::member_import::columns::Kind;
+use tuanjian_app::member_import::jobs;
 use tuanjian_domain::{IdNumber, MemberField, OrgKind, OrgLevel};
 use tuanjian_store::import_jobs::{self, NewJob};
-use tuanjian_web::member_import::columns::Kind;
-use tuanjian_web::member_import::jobs;
 
 both_databases!(
     members_round_trip,
