@@ -206,11 +206,10 @@ async fn execute(
     let input = ImportRun {
         target: &target,
         file_name: &job.file_name,
-        bytes,
         mode: job.mode,
         valid_only: job.valid_only,
         actor: &actor,
         job: Some(job_id),
     };
-    run(store, input, &turn, progress).await
+    run(store, input, bytes, &turn, progress).await
 }

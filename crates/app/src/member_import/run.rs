@@ -46,7 +46,6 @@ pub struct ImportRun<'a> {
     pub target: &'a Target,
     /// The file's name, as the error messages and the audit record give it.
     pub file_name: &'a str,
-    pub bytes: Arc<Vec<u8>>,
     /// A check alone (`Validate`), or a check and the writing (`Commit`).
     pub mode: JobMode,
     /// With a commit: write the rows without faults even when others have faults.
@@ -58,22 +57,17 @@ pub struct ImportRun<'a> {
     pub job: Option<i64>,
 }
 
-/// Runs an import during the caller's turn to read a file (`_turn`), so that the files held in
-/// memory at once stay bounded whoever asked.
+/// Runs an import of the file `bytes` during the caller's turn to read a file (`_turn`), so
+/// that the files held in memory at once stay bounded whoever asked. The file is handed over:
+/// it is dropped once read.
 pub async fn run(
     store: &Store,
     input: ImportRun<'_>,
+    bytes: Arc<Vec<u8>>,
     _turn: &SemaphorePermit<'static>,
     mut progress: Progress<'_>,
 ) -> Result<Finished, StoreError> {
-    let checked = check_file(
-        store,
-        input.target,
-        input.bytes.clone(),
-        input.file_name,
-        &mut progress,
-    )
-    .await;
+    let checked = check_file(store, input.target, bytes, input.file_name, &mut progress).await;
     let parsed = match checked {
         Ok(p) => p,
         Err(fault) => {
@@ -119,13 +113,12 @@ pub async fn run_for_operator(
     let input = ImportRun {
         target: &target,
         file_name: import.file_name,
-        bytes: Arc::new(import.bytes),
         mode: import.mode,
         valid_only: import.valid_only,
         actor: &actor,
         job,
     };
-    run(store, input, &turn, progress).await
+    run(store, input, Arc::new(import.bytes), &turn, progress).await
 }
 
 async fn create_operator_job(
