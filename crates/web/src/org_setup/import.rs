@@ -26,11 +26,12 @@ use crate::auth::user::{ApiUser, PageUser, Signed};
 use crate::error::FaultStatus;
 use crate::error::{ApiError, ErrorBody, Fault};
 use crate::extract::parse_id;
-use crate::member_import::jobs;
+use crate::extract::upload::{UploadRules, read_upload};
 use crate::org_setup::create::{ChildBody, CodeBody, CreatedBody};
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
+use tuanjian_app::member_import::jobs;
 
 /// Takes this process's turn to read a file (memory), then runs the import. The turn is
 /// shared with the member imports, so it is taken here, where `jobs` lives.
@@ -49,65 +50,6 @@ pub async fn import(
         .field("file"));
     };
     import_children(state, user, parent, opts, bytes, file_name).await
-}
-
-/// The uploaded file from a multipart body, and the CSRF field when there is one.
-struct Upload {
-    csrf: Option<String>,
-    file_name: String,
-    bytes: Vec<u8>,
-}
-
-fn multipart_fault(e: impl std::fmt::Display) -> Fault {
-    Fault::new(
-        ErrorCode::UploadInvalid,
-        format!("上传的内容无法读取，请在页面上选择文件后重新上传（{e}）"),
-    )
-}
-
-async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result<Upload, Fault> {
-    let mut mp = multipart.map_err(|e| {
-        Fault::new(
-            ErrorCode::UnsupportedContentType,
-            format!("请以 multipart/form-data 上传文件，字段名为 file（{e}）"),
-        )
-    })?;
-    let mut up = Upload {
-        csrf: None,
-        file_name: String::new(),
-        bytes: Vec::new(),
-    };
-    let mut found = false;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(e) => return Err(multipart_fault(e)),
-        };
-        match field.name() {
-            Some("csrf") => {
-                up.csrf = Some(field.text().await.map_err(multipart_fault)?);
-            }
-            Some("file") => {
-                up.file_name = field.file_name().unwrap_or("").to_string();
-                crate::extract::check_text("文件名", &up.file_name)?;
-                up.bytes = match field.bytes().await {
-                    Ok(b) => b.to_vec(),
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        return Err(too_large());
-                    }
-                    Err(e) => return Err(multipart_fault(e)),
-                };
-                found = true;
-            }
-            _ => {}
-        }
-    }
-    if !found {
-        return Err(Fault::new(ErrorCode::FileMissing, "请选择要上传的 Excel 文件").field("file"));
-    }
-    Ok(up)
 }
 
 fn too_large() -> Fault {
@@ -256,7 +198,14 @@ pub async fn submit(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
     let (parent, opts) = creatable_parent(&state, &user, parse_id(&raw)?).await?;
-    let upload = read_upload(multipart).await;
+    let upload = read_upload(
+        multipart,
+        UploadRules {
+            max_name_chars: usize::MAX,
+            too_large,
+        },
+    )
+    .await;
     // The CSRF check comes first: a forged request learns nothing about the file rules.
     if let Ok(up) = &upload
         && !up
@@ -348,7 +297,14 @@ pub async fn api_import(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let (parent, opts) = creatable_parent(&state, &user, parse_id(&raw)?).await?;
-    let up = read_upload(multipart).await?;
+    let up = read_upload(
+        multipart,
+        UploadRules {
+            max_name_chars: usize::MAX,
+            too_large,
+        },
+    )
+    .await?;
     match import(&state, &user, &parent, &opts, &up.bytes, &up.file_name).await? {
         Outcome::Created(created) => Ok(Json(ImportedBody {
             created: created
