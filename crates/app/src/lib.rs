@@ -4,11 +4,19 @@
 //! them. Nothing here knows HTTP, templates or the command line; only `store` touches the
 //! database.
 
+pub mod account;
 pub mod authority;
+pub mod beijing;
 pub mod config;
 pub mod context;
+pub mod dev_ranges;
 pub mod fault;
+pub mod member_import;
+pub mod org_admin;
+pub mod org_edit;
+pub mod org_setup;
 pub mod password_hash;
+pub mod reset;
 pub mod signed;
 
 pub use authority::Authority;

@@ -1,21 +1,11 @@
 //! The provincial-level committees `init` created, with the places the demo tree puts under them.
 
 use anyhow::Context;
-use tuanjian_domain::OrgKind;
 use tuanjian_domain::provinces::PROVINCIAL_COMMITTEES;
+use tuanjian_store::demo_data::ProvincialOrg;
 
 use crate::divisions::{self, City};
 use crate::names::{self, committee_full, committee_short};
-
-/// A provincial-level committee as stored.
-pub struct ExistingOrg {
-    pub id: i64,
-    pub path: String,
-    pub short_name: String,
-    pub full_name: String,
-    pub kind: OrgKind,
-    pub xinjiang: bool,
-}
 
 /// A second-level body to create: 市级团委, a 直辖市's 区级团委 or a 兵团 师市团委.
 pub struct Municipal {
@@ -38,7 +28,7 @@ pub struct CountyPlace {
 }
 
 pub struct Region {
-    pub org: ExistingOrg,
+    pub org: ProvincialOrg,
     /// Two-digit prefix, "66" for the 兵团; `None` for the 系统团委.
     pub code: Option<&'static str>,
     /// Relative size (residents in units of 10,000, 2020 census), for sharing members out.
@@ -261,7 +251,7 @@ fn place_of(full_name: &str) -> &str {
 
 /// Pairs each stored provincial-level committee with its places. Committees `init` did not
 /// create (none today) are left out.
-pub fn build(existing: Vec<ExistingOrg>) -> anyhow::Result<Vec<Region>> {
+pub fn build(existing: Vec<ProvincialOrg>) -> anyhow::Result<Vec<Region>> {
     let mut regions = Vec::new();
     for org in existing {
         let Some(committee) = PROVINCIAL_COMMITTEES
@@ -329,9 +319,10 @@ pub fn build(existing: Vec<ExistingOrg>) -> anyhow::Result<Vec<Region>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tuanjian_domain::OrgKind;
 
-    fn org(short: &str, full: &str, kind: OrgKind) -> ExistingOrg {
-        ExistingOrg {
+    fn org(short: &str, full: &str, kind: OrgKind) -> ProvincialOrg {
+        ProvincialOrg {
             id: 2,
             path: "/1/2/".into(),
             short_name: short.into(),

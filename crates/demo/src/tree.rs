@@ -984,7 +984,7 @@ mod tests {
         let existing = tuanjian_domain::provinces::PROVINCIAL_COMMITTEES
             .iter()
             .enumerate()
-            .map(|(i, p)| crate::regions::ExistingOrg {
+            .map(|(i, p)| tuanjian_store::demo_data::ProvincialOrg {
                 id: i as i64 + 2,
                 path: format!("/1/{}/", i + 2),
                 short_name: p.short_name.to_string(),

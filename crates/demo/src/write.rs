@@ -63,7 +63,7 @@ pub async fn write(
     password_hash: &str,
     today: NaiveDate,
 ) -> anyhow::Result<Written> {
-    let existing = context::load(tx).await?;
+    let (root_id, existing) = context::load(tx).await?;
     let now = tuanjian_store::now();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let regions = regions::build(existing.provincial)?;
@@ -114,12 +114,11 @@ pub async fn write(
         roles: Roles::default(),
         picks: Vec::new(),
     };
-    w.central(existing.root_id).await?;
+    w.central(root_id).await?;
     w.committees(&regions, &plan).await?;
     let written_members = w.members(&regions, &plan).await?;
     w.roles(existing.next_post_id).await?;
-    w.top_info(existing.root_id, &regions, &mut info_maker)
-        .await?;
+    w.top_info(root_id, &regions, &mut info_maker).await?;
     for pick in w.picks.iter().filter(|p| !p.initial) {
         demo_data::set_password_hash(w.tx, pick.person_id, password_hash).await?;
     }

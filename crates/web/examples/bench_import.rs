@@ -7,12 +7,12 @@
 
 use std::collections::HashSet;
 
+use tuanjian_app::member_import::columns::{Context, Kind, template};
 use tuanjian_domain::{IdNumber, MemberField, OrgClass, OrgKind, OrgLevel};
 use tuanjian_sheet::write_filled;
 use tuanjian_store::Store;
 use tuanjian_store::audit::Actor;
 use tuanjian_store::orgs::{NewOrg, Org, insert_org};
-use tuanjian_web::member_import::columns::{Context, Kind, template};
 
 const SCHOOL: &str = "共青团基准测试市第一中学委员会";
 const BRANCHES: usize = 50;

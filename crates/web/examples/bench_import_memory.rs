@@ -10,6 +10,7 @@
 //!
 //!   bench_import_memory DATABASE_URL OUT_DIR
 
+use tuanjian_app::member_import::columns::{Context, Kind, template};
 use tuanjian_domain::{IdNumber, MemberField, OrgClass, OrgKind, OrgLevel};
 use tuanjian_sheet::hostile::{self, Attack};
 use tuanjian_sheet::write_filled;
@@ -19,7 +20,6 @@ use tuanjian_store::orgs::{NewOrg, Org, insert_org};
 use tuanjian_store::people::insert_person;
 use tuanjian_store::roles::insert_admin;
 use tuanjian_web::auth::password_hash::Hasher;
-use tuanjian_web::member_import::columns::{Context, Kind, template};
 
 const PASSWORD: &str = "Bench2026memory";
 const BRANCHES: usize = 50;

@@ -11,6 +11,8 @@ use tuanjian_domain::ErrorCode;
 use crate::error::{ApiError, Fault};
 use crate::pages::error::PageError;
 
+pub mod upload;
+
 /// An id in the path: anything but a positive integer is "not found", like an unknown id.
 pub fn parse_id(raw: &str) -> Result<i64, Fault> {
     raw.parse::<i64>()

@@ -4,17 +4,18 @@ use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
+use tuanjian_app::account::login::login as do_login;
+use tuanjian_app::account::logout::logout as end_session;
+use tuanjian_app::account::password::{PasswordChange, change_password as do_change_password};
+use tuanjian_app::account::switch_role::switch_role as do_switch_role;
 use tuanjian_store::roles::Role;
 use tuanjian_store::sessions::SessionKind;
 use utoipa::ToSchema;
 
 use crate::auth::client::client_addr;
-use crate::auth::login::login as do_login;
 use crate::auth::user::{ApiUser, ApiUserAnyState};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiJson;
-use crate::pages::account::change_password as do_change_password;
-use crate::pages::home::switch_role as do_switch_role;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -69,6 +70,7 @@ pub async fn login(State(state): State<AppState>, req: Request) -> ApiResult<Log
         .await?;
     let done = do_login(
         &state,
+        state.metrics.as_ref(),
         &body.id_number,
         &body.password,
         addr,
@@ -93,10 +95,7 @@ pub async fn logout(
     State(state): State<AppState>,
     ApiUserAnyState(user): ApiUserAnyState,
 ) -> ApiResult<Done> {
-    state
-        .store
-        .end_session(&user.actor(), &user.session)
-        .await?;
+    end_session(&state, &user).await?;
     Ok(Json(Done { ok: true }))
 }
 
@@ -114,7 +113,12 @@ pub async fn change_password(
     ApiUserAnyState(user): ApiUserAnyState,
     ApiJson(body): ApiJson<PasswordRequest>,
 ) -> ApiResult<Done> {
-    do_change_password(&state, &user, &body.current, &body.new_password, None).await?;
+    let input = PasswordChange {
+        current: &body.current,
+        new: &body.new_password,
+        confirm: None,
+    };
+    do_change_password(&state, state.metrics.as_ref(), &user, &input).await?;
     Ok(Json(Done { ok: true }))
 }
 
@@ -166,7 +170,9 @@ pub async fn switch_role(
     ApiUser(user): ApiUser,
     ApiJson(body): ApiJson<RoleRequest>,
 ) -> Result<Json<ActiveRole>, ApiError> {
-    let org_id = do_switch_role(&state, &user, &body.kind, body.org_id).await?;
-    let kind = tuanjian_store::roles::RoleKind::parse(&body.kind).map_or("", |k| k.code());
-    Ok(Json(ActiveRole { kind, org_id }))
+    let (kind, org_id) = do_switch_role(&state, &user, &body.kind, body.org_id).await?;
+    Ok(Json(ActiveRole {
+        kind: kind.code(),
+        org_id,
+    }))
 }

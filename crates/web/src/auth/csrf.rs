@@ -21,14 +21,7 @@ struct CsrfField {
     csrf: String,
 }
 
-/// Compares in time independent of where the strings differ.
-pub fn same_token(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
+pub use tuanjian_app::account::same_token;
 
 pub fn csrf_fault() -> Fault {
     Fault::new(
@@ -86,15 +79,5 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
             return Err(PageError(csrf_fault()));
         }
         Ok(Self(parse_form(&headers, &body)?))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn token_compare() {
-        assert!(super::same_token("abc", "abc"));
-        assert!(!super::same_token("abc", "abd"));
-        assert!(!super::same_token("abc", "abcd"));
     }
 }

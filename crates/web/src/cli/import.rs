@@ -1,30 +1,29 @@
 //! `tuanjian import`: an import from the command line, for scripts and for checking files on
 //! the server. It is for the server's operators: it acts with the organisation's own authority
 //! (as its admin would), needs no account, and is audited as the operator's command line. The
-//! same checks and the same all-or-nothing commit as the import page run here, as a job, so one
-//! import at a time per organisation holds across the page and the command line.
+//! same use case as the import page's jobs runs here with the file at hand
+//! (`tuanjian_app::member_import::run`): the same checks and the same all-or-nothing commit,
+//! recorded as a job, so one import at a time per organisation holds across the page and the
+//! command line.
 //!
 //! Exit status: 0 committed (or, with --dry-run, no faults); 1 faults stopped the commit (or
 //! were found by --dry-run); 2 unusable arguments, organisation or file.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use tuanjian_domain::ErrorCode;
 
 use clap::{Args, ValueEnum};
 use serde_json::json;
-use tuanjian_store::import_jobs::{self, JobMode, NewJob};
-use tuanjian_store::orgs::Org;
+use tuanjian_app::member_import::check::{FileFault, Parsed, Progress, Written};
+use tuanjian_app::member_import::columns::Kind;
+use tuanjian_app::member_import::jobs;
+use tuanjian_app::member_import::run::{Finished, OperatorImport, run_for_operator};
+use tuanjian_domain::ErrorCode;
+use tuanjian_store::import_jobs::JobMode;
 use tuanjian_store::{Store, StoreError};
 
 use crate::cli::DatabaseArg;
 use crate::cli::template::TemplateKind;
-use crate::member_import::check::{
-    FileFault, Parsed, Progress, Target, Written, check_file, check_system,
-};
-use crate::member_import::columns::Kind;
-use crate::member_import::jobs::{self, Finished};
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -166,10 +165,28 @@ async fn go(args: &ImportArgs, out: &Out) -> anyhow::Result<ExitCode> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let code = if args.dry_run {
-        dry_run(&store, org, kind, bytes, &file_name, out).await?
+    let import = OperatorImport {
+        org,
+        kind,
+        file_name: &file_name,
+        bytes,
+        mode: if args.dry_run {
+            JobMode::Validate
+        } else {
+            JobMode::Commit
+        },
+        valid_only: args.valid_only,
+    };
+    // Phases of a commit go to standard error, also with JSON on standard output.
+    let progress = if args.dry_run {
+        Progress::silent()
     } else {
-        commit(&store, org, kind, bytes, &file_name, args.valid_only, out).await?
+        Progress::stderr()
+    };
+    let code = match run_for_operator(&store, import, progress).await {
+        Ok(finished) => report(finished, args.dry_run, out),
+        Err(StoreError::Conflict { code, message }) => out.unusable(code, &message),
+        Err(e) => return Err(e.into()),
     };
     store.close().await;
     Ok(code)
@@ -179,112 +196,63 @@ fn file_fault(out: &Out, f: &FileFault) -> ExitCode {
     out.unusable(f.code, &f.message)
 }
 
-async fn dry_run(
-    store: &Store,
-    org: Org,
-    kind: Kind,
-    bytes: Vec<u8>,
-    file_name: &str,
-    out: &Out,
-) -> anyhow::Result<ExitCode> {
-    let scope = import_jobs::operator_scope(store, org.id).await?;
-    let target = Target::load(store, scope, org, kind).await?;
-    let _turn = jobs::parsing_permit().await;
-    let mut parsed = match check_file(
-        store,
-        &target,
-        Arc::new(bytes),
-        file_name,
-        &mut Progress::silent(),
-    )
-    .await
-    {
-        Ok(p) => p,
-        Err(f) => return Ok(file_fault(out, &f)),
-    };
-    let mut tx = store.begin_read().await?;
-    check_system(&mut tx, &target, &mut parsed).await?;
-    tx.rollback().await?;
-    out.rows(&parsed);
-    let text = format!(
-        "检查完成（未写入任何数据）：共 {} 行，无误 {} 行，有错误 {} 行。",
-        parsed.total(),
-        parsed.valid(),
-        parsed.faulty()
-    );
-    out.summary(counts(&parsed, true, None, None), &text);
-    Ok(if parsed.faulty() == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
-}
-
-async fn commit(
-    store: &Store,
-    org: Org,
-    kind: Kind,
-    bytes: Vec<u8>,
-    file_name: &str,
-    valid_only: bool,
-    out: &Out,
-) -> anyhow::Result<ExitCode> {
-    let created = import_jobs::create(
-        store,
-        &NewJob {
-            org_id: org.id,
-            template: kind.code(),
-            mode: JobMode::Commit,
-            valid_only,
-            created_by: None,
-            actor_role: Some("operator:cli"),
-            client_addr: None,
-            owner: jobs::owner(),
-            file_name,
-            file_bytes: &bytes,
-        },
-    )
-    .await;
-    drop(bytes);
-    let job_id = match created {
-        Ok(id) => id,
-        Err(StoreError::Conflict { code, message }) => return Ok(out.unusable(code, &message)),
-        Err(e) => return Err(e.into()),
-    };
-    // Phases go to standard error, also with JSON on standard output.
-    match jobs::execute(store, org.id, job_id, Progress::stderr()).await? {
-        Finished::FileFault(f) => Ok(file_fault(out, &f)),
-        Finished::Failed(message) => Ok(out.unusable(ErrorCode::ImportFailed, &message)),
+/// What the import found (and wrote), and the exit status.
+fn report(finished: Finished, dry_run: bool, out: &Out) -> ExitCode {
+    match finished {
+        Finished::FileFault(f) => file_fault(out, &f),
+        Finished::Failed(message) => out.unusable(ErrorCode::ImportFailed, &message),
         Finished::Checked {
             parsed,
             written,
             message,
         } => {
             out.rows(&parsed);
-            let text = match (&written, &message) {
-                (Some(w), _) => format!(
-                    "已导入：团员 {} 名，团干部职务 {} 个，新建账号 {} 个{}。",
-                    w.members,
-                    w.cadres,
-                    w.people_created,
-                    if w.skipped_rows > 0 {
-                        format!("；有错误的 {} 行没有导入", w.skipped_rows)
-                    } else {
-                        String::new()
-                    }
-                ),
-                (None, Some(m)) => m.clone(),
-                (None, None) => "没有导入任何数据。".into(),
-            };
+            let text = summary_text(&parsed, dry_run, written.as_ref(), message.as_deref());
             out.summary(
-                counts(&parsed, false, written.as_ref(), message.as_deref()),
+                counts(&parsed, dry_run, written.as_ref(), message.as_deref()),
                 &text,
             );
-            Ok(if written.is_some() {
+            let ok = if dry_run {
+                parsed.faulty() == 0
+            } else {
+                written.is_some()
+            };
+            if ok {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
-            })
+            }
         }
+    }
+}
+
+fn summary_text(
+    parsed: &Parsed,
+    dry_run: bool,
+    written: Option<&Written>,
+    message: Option<&str>,
+) -> String {
+    if dry_run {
+        return format!(
+            "检查完成（未写入任何数据）：共 {} 行，无误 {} 行，有错误 {} 行。",
+            parsed.total(),
+            parsed.valid(),
+            parsed.faulty()
+        );
+    }
+    match (written, message) {
+        (Some(w), _) => format!(
+            "已导入：团员 {} 名，团干部职务 {} 个，新建账号 {} 个{}。",
+            w.members,
+            w.cadres,
+            w.people_created,
+            if w.skipped_rows > 0 {
+                format!("；有错误的 {} 行没有导入", w.skipped_rows)
+            } else {
+                String::new()
+            }
+        ),
+        (None, Some(m)) => m.to_string(),
+        (None, None) => "没有导入任何数据。".into(),
     }
 }

@@ -39,7 +39,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let idle = config.idle_timeout;
     let state = AppState::new(store.clone(), config);
     // Imports left running by a process that died are failed (nothing of them was written).
-    crate::member_import::jobs::recover(&store).await?;
+    tuanjian_app::member_import::jobs::recover(&store).await?;
     // Expired sessions are refused when read; this only keeps the table small.
     let purger = store.clone();
     tokio::spawn(async move {

@@ -8,8 +8,8 @@ use tuanjian_domain::OrgKind;
 use tuanjian_store::Store;
 
 use crate::cli::DatabaseArg;
-use crate::member_import::check::Target;
-use crate::member_import::columns::{self, Context, Kind};
+use tuanjian_app::member_import::check::Target;
+use tuanjian_app::member_import::columns::{self, Context, Kind};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum TemplateKind {

@@ -1,4 +1,4 @@
-//! JSON API for 号段: the same service functions as the page.
+//! JSON API for 号段: the same use cases as the page (`tuanjian_app::dev_ranges`).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -8,11 +8,11 @@ use tuanjian_store::dev_ranges::Allocation;
 use tuanjian_store::entry_faults::RecheckStats;
 use utoipa::ToSchema;
 
-use super::service::{self, may_allocate, parse_range};
 use crate::auth::user::ApiUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, parse_id};
 use crate::state::AppState;
+use tuanjian_app::dev_ranges::{self, may_allocate, parse_range};
 
 #[derive(Serialize, ToSchema)]
 pub struct AllocationBody {
@@ -78,8 +78,8 @@ pub async fn show(
     ApiUser(user): ApiUser,
     Path(raw): Path<String>,
 ) -> ApiResult<RangesBody> {
-    let (scope, org) = service::target(&state, &user, parse_id(&raw)?).await?;
-    let o = service::overview(&state, &org).await?;
+    let (scope, org) = dev_ranges::target(&state, &user, parse_id(&raw)?).await?;
+    let o = dev_ranges::overview(&state, &org).await?;
     Ok(Json(RangesBody {
         org_id: org.id,
         may_allocate: may_allocate(&scope, &org),
@@ -158,7 +158,7 @@ pub async fn allocate(
         body.range.as_deref().unwrap_or(""),
     )?;
     let child = body.org_id;
-    let (range_id, stats) = service::allocate(&state, &user, id, child, &range).await?;
+    let (range_id, stats) = dev_ranges::allocate(&state, &user, id, child, &range).await?;
     Ok((
         StatusCode::CREATED,
         Json(AllocatedBody {
@@ -188,7 +188,7 @@ pub async fn remove(
     Path((raw, raw_range)): Path<(String, String)>,
 ) -> ApiResult<DeletedBody> {
     let (range, stats) =
-        service::remove(&state, &user, parse_id(&raw)?, parse_id(&raw_range)?).await?;
+        dev_ranges::remove(&state, &user, parse_id(&raw)?, parse_id(&raw_range)?).await?;
     Ok(Json(DeletedBody {
         range: range.to_string(),
         recheck: stats.into(),

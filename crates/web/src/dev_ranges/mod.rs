@@ -1,9 +1,9 @@
 //! 号段 (issue 4): development-number ranges handed down per year, and the notice of stored
-//! records whose number no longer keeps the rules. `service` holds what page and API share.
+//! records whose number no longer keeps the rules. Page and API call the same use cases in
+//! `tuanjian_app::dev_ranges`.
 
 pub mod api;
 pub mod page;
-pub mod service;
 
 use axum::Router;
 use axum::routing::{delete, get, post};

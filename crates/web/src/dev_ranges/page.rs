@@ -10,7 +10,6 @@ use tuanjian_store::dev_ranges::Allocation;
 use tuanjian_store::entry_faults::RecheckStats;
 use tuanjian_store::orgs::Org;
 
-use super::service::{self, may_allocate, parse_range, parse_year};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::role;
 use crate::auth::user::{PageUser, Signed};
@@ -21,6 +20,7 @@ use crate::org_setup::beijing;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
+use tuanjian_app::dev_ranges::{self, may_allocate, parse_range, parse_year};
 
 pub struct RangeRow {
     pub id: i64,
@@ -87,8 +87,8 @@ async fn render(
     error: Option<&Fault>,
 ) -> PageResult {
     let authority = role::required(state, user).await?;
-    let (scope, org) = service::target(state, user, org_id).await?;
-    let o = service::overview(state, &org).await?;
+    let (scope, org) = dev_ranges::target(state, user, org_id).await?;
+    let o = dev_ranges::overview(state, &org).await?;
     let page = RangesPage {
         nav: Some(Nav::for_authority(state, user, &authority).await?),
         csrf: user.session.csrf_token.clone(),
@@ -174,7 +174,7 @@ async fn try_allocate(
             Fault::new(ErrorCode::NotAChild, "请从列表中选择接收号段的下级组织").field("org_id")
         })?),
     };
-    let (_, stats) = service::allocate(state, user, id, child, &range).await?;
+    let (_, stats) = dev_ranges::allocate(state, user, id, child, &range).await?;
     Ok(done_url(id, "allocated", &range.to_string(), &stats))
 }
 
@@ -205,7 +205,7 @@ pub async fn remove(
 ) -> PageResult {
     let id = parse_id(&raw)?;
     let range_id = parse_id(&raw_range)?;
-    match service::remove(&state, &user, id, range_id).await {
+    match dev_ranges::remove(&state, &user, id, range_id).await {
         Ok((range, stats)) => {
             Ok(Redirect::to(&done_url(id, "deleted", &range.to_string(), &stats)).into_response())
         }

@@ -11,15 +11,16 @@ use tuanjian_store::import_jobs::Job;
 use tuanjian_store::orgs::Org;
 use utoipa::ToSchema;
 
-use super::jobs;
-use super::service::{
-    FaultBody, JobBody, faults_of, import_target, kind_of, read_upload, report_bytes, start_check,
-    start_commit, template_bytes, xlsx_response,
-};
+use super::view::{FaultBody, JobBody, faults_of, kind_of, upload_rules, xlsx_response};
 use crate::auth::user::ApiUser;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::upload::read_upload;
 use crate::extract::{ApiJson, parse_id};
 use crate::state::AppState;
+use tuanjian_app::member_import::access::import_target;
+use tuanjian_app::member_import::files::{report_bytes, template_bytes};
+use tuanjian_app::member_import::jobs;
+use tuanjian_app::member_import::start::{start_check, start_commit};
 
 /// A job and every fault found so far.
 #[derive(Serialize, ToSchema)]
@@ -90,8 +91,8 @@ pub async fn upload(
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
     let (_, org) = import_target(&state, &user, parse_id(&raw)?).await?;
-    let up = read_upload(kind, multipart).await?;
-    let id = start_check(&state, &user, &org, kind, &up).await?;
+    let up = read_upload(multipart, upload_rules(kind)).await?;
+    let id = start_check(&state, &user, &org, kind, &up.file_name, &up.bytes).await?;
     let job = jobs::load(&state.store, org.id, id).await?;
     Ok(accepted(&org, &job))
 }

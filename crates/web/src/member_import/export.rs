@@ -1,29 +1,17 @@
-//! Exporting the member list (with its filters) and an organisation's cadres to .xlsx in the
-//! columns of the import templates, so an exported file imports back unchanged. Every export is
-//! in the audit log; ID numbers are exported in full only where the admin's scope covers them.
+//! The downloads of the member list (with its filters) and of an organisation's cadres in the
+//! columns of the import templates; the export itself is `tuanjian_app::member_import::export`.
 
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
-use tuanjian_domain::ErrorCode;
-use tuanjian_domain::MemberField;
-use tuanjian_domain::enums::{
-    CadreNature, Choice, Education, Ethnicity, Occupation, PoliticalStatus,
-};
-use tuanjian_domain::{IdNumber, OrgPath};
-use tuanjian_sheet::write_filled;
-use tuanjian_store::audit::{self, AuditEntry};
-use tuanjian_store::member_bulk::{self, CadreExport, MemberExport};
-use tuanjian_store::members::{MemberFilter, MemberQuery, MemberSort};
+use tuanjian_app::member_import::columns::Kind;
+use tuanjian_app::member_import::export::{ListFilter, cadres_xlsx, members_xlsx};
 use tuanjian_store::orgs::Org;
-use tuanjian_store::scope::AdminScope;
 use utoipa::IntoParams;
 
-use super::check::Target;
-use super::columns::Kind;
-use super::service::{view_target, xlsx_response};
-use crate::auth::user::{ApiUser, PageUser, Signed};
-use crate::error::{ApiError, Fault};
+use super::view::xlsx_response;
+use crate::auth::user::{ApiUser, PageUser};
+use crate::error::ApiError;
 use crate::extract::{ApiQuery, PageQuery, parse_id};
 use crate::pages::error::PageResult;
 use crate::state::AppState;
@@ -46,194 +34,17 @@ pub struct ExportQuery {
     pub sort: Option<String>,
 }
 
-fn filter_of(q: &ExportQuery) -> Result<(MemberFilter, MemberSort), Fault> {
-    let join_year = match q.join_year.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(y) => Some(
-            y.parse::<i32>()
-                .ok()
-                .filter(|y| (1922..=2100).contains(y))
-                .ok_or_else(|| {
-                    Fault::new(ErrorCode::QueryInvalid, "入团年份应为四位数字，如 2019")
-                        .field("join_year")
-                })?,
-        ),
-    };
-    let sort = MemberSort::parse(q.sort.as_deref().unwrap_or("")).ok_or_else(|| {
-        Fault::new(
-            ErrorCode::QueryInvalid,
-            "排序方式只能是 org、name、join_desc 或 join_asc",
-        )
-        .field("sort")
-    })?;
-    let faulty = matches!(q.faulty.as_deref(), Some("1" | "true" | "on"));
-    Ok((
-        MemberFilter {
-            name: q.name.clone().filter(|s| !s.trim().is_empty()),
-            id_number: q.id_number.clone().filter(|s| !s.trim().is_empty()),
-            join_year,
-            status: q.status.clone().filter(|s| !s.trim().is_empty()),
-            faulty,
-        },
-        sort,
-    ))
-}
-
-fn label<C: Choice>(code: &Option<String>) -> String {
-    code.as_deref()
-        .map(|c| {
-            C::parse(c)
-                .map(|x| x.label().to_string())
-                .unwrap_or_else(|_| c.to_string())
-        })
-        .unwrap_or_default()
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "是" } else { "否" }.to_string()
-}
-
-fn text(v: &Option<String>) -> String {
-    v.clone().unwrap_or_default()
-}
-
-/// The ID number in full where the scope covers the record, masked elsewhere.
-fn id_for(scope: &AdminScope, org_path: Option<&str>, id: &str) -> String {
-    let covered = org_path
-        .and_then(|p| OrgPath::parse(p).ok())
-        .is_some_and(|p| scope.covers(&p));
-    if covered {
-        id.to_string()
-    } else {
-        IdNumber::parse(id).map(|i| i.masked()).unwrap_or_default()
+impl From<ExportQuery> for ListFilter {
+    fn from(q: ExportQuery) -> Self {
+        Self {
+            name: q.name,
+            id_number: q.id_number,
+            join_year: q.join_year,
+            status: q.status,
+            faulty: q.faulty,
+            sort: q.sort,
+        }
     }
-}
-
-/// One exported row in the columns of the template of `kind`.
-fn values(kind: Kind, e: &MemberExport, id: String, post: Option<&CadreExport>) -> Vec<String> {
-    use MemberField as F;
-    kind.fields()
-        .iter()
-        .map(|f| match f {
-            F::Name => e.name.clone(),
-            F::IdNumber => id.clone(),
-            F::Ethnicity => label::<Ethnicity>(&e.ethnicity),
-            F::PoliticalStatus => label::<PoliticalStatus>(&e.political_status),
-            F::JoinMonth => text(&e.join_month),
-            F::DevNumber => text(&e.dev_number),
-            F::Branch => e.branch.clone(),
-            F::Phone => text(&e.phone),
-            F::Email => text(&e.email),
-            F::Qq => text(&e.qq),
-            F::Wechat => text(&e.wechat),
-            F::FullTimeEducation => label::<Education>(&e.education_full_time),
-            F::HighestEducation => label::<Education>(&e.education_highest),
-            F::Occupation => label::<Occupation>(&e.occupation),
-            F::WorkUnit => text(&e.work_unit),
-            F::HouseholdPlace => text(&e.household_place),
-            F::JoinUnit => text(&e.join_unit),
-            F::PartyApplied => yes_no(e.party_applied),
-            F::PartyAppliedMonth => text(&e.party_applied_month),
-            F::PartyJoinMonth => text(&e.party_join_month),
-            F::Income => text(&e.income),
-            F::CardNumber => text(&e.card_number),
-            F::Post => post.map(|p| p.post.clone()).unwrap_or_default(),
-            F::PostSince => post.map(|p| text(&p.post_since)).unwrap_or_default(),
-            F::CadreNature => post
-                .map(|p| label::<CadreNature>(&p.nature))
-                .unwrap_or_default(),
-            F::PartyCommittee => post.map(|p| yes_no(p.party_committee)).unwrap_or_default(),
-            _ => String::new(),
-        })
-        .collect()
-}
-
-/// The members of `org`'s subtree matching the list's filters, as the members template.
-pub async fn members_xlsx(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-    q: &ExportQuery,
-) -> Result<(Org, Vec<u8>), Fault> {
-    let (scope, org) = view_target(state, user, org_id).await?;
-    let (filter, sort) = filter_of(q)?;
-    let query = MemberQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
-    let ids = state.store.member_ids(&query, sort).await?;
-    let mut tx = state.store.begin_read().await?;
-    let records = member_bulk::members_for_export(&mut tx, &ids).await?;
-    tx.rollback().await?;
-    let rows: Vec<Vec<String>> = records
-        .iter()
-        .map(|e| {
-            let id = id_for(&scope, Some(&e.org_path), &e.id_number);
-            values(Kind::Members, e, id, e.post.as_ref())
-        })
-        .collect();
-    let target = Target::load(&state.store, scope, org.clone(), Kind::Members).await?;
-    let bytes = write_sheet(target, rows).await?;
-    let mut tx = state.store.begin().await?;
-    audit::record(
-        &mut tx,
-        &user.actor(),
-        AuditEntry::new("member.export")
-            .org(org.id)
-            .after(serde_json::json!({
-                "rows": records.len(),
-                "name": filter.name,
-                "id_number": filter.id_number.is_some(),
-                "join_year": filter.join_year,
-                "status": filter.status,
-                "faulty": filter.faulty,
-                "sort": sort.code(),
-            })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((org, bytes))
-}
-
-/// The cadres of `org` itself, as the cadres template.
-pub async fn cadres_xlsx(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-) -> Result<(Org, Vec<u8>), Fault> {
-    let (scope, org) = view_target(state, user, org_id).await?;
-    let mut tx = state.store.begin_read().await?;
-    let records = member_bulk::cadres_for_export(&mut tx, org.id).await?;
-    tx.rollback().await?;
-    let rows: Vec<Vec<String>> = records
-        .iter()
-        .map(|(e, c)| {
-            let id = id_for(&scope, Some(org.path.as_str()), &e.id_number);
-            values(Kind::Cadres, e, id, Some(c))
-        })
-        .collect();
-    let target = Target::load(&state.store, scope, org.clone(), Kind::Cadres).await?;
-    let bytes = write_sheet(target, rows).await?;
-    let mut tx = state.store.begin().await?;
-    audit::record(
-        &mut tx,
-        &user.actor(),
-        AuditEntry::new("cadre.export")
-            .org(org.id)
-            .after(serde_json::json!({ "rows": records.len() })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((org, bytes))
-}
-
-async fn write_sheet(target: Target, rows: Vec<Vec<String>>) -> Result<Vec<u8>, Fault> {
-    tokio::task::spawn_blocking(move || {
-        let mut t = target.template();
-        // The drop-downs reach as far as the data.
-        t.max_rows = t.max_rows.max(rows.len());
-        write_filled(&t, &rows)
-    })
-    .await
-    .map_err(Fault::internal)?
-    .map_err(Fault::internal)
 }
 
 fn download(kind: Kind, org: &Org, bytes: Vec<u8>) -> Response {
@@ -250,7 +61,7 @@ pub async fn members_page(
     Path(raw): Path<String>,
     PageQuery(q): PageQuery<ExportQuery>,
 ) -> PageResult {
-    let (org, bytes) = members_xlsx(&state, &user, parse_id(&raw)?, &q).await?;
+    let (org, bytes) = members_xlsx(&state, &user, parse_id(&raw)?, &q.into()).await?;
     Ok(download(Kind::Members, &org, bytes))
 }
 
@@ -275,7 +86,7 @@ pub async fn members_api(
     Path(raw): Path<String>,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let (org, bytes) = members_xlsx(&state, &user, parse_id(&raw)?, &q).await?;
+    let (org, bytes) = members_xlsx(&state, &user, parse_id(&raw)?, &q.into()).await?;
     Ok(download(Kind::Members, &org, bytes))
 }
 

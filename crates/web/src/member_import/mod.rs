@@ -1,17 +1,11 @@
-//! Excel import and export of members and cadres (issue 5): the two templates from one column
-//! specification, checking every row before anything is written, a preview with every fault
-//! and an error report, a commit of all rows (or explicitly the valid ones) in one transaction,
-//! all as background jobs whose state lives in the database; and the export of the lists in
-//! the same columns.
+//! The pages and the API of the Excel import and export of members and cadres (issue 5): the
+//! templates, the upload, the preview with every fault and the error report, the commit, and
+//! the exports. The use cases are in `tuanjian_app::member_import`.
 
 pub mod api;
-pub mod check;
-pub mod columns;
 pub mod export;
-pub mod jobs;
 pub mod pages;
-pub mod service;
-pub mod suggest;
+pub mod view;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -12,21 +12,22 @@ use tuanjian_domain::ErrorCode;
 use tuanjian_store::import_jobs::{self, Job, JobState};
 use tuanjian_store::orgs::Org;
 
-use super::columns::Kind;
-use super::jobs;
-use super::service::{
-    FaultBody, JobBody, faults_of, import_target, kind_of, read_upload, report_bytes, start_check,
-    start_commit, template_bytes, xlsx_response,
-};
+use super::view::{FaultBody, JobBody, faults_of, kind_of, upload_rules, xlsx_response};
 use crate::auth::csrf::{CsrfForm, csrf_fault, same_token};
 use crate::auth::role;
 use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
 use crate::error::FaultStatus;
+use crate::extract::upload::read_upload;
 use crate::extract::{PageQuery, parse_id};
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
+use tuanjian_app::member_import::access::import_target;
+use tuanjian_app::member_import::columns::Kind;
+use tuanjian_app::member_import::files::{report_bytes, template_bytes};
+use tuanjian_app::member_import::jobs;
+use tuanjian_app::member_import::start::{start_check, start_commit};
 
 /// Faults shown per page of the preview (all are in the error report).
 const FAULTS_PER_PAGE: usize = 200;
@@ -190,7 +191,7 @@ pub async fn upload(
 ) -> PageResult {
     let kind = kind_of(&kind)?;
     let (_, org) = import_target(&state, &user, parse_id(&raw)?).await?;
-    let upload = read_upload(kind, multipart).await;
+    let upload = read_upload(multipart, upload_rules(kind)).await;
     // The CSRF check comes first: a forged request learns nothing about the file rules.
     if let Ok(up) = &upload
         && !up
@@ -201,7 +202,7 @@ pub async fn upload(
         return Err(PageError(csrf_fault()));
     }
     let started = match upload {
-        Ok(up) => start_check(&state, &user, &org, kind, &up).await,
+        Ok(up) => start_check(&state, &user, &org, kind, &up.file_name, &up.bytes).await,
         Err(f) => Err(f),
     };
     match started {

@@ -11,7 +11,7 @@ use tuanjian_domain::member_record::MemberInput;
 use tuanjian_domain::{
     Action, ActorRole, CadreNature, Education, Ethnicity, Occupation, PoliticalStatus, authorize,
 };
-use tuanjian_store::member_detail::{MemberDetail, label};
+use tuanjian_store::member_detail::{MemberDetail, PersonFields, PostHeld, label};
 use tuanjian_store::scope::AdminScope;
 
 use super::entry::INITIAL_PASSWORD_NOTICE;
@@ -120,8 +120,29 @@ pub async fn show(
     PageQuery(q): PageQuery<RecordQuery>,
 ) -> PageResult {
     let (scope, d) = detail(&state, &user, parse_id(&raw)?).await?;
-    let p = &d.person;
-    let personal = vec![
+    let (branch, membership, fault) = membership_rows(&d);
+    let page = RecordPage {
+        nav: Some(Nav::for_authority(&state, &user, &Authority::Admin(scope.clone())).await?),
+        person_id: d.person.person_id,
+        name: d.person.name.clone(),
+        id_number: d.person.id_number.to_string(),
+        personal: personal_rows(&d.person),
+        branch,
+        membership,
+        fault,
+        posts: post_rows(&d.posts),
+        corrections: correction_rows(&state, &scope, &d).await?,
+        notice: notice(&q, &d.person),
+        can_edit: may(&scope, &d, Action::EditMember),
+        can_correct: may(&scope, &d, Action::RequestCorrection),
+        can_reset: d.membership.is_none() || may(&scope, &d, Action::IssueResetCode),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// (label, value) of the personal fields.
+fn personal_rows(p: &PersonFields) -> Vec<(&'static str, String)> {
+    vec![
         ("性别", p.id_number.sex().label().to_string()),
         (
             "出生日期",
@@ -156,8 +177,20 @@ pub async fn show(
                 "已启用".to_string()
             },
         ),
-    ];
-    let (branch, membership, fault) = match &d.membership {
+    ]
+}
+
+/// The branch (id, full name), (label, value) of the membership fields, and the entry rule the
+/// stored record breaks, if any.
+#[allow(clippy::type_complexity)]
+fn membership_rows(
+    d: &MemberDetail,
+) -> (
+    Option<(i64, String)>,
+    Vec<(&'static str, String)>,
+    Option<String>,
+) {
+    match &d.membership {
         Some(m) => (
             Some((m.org_id, m.org_full_name.clone())),
             vec![
@@ -177,9 +210,12 @@ pub async fn show(
             m.entry_fault.as_deref().map(fault_message),
         ),
         None => (None, Vec::new(), None),
-    };
-    let posts = d
-        .posts
+    }
+}
+
+/// Each post: organisation id, full name, post and a line of its particulars.
+fn post_rows(posts: &[PostHeld]) -> Vec<(i64, String, String, String)> {
+    posts
         .iter()
         .map(|x| {
             let nature = x
@@ -211,25 +247,36 @@ pub async fn show(
                 ),
             )
         })
-        .collect();
-    let corrections = if d.membership.is_some() {
-        state
-            .store
-            .corrections_of(p.person_id)
-            .await?
-            .into_iter()
-            .filter(|c| c.visible_to(&scope))
-            .map(|c| CorrectionRow {
-                id: c.id,
-                summary: super::correction_line::summary(&c),
-                status: c.status.label(),
-                requested_at: beijing(c.requested_at),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let notice = if q.created.is_some() {
+        .collect()
+}
+
+/// The corrections of a member the admin may see.
+async fn correction_rows(
+    state: &AppState,
+    scope: &AdminScope,
+    d: &MemberDetail,
+) -> Result<Vec<CorrectionRow>, Fault> {
+    if d.membership.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .store
+        .corrections_of(d.person.person_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.visible_to(scope))
+        .map(|c| CorrectionRow {
+            id: c.id,
+            summary: super::correction_line::summary(&c),
+            status: c.status.label(),
+            requested_at: beijing(c.requested_at),
+        })
+        .collect())
+}
+
+/// What the page says after the change that led to it.
+fn notice(q: &RecordQuery, p: &PersonFields) -> Option<String> {
+    if q.created.is_some() {
         // The entry's only warning (an address code missing from the table) is worth repeating.
         let warning = p.id_number.address_warning().unwrap_or_default();
         // The admin sees the whole ID number anyway: spelling out the initial password saves
@@ -249,24 +296,7 @@ pub async fn show(
         Some("更正申请已提交，等待省级团委审核；审核结果可在本页“更正申请”中查看。".to_string())
     } else {
         None
-    };
-    let page = RecordPage {
-        nav: Some(Nav::for_authority(&state, &user, &Authority::Admin(scope.clone())).await?),
-        person_id: p.person_id,
-        name: p.name.clone(),
-        id_number: p.id_number.to_string(),
-        personal,
-        branch,
-        membership,
-        fault,
-        posts,
-        corrections,
-        notice,
-        can_edit: may(&scope, &d, Action::EditMember),
-        can_correct: may(&scope, &d, Action::RequestCorrection),
-        can_reset: d.membership.is_none() || may(&scope, &d, Action::IssueResetCode),
-    };
-    Ok(Html(page.render()?).into_response())
+    }
 }
 
 #[derive(Template)]

@@ -157,6 +157,17 @@ fn escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
+/// Logins and lockouts counted where the use cases report them.
+impl tuanjian_app::account::Tally for Metrics {
+    fn login(&self, ok: bool) {
+        Metrics::login(self, ok);
+    }
+
+    fn lockout(&self) {
+        Metrics::lockout(self);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

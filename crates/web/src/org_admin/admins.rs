@@ -6,75 +6,17 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
-use tuanjian_domain::ErrorCode;
-use tuanjian_domain::{Action, IdNumber, Relation};
-use tuanjian_store::org_admins::{add_admin, revoke_admin};
+use tuanjian_app::org_admin::admins::{add, list, revoke};
 use tuanjian_store::orgs::Org;
-use tuanjian_store::people::Person;
 
-use super::{fmt_time, permit, shown_on_page};
+use super::{fmt_time, shown_on_page};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::role::{self, Authority};
 use crate::auth::user::{PageUser, Signed};
-use crate::error::Fault;
 use crate::error::FaultStatus;
 use crate::extract::{PageQuery, parse_id};
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
-
-/// The organisation whose admins the signed-in admin may change, with the authority used.
-pub async fn target(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-) -> Result<(Authority, Org), Fault> {
-    let authority = role::required(state, user).await?;
-    let org = state
-        .store
-        .org_in_scope(&authority.view_scope(user.person.id), org_id)
-        .await?;
-    permit(&authority, Action::ManageAdmins, &org)?;
-    Ok((authority, org))
-}
-
-/// Adds the person with this ID number as admin of the organisation; shared with the API.
-pub async fn add(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-    id_number: &str,
-) -> Result<Person, Fault> {
-    let (_, org) = target(state, user, org_id).await?;
-    let id_number = IdNumber::parse(id_number)
-        .map_err(|e| Fault::bad_request(e.code(), e.to_string()).field("id_number"))?;
-    let mut tx = state.store.begin().await?;
-    let person = add_admin(&mut tx, &user.actor(), &org, &id_number)
-        .await
-        .map_err(|e| Fault::from(e).field("id_number"))?;
-    tx.commit().await?;
-    Ok(person)
-}
-
-/// Revokes one admin of the organisation (their account stays); shared with the API.
-pub async fn revoke(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-    person_id: i64,
-) -> Result<(), Fault> {
-    let (_, org) = target(state, user, org_id).await?;
-    if person_id == user.person.id {
-        return Err(Fault::new(
-            ErrorCode::CannotRevokeSelf,
-            "不能撤销自己的管理员身份；如确需撤销，请由上级组织的管理员办理",
-        ));
-    }
-    let mut tx = state.store.begin().await?;
-    revoke_admin(&mut tx, &user.actor(), &org, person_id).await?;
-    tx.commit().await?;
-    Ok(())
-}
 
 pub struct AdminRow {
     pub person_id: i64,
@@ -106,12 +48,9 @@ async fn render(
     error: Option<String>,
     id_number: String,
 ) -> PageResult {
-    let (authority, org) = target(state, user, org_id).await?;
-    let manages_code = matches!(&authority, Authority::Admin(s) if s.relation_to(&org.path) == Relation::DirectChild);
-    let admins = state
-        .store
-        .org_admins(org.id)
-        .await?
+    let of = list(state, user, org_id).await?;
+    let admins = of
+        .admins
         .into_iter()
         .map(|a| AdminRow {
             is_self: a.person_id == user.person.id,
@@ -122,11 +61,11 @@ async fn render(
         })
         .collect();
     let page = AdminsPage {
-        nav: Some(Nav::for_authority(state, user, &authority).await?),
+        nav: Some(Nav::for_authority(state, user, &of.authority).await?),
         csrf: user.session.csrf_token.clone(),
-        org,
+        org: of.org,
         admins,
-        manages_code,
+        manages_code: of.manages_code,
         notice,
         error,
         id_number,

@@ -4,13 +4,13 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
-use tuanjian_domain::Action;
+use tuanjian_app::org_admin::{admins, delete, inbox as inbox_svc, moves, search as search_svc};
+use tuanjian_store::org_admins::AdminEntry;
 use tuanjian_store::org_moves::{Moved, OrgMove};
 use utoipa::ToSchema;
 
-use super::{admins, delete, inbox as inbox_svc, moves, permit, search as search_svc};
+use super::search::SearchQuery;
 use crate::api::account::Done;
-use crate::auth::role;
 use crate::auth::user::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, parse_id};
@@ -32,11 +32,8 @@ pub struct AdminsResponse {
     pub admins: Vec<AdminBody>,
 }
 
-async fn admins_of(state: &AppState, org_id: i64) -> ApiResult<AdminsResponse> {
-    let admins = state
-        .store
-        .org_admins(org_id)
-        .await?
+fn admins_body(org_id: i64, admins: Vec<AdminEntry>) -> ApiResult<AdminsResponse> {
+    let admins = admins
         .into_iter()
         .map(|a| AdminBody {
             person_id: a.person_id,
@@ -56,8 +53,8 @@ pub async fn list_admins(
     Path(raw): Path<String>,
 ) -> ApiResult<AdminsResponse> {
     let id = parse_id(&raw)?;
-    let (_, org) = admins::target(&state, &user, id).await?;
-    admins_of(&state, org.id).await
+    let of = admins::list(&state, &user, id).await?;
+    admins_body(of.org.id, of.admins)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -78,7 +75,8 @@ pub async fn add_admin(
 ) -> ApiResult<AdminsResponse> {
     let id = parse_id(&raw)?;
     admins::add(&state, &user, id, &body.id_number).await?;
-    admins_of(&state, id).await
+    let of = admins::list(&state, &user, id).await?;
+    admins_body(id, of.admins)
 }
 
 #[utoipa::path(post, path = "/api/v1/orgs/{id}/admins/{person_id}/revoke",
@@ -93,7 +91,8 @@ pub async fn revoke_admin(
     let id = parse_id(&raw)?;
     let person_id = parse_id(&raw_person)?;
     admins::revoke(&state, &user, id, person_id).await?;
-    admins_of(&state, id).await
+    let of = admins::list(&state, &user, id).await?;
+    admins_body(id, of.admins)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -172,7 +171,7 @@ pub async fn move_org(
 ) -> ApiResult<MoveBody> {
     let id = parse_id(&raw)?;
     let (move_id, moved) = moves::start(&state, &user, id, body.to_parent_id).await?;
-    let m = state.store.org_move(move_id).await?;
+    let m = moves::read(&state, move_id).await?;
     Ok(Json(MoveBody::new(&m, moved)))
 }
 
@@ -189,15 +188,7 @@ pub async fn moves_of_org(
     Path(raw): Path<String>,
 ) -> ApiResult<MovesResponse> {
     let id = parse_id(&raw)?;
-    let authority = role::required(&state, &user).await?;
-    let org = state
-        .store
-        .org_in_scope(&authority.view_scope(user.person.id), id)
-        .await?;
-    permit(&authority, Action::ViewHistory, &org)?;
-    let items = state
-        .store
-        .moves_of_org(org.id, 100)
+    let items = moves::history(&state, &user, id)
         .await?
         .iter()
         .map(|m| MoveBody::new(m, None))
@@ -225,7 +216,7 @@ pub struct DecisionRequest {
 }
 
 async fn decided(state: &AppState, id: i64, moved: Option<Moved>) -> ApiResult<MoveBody> {
-    let m = state.store.org_move(id).await?;
+    let m = moves::read(state, id).await?;
     Ok(Json(MoveBody::new(&m, moved)))
 }
 
@@ -310,14 +301,14 @@ pub struct SearchResponse {
     pub pages: i64,
 }
 
-#[utoipa::path(get, path = "/api/v1/orgs/search", security(()), params(search_svc::SearchQuery),
+#[utoipa::path(get, path = "/api/v1/orgs/search", security(()), params(SearchQuery),
     description = "Public (no sign-in). Exact full-name match first, then names containing the text, within the chosen province or 系统团委.",
     responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
-    ApiQuery(q): ApiQuery<search_svc::SearchQuery>,
+    ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> ApiResult<SearchResponse> {
-    let (_, _, page) = search_svc::run(&state, &q).await?;
+    let page = search_svc::run(&state, &q.input()).await?.page;
     Ok(Json(SearchResponse {
         pages: page.pages(),
         items: page
@@ -353,9 +344,7 @@ pub struct ProvinceBody {
     responses((status = 200, body = [ProvinceBody])))]
 pub async fn provinces(State(state): State<AppState>) -> ApiResult<Vec<ProvinceBody>> {
     Ok(Json(
-        state
-            .store
-            .province_choices()
+        search_svc::provinces(&state)
             .await?
             .into_iter()
             .map(|p| ProvinceBody {
@@ -398,11 +387,12 @@ pub async fn inbox(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> ApiResult<InboxResponse> {
-    let (_, scope, items, count) = inbox_svc::load(&state, &user).await?;
+    let inbox = inbox_svc::load(&state, &user).await?;
     Ok(Json(InboxResponse {
-        org_id: scope.org().id,
-        count,
-        items: items
+        org_id: inbox.scope.org().id,
+        count: inbox.count,
+        items: inbox
+            .items
             .iter()
             .map(|i| InboxItemBody {
                 kind: i.kind.code(),

@@ -6,40 +6,18 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
-use tuanjian_domain::Action;
+use tuanjian_app::Authority;
+use tuanjian_app::org_admin::delete::{blockers, delete, target};
 use tuanjian_store::org_admins::AdminEntry;
-use tuanjian_store::org_delete::{blocker_messages, delete_org};
 use tuanjian_store::orgs::Org;
 
-use super::permit;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::role::{self, Authority};
 use crate::auth::user::{PageUser, Signed};
-use crate::error::Fault;
 use crate::error::FaultStatus;
 use crate::extract::parse_id;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
-
-async fn target(state: &AppState, user: &Signed, org_id: i64) -> Result<(Authority, Org), Fault> {
-    let authority = role::required(state, user).await?;
-    let org = state
-        .store
-        .org_in_scope(&authority.view_scope(user.person.id), org_id)
-        .await?;
-    permit(&authority, Action::Delete, &org)?;
-    Ok((authority, org))
-}
-
-/// Deletes the organisation; shared with the API. Returns what was deleted.
-pub async fn delete(state: &AppState, user: &Signed, org_id: i64) -> Result<Org, Fault> {
-    let (_, org) = target(state, user, org_id).await?;
-    let mut tx = state.store.begin().await?;
-    let deleted = delete_org(&mut tx, &user.actor(), org.id).await?;
-    tx.commit().await?;
-    Ok(deleted)
-}
 
 #[derive(Template)]
 #[template(path = "admin_delete.html")]
@@ -66,11 +44,7 @@ async fn render(
     let (blockers, admins) = if deleted {
         (vec![], vec![])
     } else {
-        let b = state.store.delete_blockers(org.id).await?;
-        (
-            blocker_messages(&org, &b),
-            state.store.org_admins(org.id).await?,
-        )
+        blockers(state, &org).await?
     };
     let page = DeletePage {
         nav: Some(Nav::for_authority(state, user, authority).await?),

@@ -4,35 +4,13 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse};
-use tuanjian_domain::ErrorCode;
-use tuanjian_store::AdminScope;
-use tuanjian_store::inbox::InboxItem;
+use tuanjian_app::org_admin::inbox::load;
 
 use super::fmt_time;
-use crate::auth::role::{self, Authority};
-use crate::auth::user::{PageUser, Signed};
-use crate::error::Fault;
+use crate::auth::user::PageUser;
 use crate::pages::error::PageResult;
 use crate::pages::nav::Nav;
 use crate::state::AppState;
-
-/// The signed-in admin's scope and the items waiting for it; shared with the API.
-pub async fn load(
-    state: &AppState,
-    user: &Signed,
-) -> Result<(Authority, AdminScope, Vec<InboxItem>, i64), Fault> {
-    let authority = role::required(state, user).await?;
-    let Authority::Admin(scope) = &authority else {
-        return Err(
-            Fault::forbidden("待办事项属于组织管理员；请在首页切换到管理员身份后查看")
-                .with_code(ErrorCode::AdminRequired),
-        );
-    };
-    let scope = scope.clone();
-    let items = state.store.inbox(scope.org().id).await?;
-    let count = state.store.inbox_count(scope.org().id).await?;
-    Ok((authority, scope, items, count))
-}
 
 pub struct ItemRow {
     pub kind: &'static str,
@@ -54,8 +32,9 @@ struct InboxPage {
 }
 
 pub async fn show(State(state): State<AppState>, PageUser(user): PageUser) -> PageResult {
-    let (authority, scope, items, count) = load(&state, &user).await?;
-    let rows = items
+    let inbox = load(&state, &user).await?;
+    let rows = inbox
+        .items
         .iter()
         .map(|i| ItemRow {
             kind: i.kind.code(),
@@ -71,10 +50,10 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser) -> Pa
         })
         .collect();
     let page = InboxPage {
-        nav: Some(Nav::for_authority(&state, &user, &authority).await?),
-        org_full_name: scope.org().full_name.clone(),
+        nav: Some(Nav::for_authority(&state, &user, &inbox.authority).await?),
+        org_full_name: inbox.scope.org().full_name.clone(),
         items: rows,
-        count,
+        count: inbox.count,
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -1,6 +1,6 @@
 //! Organisation management, part three: admins (管理员变更), migration (组织迁移), deletion,
 //! search and the approval inbox. Each action is a page and an API call; both call the same
-//! service function here, which asks `tuanjian_domain::authorize` and then the store.
+//! use case in `tuanjian_app::org_admin`.
 
 pub mod admins;
 pub mod api;
@@ -11,10 +11,8 @@ pub mod search;
 
 use axum::Router;
 use axum::routing::{get, post};
-use tuanjian_domain::{Action, ActorRole, Refusal, Relation, authorize};
-use tuanjian_store::orgs::Org;
+pub(crate) use tuanjian_app::org_admin::permit;
 
-use crate::auth::role::Authority;
 use crate::error::Fault;
 use crate::state::AppState;
 
@@ -58,31 +56,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/orgs/search", get(api::search))
         .route("/api/v1/provinces", get(api::provinces))
         .route("/api/v1/inbox", get(api::inbox))
-}
-
-pub(crate) fn refusal(r: Refusal) -> Fault {
-    Fault::forbidden(r.message).with_code(r.code)
-}
-
-/// How `target` stands to the authority's organisation, as the permission rules see it.
-pub(crate) fn actor_role(authority: &Authority, target: &Org) -> ActorRole {
-    let own = |org_id: i64| {
-        if org_id == target.id {
-            Relation::Itself
-        } else {
-            Relation::Unrelated
-        }
-    };
-    match authority {
-        Authority::Admin(s) => ActorRole::Admin(s.relation_to(&target.path)),
-        Authority::Cadre { org_id } => ActorRole::Cadre(own(*org_id)),
-        Authority::Member { org_id } => ActorRole::Member(own(*org_id)),
-    }
-}
-
-/// The permission rules' answer for `action` on `target`, as a fault when refused.
-pub(crate) fn permit(authority: &Authority, action: Action, target: &Org) -> Result<(), Fault> {
-    authorize(action, actor_role(authority, target)).map_err(refusal)
 }
 
 /// Unix seconds as Beijing time, to the minute.

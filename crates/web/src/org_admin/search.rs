@@ -7,12 +7,11 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
-use tuanjian_domain::ErrorCode;
+use tuanjian_app::org_admin::search::{Found, PER_PAGE, SearchInput, provinces, run};
 use tuanjian_store::org_search::{MAX_QUERY_CHARS, ProvinceChoice, SearchPage};
 
 use crate::auth::role;
 use crate::auth::user::{PageRejection, PageUser};
-use crate::error::Fault;
 use crate::error::FaultStatus;
 use crate::extract::PageQuery;
 use crate::pages::error::PageResult;
@@ -48,44 +47,15 @@ pub struct SearchQuery {
     pub page: Option<i64>,
 }
 
-pub const PER_PAGE: i64 = 20;
-
-/// Runs a search; shared with the API. An unknown province is an error, an empty text an
-/// empty page.
-pub async fn run(
-    state: &AppState,
-    q: &SearchQuery,
-) -> Result<(Vec<ProvinceChoice>, Option<i64>, SearchPage), Fault> {
-    let provinces = state.store.province_choices().await?;
-    let province_id = match q.province_id.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(raw) => Some(
-            raw.parse::<i64>()
-                .ok()
-                .filter(|id| provinces.iter().any(|p| p.id == *id))
-                .ok_or_else(|| {
-                    Fault::new(
-                        ErrorCode::ProvinceInvalid,
-                        "所选的省份或系统团委不存在，请从列表中重新选择",
-                    )
-                    .field("province_id")
-                })?,
-        ),
-    };
-    let text = q.q.trim();
-    if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(Fault::new(
-            ErrorCode::QueryTooLong,
-            format!("搜索内容最多{MAX_QUERY_CHARS}个字，请缩短后重试"),
-        )
-        .field("q"));
+impl SearchQuery {
+    /// The typed input of the search use case.
+    pub fn input(&self) -> SearchInput {
+        SearchInput {
+            province_id: self.province_id.clone(),
+            q: self.q.clone(),
+            page: self.page,
+        }
     }
-    let page = q.page.unwrap_or(1).clamp(1, 1000);
-    let result = state
-        .store
-        .search_orgs(province_id, text, page, PER_PAGE)
-        .await?;
-    Ok((provinces, province_id, result))
 }
 
 pub struct HitRow {
@@ -125,25 +95,29 @@ pub async fn show(
         }),
         Err(_) => None,
     };
-    let (view, error, status) = match run(&state, &q).await {
+    let (view, error, status) = match run(&state, &q.input()).await {
         Ok(v) => (Some(v), None, StatusCode::OK),
         Err(f) if f.status().is_client_error() => (None, Some(f.message.clone()), f.status()),
         Err(f) => return Err(f.into()),
     };
     let text: String = q.q.trim().chars().take(MAX_QUERY_CHARS).collect();
-    let (provinces, province_id, result) = match view {
+    let Found {
+        provinces,
+        province_id,
+        page: result,
+    } = match view {
         Some(v) => v,
-        None => (
-            state.store.province_choices().await?,
-            None,
-            SearchPage {
+        None => Found {
+            provinces: provinces(&state).await?,
+            province_id: None,
+            page: SearchPage {
                 items: vec![],
                 total: 0,
                 total_capped: false,
                 page: 1,
                 per_page: PER_PAGE,
             },
-        ),
+        },
     };
     let page = SearchPageView {
         nav,

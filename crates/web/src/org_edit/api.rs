@@ -5,7 +5,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
-use tuanjian_domain::Action;
+use tuanjian_app::org_edit::input::InfoInput;
+use tuanjian_app::org_edit::{access, decide, save};
 use tuanjian_store::org_changes::{Decision, field_label};
 use utoipa::ToSchema;
 
@@ -14,8 +15,6 @@ use crate::auth::user::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, parse_id};
 use crate::org_edit::history::{self, HistoryQuery, HistoryView};
-use crate::org_edit::input::InfoInput;
-use crate::org_edit::service::{self, require};
 use crate::org_edit::view::{self, ChangeView, InfoView};
 use crate::state::AppState;
 
@@ -29,8 +28,7 @@ pub async fn get_info(
 ) -> ApiResult<InfoView> {
     let id = parse_id(&raw)?;
     let authority = role::required(&state, &user).await?;
-    let org = service::target(&state, &user, &authority, id).await?;
-    require(Action::View, &authority, &org)?;
+    let org = access::viewable(&state, &user, &authority, id).await?;
     Ok(Json(view::build(&state, &authority, &org).await?.0))
 }
 
@@ -104,8 +102,8 @@ pub async fn put_info(
 ) -> ApiResult<SaveResponse> {
     let id = parse_id(&raw)?;
     let authority = role::required(&state, &user).await?;
-    let org = service::target(&state, &user, &authority, id).await?;
-    let done = service::save(&state, &user, &authority, &org, &body.into())
+    let org = access::target(&state, &user, &authority, id).await?;
+    let done = save::save(&state, &user, &authority, &org, &body.into())
         .await
         .map_err(|e| e.into_fault())?;
     let org = state.store.org(org.id).await?;
@@ -138,8 +136,8 @@ async fn decide(
     let id = parse_id(&raw_id)?;
     let change_id = parse_id(&raw_change)?;
     let authority = role::required(&state, &user).await?;
-    let org = service::target(&state, &user, &authority, id).await?;
-    service::decide(
+    let org = access::target(&state, &user, &authority, id).await?;
+    decide::decide(
         &state,
         &user,
         &authority,
@@ -200,7 +198,6 @@ pub async fn get_history(
 ) -> ApiResult<HistoryView> {
     let id = parse_id(&raw)?;
     let authority = role::required(&state, &user).await?;
-    let org = service::target(&state, &user, &authority, id).await?;
-    require(Action::ViewHistory, &authority, &org)?;
-    Ok(Json(history::build(&state, &org, &q).await?))
+    let read = history::read(&state, &user, &authority, id, &q).await?;
+    Ok(Json(history::build(&read)))
 }

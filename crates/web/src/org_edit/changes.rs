@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
+use tuanjian_app::org_edit::{access, decide};
 use tuanjian_store::org_changes::Decision;
 
 use crate::auth::csrf::CsrfForm;
@@ -11,7 +12,6 @@ use crate::auth::role;
 use crate::auth::user::PageUser;
 use crate::extract::parse_id;
 use crate::org_edit::info_page::rerender_fault;
-use crate::org_edit::service;
 use crate::pages::error::PageResult;
 use crate::state::AppState;
 
@@ -31,8 +31,8 @@ async fn handle(
     let id = parse_id(&raw_id)?;
     let change_id = parse_id(&raw_change)?;
     let authority = role::required(&state, &user).await?;
-    let org = service::target(&state, &user, &authority, id).await?;
-    match service::decide(
+    let org = access::target(&state, &user, &authority, id).await?;
+    match decide::decide(
         &state,
         &user,
         &authority,

@@ -6,18 +6,18 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tuanjian_app::org_edit::history::{History, HistoryPages, history};
 use tuanjian_domain::org_info::industry;
-use tuanjian_domain::{Action, IdNumber, OrgKind};
+use tuanjian_domain::{IdNumber, OrgKind};
 use tuanjian_store::org_changes::FIELDS;
-use tuanjian_store::orgs::{Org, PageRequest};
+use tuanjian_store::orgs::PageRequest;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::query::{int_or_empty, optional_int, page_schema, per_page_schema};
-use crate::auth::role;
-use crate::auth::user::PageUser;
+use crate::auth::role::{self, Authority};
+use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
 use crate::extract::{PageQuery, parse_id};
-use crate::org_edit::service::{self, require};
 use crate::org_edit::view::{ChangeView, fmt_time};
 use crate::pages::error::PageResult;
 use crate::pages::nav::Nav;
@@ -164,16 +164,24 @@ fn details(before: Option<&str>, after: Option<&str>) -> Vec<String> {
     out
 }
 
-pub async fn build(state: &AppState, org: &Org, q: &HistoryQuery) -> Result<HistoryView, Fault> {
-    let changes = state
-        .store
-        .org_changes(org.id, PageRequest::new(q.page, q.per_page))
-        .await?;
-    let audit = state
-        .store
-        .org_audit(org.id, PageRequest::new(q.audit_page, q.per_page))
-        .await?;
-    Ok(HistoryView {
+/// The use case's answer for the pages asked for.
+pub async fn read(
+    state: &AppState,
+    user: &Signed,
+    authority: &Authority,
+    id: i64,
+    q: &HistoryQuery,
+) -> Result<History, Fault> {
+    let pages = HistoryPages {
+        changes: PageRequest::new(q.page, q.per_page),
+        audit: PageRequest::new(q.audit_page, q.per_page),
+    };
+    history(state, user, authority, id, pages).await
+}
+
+pub fn build(h: &History) -> HistoryView {
+    let (org, changes, audit) = (&h.org, &h.changes, &h.audit);
+    HistoryView {
         org_id: org.id,
         short_name: org.short_name.clone(),
         full_name: org.full_name.clone(),
@@ -202,7 +210,7 @@ pub async fn build(state: &AppState, org: &Org, q: &HistoryQuery) -> Result<Hist
             page: audit.page,
             per_page: audit.per_page,
         },
-    })
+    }
 }
 
 fn pages(total: i64, per_page: i64) -> i64 {
@@ -226,13 +234,11 @@ pub async fn show(
 ) -> PageResult {
     let id = parse_id(&raw_id)?;
     let authority = role::required(&state, &user).await?;
-    let org = service::target(&state, &user, &authority, id).await?;
-    require(Action::ViewHistory, &authority, &org)?;
     let q = HistoryQuery {
         per_page: Some(20),
         ..q
     };
-    let view = build(&state, &org, &q).await?;
+    let view = build(&read(&state, &user, &authority, id, &q).await?);
     let page = HistoryPage {
         nav: Some(Nav::for_authority(&state, &user, &authority).await?),
         change_pages: pages(view.changes.total, view.changes.per_page),

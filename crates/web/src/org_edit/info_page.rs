@@ -17,14 +17,15 @@ use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
 use crate::error::FaultStatus;
 use crate::extract::{PageQuery, parse_id};
-use crate::org_edit::input::{
-    FULL_NAME_MAX, FieldError, InfoInput, PERSON_NAME_MAX, SHORT_NAME_MAX,
-};
-use crate::org_edit::service::{self, Mode, SaveError, edit_mode, require};
 use crate::org_edit::view::{self, InfoView};
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
+use tuanjian_app::org_edit::access::{self, Mode, edit_mode, require};
+use tuanjian_app::org_edit::input::{
+    FULL_NAME_MAX, FieldError, InfoInput, PERSON_NAME_MAX, SHORT_NAME_MAX,
+};
+use tuanjian_app::org_edit::save::{SaveError, save};
 
 /// One input of the form.
 pub struct InputView {
@@ -261,8 +262,7 @@ pub async fn show(
 ) -> PageResult {
     let id = parse_id(&raw_id)?;
     let authority = role::required(&state, &user).await?;
-    let org = service::target(&state, &user, &authority, id).await?;
-    require(Action::View, &authority, &org)?;
+    let org = access::viewable(&state, &user, &authority, id).await?;
     let extras = Extras {
         notices: notices_of(&q),
         ..Extras::default()
@@ -296,8 +296,8 @@ pub async fn submit(
 ) -> PageResult {
     let id = parse_id(&raw_id)?;
     let authority = role::required(&state, &user).await?;
-    let org = service::target(&state, &user, &authority, id).await?;
-    match service::save(&state, &user, &authority, &org, &input).await {
+    let org = access::target(&state, &user, &authority, id).await?;
+    match save(&state, &user, &authority, &org, &input).await {
         Ok(done) => Ok(Redirect::to(&after_save(org.id, &done)).into_response()),
         Err(SaveError::Fields(errors)) => {
             let extras = Extras {

@@ -1,13 +1,12 @@
 //! Organisation information (issue 3, items 3, 5 and 6): the information page where admins
 //! complete and change it, change requests and their approval by the direct superior, and the
-//! history of every change. Pages and the JSON API share `service` and the view builders.
+//! history of every change. Pages and the JSON API call the same use cases
+//! (`tuanjian_app::org_edit`) and share the view builders.
 
 pub mod api;
 pub mod changes;
 pub mod history;
 pub mod info_page;
-pub mod input;
-pub mod service;
 pub mod view;
 
 use axum::Router;

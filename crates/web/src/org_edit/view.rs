@@ -11,8 +11,8 @@ use utoipa::ToSchema;
 
 use crate::auth::role::Authority;
 use crate::error::Fault;
-use crate::org_edit::service::{Allowed, allowed};
 use crate::state::AppState;
+use tuanjian_app::org_edit::access::{Allowed, allowed};
 
 /// Unix seconds as Beijing time, the time every user of the system reads.
 pub fn fmt_time(secs: i64) -> String {

@@ -6,9 +6,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
-use tuanjian_domain::{Action, CodeState};
+use tuanjian_app::org_setup::codes::{self, code_target as target, current_code};
+use tuanjian_domain::CodeState;
 use tuanjian_store::orgs::Org;
-use tuanjian_store::reg_codes::{self, CodeRecord};
+use tuanjian_store::reg_codes::CodeRecord;
 use utoipa::ToSchema;
 
 use crate::auth::csrf::CsrfForm;
@@ -17,20 +18,11 @@ use crate::auth::user::{ApiUser, PageUser, Signed};
 use crate::error::FaultStatus;
 use crate::error::{ApiResult, ErrorBody, Fault};
 use crate::extract::{PageQuery, parse_id};
-use crate::org_setup::admin_target;
 use crate::org_setup::beijing;
 use crate::org_setup::create::{ChildBody, CodeBody};
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
-
-async fn target(state: &AppState, user: &Signed, id: i64) -> Result<Org, Fault> {
-    Ok(
-        admin_target(state, user, id, Action::ManageRegistrationCode)
-            .await?
-            .1,
-    )
-}
 
 /// The code shown on the page.
 struct CodeView {
@@ -84,7 +76,7 @@ async fn render(
     error: Option<String>,
 ) -> PageResult {
     let authority = role::required(state, user).await?;
-    let code = state.store.current_code(org.id).await?;
+    let code = current_code(state, &org).await?;
     let page = CodePage {
         nav: Some(Nav::for_authority(state, user, &authority).await?),
         csrf: user.session.csrf_token.clone(),
@@ -118,20 +110,6 @@ pub async fn page(
 #[derive(Deserialize)]
 pub struct Empty {}
 
-async fn do_regenerate(state: &AppState, user: &Signed, org: &Org) -> Result<CodeRecord, Fault> {
-    let mut tx = state.store.begin().await?;
-    let code = reg_codes::issue(&mut tx, &user.actor(), org.id).await?;
-    tx.commit().await?;
-    Ok(code)
-}
-
-async fn do_revoke(state: &AppState, user: &Signed, org: &Org) -> Result<(), Fault> {
-    let mut tx = state.store.begin().await?;
-    reg_codes::revoke(&mut tx, &user.actor(), org.id).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 pub async fn regenerate(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -139,7 +117,7 @@ pub async fn regenerate(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
     let org = target(&state, &user, parse_id(&raw)?).await?;
-    do_regenerate(&state, &user, &org).await?;
+    codes::regenerate(&state, &user, &org).await?;
     Ok(Redirect::to(&format!("/orgs/{}/code?regenerated=1", org.id)).into_response())
 }
 
@@ -150,7 +128,7 @@ pub async fn revoke(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
     let org = target(&state, &user, parse_id(&raw)?).await?;
-    match do_revoke(&state, &user, &org).await {
+    match codes::revoke(&state, &user, &org).await {
         Ok(()) => Ok(Redirect::to(&format!("/orgs/{}/code?revoked=1", org.id)).into_response()),
         Err(f) if f.status().is_client_error() => {
             let status = f.status();
@@ -170,7 +148,7 @@ pub struct OrgCodeBody {
 }
 
 async fn body(state: &AppState, org: &Org) -> Result<OrgCodeBody, Fault> {
-    let code = state.store.current_code(org.id).await?;
+    let code = current_code(state, org).await?;
     Ok(OrgCodeBody {
         org: ChildBody::from(org),
         code: code.as_ref().map(CodeBody::from),
@@ -196,7 +174,7 @@ pub async fn api_regenerate(
     Path(raw): Path<String>,
 ) -> ApiResult<OrgCodeBody> {
     let org = target(&state, &user, parse_id(&raw)?).await?;
-    do_regenerate(&state, &user, &org).await?;
+    codes::regenerate(&state, &user, &org).await?;
     Ok(Json(body(&state, &org).await?))
 }
 
@@ -208,6 +186,6 @@ pub async fn api_revoke(
     Path(raw): Path<String>,
 ) -> ApiResult<OrgCodeBody> {
     let org = target(&state, &user, parse_id(&raw)?).await?;
-    do_revoke(&state, &user, &org).await?;
+    codes::revoke(&state, &user, &org).await?;
     Ok(Json(body(&state, &org).await?))
 }

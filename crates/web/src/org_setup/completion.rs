@@ -7,16 +7,16 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
 use serde::{Deserialize, Serialize};
-use tuanjian_domain::Action;
-use tuanjian_store::orgs::{Org, Page, PageRequest};
+use tuanjian_app::org_setup::completion::{Completion, Counts, completion};
+use tuanjian_app::org_setup::rate;
+use tuanjian_store::orgs::{Org, PageRequest};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::query::{optional_int, page_schema, per_page_schema};
 use crate::auth::role;
-use crate::auth::user::{ApiUser, PageUser, Signed};
-use crate::error::{ApiResult, ErrorBody, Fault};
+use crate::auth::user::{ApiUser, PageUser};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiQuery, PageQuery, parse_id};
-use crate::org_setup::{admin_target, rate};
 use crate::pages::error::PageResult;
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -30,7 +30,7 @@ pub struct Rate {
 }
 
 impl Rate {
-    fn new((complete, total): (i64, i64)) -> Self {
+    fn new(Counts { complete, total }: Counts) -> Self {
         Self {
             complete,
             total,
@@ -68,40 +68,32 @@ pub struct CompletionBody {
     pub incomplete: IncompletePage,
 }
 
-async fn completion(
-    state: &AppState,
-    user: &Signed,
-    id: i64,
-    req: PageRequest,
-) -> Result<(Org, CompletionBody, Page<Org>), Fault> {
-    let (_, org) = admin_target(state, user, id, Action::View).await?;
-    let children = state.store.children_completion(org.id).await?;
-    let subtree = state.store.subtree_completion(&org.path).await?;
-    let page = state.store.incomplete_children(org.id, req).await?;
-    let mut items = Vec::with_capacity(page.items.len());
-    for o in &page.items {
-        let info = state.store.org_info(o.id).await?;
-        let school = state.store.is_school_org(o).await?;
-        items.push(IncompleteOrg {
-            id: o.id,
-            short_name: o.short_name.clone(),
-            full_name: o.full_name.clone(),
-            kind_label: o.kind_label(),
-            missing: info.missing(o.class(), school),
-        });
-    }
+/// The API body of the use case's answer.
+fn body_of(c: Completion) -> (Org, CompletionBody, i64) {
+    let pages = c.incomplete.pages();
     let body = CompletionBody {
-        org_id: org.id,
-        children: Rate::new(children),
-        subtree: Rate::new(subtree),
+        org_id: c.org.id,
+        children: Rate::new(c.children),
+        subtree: Rate::new(c.subtree),
         incomplete: IncompletePage {
-            items,
-            total: page.total,
-            page: page.page,
-            per_page: page.per_page,
+            items: c
+                .incomplete
+                .items
+                .into_iter()
+                .map(|i| IncompleteOrg {
+                    kind_label: i.org.kind_label(),
+                    id: i.org.id,
+                    short_name: i.org.short_name,
+                    full_name: i.org.full_name,
+                    missing: i.missing,
+                })
+                .collect(),
+            total: c.incomplete.total,
+            page: c.incomplete.page,
+            per_page: c.incomplete.per_page,
         },
     };
-    Ok((org, body, page))
+    (c.org, body, pages)
 }
 
 #[derive(Template)]
@@ -132,13 +124,14 @@ pub async fn page(
     PageQuery(q): PageQuery<CompletionQuery>,
 ) -> PageResult {
     let id = parse_id(&raw)?;
-    let (org, c, page) = completion(&state, &user, id, PageRequest::new(q.page, Some(20))).await?;
+    let (org, c, pages) =
+        body_of(completion(&state, &user, id, PageRequest::new(q.page, Some(20))).await?);
     let authority = role::required(&state, &user).await?;
     let p = CompletionPage {
         nav: Some(Nav::for_authority(&state, &user, &authority).await?),
         org,
         c,
-        pages: page.pages(),
+        pages,
     };
     Ok(Html(p.render()?).into_response())
 }
@@ -153,6 +146,7 @@ pub async fn api_show(
     ApiQuery(q): ApiQuery<CompletionQuery>,
 ) -> ApiResult<CompletionBody> {
     let id = parse_id(&raw)?;
-    let (_, body, _) = completion(&state, &user, id, PageRequest::new(q.page, q.per_page)).await?;
+    let (_, body, _) =
+        body_of(completion(&state, &user, id, PageRequest::new(q.page, q.per_page)).await?);
     Ok(Json(body))
 }

@@ -1,8 +1,6 @@
-//! Creating children in bulk from Excel: the template for this parent, the upload page, and
-//! the import itself. Every row is checked before anything is written; then all rows are
-//! created, each with its registration code, in one transaction, or none is.
+//! Creating children in bulk from Excel: the template download, the upload page and the API
+//! over `tuanjian_app::org_setup::import` (which checks every row before anything is written).
 
-use std::collections::HashMap;
 use tuanjian_domain::ErrorCode;
 
 use askama::Template as _;
@@ -12,11 +10,14 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
-use tuanjian_domain::text::comparison_key;
-use tuanjian_sheet::{CellFault, Column, SheetError, Template, read_rows, write_template};
+use tuanjian_app::org_setup::child_rules::ChildOptions;
+use tuanjian_app::org_setup::create::creatable_parent;
+// Re-exported: the tests build the template by its web path.
+pub use tuanjian_app::org_setup::import::children_template;
+use tuanjian_app::org_setup::import::{Outcome, import_children};
+use tuanjian_sheet::{CellFault, write_template};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::reg_codes::CodeRecord;
-use tuanjian_store::{StoreError, org_create};
 use utoipa::ToSchema;
 
 use crate::auth::csrf::{csrf_fault, same_token};
@@ -25,74 +26,15 @@ use crate::auth::user::{ApiUser, PageUser, Signed};
 use crate::error::FaultStatus;
 use crate::error::{ApiError, ErrorBody, Fault};
 use crate::extract::parse_id;
-use crate::member_import::jobs;
-use crate::org_setup::create::{
-    ChildBody, ChildInput, ChildOptions, CodeBody, CreatedBody, FULL_MAX, SHORT_MAX, ValidChild,
-    check_child, creatable_parent,
-};
+use crate::extract::upload::{UploadRules, read_upload};
+use crate::org_setup::create::{ChildBody, CodeBody, CreatedBody};
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
+use tuanjian_app::member_import::jobs;
 
-const SHORT: usize = 0;
-const FULL: usize = 1;
-const KIND: usize = 2;
-const LEVEL: usize = 3;
-
-/// The sheet for creating children under a parent with these options. The 组织层级 column is
-/// there only when the parent offers a choice of level.
-pub fn children_template(opts: &ChildOptions) -> Template {
-    let mut columns = vec![
-        Column::new("组织简称")
-            .required()
-            .max_chars(SHORT_MAX)
-            .notes("例如：团一中委"),
-        Column::new("组织全称")
-            .required()
-            .max_chars(FULL_MAX)
-            .notes("全系统不能重复，例如：共青团某某县第一中学委员会"),
-        Column::new("组织类别")
-            .required()
-            .choices(opts.kinds.iter().map(|k| k.label()))
-            .notes("也可填代码，如 03TW、01TZB"),
-    ];
-    if opts.level_choice() {
-        columns.push(
-            Column::new("组织层级")
-                .required()
-                .choices(opts.levels.iter().map(|l| l.label()))
-                .notes("市级、县级团委只能是团委或团工委"),
-        );
-    }
-    Template::new("下级组织", columns)
-}
-
-fn column_of(field: &str) -> usize {
-    match field {
-        "short_name" => SHORT,
-        "full_name" => FULL,
-        "level" => LEVEL,
-        _ => KIND,
-    }
-}
-
-pub enum Outcome {
-    Created(Vec<(Org, CodeRecord)>),
-    Invalid(Vec<CellFault>),
-}
-
-fn sheet_fault(e: &SheetError) -> Fault {
-    let status = match e {
-        SheetError::TooLarge { .. }
-        | SheetError::UnpacksTooLarge { .. }
-        | SheetError::TooMuchText { .. }
-        | SheetError::TooManyRows { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    Fault::with_status(status.as_u16(), e.code(), e.to_string()).field("file")
-}
-
-/// Checks every row, then creates them all in one transaction.
+/// Takes this process's turn to read a file (memory), then runs the import. The turn is
+/// shared with the member imports, so it is taken here, where `jobs` lives.
 pub async fn import(
     state: &AppState,
     user: &Signed,
@@ -101,173 +43,13 @@ pub async fn import(
     bytes: &[u8],
     file_name: &str,
 ) -> Result<Outcome, Fault> {
-    let template = children_template(opts);
-    // One turn among all imports of this process (memory), read off the async threads.
     let Some(_turn) = jobs::parsing_permit_within(state.config.import_turn_wait).await else {
         return Err(Fault::new(ErrorCode::ImportBusy,
             "系统正在处理其他单位导入的表格，请稍等一两分钟后重新上传（表格没有导入，也没有写入任何数据）",
         )
         .field("file"));
     };
-    let rows = {
-        let (bytes, name) = (bytes.to_vec(), file_name.to_string());
-        tokio::task::spawn_blocking(move || read_rows(&template, &bytes, &name))
-            .await
-            .map_err(Fault::internal)?
-            .map_err(|e| sheet_fault(&e))?
-    };
-    let template = children_template(opts);
-    let mut faults = Vec::new();
-    let mut valid: Vec<(u32, ValidChild)> = Vec::new();
-    for row in &rows {
-        faults.extend(row.faults.iter().cloned());
-        let input = ChildInput {
-            short_name: row.value(SHORT),
-            full_name: row.value(FULL),
-            kind: row.value(KIND),
-            level: opts.level_choice().then(|| row.value(LEVEL)),
-        };
-        match check_child(parent, opts, &input) {
-            Ok(child) if row.faults.is_empty() => valid.push((row.number, child)),
-            Ok(_) => {}
-            Err(issues) => faults.extend(
-                issues
-                    .into_iter()
-                    // A column the sheet rules already faulted is reported once.
-                    .filter(|i| row.is_clean(&template, column_of(i.field)))
-                    .map(|i| {
-                        CellFault::at(&template, row.number, column_of(i.field), i.code, i.message)
-                    }),
-            ),
-        }
-    }
-    // Full names: unique within the file and in the system.
-    // Compared on the comparison key (NFKC), as the store does: look-alikes are duplicates.
-    let mut first_seen: HashMap<String, (u32, &str)> = HashMap::new();
-    for row in &rows {
-        let name = row.value(FULL);
-        if name.is_empty() || !row.is_clean(&template, FULL) {
-            continue;
-        }
-        let key = comparison_key(name);
-        if let Some((first, _)) = first_seen.get(&key) {
-            faults.push(CellFault::at(
-                &template,
-                row.number,
-                FULL,
-                ErrorCode::DuplicateInFile,
-                format!("“{name}”与第{first}行的组织全称重复（或只是全角半角等写法不同），同一全称只能出现一次"),
-            ));
-        } else {
-            first_seen.insert(key, (row.number, name.trim()));
-        }
-    }
-    let mut names: Vec<(u32, String)> = first_seen
-        .values()
-        .map(|&(row, name)| (row, name.to_string()))
-        .collect();
-    names.sort();
-    let rows_of: HashMap<String, u32> = names.iter().map(|(r, n)| (n.clone(), *r)).collect();
-    let names: Vec<String> = names.into_iter().map(|(_, n)| n).collect();
-    let taken = org_create::taken_full_names(&state.store, &names).await?;
-    for (name, holder) in &taken {
-        let row = rows_of[name.as_str()];
-        let message = if name == holder {
-            format!("组织全称“{name}”已被系统中其他组织使用，请换一个全称")
-        } else {
-            format!(
-                "组织全称“{name}”与系统中已有组织“{holder}”实质相同（只是全角半角等写法不同），请换一个全称"
-            )
-        };
-        faults.push(CellFault::at(
-            &template,
-            row,
-            FULL,
-            ErrorCode::OrgNameTaken,
-            message,
-        ));
-    }
-    if !faults.is_empty() {
-        faults.sort_by_key(|f| (f.row, f.cell.len(), f.cell.clone()));
-        return Ok(Outcome::Invalid(faults));
-    }
-
-    let mut tx = state.store.begin().await?;
-    let new: Vec<_> = valid.iter().map(|(_, c)| c.as_new()).collect();
-    match org_create::create_children(&mut tx, &user.actor(), parent, &new).await {
-        Ok(created) => {
-            tx.commit().await?;
-            Ok(Outcome::Created(created))
-        }
-        // Someone took a name between the check and the write: report it like the others.
-        Err((i, StoreError::Conflict { code, message })) => {
-            tx.rollback().await?;
-            let col = if code == "org_name_taken" { FULL } else { KIND };
-            Ok(Outcome::Invalid(vec![CellFault::at(
-                &template, valid[i].0, col, code, message,
-            )]))
-        }
-        Err((_, e)) => Err(e.into()),
-    }
-}
-
-/// The uploaded file from a multipart body, and the CSRF field when there is one.
-struct Upload {
-    csrf: Option<String>,
-    file_name: String,
-    bytes: Vec<u8>,
-}
-
-fn multipart_fault(e: impl std::fmt::Display) -> Fault {
-    Fault::new(
-        ErrorCode::UploadInvalid,
-        format!("上传的内容无法读取，请在页面上选择文件后重新上传（{e}）"),
-    )
-}
-
-async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result<Upload, Fault> {
-    let mut mp = multipart.map_err(|e| {
-        Fault::new(
-            ErrorCode::UnsupportedContentType,
-            format!("请以 multipart/form-data 上传文件，字段名为 file（{e}）"),
-        )
-    })?;
-    let mut up = Upload {
-        csrf: None,
-        file_name: String::new(),
-        bytes: Vec::new(),
-    };
-    let mut found = false;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(e) => return Err(multipart_fault(e)),
-        };
-        match field.name() {
-            Some("csrf") => {
-                up.csrf = Some(field.text().await.map_err(multipart_fault)?);
-            }
-            Some("file") => {
-                up.file_name = field.file_name().unwrap_or("").to_string();
-                crate::extract::check_text("文件名", &up.file_name)?;
-                up.bytes = match field.bytes().await {
-                    Ok(b) => b.to_vec(),
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        return Err(too_large());
-                    }
-                    Err(e) => return Err(multipart_fault(e)),
-                };
-                found = true;
-            }
-            _ => {}
-        }
-    }
-    if !found {
-        return Err(Fault::new(ErrorCode::FileMissing, "请选择要上传的 Excel 文件").field("file"));
-    }
-    Ok(up)
+    import_children(state, user, parent, opts, bytes, file_name).await
 }
 
 fn too_large() -> Fault {
@@ -416,7 +198,14 @@ pub async fn submit(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
     let (parent, opts) = creatable_parent(&state, &user, parse_id(&raw)?).await?;
-    let upload = read_upload(multipart).await;
+    let upload = read_upload(
+        multipart,
+        UploadRules {
+            max_name_chars: usize::MAX,
+            too_large,
+        },
+    )
+    .await;
     // The CSRF check comes first: a forged request learns nothing about the file rules.
     if let Ok(up) = &upload
         && !up
@@ -508,7 +297,14 @@ pub async fn api_import(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let (parent, opts) = creatable_parent(&state, &user, parse_id(&raw)?).await?;
-    let up = read_upload(multipart).await?;
+    let up = read_upload(
+        multipart,
+        UploadRules {
+            max_name_chars: usize::MAX,
+            too_large,
+        },
+    )
+    .await?;
     match import(&state, &user, &parent, &opts, &up.bytes, &up.file_name).await? {
         Outcome::Created(created) => Ok(Json(ImportedBody {
             created: created

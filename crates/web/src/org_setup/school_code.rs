@@ -7,9 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
-use tuanjian_domain::ErrorCode;
-use tuanjian_domain::{Action, SchoolCode};
-use tuanjian_store::org_info::write_info_fields;
+use tuanjian_app::org_setup::school_code::{save, saved_code, school};
 use tuanjian_store::orgs::Org;
 use utoipa::ToSchema;
 
@@ -19,41 +17,9 @@ use crate::auth::user::{ApiUser, PageUser, Signed};
 use crate::error::FaultStatus;
 use crate::error::{ApiResult, ErrorBody, Fault};
 use crate::extract::{ApiJson, PageQuery, parse_id};
-use crate::org_setup::admin_target;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
-
-/// The organisation, if its own admin asks and it is an independent school organisation.
-async fn school(state: &AppState, user: &Signed, id: i64) -> Result<Org, Fault> {
-    let (_, org) = admin_target(state, user, id, Action::SetSchoolCode).await?;
-    if org.level.is_leading_body() {
-        return Err(
-            Fault::forbidden("团的领导机关不是学校，没有“学校机构编号”，无需填写")
-                .with_code(ErrorCode::NotSchool),
-        );
-    }
-    if !state.store.is_school_org(&org).await? {
-        return Err(Fault::forbidden(
-            "只有独立的学校团组织需要填写学校机构编号：本组织的单位所属行业类别不是学校，或者是学校下属的院系、班级团组织",
-        )
-        .with_code(ErrorCode::NotSchool));
-    }
-    Ok(org)
-}
-
-/// Checks and saves the code (audited; completeness refreshed). Returns the saved code.
-async fn save(state: &AppState, user: &Signed, org: &Org, input: &str) -> Result<String, Fault> {
-    let code = SchoolCode::parse(input).map_err(|e| {
-        Fault::new(ErrorCode::SchoolCodeInvalid, e.to_string()).field("school_code")
-    })?;
-    let mut tx = state.store.begin().await?;
-    let mut info = tuanjian_store::org_info::org_info_tx(&mut tx, org.id).await?;
-    info.school_code = Some(code.as_str().to_string());
-    write_info_fields(&mut tx, &user.actor(), org, &info).await?;
-    tx.commit().await?;
-    Ok(code.as_str().to_string())
-}
 
 #[derive(Template)]
 #[template(path = "setup_school_code.html")]
@@ -77,12 +43,7 @@ async fn render(
     let authority = role::required(state, user).await?;
     let value = match value {
         Some(v) => v.chars().take(20).collect(),
-        None => state
-            .store
-            .org_info(org.id)
-            .await?
-            .school_code
-            .unwrap_or_default(),
+        None => saved_code(state, &org).await?,
     };
     let page = SchoolCodePage {
         nav: Some(Nav::for_authority(state, user, &authority).await?),

@@ -4,12 +4,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
-use tuanjian_domain::ErrorCode;
-use tuanjian_store::roles::RoleKind;
+use tuanjian_app::account::switch_role::switch_role;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::user::PageUser;
-use crate::error::Fault;
 use crate::extract::PageQuery;
 use crate::pages::error::PageResult;
 use crate::pages::nav::Nav;
@@ -82,33 +80,6 @@ pub async fn switch(
     PageUser(user): PageUser,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> PageResult {
-    let org_id = switch_role(&state, &user, &form.kind, form.org_id).await?;
+    let (_, org_id) = switch_role(&state, &user, &form.kind, form.org_id).await?;
     Ok(Redirect::to(&format!("/orgs/{org_id}")).into_response())
-}
-
-/// Makes one of the person's own roles the active one; shared with the API.
-pub async fn switch_role(
-    state: &AppState,
-    user: &crate::auth::user::Signed,
-    kind: &str,
-    org_id: i64,
-) -> Result<i64, Fault> {
-    let kind = RoleKind::parse(kind).ok_or_else(|| {
-        Fault::new(
-            ErrorCode::RoleInvalid,
-            "身份类型只能是 admin、cadre 或 member",
-        )
-        .field("kind")
-    })?;
-    let roles = state.store.roles_of(user.person.id).await?;
-    if !roles.iter().any(|r| r.kind == kind && r.org_id == org_id) {
-        return Err(
-            Fault::forbidden("您在该组织没有这个身份，无法切换").with_code(ErrorCode::RoleNotHeld)
-        );
-    }
-    state
-        .store
-        .set_session_role(&user.actor(), &user.session, (kind, org_id))
-        .await?;
-    Ok(org_id)
 }

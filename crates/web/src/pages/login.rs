@@ -5,13 +5,14 @@ use axum::extract::{Query, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect};
 use serde::Deserialize;
+use tuanjian_app::account::login::login;
+use tuanjian_app::account::logout::logout as end_session;
 use tuanjian_store::sessions::{SessionKind, random_token};
 use tuanjian_store::settings::{self, DemoAccount};
 
 use crate::auth::client::client_addr;
 use crate::auth::cookies;
 use crate::auth::csrf::{CsrfForm, csrf_fault, parse_form, read_body, same_token};
-use crate::auth::login::login;
 use crate::auth::user::PageUserAnyState;
 use crate::error::FaultStatus;
 use crate::pages::error::{PageError, PageResult};
@@ -100,6 +101,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> PageResult {
     let id_shown: String = form.id_number.trim().chars().take(20).collect();
     match login(
         &state,
+        state.metrics.as_ref(),
         &form.id_number,
         &form.password,
         addr,
@@ -152,10 +154,7 @@ pub async fn logout(
     PageUserAnyState(user): PageUserAnyState,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    state
-        .store
-        .end_session(&user.actor(), &user.session)
-        .await?;
+    end_session(&state, &user).await?;
     Ok((
         AppendHeaders([(
             SET_COOKIE,

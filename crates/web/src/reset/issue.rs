@@ -1,6 +1,6 @@
-//! The admin's side: generate a reset code for one person — the member's own admin or the
-//! direct superior's (a cadre likewise for the organisation of a post). The code is shown
-//! once and never again: only its digest is stored.
+//! The admin's side, page and API: generate a reset code for one person
+//! (`tuanjian_app::reset::issue`). The code is shown once and never again: the page is not
+//! cached.
 
 use askama::Template;
 use axum::Json;
@@ -8,59 +8,21 @@ use axum::extract::{Path, State};
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{Html, IntoResponse};
 use serde::{Deserialize, Serialize};
+use tuanjian_app::Authority;
+use tuanjian_app::beijing::beijing;
+use tuanjian_app::reset::issue::{Issued, issue, latest, target};
 use tuanjian_domain::CodeState;
-use tuanjian_domain::ErrorCode;
-use tuanjian_store::reset_codes::{self, ResetRecord, ResetTarget};
-use tuanjian_store::scope::AdminScope;
+use tuanjian_store::reset_codes::{ResetRecord, ResetTarget};
 use utoipa::ToSchema;
 
 use crate::auth::csrf::CsrfForm;
-use crate::auth::role::{self, Authority};
+use crate::auth::role;
 use crate::auth::user::{ApiUser, PageUser, Signed};
-use crate::error::{ApiResult, ErrorBody, Fault};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::parse_id;
-use crate::org_setup::{beijing, refused};
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
-
-/// The admin's scope and the person, if this admin may issue a code for them.
-async fn target(
-    state: &AppState,
-    user: &Signed,
-    person_id: i64,
-) -> Result<(Authority, AdminScope, ResetTarget), Fault> {
-    let authority = role::required(state, user).await?;
-    let Authority::Admin(scope) = &authority else {
-        return Err(
-            Fault::forbidden("只有组织管理员可以生成密码重置码，请在首页切换到管理员身份")
-                .with_code(ErrorCode::AdminRequired),
-        );
-    };
-    let scope = scope.clone();
-    let mut tx = state.store.begin().await?;
-    let found = reset_codes::reset_target(&mut tx, &scope, person_id).await?;
-    tx.rollback().await?;
-    let t = found.map_err(refused)?;
-    Ok((authority, scope, t))
-}
-
-/// Issues the code: one transaction with its audit record.
-async fn issue(
-    state: &AppState,
-    user: &Signed,
-    person_id: i64,
-) -> Result<(ResetTarget, String, ResetRecord), Fault> {
-    let (_, scope, _) = target(state, user, person_id).await?;
-    let mut tx = state.store.begin().await?;
-    // Checked again inside the transaction: a role may have changed since.
-    let t = reset_codes::reset_target(&mut tx, &scope, person_id)
-        .await?
-        .map_err(refused)?;
-    let (code, rec) = reset_codes::issue(&mut tx, &user.actor(), person_id).await?;
-    tx.commit().await?;
-    Ok((t, code.display(), rec))
-}
 
 struct LatestView {
     state_label: &'static str,
@@ -100,7 +62,7 @@ async fn render(
     person: ResetTarget,
     code: Option<(String, ResetRecord)>,
 ) -> PageResult {
-    let latest = state.store.latest_reset_code(person.person_id).await?;
+    let latest = latest(state, person.person_id).await?;
     let page = IssuePage {
         nav: Some(Nav::for_authority(state, user, authority).await?),
         csrf: user.session.csrf_token.clone(),
@@ -135,9 +97,13 @@ pub async fn submit(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
     let person_id = parse_id(&raw)?;
-    let (t, code, rec) = issue(&state, &user, person_id).await.map_err(PageError)?;
+    let Issued {
+        person,
+        code,
+        record,
+    } = issue(&state, &user, person_id).await.map_err(PageError)?;
     let authority = role::required(&state, &user).await?;
-    render(&state, &user, &authority, t, Some((code, rec))).await
+    render(&state, &user, &authority, person, Some((code, record))).await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -161,12 +127,16 @@ pub async fn api_issue(
     ApiUser(user): ApiUser,
     Path(raw): Path<String>,
 ) -> ApiResult<ResetCodeBody> {
-    let (t, code, rec) = issue(&state, &user, parse_id(&raw)?).await?;
-    Ok(Json(ResetCodeBody {
-        person_id: t.person_id,
-        name: t.name,
-        id_number: t.id_number_masked,
+    let Issued {
+        person,
         code,
-        expires_at: rec.expires_at,
+        record,
+    } = issue(&state, &user, parse_id(&raw)?).await?;
+    Ok(Json(ResetCodeBody {
+        person_id: person.person_id,
+        name: person.name,
+        id_number: person.id_number_masked,
+        code,
+        expires_at: record.expires_at,
     }))
 }

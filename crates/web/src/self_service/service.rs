@@ -228,14 +228,61 @@ pub async fn check(
         .kind
         .ok_or_else(|| Fault::new(ErrorCode::KindInvalid, "申请类型不正确"))?;
     let mut faults: Vec<Fault> = Vec::new();
-    let mut suggested = Vec::new();
+    let (branch, suggested) = find_branch(state, fields, &mut faults).await?;
+    let mut member = fields.member.clone();
+    if member.profile.phone.trim().is_empty() {
+        faults.push(
+            Fault::new(
+                ErrorCode::RequiredMissing,
+                "请填写手机号码，便于团组织与您联系",
+            )
+            .field("phone"),
+        );
+    }
+    let mut home_org = String::new();
+    match kind {
+        ApplicationKind::Join => member = check_join(member, today, &mut faults),
+        ApplicationKind::Register | ApplicationKind::Report => {
+            home_org = check_membership(
+                state,
+                kind,
+                fields,
+                branch.as_ref(),
+                &member,
+                today,
+                &mut faults,
+            )
+            .await?;
+        }
+    }
+    if !faults.is_empty() {
+        return Err(ApplyError::many(faults, suggested));
+    }
+    let id_number = IdNumber::parse_on(&member.profile.id_number, today).ok();
+    Ok(Checked {
+        kind,
+        branch: branch.expect("no faults means a branch"),
+        id_number,
+        name: member.profile.name.trim().to_string(),
+        phone: tuanjian_domain::org_info::parse_mobile(&member.profile.phone).ok(),
+        member,
+        home_org,
+    })
+}
 
-    // The branch: a province first, then the exact full name within it (seed, question 8).
+/// The branch: a province first, then the exact full name within it (seed, question 8); when
+/// the name finds no branch, organisations with similar names to choose from.
+async fn find_branch(
+    state: &AppState,
+    fields: &Fields,
+    faults: &mut Vec<Fault>,
+) -> Result<(Option<Org>, Vec<Suggestion>), Fault> {
     let provinces = state.store.province_choices().await?;
     let province = fields
         .province_id
         .filter(|id| provinces.iter().any(|p| p.id == *id));
     let mut branch = None;
+    let mut suggested = Vec::new();
     match province {
         None => faults.push(
             Fault::new(
@@ -281,98 +328,88 @@ pub async fn check(
         },
     }
 
-    let mut member = fields.member.clone();
-    if member.profile.phone.trim().is_empty() {
-        faults.push(
-            Fault::new(
-                ErrorCode::RequiredMissing,
-                "请填写手机号码，便于团组织与您联系",
-            )
-            .field("phone"),
-        );
+    Ok((branch, suggested))
+}
+
+/// 我要入团: the applicant is not yet a member, so only the profile and the age count.
+fn check_join(member: MemberInput, today: NaiveDate, faults: &mut Vec<Fault>) -> MemberInput {
+    let mut member = member;
+    // Not yet a member: no membership fields, and not a league member.
+    member = MemberInput {
+        profile: member.profile,
+        ..MemberInput::default()
+    };
+    member.profile.political_status = PoliticalStatus::Masses.label().into();
+    if let Err(fs) = member.profile.parse(today) {
+        faults.extend(fs.iter().map(member_fault));
     }
+    if let Ok(id) = IdNumber::parse_on(&member.profile.id_number, today)
+        && let Err(f) = check_join_applicant_age(&id, today)
+    {
+        faults.push(rule_fault(&f));
+    }
+    member
+}
+
+/// 团员团干部注册 and 流动团员报到: the membership as the branch would enter it; for a report,
+/// the home organisation, which it returns.
+async fn check_membership(
+    state: &AppState,
+    kind: ApplicationKind,
+    fields: &Fields,
+    branch: Option<&Org>,
+    member: &MemberInput,
+    today: NaiveDate,
+    faults: &mut Vec<Fault>,
+) -> Result<String, ApplyError> {
     let mut home_org = String::new();
-    match kind {
-        ApplicationKind::Join => {
-            // Not yet a member: no membership fields, and not a league member.
-            member = MemberInput {
-                profile: member.profile,
-                ..MemberInput::default()
-            };
-            member.profile.political_status = PoliticalStatus::Masses.label().into();
-            if let Err(fs) = member.profile.parse(today) {
-                faults.extend(fs.iter().map(member_fault));
-            }
-            if let Ok(id) = IdNumber::parse_on(&member.profile.id_number, today)
-                && let Err(f) = check_join_applicant_age(&id, today)
-            {
-                faults.push(rule_fault(&f));
-            }
-        }
-        ApplicationKind::Register | ApplicationKind::Report => {
-            // Since 2020 later members are entered by their branch: say so before anything else.
-            if kind == ApplicationKind::Register
-                && let Ok(j) = JoinMonth::parse_on(&member.join_month, today)
-                && let Err(f) = check_register_join_month(j)
-            {
-                return Err(rule_fault(&f).into());
-            }
-            if kind == ApplicationKind::Report {
-                match BoundedText::<100>::parse(&fields.home_org, "团籍所在地团组织名称")
-                {
-                    Ok(t) => home_org = t.into_string(),
-                    Err(e) => faults.push(
-                        Fault::bad_request(
-                            e.code(),
-                            format!("{e}（请填写您原来所在团组织的名称，即团籍所在地）"),
-                        )
-                        .field("home_org"),
-                    ),
-                }
-            }
-            let parsed = match &branch {
-                Some(b) => {
-                    let mut tx = state.store.begin_read().await?;
-                    let r =
-                        tuanjian_store::members::parse_member_for(&mut tx, b, &member, today).await;
-                    tx.rollback().await?;
-                    r.err()
-                }
-                // Without a branch the record is still checked (no 号段 known yet).
-                None => member
-                    .parse(tuanjian_domain::BranchContext {
-                        is_xinjiang: false,
-                        ranges: None,
-                        today,
-                    })
-                    .err()
-                    .map(tuanjian_store::members::EntryError::Faults),
-            };
-            match parsed {
-                None => {}
-                Some(tuanjian_store::members::EntryError::Faults(fs)) => {
-                    faults.extend(fs.iter().map(member_fault))
-                }
-                Some(tuanjian_store::members::EntryError::Refused(r)) => {
-                    return Err(Fault::forbidden(r.message).with_code(r.code).into());
-                }
-                Some(tuanjian_store::members::EntryError::Store(e)) => return Err(e.into()),
-            }
+    // Since 2020 later members are entered by their branch: say so before anything else.
+    if kind == ApplicationKind::Register
+        && let Ok(j) = JoinMonth::parse_on(&member.join_month, today)
+        && let Err(f) = check_register_join_month(j)
+    {
+        return Err(rule_fault(&f).into());
+    }
+    if kind == ApplicationKind::Report {
+        match BoundedText::<100>::parse(&fields.home_org, "团籍所在地团组织名称") {
+            Ok(t) => home_org = t.into_string(),
+            Err(e) => faults.push(
+                Fault::bad_request(
+                    e.code(),
+                    format!("{e}（请填写您原来所在团组织的名称，即团籍所在地）"),
+                )
+                .field("home_org"),
+            ),
         }
     }
-    if !faults.is_empty() {
-        return Err(ApplyError::many(faults, suggested));
+    let parsed = match &branch {
+        Some(b) => {
+            let mut tx = state.store.begin_read().await?;
+            let r = tuanjian_store::members::parse_member_for(&mut tx, b, member, today).await;
+            tx.rollback().await?;
+            r.err()
+        }
+        // Without a branch the record is still checked (no 号段 known yet).
+        None => member
+            .parse(tuanjian_domain::BranchContext {
+                is_xinjiang: false,
+                ranges: None,
+                today,
+            })
+            .err()
+            .map(tuanjian_store::members::EntryError::Faults),
+    };
+    match parsed {
+        None => {}
+        Some(tuanjian_store::members::EntryError::Faults(fs)) => {
+            faults.extend(fs.iter().map(member_fault))
+        }
+        Some(tuanjian_store::members::EntryError::Refused(r)) => {
+            return Err(Fault::forbidden(r.message).with_code(r.code).into());
+        }
+        Some(tuanjian_store::members::EntryError::Store(e)) => return Err(e.into()),
     }
-    let id_number = IdNumber::parse_on(&member.profile.id_number, today).ok();
-    Ok(Checked {
-        kind,
-        branch: branch.expect("no faults means a branch"),
-        id_number,
-        name: member.profile.name.trim().to_string(),
-        phone: tuanjian_domain::org_info::parse_mobile(&member.profile.phone).ok(),
-        member,
-        home_org,
-    })
+    Ok(home_org)
 }
 
 fn locked_fault(until: i64) -> Fault {

@@ -12,7 +12,7 @@ use crate::support::browser::{
 use crate::support::import::*;
 use crate::support::{Db, TestApp};
 use thirtyfour::prelude::*;
-use tuanjian_web::member_import::columns::{Kind, index_of};
+use tuanjian_app::member_import::columns::{Kind, index_of};
 
 /// Waits until the import job section shows `state` (the page reloads itself while running).
 async fn wait_for_state(driver: &WebDriver, state: &str) {

@@ -2,7 +2,7 @@
 //! the middle of its commit.
 
 use super::*;
-use tuanjian_web::member_import::jobs;
+use tuanjian_app::member_import::jobs;
 
 both_databases!(command_line);
 

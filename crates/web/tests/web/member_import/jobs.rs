@@ -2,7 +2,7 @@
 //! dropped, size limits and unusable files, only the organisation's own admin.
 
 use super::*;
-use tuanjian_web::member_import::jobs;
+use tuanjian_app::member_import::jobs;
 
 both_databases!(
     one_import_at_a_time_and_dead_jobs_fail,

@@ -5,9 +5,9 @@
 use crate::support::TestApp;
 use crate::support::import::*;
 use serde_json::Value;
+use tuanjian_app::member_import::columns::Kind;
 use tuanjian_domain::{MemberField, OrgKind, OrgLevel};
 use tuanjian_sheet::hostile::{self, Attack};
-use tuanjian_web::member_import::columns::Kind;
 
 both_databases!(
     a_name_outside_the_scope_is_not_told,

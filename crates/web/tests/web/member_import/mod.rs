@@ -21,9 +21,9 @@ use crate::support::import::*;
 use crate::support::{Db, TestApp};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::Value;
+use tuanjian_app::member_import::columns::Kind;
 use tuanjian_domain::{IdNumber, MemberField, OrgKind, OrgLevel};
 use tuanjian_store::import_jobs::{self, NewJob};
-use tuanjian_web::member_import::columns::Kind;
 
 /// Five members, the third without a name.
 fn golden_faults_like() -> Vec<u8> {

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use tuanjian_app::member_import::columns::{self, Context, Kind};
 use tuanjian_domain::enums::{Education, Occupation};
 use tuanjian_domain::{IdNumber, MemberField, OrgKind, OrgLevel};
 use tuanjian_sheet::{Template, read_rows, write_filled};
 use tuanjian_store::orgs::Org;
-use tuanjian_web::member_import::columns::{self, Context, Kind};
 
 use super::{Guangzhou, TestApp};
 

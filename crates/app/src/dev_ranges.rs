@@ -1,27 +1,39 @@
-//! What the 号段 page and API share: who may look and who may allocate, reading the typed
-//! range, and the changes themselves (one transaction each, audit and recheck inside).
+//! 号段 (issue 4): who may look and who may allocate, reading the typed range, and the
+//! changes themselves (one transaction each, audit and recheck of faulty records inside).
 
 use tuanjian_domain::ErrorCode;
 use tuanjian_domain::dev_number::DEV_NUMBER_LEN;
-use tuanjian_domain::{Action, DevRange, DevRangeError, OrgLevel};
+use tuanjian_domain::{Action, ActorRole, DevRange, DevRangeError, OrgLevel, authorize};
 use tuanjian_store::dev_ranges::{self, RangeChangeError, RangeOverview};
 use tuanjian_store::entry_faults::{RecheckStats, beijing_today};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::scope::AdminScope;
 use tuanjian_store::{StoreError, Tx};
 
-use crate::auth::user::Signed;
-use crate::error::Fault;
-use crate::org_setup::{admin_target, refused};
-use crate::state::AppState;
+use crate::authority::{self, Authority};
+use crate::context::App;
+use crate::fault::Fault;
+use crate::signed::Signed;
 
 /// The organisation whose ranges are shown, for an admin whose scope holds it.
-pub async fn target(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-) -> Result<(AdminScope, Org), Fault> {
-    admin_target(state, user, org_id, Action::ViewMembers).await
+pub async fn target(app: &App, user: &Signed, org_id: i64) -> Result<(AdminScope, Org), Fault> {
+    let authority = authority::required(app, user).await?;
+    let org = app
+        .store
+        .org_in_scope(&authority.view_scope(user.person.id), org_id)
+        .await?;
+    match authority {
+        Authority::Admin(scope) => {
+            let relation = scope.relation_to(&org.path);
+            authorize(Action::ViewMembers, ActorRole::Admin(relation))?;
+            Ok((scope, org))
+        }
+        // 号段 are admin work, looking at them included.
+        Authority::Cadre { .. } | Authority::Member { .. } => Err(Fault::forbidden(
+            "只有组织管理员可以办理此项业务，请在首页切换到管理员身份",
+        )
+        .with_code(ErrorCode::AdminRequired)),
+    }
 }
 
 /// Only the organisation's own admin hands its ranges down, and only from the provinces
@@ -46,8 +58,9 @@ fn require_allocator(scope: &AdminScope, org: &Org) -> Result<(), Fault> {
     Ok(())
 }
 
-pub async fn overview(state: &AppState, org: &Org) -> Result<RangeOverview, Fault> {
-    Ok(state.store.dev_range_overview(org).await?)
+/// The organisation's ranges: its own, those it handed down, and the faulty records found.
+pub async fn overview(app: &App, org: &Org) -> Result<RangeOverview, Fault> {
+    Ok(app.store.dev_range_overview(org).await?)
 }
 
 fn range_fault(e: &DevRangeError) -> Fault {
@@ -109,7 +122,7 @@ pub fn parse_year(text: &str) -> Result<Option<i32>, Fault> {
 
 fn change_fault(e: RangeChangeError) -> Fault {
     match e {
-        RangeChangeError::Refused(r) => refused(r),
+        RangeChangeError::Refused(r) => r.into(),
         RangeChangeError::Store(StoreError::Conflict { code, message }) => {
             Fault::with_status(409, code, message).field("range")
         }
@@ -124,20 +137,20 @@ async fn commit(tx: Tx) -> Result<(), Fault> {
 
 /// Hands `range` to the direct child `child_id` of `org`.
 pub async fn allocate(
-    state: &AppState,
+    app: &App,
     user: &Signed,
     org_id: i64,
     child_id: Option<i64>,
     range: &DevRange,
 ) -> Result<(i64, RecheckStats), Fault> {
-    let (scope, org) = target(state, user, org_id).await?;
+    let (scope, org) = target(app, user, org_id).await?;
     require_allocator(&scope, &org)?;
     let Some(child_id) = child_id else {
         return Err(
             Fault::new(ErrorCode::RequiredMissing, "请选择接收号段的下级组织").field("org_id"),
         );
     };
-    let mut tx = state.store.begin().await?;
+    let mut tx = app.store.begin().await?;
     let done = dev_ranges::allocate(
         &mut tx,
         &user.actor(),
@@ -162,14 +175,14 @@ pub async fn allocate(
 
 /// Takes back allocation `range_id` from a direct child of `org`.
 pub async fn remove(
-    state: &AppState,
+    app: &App,
     user: &Signed,
     org_id: i64,
     range_id: i64,
 ) -> Result<(DevRange, RecheckStats), Fault> {
-    let (scope, org) = target(state, user, org_id).await?;
+    let (scope, org) = target(app, user, org_id).await?;
     require_allocator(&scope, &org)?;
-    let mut tx = state.store.begin().await?;
+    let mut tx = app.store.begin().await?;
     let done =
         dev_ranges::delete_allocation(&mut tx, &user.actor(), &scope, range_id, beijing_today())
             .await
@@ -205,7 +218,7 @@ mod tests {
             "required_missing"
         );
         let e = parse_range(Some(2020), "", "", "201913000001-201913000500").unwrap_err();
-        assert_eq!(e.code, "dev_range_invalid");
+        assert_eq!(e.code, ErrorCode::DevRangeInvalid);
         assert!(e.message.contains("2020"), "{}", e.message);
         assert_eq!(parse_year("").unwrap(), None);
         assert_eq!(parse_year(" 2024 ").unwrap(), Some(2024));

@@ -2,19 +2,18 @@
 //! the same message for an unknown account and a wrong password.
 
 use std::net::IpAddr;
-use tuanjian_domain::ErrorCode;
 
 use sha2::{Digest, Sha256};
-use tuanjian_domain::IdNumber;
+use tuanjian_domain::{ErrorCode, IdNumber};
 use tuanjian_store::audit::{self, Actor, AuditEntry};
 use tuanjian_store::people::Person;
 use tuanjian_store::roles::Role;
 use tuanjian_store::sessions::{SessionKind, create_session};
 use tuanjian_store::{now, throttle};
 
-use crate::auth::csrf::same_token;
-use crate::error::Fault;
-use crate::state::AppState;
+use super::{Tally, same_token};
+use crate::context::App;
+use crate::fault::Fault;
 
 pub struct LoggedIn {
     pub token: String,
@@ -22,7 +21,8 @@ pub struct LoggedIn {
     pub roles: Vec<Role>,
 }
 
-pub(crate) fn account_key(id: &str) -> String {
+/// The throttle key of a typed account: also cleared when a reset code sets a new password.
+pub fn account_key(id: &str) -> String {
     // Only a digest of what was typed is kept, so the table holds no ID numbers of strangers.
     let digest = Sha256::digest(id.as_bytes());
     format!(
@@ -55,39 +55,41 @@ fn failed_fault() -> Fault {
 /// Does the typed password open this account? Initial-state accounts compare with the last
 /// 8 characters; a dummy Argon2 check keeps their timing like everyone else's.
 async fn password_matches(
-    state: &AppState,
+    app: &App,
     person: Option<&Person>,
     password: &str,
 ) -> anyhow::Result<bool> {
     match person {
         Some(p) if p.in_initial_state() => {
-            let _ = state.hasher.verify(password.to_string(), None).await?;
+            let _ = app.hasher.verify(password.to_string(), None).await?;
             Ok(same_token(
                 &password.to_ascii_uppercase(),
                 p.id_number.initial_password(),
             ))
         }
         Some(p) => {
-            state
-                .hasher
+            app.hasher
                 .verify(password.to_string(), p.password_hash.clone())
                 .await
         }
         None => {
-            let _ = state.hasher.verify(password.to_string(), None).await?;
+            let _ = app.hasher.verify(password.to_string(), None).await?;
             Ok(false)
         }
     }
 }
 
+/// Checks the typed account and password and opens a session of `kind`: failures count
+/// against the account and the client address, and lock them out past the configured limits.
 pub async fn login(
-    state: &AppState,
+    app: &App,
+    tally: &dyn Tally,
     id_input: &str,
     password: &str,
     addr: IpAddr,
     kind: SessionKind,
 ) -> Result<LoggedIn, Fault> {
-    let store = &state.store;
+    let store = &app.store;
     let addr_key = address_key(addr);
     if let Some(until) = store.locked_until(&addr_key).await? {
         return Err(locked_fault(until));
@@ -105,7 +107,7 @@ pub async fn login(
         return Err(locked_fault(until));
     }
     let person = store.person_by_id_number(&id).await?;
-    let ok = password_matches(state, person.as_ref(), password).await?;
+    let ok = password_matches(app, person.as_ref(), password).await?;
     let actor = Actor {
         person_id: person.as_ref().map(|p| p.id),
         role: None,
@@ -113,15 +115,15 @@ pub async fn login(
     };
 
     if !ok {
-        state.metrics.login(false);
+        tally.login(false);
         let mut tx = store.begin().await?;
         let acct_lock =
-            throttle::record_failure(&mut tx, &acct_key, state.config.account_lockout).await?;
+            throttle::record_failure(&mut tx, &acct_key, app.config.account_lockout).await?;
         let addr_lock =
-            throttle::record_failure(&mut tx, &addr_key, state.config.address_lockout).await?;
+            throttle::record_failure(&mut tx, &addr_key, app.config.address_lockout).await?;
         for (what, until) in [("account", acct_lock), ("address", addr_lock)] {
             if let Some(until) = until {
-                state.metrics.lockout();
+                tally.lockout();
                 tracing::warn!(what, "login lockout");
                 audit::record(
                     &mut tx,
@@ -150,7 +152,7 @@ pub async fn login(
     throttle::clear(&mut tx, &acct_key).await?;
     let token = create_session(&mut tx, &actor, person.id, kind, role).await?;
     tx.commit().await?;
-    state.metrics.login(true);
+    tally.login(true);
     Ok(LoggedIn {
         token,
         person,

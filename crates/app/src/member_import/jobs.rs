@@ -1,7 +1,8 @@
 //! Running an import job to its end, in the background of the server that received the upload
-//! or in the foreground of the command line. Everything the admin later sees is in the job's
-//! row; a commit marks the job inside the transaction that writes, so a process killed mid-commit
-//! leaves the database as before and its job is found (stale heartbeat, dead owner) and failed.
+//! (the command line runs its file directly: `run::run_for_operator`). Everything the admin later
+//! sees is in the job's row; a commit marks the job inside the transaction that writes, so a
+//! process killed mid-commit leaves the database as before and its job is found (stale
+//! heartbeat, dead owner) and failed.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -9,11 +10,13 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use tuanjian_store::audit::Actor;
-use tuanjian_store::import_jobs::{self, Checked, Job, JobMode, JobPhase};
+use tuanjian_store::import_jobs::{self, Job};
+use tuanjian_store::scope::AdminScope;
 use tuanjian_store::{Store, StoreError};
 
-use super::check::{FileFault, Parsed, Progress, Target, Written, check_file, check_system, write};
+use super::check::{Progress, Target};
 use super::columns::Kind;
+use super::run::{Finished, ImportRun, run};
 
 /// Files read and checked at once by this process, whoever asked (every organisation's import
 /// jobs, the command line, the organisation import). Reading is bounded per file (see
@@ -109,25 +112,11 @@ pub async fn load(store: &Store, org_id: i64, job_id: i64) -> Result<Job, StoreE
     Ok(job)
 }
 
-/// How a job ended, for the command line.
-pub enum Finished {
-    /// The file could not be read as this template.
-    FileFault(FileFault),
-    /// Checked; with a commit, faults stopped it (nothing written) unless `written` is set.
-    Checked {
-        parsed: Parsed,
-        written: Option<Written>,
-        message: Option<String>,
-    },
-    /// Failed for another reason (already recorded on the job).
-    Failed(String),
-}
-
 /// Keeps the job's heartbeat while it runs.
-struct Heartbeat(tokio::task::JoinHandle<()>);
+pub struct Heartbeat(tokio::task::JoinHandle<()>);
 
 impl Heartbeat {
-    fn start(store: Store, job_id: i64) -> Self {
+    pub fn start(store: Store, job_id: i64) -> Self {
         Self(tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_secs(10)).await;
@@ -168,155 +157,59 @@ pub fn spawn(store: Store, org_id: i64, job_id: i64) {
     });
 }
 
-fn faults_json(parsed: &Parsed) -> String {
-    serde_json::to_string(&parsed.faults()).unwrap_or_else(|_| "[]".into())
+/// Why a job cannot run, recorded on it: nothing of it was written.
+async fn refuse(store: &Store, job_id: i64, message: &str) -> Result<Finished, StoreError> {
+    import_jobs::fail(store, job_id, message).await?;
+    Ok(Finished::Failed(message.into()))
 }
 
-/// Runs the job: check the file; for a commit, check again against the database inside the
-/// writing transaction and write all good rows, or nothing.
-pub async fn execute(
+/// The authority the job runs with, checked again: it may have been revoked since the upload.
+/// None when the admin who uploaded it no longer administers the organisation.
+async fn job_scope(
+    store: &Store,
+    org_id: i64,
+    job: &Job,
+) -> Result<Option<AdminScope>, StoreError> {
+    match job.created_by {
+        Some(person) => store.admin_scope(person, org_id).await,
+        None => import_jobs::operator_scope(store, org_id).await.map(Some),
+    }
+}
+
+/// Runs a job as its row describes it: the template, the authority and the file it holds.
+async fn execute(
     store: &Store,
     org_id: i64,
     job_id: i64,
-    mut progress: Progress<'_>,
+    progress: Progress<'_>,
 ) -> Result<Finished, StoreError> {
     let job = import_jobs::job(store, org_id, job_id).await?;
     let _heartbeat = Heartbeat::start(store.clone(), job_id);
     let Some(kind) = Kind::parse(&job.template) else {
-        let msg = "导入类型无法识别";
-        import_jobs::fail(store, job_id, msg).await?;
-        return Ok(Finished::Failed(msg.into()));
+        return refuse(store, job_id, "导入类型无法识别").await;
     };
-    // The admin's authority is checked again: it may have been revoked since the upload.
-    let scope = match job.created_by {
-        Some(person) => match store.admin_scope(person, org_id).await? {
-            Some(s) => s,
-            None => {
-                let msg = "上传这个表格的账号已不是本组织的管理员，导入已停止，没有写入任何数据";
-                import_jobs::fail(store, job_id, msg).await?;
-                return Ok(Finished::Failed(msg.into()));
-            }
-        },
-        None => import_jobs::operator_scope(store, org_id).await?,
+    let Some(scope) = job_scope(store, org_id, &job).await? else {
+        let msg = "上传这个表格的账号已不是本组织的管理员，导入已停止，没有写入任何数据";
+        return refuse(store, job_id, msg).await;
     };
     // The job stays "queued" (排队等待中) until its turn; the heartbeat keeps it alive meanwhile.
-    let _turn = parsing_permit().await;
+    // The file is read from the job only then, so waiting jobs hold none in memory.
+    let turn = parsing_permit().await;
     let org = scope.org().clone();
     let target = Target::load(store, scope, org, kind).await?;
     let bytes = Arc::new(import_jobs::file(store, org_id, job_id).await?);
-    let mut parsed = match check_file(store, &target, bytes, &job.file_name, &mut progress).await {
-        Ok(p) => p,
-        Err(fault) => {
-            import_jobs::fail(store, job_id, &fault.message).await?;
-            return Ok(Finished::FileFault(fault));
-        }
-    };
-    let counts = |p: &Parsed| (p.total() as i64, p.valid() as i64, p.faulty() as i64);
-
-    if job.mode != JobMode::Commit {
-        let mut tx = store.begin_read().await?;
-        check_system(&mut tx, &target, &mut parsed).await?;
-        tx.rollback().await?;
-        let (total, valid, faulty) = counts(&parsed);
-        let json = faults_json(&parsed);
-        import_jobs::finish_validated(
-            store,
-            job_id,
-            &Checked {
-                total_rows: total,
-                valid_rows: valid,
-                faulty_rows: faulty,
-                faults_json: &json,
-                message: None,
-            },
-        )
-        .await?;
-        return Ok(Finished::Checked {
-            parsed,
-            written: None,
-            message: None,
-        });
-    }
-
-    let total_rows = parsed.total() as u64;
-    progress.tell(JobPhase::Writing, 0, total_rows).await;
-    let mut tx = store.begin().await?;
-    check_system(&mut tx, &target, &mut parsed).await?;
-    let (total, valid, faulty) = counts(&parsed);
-    let json = faults_json(&parsed);
-    let stop = if faulty > 0 && !job.valid_only {
-        Some(format!(
-            "表格中有 {faulty} 行有错误，没有导入任何数据。请按错误说明改正后重新上传；或者明确选择“只导入无误的行”"
-        ))
-    } else if valid == 0 {
-        Some("没有可以导入的行：每一行都有错误，没有导入任何数据".to_string())
-    } else {
-        None
-    };
-    if let Some(message) = stop {
-        tx.rollback().await?;
-        import_jobs::finish_validated(
-            store,
-            job_id,
-            &Checked {
-                total_rows: total,
-                valid_rows: valid,
-                faulty_rows: faulty,
-                faults_json: &json,
-                message: Some(&message),
-            },
-        )
-        .await?;
-        return Ok(Finished::Checked {
-            parsed,
-            written: None,
-            message: Some(message),
-        });
-    }
     let actor = Actor {
         person_id: job.created_by,
         role: job.actor_role.clone(),
         client_addr: job.client_addr.clone(),
     };
-    let written = write(
-        &mut tx,
-        &actor,
-        &target,
-        &parsed,
-        Some(job_id),
-        &job.file_name,
-    )
-    .await?;
-    let message = (written.skipped_rows > 0).then(|| {
-        format!(
-            "已按您的选择只导入无误的 {} 行；有错误的 {} 行没有导入，可下载错误报告改正后再导入这些行",
-            valid, faulty
-        )
-    });
-    let result = serde_json::to_string(&written).unwrap_or_default();
-    let marked = import_jobs::mark_committed(
-        &mut tx,
-        job_id,
-        &Checked {
-            total_rows: total,
-            valid_rows: valid,
-            faulty_rows: faulty,
-            faults_json: &json,
-            message: message.as_deref(),
-        },
-        &result,
-    )
-    .await?;
-    if !marked {
-        // Another server took this job for dead: write nothing.
-        tx.rollback().await?;
-        return Ok(Finished::Failed(import_jobs::ABANDONED.into()));
-    }
-    tx.commit().await?;
-    progress.tell(JobPhase::Done, total_rows, total_rows).await;
-    Ok(Finished::Checked {
-        parsed,
-        written: Some(written),
-        message,
-    })
+    let input = ImportRun {
+        target: &target,
+        file_name: &job.file_name,
+        mode: job.mode,
+        valid_only: job.valid_only,
+        actor: &actor,
+        job: Some(job_id),
+    };
+    run(store, input, bytes, &turn, progress).await
 }

@@ -168,7 +168,7 @@ impl RowResult {
 }
 
 /// A row's outcome as the command line and the API print it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RowFault {
     /// The column's title; empty for a fault of the whole row.
     pub column: String,
@@ -829,7 +829,7 @@ pub async fn check_system(
 }
 
 /// What a commit wrote.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Written {
     pub members: u64,
     pub cadres: u64,

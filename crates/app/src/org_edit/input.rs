@@ -96,161 +96,203 @@ pub fn validate(
     org: &Org,
     current: &InfoChanges,
 ) -> Result<InfoChanges, Vec<FieldError>> {
-    let mut out = InfoChanges::default();
-    let mut errors = Vec::new();
-
-    if let Some(s) = input.get("short_name") {
-        match BoundedText::<SHORT_NAME_MAX>::parse(s, "组织简称") {
-            Ok(t) => out.short_name = Some(t.into_string()),
-            Err(e) => errors.push(fault("short_name", e.code(), e.to_string())),
-        }
-    }
-    if let Some(s) = input.get("full_name") {
-        match BoundedText::<FULL_NAME_MAX>::parse(s, "组织全称") {
-            Ok(t) => out.full_name = Some(t.into_string()),
-            Err(e) => errors.push(fault("full_name", e.code(), e.to_string())),
-        }
-    }
-    let mut kind = org.kind;
-    if let Some(s) = input.get("kind") {
-        match OrgKind::parse(s) {
-            Ok(k) => {
-                kind = k;
-                out.kind = Some(k.code().to_string());
-            }
-            Err(e) => errors.push(fault("kind", e.code(), e.to_string())),
-        }
-    }
+    let mut check = Check {
+        input,
+        out: InfoChanges::default(),
+        errors: Vec::new(),
+    };
+    check.names();
     let class = OrgClass {
         level: org.level,
-        kind,
+        kind: check.kind(org.kind),
     };
     let form = InfoForm::of(class);
-    let asked = |key: &'static str, errors: &mut Vec<FieldError>| {
-        let ok = form.asks(key);
-        if !ok {
-            errors.push(fault(
+    check.contacts(class, &form);
+    check.staff_counts(class, &form);
+    check.secretary(current);
+    if check.errors.is_empty() {
+        Ok(check.out)
+    } else {
+        Err(check.errors)
+    }
+}
+
+/// One pass over the input: what passed so far and every fault found.
+struct Check<'a> {
+    input: &'a InfoInput,
+    out: InfoChanges,
+    errors: Vec<FieldError>,
+}
+
+impl<'a> Check<'a> {
+    fn push(&mut self, field: &'static str, code: ErrorCode, message: impl Into<String>) {
+        self.errors.push(fault(field, code, message));
+    }
+
+    /// 组织简称 and 组织全称.
+    fn names(&mut self) {
+        if let Some(s) = self.input.get("short_name") {
+            match BoundedText::<SHORT_NAME_MAX>::parse(s, "组织简称") {
+                Ok(t) => self.out.short_name = Some(t.into_string()),
+                Err(e) => self.push("short_name", e.code(), e.to_string()),
+            }
+        }
+        if let Some(s) = self.input.get("full_name") {
+            match BoundedText::<FULL_NAME_MAX>::parse(s, "组织全称") {
+                Ok(t) => self.out.full_name = Some(t.into_string()),
+                Err(e) => self.push("full_name", e.code(), e.to_string()),
+            }
+        }
+    }
+
+    /// The kind the rest is checked against: the new one when the input changes it.
+    fn kind(&mut self, current: OrgKind) -> OrgKind {
+        let Some(s) = self.input.get("kind") else {
+            return current;
+        };
+        match OrgKind::parse(s) {
+            Ok(k) => {
+                self.out.kind = Some(k.code().to_string());
+                k
+            }
+            Err(e) => {
+                self.push("kind", e.code(), e.to_string());
+                current
+            }
+        }
+    }
+
+    /// The value of a field the input gives, if this class's form asks for it; a field the
+    /// form does not ask for is a fault.
+    fn asked(&mut self, key: &'static str, class: OrgClass, form: &InfoForm) -> Option<&'a str> {
+        let input = self.input;
+        let value = input.get(key)?;
+        if form.asks(key) {
+            Some(value)
+        } else {
+            self.push(
                 key,
                 ErrorCode::FieldNotAsked,
                 format!("{}不需要填写{}，请留空", class.label(), field_label(key)),
-            ));
-        }
-        ok
-    };
-
-    if let Some(s) = input.get("industry")
-        && asked("industry", &mut errors)
-    {
-        match industry(s) {
-            Some(i) => out.industry = Some(i.code.to_string()),
-            None => errors.push(fault(
-                "industry",
-                ErrorCode::IndustryInvalid,
-                format!("单位所属行业类别“{s}”不存在，请从列表中选择"),
-            )),
-        }
-    }
-    if let Some(s) = input.get("phone")
-        && asked("phone", &mut errors)
-    {
-        match parse_phone(s) {
-            Ok(v) => out.phone = Some(v),
-            Err(m) => errors.push(fault("phone", ErrorCode::PhoneInvalid, m)),
-        }
-    }
-    if let Some(s) = input.get("email")
-        && asked("email", &mut errors)
-    {
-        match parse_email(s) {
-            Ok(v) => out.email = Some(v),
-            Err(m) => errors.push(fault("email", ErrorCode::EmailInvalid, m)),
-        }
-    }
-    for key in [
-        "admin_staff_quota",
-        "admin_staff_actual",
-        "career_staff_quota",
-        "career_staff_actual",
-    ] {
-        let Some(s) = input.get(key) else { continue };
-        if !asked(key, &mut errors) {
-            continue;
-        }
-        match parse_count(s) {
-            Ok(n) => match key {
-                "admin_staff_quota" => out.admin_staff_quota = Some(n),
-                "admin_staff_actual" => out.admin_staff_actual = Some(n),
-                "career_staff_quota" => out.career_staff_quota = Some(n),
-                _ => out.career_staff_actual = Some(n),
-            },
-            Err(m) => errors.push(fault(
-                key,
-                ErrorCode::CountInvalid,
-                format!("{}：{m}", field_label(key)),
-            )),
+            );
+            None
         }
     }
 
-    let name = input.get("secretary_name");
-    let id = input.get("secretary_id_number");
-    let mobile = input.get("secretary_phone");
-    if name.is_some() || id.is_some() || mobile.is_some() {
+    /// 单位所属行业类别, 联系电话 and 电子邮箱.
+    fn contacts(&mut self, class: OrgClass, form: &InfoForm) {
+        if let Some(s) = self.asked("industry", class, form) {
+            match industry(s) {
+                Some(i) => self.out.industry = Some(i.code.to_string()),
+                None => self.push(
+                    "industry",
+                    ErrorCode::IndustryInvalid,
+                    format!("单位所属行业类别“{s}”不存在，请从列表中选择"),
+                ),
+            }
+        }
+        if let Some(s) = self.asked("phone", class, form) {
+            match parse_phone(s) {
+                Ok(v) => self.out.phone = Some(v),
+                Err(m) => self.push("phone", ErrorCode::PhoneInvalid, m),
+            }
+        }
+        if let Some(s) = self.asked("email", class, form) {
+            match parse_email(s) {
+                Ok(v) => self.out.email = Some(v),
+                Err(m) => self.push("email", ErrorCode::EmailInvalid, m),
+            }
+        }
+    }
+
+    /// 行政编制 and 事业编制: quota and actual.
+    fn staff_counts(&mut self, class: OrgClass, form: &InfoForm) {
+        for key in [
+            "admin_staff_quota",
+            "admin_staff_actual",
+            "career_staff_quota",
+            "career_staff_actual",
+        ] {
+            let Some(s) = self.asked(key, class, form) else {
+                continue;
+            };
+            match parse_count(s) {
+                Ok(n) => match key {
+                    "admin_staff_quota" => self.out.admin_staff_quota = Some(n),
+                    "admin_staff_actual" => self.out.admin_staff_actual = Some(n),
+                    "career_staff_quota" => self.out.career_staff_quota = Some(n),
+                    _ => self.out.career_staff_actual = Some(n),
+                },
+                Err(m) => self.push(
+                    key,
+                    ErrorCode::CountInvalid,
+                    format!("{}：{m}", field_label(key)),
+                ),
+            }
+        }
+    }
+
+    /// The 书记: name, ID number and mobile go together.
+    fn secretary(&mut self, current: &InfoChanges) {
+        let input = self.input;
+        let name = input.get("secretary_name");
+        let id = input.get("secretary_id_number");
+        let mobile = input.get("secretary_phone");
+        if name.is_none() && id.is_none() && mobile.is_none() {
+            return;
+        }
         for (key, value) in [
             ("secretary_name", name),
             ("secretary_id_number", id),
             ("secretary_phone", mobile),
         ] {
             if value.is_none() {
-                errors.push(fault(
+                self.push(
                     key,
                     ErrorCode::RequiredMissing,
                     format!(
                         "请填写{}：书记的姓名、身份证号码和手机号码要一起填写",
                         field_label(key)
                     ),
-                ));
+                );
             }
         }
         if let Some(s) = name {
             match BoundedText::<PERSON_NAME_MAX>::parse(s, "书记姓名") {
-                Ok(t) => out.secretary_name = Some(t.into_string()),
-                Err(e) => errors.push(fault("secretary_name", e.code(), e.to_string())),
+                Ok(t) => self.out.secretary_name = Some(t.into_string()),
+                Err(e) => self.push("secretary_name", e.code(), e.to_string()),
             }
         }
         if let Some(s) = id {
-            // The page shows the current 书记's number masked; sent back unchanged it means "same".
-            let current_id = current.get("secretary_id_number");
-            let masked = current_id
-                .as_deref()
-                .and_then(|c| IdNumber::parse(c).ok())
-                .map(|n| n.masked());
-            if masked.as_deref() == Some(s) {
-                out.secretary_id_number = current_id;
-            } else {
-                match IdNumber::parse(s) {
-                    Ok(n) => out.secretary_id_number = Some(n.as_str().to_string()),
-                    Err(e) => {
-                        errors.push(fault("secretary_id_number", e.code(), format!("书记{e}")))
-                    }
-                }
-            }
+            self.secretary_id(s, current);
         }
         if let Some(s) = mobile {
             match parse_mobile(s) {
-                Ok(v) => out.secretary_phone = Some(v),
-                Err(m) => errors.push(fault(
+                Ok(v) => self.out.secretary_phone = Some(v),
+                Err(m) => self.push(
                     "secretary_phone",
                     ErrorCode::MobileInvalid,
                     format!("书记{m}"),
-                )),
+                ),
             }
         }
     }
 
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
+    fn secretary_id(&mut self, s: &str, current: &InfoChanges) {
+        // The page shows the current 书记's number masked; sent back unchanged it means "same".
+        let current_id = current.get("secretary_id_number");
+        let masked = current_id
+            .as_deref()
+            .and_then(|c| IdNumber::parse(c).ok())
+            .map(|n| n.masked());
+        if masked.as_deref() == Some(s) {
+            self.out.secretary_id_number = current_id;
+            return;
+        }
+        match IdNumber::parse(s) {
+            Ok(n) => self.out.secretary_id_number = Some(n.as_str().to_string()),
+            Err(e) => self.push("secretary_id_number", e.code(), format!("书记{e}")),
+        }
     }
 }
 

@@ -1,0 +1,5 @@
+//! Password reset codes (issue 4, part 6): an admin issues a code for one person (`issue`),
+//! the person sets a new password with it under 忘记密码 (`redeem`).
+
+pub mod issue;
+pub mod redeem;
