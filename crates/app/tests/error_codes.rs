@@ -58,11 +58,6 @@ const NOT_YET_PROVOKED: &[(&str, &str)] = &[
          delete: only a race reaches it",
     ),
     (
-        "import_busy",
-        "an organisation import waiting out its turn while another file is read: needs a test \
-         holding the process-wide turn",
-    ),
-    (
         "import_failed",
         "a command-line import whose job the runner failed: no honest way to fail a job found yet",
     ),

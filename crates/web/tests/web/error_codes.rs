@@ -212,7 +212,7 @@ mod self_service {
 
 mod member_import {
     use super::*;
-    use tuanjian_web::member_import::jobs;
+    use tuanjian_app::member_import::jobs;
 
     both_databases!(reports_and_commits_of_jobs_no_longer_open);
 
