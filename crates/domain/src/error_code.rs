@@ -169,8 +169,8 @@ error_codes! {
     NothingToCorrect = "nothing_to_correct", 400, "新的姓名和身份证号码与现在的相同，无需更正";
     CorrectionPending = "correction_pending", 409, "该团员已有一份待审核的更正申请";
     CorrectionNotPending = "correction_not_pending", 409, "该更正申请已经处理过，不能再审核或撤回";
-    NotApprover = "not_approver", 409, "姓名、身份证号码更正申请由团员所在团支部的省级团委管理员审核";
-    NotRequester = "not_requester", 409, "只有提交该更正申请的管理员可以撤回";
+    NotApprover = "not_approver", 403, "姓名、身份证号码更正申请由团员所在团支部的省级团委管理员审核";
+    NotRequester = "not_requester", 403, "只有提交该更正申请的管理员可以撤回";
     // 发展团员编号号段.
     DevRangeInvalid = "dev_range_invalid", 400, "号段不正确";
     DevRangeOutsideParent = "dev_range_outside_parent", 409, "号段不在上级组织分配的号段内";

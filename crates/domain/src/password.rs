@@ -105,4 +105,10 @@ mod tests {
             "NewPassword(***)"
         );
     }
+
+    #[test]
+    fn codes() {
+        assert_eq!(PasswordError::Mismatch.code(), "password_mismatch");
+        assert_eq!(PasswordError::TooShort.code(), "password_weak");
+    }
 }

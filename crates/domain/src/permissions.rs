@@ -320,4 +320,16 @@ mod tests {
         assert_eq!(allowed(Action::DecideApplication), vec![Itself]);
         assert_eq!(allowed(Action::AllocateDevRange), vec![DirectChild]);
     }
+
+    #[test]
+    fn refusals_name_who_decides() {
+        let code = |a: Action, r: Relation| authorize(a, ActorRole::Admin(r)).unwrap_err().code;
+        // The old parent cannot approve the way in: that is the new parent's decision.
+        assert_eq!(
+            code(Action::DecideMigrationAsNewParent, DirectChild),
+            "not_new_parent"
+        );
+        // An admin of the organisation itself cannot move it directly; only 团中央 does that.
+        assert_eq!(code(Action::MoveDirectly, Itself), "central_only");
+    }
 }

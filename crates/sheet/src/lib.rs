@@ -56,6 +56,11 @@ mod tests {
                     Cell::N(v) => {
                         s.write_number(r, c, *v).unwrap();
                     }
+                    Cell::E(result) => {
+                        // A formula Excel could not compute: saved with its error as the value.
+                        let f = rust_xlsxwriter::Formula::new("=1/0").set_result(*result);
+                        s.write_formula(r, c, f).unwrap();
+                    }
                     Cell::Blank => {}
                 }
             }
@@ -66,6 +71,8 @@ mod tests {
     enum Cell {
         S(&'static str),
         N(f64),
+        /// A formula cell holding an Excel error value.
+        E(&'static str),
         Blank,
     }
     use Cell::*;
@@ -185,6 +192,23 @@ mod tests {
             "{msg}"
         );
         assert!(!rows[1].is_clean(&t, 0) && rows[1].is_clean(&t, 1));
+    }
+
+    #[test]
+    fn an_excel_error_value_is_a_fault() {
+        let t = template();
+        let bytes = book(
+            &HEADER,
+            &[vec![S("团一中委"), S("一中团委"), S("团委"), E("#DIV/0!")]],
+        );
+        let rows = read_rows(&t, &bytes, "a.xlsx").unwrap();
+        let f = &rows[0].faults;
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            (f[0].cell.as_str(), f[0].code.as_str()),
+            ("D3", "cell_error")
+        );
+        assert!(f[0].message.contains("#DIV/0!"), "{}", f[0].message);
     }
 
     #[test]

@@ -521,3 +521,44 @@ pub async fn insert_org(
     .await?;
     Ok(org)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::sqlite_store;
+
+    /// The caller read the parent, then someone deleted it before the insert's transaction.
+    #[tokio::test]
+    async fn a_parent_deleted_meanwhile_is_a_conflict() {
+        let (store, _file) = sqlite_store().await;
+        let gone = Org {
+            id: 424_242,
+            parent_id: Some(1),
+            path: OrgPath::parse("/1/424242/").unwrap(),
+            level: OrgLevel::Grassroots,
+            kind: OrgKind::Committee,
+            short_name: "已删除的团委".into(),
+            full_name: "共青团某已删除单位委员会".into(),
+            province_id: None,
+            xinjiang: false,
+            created_at: 0,
+        };
+        let new = NewOrg {
+            class: OrgClass {
+                level: OrgLevel::Grassroots,
+                kind: OrgKind::Branch,
+            },
+            short_name: "新团支部",
+            full_name: "共青团某单位新支部",
+            xinjiang: false,
+        };
+        let mut tx = store.begin().await.unwrap();
+        let err = insert_org(&mut tx, &Actor::default(), Some(&gone), &new)
+            .await
+            .unwrap_err();
+        match err {
+            StoreError::Conflict { code, .. } => assert_eq!(code, "parent_gone"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -150,3 +150,31 @@ async fn friendly_errors(req: Request, next: Next) -> Response {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::{Body, to_bytes};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// Any bare client error (here 408, from a layer with no body of its own) gets the general
+    /// `bad_request` answer; the API's as JSON.
+    #[tokio::test]
+    async fn a_bare_client_error_is_a_bad_request() {
+        let app: Router = Router::new()
+            .route(
+                "/api/v1/slow",
+                get(|| async { StatusCode::REQUEST_TIMEOUT }),
+            )
+            .layer(middleware::from_fn(friendly_errors));
+        let res = app
+            .oneshot(Request::get("/api/v1/slow").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::REQUEST_TIMEOUT);
+        let body = to_bytes(res.into_body(), 64 * 1024).await.unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["error"]["code"], "bad_request");
+    }
+}

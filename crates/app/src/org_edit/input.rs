@@ -346,6 +346,43 @@ mod tests {
     }
 
     #[test]
+    fn each_fault_has_its_code() {
+        let codes = |input: InfoInput, org: &Org| -> Vec<(&'static str, &'static str)> {
+            validate(&input, org, &InfoChanges::default())
+                .unwrap_err()
+                .iter()
+                .map(|e| (e.field, e.code.as_str()))
+                .collect()
+        };
+        let county = org(OrgLevel::County, OrgKind::Committee);
+        let input = InfoInput {
+            email: Some("no-at".into()),
+            career_staff_actual: Some("2.5".into()),
+            secretary_name: Some("张三".into()),
+            secretary_id_number: Some("11010519491231002X".into()),
+            secretary_phone: Some("1380013".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(input, &county),
+            vec![
+                ("email", "email_invalid"),
+                ("career_staff_actual", "count_invalid"),
+                ("secretary_phone", "mobile_invalid"),
+            ]
+        );
+        let branch = org(OrgLevel::Grassroots, OrgKind::Branch);
+        let input = InfoInput {
+            industry: Some("不存在的行业".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(input, &branch),
+            vec![("industry", "industry_invalid")]
+        );
+    }
+
+    #[test]
     fn fields_outside_the_form_are_refused() {
         let input = InfoInput {
             phone: Some("010-85212345".into()),

@@ -11,6 +11,7 @@ mod api;
 mod auth;
 mod cli;
 mod dev_ranges;
+mod error_codes;
 mod extract;
 mod member_import;
 mod members;

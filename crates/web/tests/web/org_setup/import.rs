@@ -11,6 +11,7 @@ both_databases!(
     import_through_the_page,
     import_the_largest_file,
 );
+both_database_kinds!(import_waits_out_its_turn);
 
 fn rows(v: &[[&str; 3]]) -> Vec<Vec<String>> {
     v.iter()
@@ -454,4 +455,37 @@ async fn import_the_largest_file(app: TestApp) {
         started.elapsed(),
         app.db.kind
     );
+}
+
+/// While another file is read (the process-wide turn is taken), an organisation import waits
+/// `import_turn_wait` for its turn, then answers 503 `import_busy` and writes nothing. Other
+/// tests' imports wait for the turn meanwhile; it is held for well under a second.
+async fn import_waits_out_its_turn(db: crate::support::Db) {
+    let config = tuanjian_web::Config {
+        import_turn_wait: std::time::Duration::from_millis(50),
+        ..crate::support::fast_test_config()
+    };
+    let app = TestApp::spawn_with(db, config).await;
+    let w = World::new(&app).await;
+    let api = api_as(&app, &w.county_admin).await;
+    let t = children_template(&ChildOptions::for_parent(&w.county));
+    let file = write_filled(
+        &t,
+        &rows(&[["一中团委", "共青团天河区第一中学委员会", "团委"]]),
+    )
+    .unwrap();
+    let path = format!("/api/v1/orgs/{}/children/import", w.county.id);
+    let turn = tuanjian_app::member_import::jobs::parsing_permit_within(
+        std::time::Duration::from_secs(600),
+    )
+    .await
+    .expect("the turn");
+    let (s, body) = api_upload(&app, &api, &path, "a.xlsx", &file).await;
+    drop(turn);
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"]["code"], "import_busy");
+    assert_eq!(app.store.child_count(w.county.id).await.unwrap(), 0);
+    // With the turn free again the same file is imported.
+    let (s, body) = api_upload(&app, &api, &path, "a.xlsx", &file).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
 }
