@@ -9,7 +9,6 @@ pub mod import;
 pub mod register;
 pub mod school_code;
 
-use chrono::{DateTime, FixedOffset};
 use tuanjian_domain::{Action, ActorRole, ErrorCode, authorize};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::scope::AdminScope;
@@ -47,17 +46,7 @@ pub async fn admin_target(
     }
 }
 
-/// A Unix time as Beijing time, which every user of the system reads.
-pub fn beijing(ts: i64) -> String {
-    let offset = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    DateTime::from_timestamp(ts, 0)
-        .map(|t| {
-            t.with_timezone(&offset)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
+pub use crate::beijing::beijing;
 
 /// Percent with one decimal, "—" when there is nothing to count.
 pub fn rate(done: i64, total: i64) -> String {

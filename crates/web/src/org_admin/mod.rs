@@ -58,17 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/inbox", get(api::inbox))
 }
 
-/// Unix seconds as Beijing time, to the minute.
-pub(crate) fn fmt_time(ts: i64) -> String {
-    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    chrono::DateTime::from_timestamp(ts, 0)
-        .map(|t| {
-            t.with_timezone(&beijing)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
+pub(crate) use tuanjian_app::beijing::beijing as fmt_time;
 
 /// Bad input and conflicts are shown on the form's page again; refusals get the error page.
 pub(crate) fn shown_on_page(f: &Fault) -> bool {

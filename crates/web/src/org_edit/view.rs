@@ -1,7 +1,6 @@
 //! What the information page and the API show of an organisation: its fields, its 书记,
 //! completeness, the pending request, and what the viewer may do. One builder for both.
 
-use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use tuanjian_domain::org_info::industry;
 use tuanjian_domain::{IdNumber, InfoForm, OrgInfo};
@@ -14,17 +13,7 @@ use crate::error::Fault;
 use crate::state::AppState;
 use tuanjian_app::org_edit::access::{Allowed, allowed};
 
-/// Unix seconds as Beijing time, the time every user of the system reads.
-pub fn fmt_time(secs: i64) -> String {
-    let beijing = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    DateTime::from_timestamp(secs, 0)
-        .map(|t| {
-            t.with_timezone(&beijing)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
+pub use tuanjian_app::beijing::beijing as fmt_time;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FieldView {
