@@ -3,37 +3,21 @@
 
 use tuanjian_domain::ErrorCode;
 use tuanjian_domain::dev_number::DEV_NUMBER_LEN;
-use tuanjian_domain::{Action, ActorRole, DevRange, DevRangeError, OrgLevel, authorize};
+use tuanjian_domain::{Action, DevRange, DevRangeError, OrgLevel};
 use tuanjian_store::dev_ranges::{self, RangeChangeError, RangeOverview};
 use tuanjian_store::entry_faults::{RecheckStats, beijing_today};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::scope::AdminScope;
 use tuanjian_store::{StoreError, Tx};
 
-use crate::authority::{self, Authority};
 use crate::context::App;
 use crate::fault::Fault;
 use crate::signed::Signed;
 
 /// The organisation whose ranges are shown, for an admin whose scope holds it.
 pub async fn target(app: &App, user: &Signed, org_id: i64) -> Result<(AdminScope, Org), Fault> {
-    let authority = authority::required(app, user).await?;
-    let org = app
-        .store
-        .org_in_scope(&authority.view_scope(user.person.id), org_id)
-        .await?;
-    match authority {
-        Authority::Admin(scope) => {
-            let relation = scope.relation_to(&org.path);
-            authorize(Action::ViewMembers, ActorRole::Admin(relation))?;
-            Ok((scope, org))
-        }
-        // 号段 are admin work, looking at them included.
-        Authority::Cadre { .. } | Authority::Member { .. } => Err(Fault::forbidden(
-            "只有组织管理员可以办理此项业务，请在首页切换到管理员身份",
-        )
-        .with_code(ErrorCode::AdminRequired)),
-    }
+    // 号段 are admin work, looking at them included.
+    crate::org_setup::admin_target(app, user, org_id, Action::ViewMembers).await
 }
 
 /// Only the organisation's own admin hands its ranges down, and only from the provinces
