@@ -26,6 +26,8 @@ pub struct Config {
     /// How long an organisation import waits for its turn to read its file (imports take turns:
     /// `member_import::jobs::PARSING_AT_ONCE`) before answering 503 `import_busy`.
     pub import_turn_wait: Duration,
+    /// Days a transfer may wait for a decision before it lapses (`tuanjian daily`).
+    pub transfer_lapse_days: i64,
 }
 
 impl Default for Config {
@@ -50,6 +52,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             hash_concurrency: std::thread::available_parallelism().map_or(1, |n| n.get()),
             import_turn_wait: Duration::from_secs(20),
+            transfer_lapse_days: tuanjian_domain::transfer::TRANSFER_LAPSE_DAYS,
         }
     }
 }

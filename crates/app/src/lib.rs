@@ -18,6 +18,7 @@ pub mod org_setup;
 pub mod password_hash;
 pub mod reset;
 pub mod signed;
+pub mod transfers;
 
 pub use authority::Authority;
 pub use config::Config;

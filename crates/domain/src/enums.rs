@@ -425,6 +425,7 @@ choices! {
         Withdrawn => "withdrawn", "自愿退团";
         ExpelledPending => "expelled_pending", "开除团籍（待审核）";
         Expelled => "expelled", "开除团籍";
+        TransferredOut => "transferred_out", "已转出本系统（北京、广东、福建）";
     }
 }
 

@@ -190,6 +190,20 @@ error_codes! {
     ApplicantTooOld = "applicant_too_old", 400, "申请入团须未满28周岁";
     JoinedSince2020 = "joined_since_2020", 400, "团员团干部注册只适用于2020年以前入团的团员";
     ConfirmRequired = "confirm_required", 400, "只导入无误的行需要明确确认";
+    // 团组织关系转接.
+    TransferReasonInvalid = "transfer_reason_invalid", 400, "请选择转接原因：升学、就业、参军、出国(境)、未就业或其他";
+    TransferDetailInvalid = "transfer_detail_invalid", 400, "请填写转接原因的说明（不超过100个字）";
+    TransferDestinationInvalid = "transfer_destination_invalid", 400, "请选择接收组织；转往北京、广东、福建的请选择该省并填写接收组织名称";
+    TransferPending = "transfer_pending", 409, "该团员已有一个正在办理的组织关系转接，同一时间只能有一个";
+    TransferSameOrg = "transfer_same_org", 409, "接收组织就是团员现在所在的组织，无需转接";
+    TransferNotPending = "transfer_not_pending", 409, "该转接已经处理过，不能再审批、退回或撤回";
+    TransferLapsed = "transfer_lapsed", 409, "该转接等待审批超过期限，已过期，请重新发起";
+    TransferBranchRequired = "transfer_branch_required", 400, "接收组织不是团支部，请选择团员转入的团支部";
+    TransferBranchInvalid = "transfer_branch_invalid", 400, "所选团支部不在接收组织之下，请重新选择";
+    TransferNotMember = "transfer_not_member", 409, "此人不是团员（或已离团），不能办理组织关系转接";
+    TransferProvinceReview = "transfer_province_review", 403, "参军的组织关系转接由接收组织所在省级团委审核";
+    TransferNotStarter = "transfer_not_starter", 403, "只有发起人可以撤回转接";
+    TransferMemberUnknown = "transfer_member_unknown", 404, "没有找到姓名和身份证号都一致的团员，请核对后重试";
     // Excel files and import jobs.
     SheetEmpty = "sheet_empty", 422, "文件为空，请选择填写好的 Excel 表格后重新上传";
     SheetUnreadable = "sheet_unreadable", 422, "文件不是 Excel 表格，请下载模板填写后再上传";

@@ -56,10 +56,18 @@ pub enum Action {
     DecideApplication,
     /// Hand a 号段 to a direct child.
     AllocateDevRange,
+    /// 办理转出: start a transfer of a member of the target branch (any admin above it).
+    StartTransferOut,
+    /// Approve or return, as the sending side, a transfer of a member of the target branch.
+    DecideTransferOut,
+    /// 办理转入: start a transfer into the target organisation.
+    StartTransferIn,
+    /// Approve (assigning a branch) or return, as the receiving side, a transfer into the target.
+    DecideTransferIn,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 25] = [
         Action::View,
         Action::CreateChild,
         Action::ManageRegistrationCode,
@@ -81,6 +89,10 @@ impl Action {
         Action::RequestCorrection,
         Action::DecideApplication,
         Action::AllocateDevRange,
+        Action::StartTransferOut,
+        Action::DecideTransferOut,
+        Action::StartTransferIn,
+        Action::DecideTransferIn,
     ];
 }
 
@@ -143,6 +155,20 @@ pub fn authorize(action: Action, actor: ActorRole) -> Result<(), Refusal> {
             Refusal {
                 code: ErrorCode::NotOwnOrg,
                 message: "申请由所申请组织的管理员审核",
+            },
+        ),
+        Action::StartTransferOut | Action::DecideTransferOut => need(
+            relation.in_scope(),
+            Refusal {
+                code: ErrorCode::OutOfScope,
+                message: "团员的组织关系转出由其所在团支部或上级组织的管理员办理",
+            },
+        ),
+        Action::StartTransferIn | Action::DecideTransferIn => need(
+            relation.in_scope(),
+            Refusal {
+                code: ErrorCode::OutOfScope,
+                message: "组织关系转入由接收组织或其上级组织的管理员办理",
             },
         ),
         Action::AllocateDevRange => need(

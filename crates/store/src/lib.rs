@@ -42,6 +42,7 @@ mod sqlite_cache;
 #[cfg(test)]
 mod test_support;
 pub mod throttle;
+pub mod transfers;
 
 use std::str::FromStr;
 use std::sync::Arc;

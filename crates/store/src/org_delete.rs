@@ -71,6 +71,21 @@ pub const ORG_REFERENCES: &[(&str, &str, &str)] = &[
         "org_id",
         "refused while one runs; finished ones deleted with their files",
     ),
+    (
+        "transfers",
+        "from_org_id",
+        "set to NULL (the name is kept; refused while members exist, so none is open)",
+    ),
+    (
+        "transfers",
+        "to_org_id",
+        "open ones returned to the starter; all set to NULL (the name is kept)",
+    ),
+    (
+        "transfers",
+        "assigned_org_id",
+        "open ones returned to the starter; all set to NULL (the name is kept)",
+    ),
 ];
 
 /// What stands in the way of deleting an organisation.
@@ -222,6 +237,7 @@ pub async fn delete_org(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<Org, 
         .parent_id
         .ok_or_else(|| StoreError::Unsupported("顶层组织不能删除"))?;
     let returned_applications = settle_for_deleted_org_tx(tx, actor, org.id, parent_id).await?;
+    crate::transfers::settle_for_deleted_org(tx, actor, org.id).await?;
     sqlx::query("UPDATE corrections SET org_id = $1 WHERE org_id = $2")
         .bind(parent_id)
         .bind(org.id)

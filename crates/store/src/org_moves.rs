@@ -317,6 +317,21 @@ async fn execute_move(
     .bind(&hi)
     .execute(&mut **tx)
     .await?;
+    // Transfers carry both sides' paths (the 办理转出/转入 lists are index ranges): they move too.
+    for sql in [
+        "UPDATE transfers SET from_path = CAST($1 AS TEXT) || substr(from_path, CAST($2 AS INTEGER)) \
+         WHERE from_path >= $3 AND from_path < $4",
+        "UPDATE transfers SET to_path = CAST($1 AS TEXT) || substr(to_path, CAST($2 AS INTEGER)) \
+         WHERE to_path >= $3 AND to_path < $4",
+    ] {
+        sqlx::query(sql)
+            .bind(new_path.as_str())
+            .bind(old_len + 1)
+            .bind(&lo)
+            .bind(&hi)
+            .execute(&mut **tx)
+            .await?;
+    }
     sqlx::query("UPDATE orgs SET parent_id = $1 WHERE id = $2")
         .bind(new_parent.id)
         .bind(org.id)
