@@ -22,6 +22,10 @@ pub enum InboxKind {
     Report,
     /// A name or ID number correction, decided by the provincial committee.
     Correction,
+    /// 组织关系转接 of a member of this branch: the sending side decides first.
+    TransferOut,
+    /// 组织关系转接 into this organisation: the receiving side decides last.
+    TransferIn,
 }
 
 impl InboxKind {
@@ -34,6 +38,8 @@ impl InboxKind {
             InboxKind::JoinApplication => "join_application",
             InboxKind::Report => "report",
             InboxKind::Correction => "correction",
+            InboxKind::TransferOut => "transfer_out",
+            InboxKind::TransferIn => "transfer_in",
         }
     }
 
@@ -46,6 +52,8 @@ impl InboxKind {
             InboxKind::JoinApplication => "入团申请",
             InboxKind::Report => "流动团员报到审核",
             InboxKind::Correction => "姓名、身份证号码更正审核",
+            InboxKind::TransferOut => "组织关系转出审批",
+            InboxKind::TransferIn => "组织关系转入审批",
         }
     }
 }
@@ -60,7 +68,9 @@ pub struct InboxItem {
     pub org_full_name: String,
     pub requested_at: i64,
     pub requested_by_name: String,
-    /// For moves: the new parent's full name.
+    /// For moves: the new parent's full name; for transfers: the receiving organisation's.
+    /// (For transfers `org_short_name` holds the member's name, `org_full_name` the sending
+    /// branch's.)
     pub to_parent_full_name: Option<String>,
 }
 
@@ -74,6 +84,7 @@ impl InboxItem {
                 format!("/applications/{}", self.id)
             }
             InboxKind::Correction => format!("/corrections/{}", self.id),
+            InboxKind::TransferOut | InboxKind::TransferIn => format!("/transfers/{}", self.id),
         }
     }
 }
@@ -108,6 +119,14 @@ impl Store {
              SELECT 6, c.id, c.org_id, o.short_name, o.full_name, c.requested_at, p.name, NULL \
                FROM corrections c JOIN orgs o ON o.id = c.org_id JOIN people p ON p.id = c.requested_by \
                WHERE c.approver_org_id = $1 AND c.status = 'pending' \
+             UNION ALL \
+             SELECT 7, t.id, t.from_org_id, p.name, t.from_org_name, t.started_at, s.name, t.to_org_name \
+               FROM transfers t JOIN people p ON p.id = t.person_id JOIN people s ON s.id = t.started_by \
+               WHERE t.from_org_id = $1 AND t.status = 'pending_out' \
+             UNION ALL \
+             SELECT 8, t.id, t.to_org_id, p.name, t.from_org_name, t.started_at, s.name, t.to_org_name \
+               FROM transfers t JOIN people p ON p.id = t.person_id JOIN people s ON s.id = t.started_by \
+               WHERE t.to_org_id = $1 AND t.status = 'pending_in' \
              ORDER BY 6, 1, 2 LIMIT $2",
         )
         .bind(org_id)
@@ -124,7 +143,9 @@ impl Store {
                         3 => InboxKind::Registration,
                         4 => InboxKind::JoinApplication,
                         5 => InboxKind::Report,
-                        _ => InboxKind::Correction,
+                        6 => InboxKind::Correction,
+                        7 => InboxKind::TransferOut,
+                        _ => InboxKind::TransferIn,
                     },
                     id: r.try_get("id")?,
                     org_id: r.try_get("org_id")?,
@@ -146,7 +167,9 @@ impl Store {
              + (SELECT COUNT(*) FROM org_moves WHERE from_parent_id = $1 AND status = 'pending_old') \
              + (SELECT COUNT(*) FROM org_moves WHERE to_parent_id = $1 AND status = 'pending_new') \
              + (SELECT COUNT(*) FROM applications WHERE org_id = $1 AND status = 'pending') \
-             + (SELECT COUNT(*) FROM corrections WHERE approver_org_id = $1 AND status = 'pending')",
+             + (SELECT COUNT(*) FROM corrections WHERE approver_org_id = $1 AND status = 'pending') \
+             + (SELECT COUNT(*) FROM transfers WHERE from_org_id = $1 AND status = 'pending_out') \
+             + (SELECT COUNT(*) FROM transfers WHERE to_org_id = $1 AND status = 'pending_in')",
         )
         .bind(org_id)
         .fetch_one(self.pool())

@@ -114,7 +114,9 @@ pub(crate) const SESSION_SQL: &str = "SELECT s.person_id, s.csrf_token, s.role_k
        + (SELECT COUNT(*) FROM org_moves WHERE from_parent_id = o.id AND status = 'pending_old') \
        + (SELECT COUNT(*) FROM org_moves WHERE to_parent_id = o.id AND status = 'pending_new') \
        + (SELECT COUNT(*) FROM applications WHERE org_id = o.id AND status = 'pending') \
-       + (SELECT COUNT(*) FROM corrections WHERE approver_org_id = o.id AND status = 'pending') END \
+       + (SELECT COUNT(*) FROM corrections WHERE approver_org_id = o.id AND status = 'pending') \
+       + (SELECT COUNT(*) FROM transfers WHERE from_org_id = o.id AND status = 'pending_out') \
+       + (SELECT COUNT(*) FROM transfers WHERE to_org_id = o.id AND status = 'pending_in') END \
      FROM sessions s JOIN people p ON p.id = s.person_id \
      LEFT JOIN org_admins a ON s.role_kind = 'admin' AND a.org_id = s.role_org_id AND a.person_id = s.person_id \
      LEFT JOIN orgs o ON o.id = a.org_id \

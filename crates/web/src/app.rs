@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::reset::routes())
         // Excel import and export of members and cadres (issue 5)
         .merge(crate::member_import::routes())
+        .merge(crate::transfers::routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))

@@ -17,6 +17,7 @@ pub mod pages;
 pub mod reset;
 pub mod self_service;
 pub mod state;
+pub mod transfers;
 
 pub use app::router;
 pub use state::AppState;

@@ -5,7 +5,7 @@
 use tuanjian_domain::transfer::{Destination, TransferInput, TransferStarter};
 use tuanjian_domain::{Action, ErrorCode, OrgLevel};
 use tuanjian_store::orgs::Org;
-use tuanjian_store::scope::AdminScope;
+use tuanjian_store::scope::{AdminScope, ViewScope};
 use tuanjian_store::transfers::{self, NewTransfer};
 use tuanjian_store::{StoreError, Tx};
 
@@ -76,14 +76,63 @@ pub async fn by_member(app: &App, user: &Signed, input: &TransferInput<'_>) -> R
     Ok(id)
 }
 
-/// A member's branch, in the admin's scope, that the admin may transfer out of.
-async fn sending_branch(tx: &mut Tx, scope: &AdminScope, person_id: i64) -> Result<Org, Fault> {
-    let (branch, _) = transfers::member_for_transfer(tx, person_id).await?;
-    if !scope.covers(&branch.path) {
-        return Err(Fault::not_found());
+/// A member's branch, below `org` (in the admin's scope), that the admin may transfer out of.
+async fn sending_branch(
+    tx: &mut Tx,
+    scope: &AdminScope,
+    org: &Org,
+    person_id: i64,
+) -> Result<Org, Fault> {
+    let (branch, _) = match transfers::member_for_transfer(tx, person_id).await {
+        Err(StoreError::NotFound) => {
+            return Err(Fault::new(
+                ErrorCode::TransferNotMember,
+                format!("所选人员（编号 {person_id}）不是团员，不能办理组织关系转接"),
+            ));
+        }
+        other => other?,
+    };
+    if !scope.covers(&branch.path) || !org.path.contains(&branch.path) {
+        return Err(Fault::new(
+            ErrorCode::OutOfScope,
+            format!(
+                "所选团员（编号 {person_id}）不在{}，请在团员所在组织办理转出",
+                org.full_name
+            ),
+        ));
     }
     permit(scope, Action::StartTransferOut, &branch)?;
     Ok(branch)
+}
+
+/// The organisation 办理转出 starts from, in the admin's scope.
+async fn sending_org(app: &App, scope: &AdminScope, org_id: i64) -> Result<Org, Fault> {
+    let org = app
+        .store
+        .org_in_scope(&ViewScope::Subtree(scope.clone()), org_id)
+        .await?;
+    permit(scope, Action::StartTransferOut, &org)?;
+    Ok(org)
+}
+
+/// Members listed on one 办理转出 form.
+pub const OUT_FORM_LIMIT: i64 = 1_000;
+
+/// What the 办理转出 form offers: the organisation's members (a branch's, or every branch's
+/// below), those with an open request marked.
+pub struct OutForm {
+    pub org: Org,
+    pub members: Vec<transfers::Transferable>,
+}
+
+pub async fn out_form(app: &App, user: &Signed, org_id: i64) -> Result<OutForm, Fault> {
+    let scope = admin_scope(app, user).await?;
+    let org = sending_org(app, &scope, org_id).await?;
+    let members = app
+        .store
+        .transferable_members(&org.path, OUT_FORM_LIMIT)
+        .await?;
+    Ok(OutForm { org, members })
 }
 
 /// 办理转出: one request for each member, with one reason and one destination, in one
@@ -91,10 +140,12 @@ async fn sending_branch(tx: &mut Tx, scope: &AdminScope, person_id: i64) -> Resu
 pub async fn out(
     app: &App,
     user: &Signed,
+    org_id: i64,
     person_ids: &[i64],
     input: &TransferInput<'_>,
 ) -> Result<Vec<i64>, Fault> {
     let scope = admin_scope(app, user).await?;
+    let org = sending_org(app, &scope, org_id).await?;
     if person_ids.is_empty() {
         return Err(
             Fault::bad_request(ErrorCode::BadRequest, "请至少选择一名团员，再办理转出")
@@ -117,7 +168,7 @@ pub async fn out(
     };
     let mut ids = Vec::with_capacity(person_ids.len());
     for &person_id in person_ids {
-        sending_branch(&mut tx, &scope, person_id).await?;
+        sending_branch(&mut tx, &scope, &org, person_id).await?;
         let id = transfers::start(
             &mut tx,
             &actor,
@@ -159,6 +210,17 @@ pub struct NamedMember<'a> {
     pub id_number: &'a str,
 }
 
+/// The organisation 办理转入 receives into, in the admin's scope.
+pub async fn in_target(app: &App, user: &Signed, org_id: i64) -> Result<Org, Fault> {
+    let scope = admin_scope(app, user).await?;
+    let to = app
+        .store
+        .org_in_scope(&ViewScope::Subtree(scope.clone()), org_id)
+        .await?;
+    permit(&scope, Action::StartTransferIn, &to)?;
+    Ok(to)
+}
+
 /// 办理转入: the receiving side starts and approves its side at once, naming the branch
 /// (itself when it is one). The sending side then decides.
 pub async fn into(
@@ -178,10 +240,7 @@ pub async fn into(
     };
     let to = app
         .store
-        .org_in_scope(
-            &tuanjian_store::scope::ViewScope::Subtree(scope.clone()),
-            to_org_id,
-        )
+        .org_in_scope(&ViewScope::Subtree(scope.clone()), to_org_id)
         .await?;
     permit(&scope, Action::StartTransferIn, &to)?;
     let request = parse_request(&input)?;

@@ -50,3 +50,10 @@ CREATE TABLE transfer_steps (
     comment     TEXT
 );
 CREATE INDEX transfer_steps_transfer ON transfer_steps(transfer_id, id);
+
+-- The 待办 of a branch (sending side) and of a receiving organisation.
+CREATE INDEX transfers_from_org ON transfers(from_org_id, status);
+CREATE INDEX transfers_to_org ON transfers(to_org_id, status);
+-- The 待办 count is part of an admin's cached session (crates/store/src/hot_cache).
+CREATE TRIGGER transfers_cache_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON transfers
+  FOR EACH STATEMENT EXECUTE FUNCTION tj_notify_table();

@@ -50,3 +50,7 @@ CREATE TABLE transfer_steps (
     comment     TEXT
 );
 CREATE INDEX transfer_steps_transfer ON transfer_steps(transfer_id, id);
+
+-- The 待办 of a branch (sending side) and of a receiving organisation.
+CREATE INDEX transfers_from_org ON transfers(from_org_id, status);
+CREATE INDEX transfers_to_org ON transfers(to_org_id, status);

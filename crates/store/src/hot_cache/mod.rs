@@ -101,7 +101,8 @@ impl Stale {
         match payload {
             "sessions" => vec![Stale::Sessions],
             // A session carries its person and, for an admin, the organisation and its 待办.
-            "people" | "org_changes" | "org_moves" | "applications" | "corrections" => {
+            "people" | "org_changes" | "org_moves" | "applications" | "corrections"
+            | "transfers" => {
                 vec![Stale::Sessions]
             }
             "org_admins" => vec![Stale::Sessions, Stale::Roles],

@@ -425,7 +425,8 @@ async fn every_table_a_cached_read_reads_notifies_its_changes() {
             "org_moves",
             "orgs",
             "people",
-            "sessions"
+            "sessions",
+            "transfers"
         ]
     );
     for sql in cached {

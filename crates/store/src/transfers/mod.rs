@@ -70,6 +70,20 @@ impl Transfer {
     }
 }
 
+/// A member a 办理转出 form lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct Transferable {
+    pub person_id: i64,
+    pub name: String,
+    #[serde(skip)]
+    pub id_number: IdNumber,
+    pub org_id: i64,
+    pub org_name: String,
+    pub join_month: Option<String>,
+    /// An open request exists: it cannot be started again.
+    pub open_transfer: Option<i64>,
+}
+
 /// One step of a request, for the history.
 #[derive(Debug, Clone, Serialize)]
 pub struct TransferStep {
@@ -260,6 +274,45 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(crate::orgs::org_from_row).collect()
+    }
+
+    /// The members below `path` (members only, not those who left), by branch and name, with
+    /// their open request if any.
+    pub async fn transferable_members(
+        &self,
+        path: &OrgPath,
+        limit: i64,
+    ) -> Result<Vec<Transferable>, StoreError> {
+        let (lo, hi) = path.subtree_range();
+        let rows = sqlx::query(
+            "SELECT m.person_id, m.person_name, m.person_id_number, m.org_id, o.full_name, m.join_month, \
+             (SELECT t.id FROM transfers t WHERE t.person_id = m.person_id \
+                AND t.status IN ('pending_out', 'pending_in')) AS open_transfer \
+             FROM members m JOIN orgs o ON o.id = m.org_id \
+             WHERE m.org_path >= $1 AND m.org_path < $2 \
+             AND m.status IN ('normal', 'aged_out_pending', 'lapsed_pending', 'withdrawn_pending', 'expelled_pending') \
+             ORDER BY m.org_path, m.person_name, m.person_id LIMIT $3",
+        )
+        .bind(&lo)
+        .bind(&hi)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let id_number: String = r.try_get("person_id_number")?;
+                Ok(Transferable {
+                    person_id: r.try_get("person_id")?,
+                    name: r.try_get("person_name")?,
+                    id_number: IdNumber::parse(&id_number)
+                        .map_err(|_| broken("members.person_id_number holds a bad number"))?,
+                    org_id: r.try_get("org_id")?,
+                    org_name: r.try_get("full_name")?,
+                    join_month: r.try_get("join_month")?,
+                    open_transfer: r.try_get("open_transfer")?,
+                })
+            })
+            .collect()
     }
 
     /// A request's steps, oldest first.

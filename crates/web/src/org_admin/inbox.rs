@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse};
 use tuanjian_app::org_admin::inbox::load;
+use tuanjian_store::inbox::InboxKind;
 
 use super::fmt_time;
 use crate::auth::user::PageUser;
@@ -40,10 +41,12 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser) -> Pa
             kind: i.kind.code(),
             label: i.kind.label(),
             org_full_name: i.org_full_name.clone(),
-            detail: i
-                .to_parent_full_name
-                .as_ref()
-                .map(|t| format!("申请迁入：{t}")),
+            detail: i.to_parent_full_name.as_ref().map(|t| match i.kind {
+                InboxKind::TransferOut | InboxKind::TransferIn => {
+                    format!("团员{}，转往：{t}", i.org_short_name)
+                }
+                _ => format!("申请迁入：{t}"),
+            }),
             requested_at: fmt_time(i.requested_at),
             requested_by: i.requested_by_name.clone(),
             link: i.link(),
