@@ -345,6 +345,14 @@ mod tests {
         }
         assert_eq!(allowed(Action::DecideApplication), vec![Itself]);
         assert_eq!(allowed(Action::AllocateDevRange), vec![DirectChild]);
+        for a in [
+            Action::StartTransferOut,
+            Action::DecideTransferOut,
+            Action::StartTransferIn,
+            Action::DecideTransferIn,
+        ] {
+            assert_eq!(allowed(a), vec![Itself, DirectChild, Descendant], "{a:?}");
+        }
     }
 
     #[test]

@@ -189,6 +189,12 @@ pub async fn withdraw(app: &App, user: &Signed, id: i64) -> Result<(), Fault> {
     let mut tx = app.store.begin().await?;
     let t = transfers::transfer_in_tx(&mut tx, id).await?;
     super::view::visible(app, user, &t).await?;
+    if t.started_by != user.person.id {
+        return Err(Fault::new(
+            ErrorCode::TransferNotStarter,
+            format!("这份转接由{}发起，只有发起人可以撤回", t.started_by_name),
+        ));
+    }
     transfers::withdraw(&mut tx, &actor, user.person.id, id).await?;
     tx.commit().await?;
     Ok(())

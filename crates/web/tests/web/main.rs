@@ -23,3 +23,4 @@ mod pages;
 mod permissions;
 mod reset;
 mod self_service;
+mod transfers;

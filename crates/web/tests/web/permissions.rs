@@ -52,9 +52,11 @@ enum Act {
     ApplyMigration,
     Delete,
     SetSchoolCode,
+    TransferOut,
+    TransferIn,
 }
 
-const ACTS: [Act; 10] = [
+const ACTS: [Act; 12] = [
     Act::View,
     Act::ViewHistory,
     Act::Completion,
@@ -65,6 +67,8 @@ const ACTS: [Act; 10] = [
     Act::ApplyMigration,
     Act::Delete,
     Act::SetSchoolCode,
+    Act::TransferOut,
+    Act::TransferIn,
 ];
 
 /// For an admin of the actor organisation (a county committee): the relations where the
@@ -80,6 +84,8 @@ fn admin_allowed(act: Act) -> &'static [Rel] {
         Act::ManageAdmins => &[Itself, DirectChild],
         // A county committee is a leading body, never a school: refused even for itself.
         Act::SetSchoolCode => &[],
+        // 办理转出 / 办理转入: the organisation and everything below it.
+        Act::TransferOut | Act::TransferIn => &[Itself, DirectChild, Descendant],
     }
 }
 
@@ -128,6 +134,18 @@ fn request(act: Act, target: &Org, taken_full_name: &str) -> (Method, String, Va
         ),
         // The direct child has a child of its own: if allowed, deletion is refused.
         Act::Delete => (Method::DELETE, format!("/api/v1/orgs/{id}"), Value::Null),
+        // Nobody ticked: if allowed, the transfer rules refuse it and nothing is started.
+        Act::TransferOut => (
+            Method::POST,
+            format!("/api/v1/orgs/{id}/transfers/out"),
+            json!({"person_ids": [], "reason": "升学", "detail": "矩阵", "to_org_id": id}),
+        ),
+        // Nobody of that name and number: if allowed, the transfer rules refuse it.
+        Act::TransferIn => (
+            Method::POST,
+            format!("/api/v1/orgs/{id}/transfers/in"),
+            json!({"name": "无此人", "id_number": OUTSIDER_ID, "reason": "升学", "detail": "矩阵"}),
+        ),
         Act::SetSchoolCode => (
             Method::PUT,
             format!("/api/v1/orgs/{id}/school-code"),
@@ -147,6 +165,7 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM org_changes",
         "SELECT COUNT(*) FROM org_moves",
         "SELECT COUNT(*) FROM people",
+        "SELECT COUNT(*) FROM transfers",
     ] {
         out.push(
             sqlx::query_scalar(sql)
