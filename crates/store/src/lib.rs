@@ -39,7 +39,7 @@ pub mod scope;
 pub mod sessions;
 pub mod settings;
 mod sqlite_cache;
-#[cfg(feature = "test-support")]
+#[cfg(any(test, feature = "test-support"))]
 pub mod test_db;
 #[cfg(test)]
 mod test_support;

@@ -1,6 +1,7 @@
 //! A fresh database per test (a SQLite file, or a new PostgreSQL database on
 //! `TUANJIAN_TEST_PG`), gone when the test ends: the fixture of the store's and the web's test
-//! programs, behind the feature `test-support` (their dev-dependency turns it on).
+//! programs, behind the feature `test-support` (their dev-dependency turns it on), and of the
+//! store's own unit tests (`test_support`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -38,6 +39,16 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// The database's name (PostgreSQL) or the file's stem (SQLite).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The SQLite file (None on PostgreSQL).
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        self.sqlite_path.as_deref()
+    }
+
     pub async fn new(kind: Db) -> Self {
         let name = unique_name();
         match kind {
