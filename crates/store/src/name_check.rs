@@ -437,8 +437,12 @@ mod tests {
         store.migrate().await.unwrap();
         assert_eq!(audits(store, "org.name_check").await, 2);
 
-        // New names are compared on the key, also against the names stored before.
-        let parent = store.org(plain).await.unwrap();
+        new_names_meet_the_old_keys(store, plain).await;
+    }
+
+    /// New names are compared on the key, also against the names stored before.
+    async fn new_names_meet_the_old_keys(store: &Store, parent_id: i64) {
+        let parent = store.org(parent_id).await.unwrap();
         for (full, says) in [
             ("初三(1)班团支部", "与已有组织“初三（1）班团支部”实质相同"),
             ("ABC团委", "“ABC团委”已被其他组织使用"),
