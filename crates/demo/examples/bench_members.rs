@@ -25,10 +25,12 @@ use tuanjian_demo::DemoOptions;
 use tuanjian_domain::IdNumber;
 use tuanjian_domain::member_record::{MemberInput, ProfileInput};
 use tuanjian_store::Store;
+use tuanjian_store::audit::Actor;
 use tuanjian_store::members::{MemberFilter, MemberQuery, MemberSort};
-use tuanjian_store::orgs::PageRequest;
+use tuanjian_store::orgs::{Org, PageRequest};
+use tuanjian_store::scope::AdminScope;
 
-use support::{thousands, time};
+use support::{Table, thousands, time};
 
 struct Options {
     url: String,
@@ -126,6 +128,103 @@ fn new_member(n: u64) -> MemberInput {
     }
 }
 
+/// (b) Counts over the province under each filter.
+async fn measure_filtered_counts(
+    store: &Store,
+    table: &Table,
+    central: &AdminScope,
+    province: &Org,
+) -> anyhow::Result<()> {
+    let filters = [
+        (
+            "join year 2020",
+            MemberFilter {
+                join_year: Some(2020),
+                ..Default::default()
+            },
+        ),
+        (
+            "name contains 明",
+            MemberFilter {
+                name: Some("明".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "ID number contains 0512",
+            MemberFilter {
+                id_number: Some("0512".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "faulty records",
+            MemberFilter {
+                faulty: true,
+                ..Default::default()
+            },
+        ),
+    ];
+    for (label, filter) in &filters {
+        let q = MemberQuery::within(central, province, filter).context("out of scope")?;
+        let s = time(3, 30, || {
+            let q = &q;
+            async move { anyhow::Ok(store.count_members(q).await?) }
+        })
+        .await?;
+        table.row(
+            &format!("filtered count in the province: {label}"),
+            200.0,
+            &s,
+        );
+    }
+    Ok(())
+}
+
+/// (c) Adding one member with every rule, `adds` times, by the branch's direct superior's
+/// admin (`person`, made one first).
+async fn measure_add(
+    store: &Store,
+    table: &Table,
+    (actor, person): (&Actor, i64),
+    p: &Places,
+    adds: usize,
+) -> anyhow::Result<()> {
+    let mut tx = store.begin().await?;
+    let _ = tuanjian_store::roles::insert_admin(&mut tx, actor, p.branch_parent, person).await;
+    tx.commit().await?;
+    let scope = store
+        .admin_scope(person, p.branch_parent)
+        .await?
+        .context("no admin scope over the branch's parent")?;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("a date");
+    // Numbers not used by earlier runs.
+    let used: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE dev_number LIKE '202399%'")
+            .fetch_one(store.pool())
+            .await?;
+    let mut n = used as u64;
+    let s = time(5, adds, || {
+        n += 1;
+        let input = new_member(n);
+        let scope = &scope;
+        async move {
+            let added = store
+                .add_member(actor, scope, p.branch, &input, today)
+                .await
+                .map_err(|e| anyhow::anyhow!("add_member: {e:?}"))?;
+            anyhow::Ok(added.person_id)
+        }
+    })
+    .await?;
+    table.row(
+        "add one member (every rule, account, audit; one tx)",
+        20.0,
+        &s,
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let opts = options()?;
@@ -199,83 +298,10 @@ async fn main() -> anyhow::Result<()> {
     }
 
     // (b) Filtered counts over the province.
-    let filters = [
-        (
-            "join year 2020",
-            MemberFilter {
-                join_year: Some(2020),
-                ..Default::default()
-            },
-        ),
-        (
-            "name contains 明",
-            MemberFilter {
-                name: Some("明".into()),
-                ..Default::default()
-            },
-        ),
-        (
-            "ID number contains 0512",
-            MemberFilter {
-                id_number: Some("0512".into()),
-                ..Default::default()
-            },
-        ),
-        (
-            "faulty records",
-            MemberFilter {
-                faulty: true,
-                ..Default::default()
-            },
-        ),
-    ];
-    for (label, filter) in &filters {
-        let q = MemberQuery::within(&central, &province, filter).context("out of scope")?;
-        let s = time(3, 30, || {
-            let (store, q) = (&store, &q);
-            async move { anyhow::Ok(store.count_members(q).await?) }
-        })
-        .await?;
-        table.row(
-            &format!("filtered count in the province: {label}"),
-            200.0,
-            &s,
-        );
-    }
+    measure_filtered_counts(&store, &table, &central, &province).await?;
 
     // (c) Adding one member with every rule, by the branch's direct superior's admin.
-    let mut tx = store.begin().await?;
-    let _ = tuanjian_store::roles::insert_admin(&mut tx, &actor, p.branch_parent, admin.id).await;
-    tx.commit().await?;
-    let scope = store
-        .admin_scope(admin.id, p.branch_parent)
-        .await?
-        .context("no admin scope over the branch's parent")?;
-    let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("a date");
-    // Numbers not used by earlier runs.
-    let used: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE dev_number LIKE '202399%'")
-            .fetch_one(store.pool())
-            .await?;
-    let mut n = used as u64;
-    let s = time(5, opts.adds, || {
-        n += 1;
-        let input = new_member(n);
-        let (store, actor, scope) = (&store, &actor, &scope);
-        async move {
-            let added = store
-                .add_member(actor, scope, p.branch, &input, today)
-                .await
-                .map_err(|e| anyhow::anyhow!("add_member: {e:?}"))?;
-            anyhow::Ok(added.person_id)
-        }
-    })
-    .await?;
-    table.row(
-        "add one member (every rule, account, audit; one tx)",
-        20.0,
-        &s,
-    );
+    measure_add(&store, &table, (&actor, admin.id), &p, opts.adds).await?;
     store.close().await;
     Ok(())
 }

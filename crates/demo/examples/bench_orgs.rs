@@ -25,7 +25,7 @@ mod support;
 
 use std::time::Instant;
 
-use support::{Sample, thousands, time};
+use support::{Sample, Table, thousands, time};
 
 use anyhow::{Context, bail};
 use sqlx::Row;
@@ -189,18 +189,65 @@ async fn main() -> anyhow::Result<()> {
     let largest_city = cities[cities.len() - 1].clone();
 
     // (a) A page of children.
-    let page = |id: i64, page: i64| {
-        let store = &store;
-        async move {
-            let (p, _) = store
-                .children_with_completion(id, PageRequest::new(Some(page), Some(20)))
-                .await?;
-            anyhow::Ok(p.items.len())
-        }
-    };
     let root_children = nodes[&root.id].children;
+    let root = (root.id, root_children);
+    measure_children(
+        &store,
+        &table,
+        root,
+        &median_county,
+        &largest_county,
+        &largest_city,
+    )
+    .await?;
+
+    // (b) Search by full name within the province.
+    measure_search(&store, &table, &nodes, &province).await?;
+
+    // (d) The approval inbox of the province's city or county with the most children.
+    measure_inbox(
+        &store,
+        &table,
+        (&actor, admin.id),
+        &nodes,
+        &cities,
+        &counties,
+    )
+    .await?;
+
+    // (c) Moving subtrees.
+    let who = (&actor, admin.id);
+    measure_moves(
+        &store,
+        &table,
+        who,
+        &mut nodes,
+        &provinces,
+        &cities,
+        &median_county,
+    )
+    .await?;
+    store.close().await;
+    Ok(())
+}
+
+/// (a) A page of children of the root (id, children) and of the province's counties and city.
+async fn measure_children(
+    store: &Store,
+    table: &Table,
+    root: (i64, u64),
+    median_county: &Node,
+    largest_county: &Node,
+    largest_city: &Node,
+) -> anyhow::Result<()> {
+    let page = |id: i64, page: i64| async move {
+        let (p, _) = store
+            .children_with_completion(id, PageRequest::new(Some(page), Some(20)))
+            .await?;
+        anyhow::Ok(p.items.len())
+    };
     let children_cases = [
-        ("root", root.id, root_children, 1),
+        ("root", root.0, root.1, 1),
         ("median county", median_county.id, median_county.children, 1),
         ("largest city", largest_city.id, largest_city.children, 1),
         (
@@ -218,8 +265,16 @@ async fn main() -> anyhow::Result<()> {
             &s,
         );
     }
+    Ok(())
+}
 
-    // (b) Search by full name within the province.
+/// (b) Search by full name within the province, and exact over the whole country.
+async fn measure_search(
+    store: &Store,
+    table: &Table,
+    nodes: &HashMap<i64, Node>,
+    province: &Node,
+) -> anyhow::Result<()> {
     let school = nodes
         .values()
         .filter(|n| {
@@ -236,12 +291,9 @@ async fn main() -> anyhow::Result<()> {
         .trim_start_matches("共青团")
         .trim_end_matches("委员会")
         .to_string();
-    let search = |province: Option<i64>, q: String, page: i64| {
-        let store = &store;
-        async move {
-            let p = store.search_orgs(province, &q, page, 20).await?;
-            anyhow::Ok((p.items.len(), p.total, p.total_capped))
-        }
+    let search = |province: Option<i64>, q: String, page: i64| async move {
+        let p = store.search_orgs(province, &q, page, 20).await?;
+        anyhow::Ok((p.items.len(), p.total, p.total_capped))
     };
     let cases: [(&str, String, i64); 5] = [
         ("exact full name", school.full_name.clone(), 1),
@@ -263,9 +315,19 @@ async fn main() -> anyhow::Result<()> {
     }
     let s = time(10, 200, || search(None, school.full_name.clone(), 1)).await?;
     table.row("search: exact full name, whole country", 20.0, &s);
+    Ok(())
+}
 
-    // (d) The approval inbox of the province's city or county with the most children.
-    let mut bodies: Vec<&Node> = cities.iter().chain(&counties).collect();
+/// (d) The approval inbox of the body (city or county) with the most children, filled first.
+async fn measure_inbox(
+    store: &Store,
+    table: &Table,
+    (actor, person): (&Actor, i64),
+    nodes: &HashMap<i64, Node>,
+    cities: &[Node],
+    counties: &[Node],
+) -> anyhow::Result<()> {
+    let mut bodies: Vec<&Node> = cities.iter().chain(counties).collect();
     bodies.sort_by_key(|n| (std::cmp::Reverse(n.children), n.id));
     let inbox_org = bodies[0].clone();
     let other = bodies
@@ -274,7 +336,7 @@ async fn main() -> anyhow::Result<()> {
         .context("no second body of the same level")?;
     let wanted = INBOX_ITEMS as i64;
     if store.inbox_count(inbox_org.id).await? < wanted {
-        fill_inbox(&store, &actor, admin.id, &nodes, &inbox_org, other).await?;
+        fill_inbox(store, actor, person, nodes, &inbox_org, other).await?;
     }
     let items = store.inbox(inbox_org.id).await?;
     let count = |kind: InboxKind| items.iter().filter(|i| i.kind == kind).count();
@@ -295,8 +357,23 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     table.row("inbox: count", 20.0, &s);
+    Ok(())
+}
 
-    // (c) Moving subtrees. First a county to another city of its province and back.
+/// (c) Moving subtrees: a county to another city of the largest province (`provinces[0]`)
+/// and back, then about 10,000 organisations (gathered in the second largest) to a third
+/// province and back.
+async fn measure_moves(
+    store: &Store,
+    table: &Table,
+    (actor, person): (&Actor, i64),
+    nodes: &mut HashMap<i64, Node>,
+    provinces: &[Node],
+    cities: &[Node],
+    median_county: &Node,
+) -> anyhow::Result<()> {
+    let province = &provinces[0];
+    // First a county to another city of its province and back.
     let county = median_county.clone();
     let home = county.parent_id.context("county without parent")?;
     let away = cities
@@ -305,7 +382,7 @@ async fn main() -> anyhow::Result<()> {
         .find(|m| m.id != home)
         .context("no second city")?
         .id;
-    let s = time_moves(&store, &actor, admin.id, county.id, home, away, 20).await?;
+    let s = time_moves(store, actor, person, county.id, home, away, 20).await?;
     table.row(
         &format!(
             "move: a county ({} orgs) to another city and back",
@@ -318,15 +395,14 @@ async fn main() -> anyhow::Result<()> {
     // Then about 10,000 organisations: the city with the subtree closest to that size, made by
     // gathering counties under one city if none is close enough.
     let gather_in = provinces[1].id;
-    let city =
-        subtree_near_target(&store, &actor, admin.id, &mut nodes, gather_in, province.id).await?;
+    let city = subtree_near_target(store, actor, person, nodes, gather_in, province.id).await?;
     let home = city.parent_id.context("city without parent")?;
     let away = provinces
         .iter()
         .find(|p| p.id != home && p.id != province.id)
         .context("no third province")?
         .id;
-    let s = time_moves(&store, &actor, admin.id, city.id, home, away, 10).await?;
+    let s = time_moves(store, actor, person, city.id, home, away, 10).await?;
     table.row(
         &format!(
             "move: a city ({} orgs) to another province and back",
@@ -335,7 +411,6 @@ async fn main() -> anyhow::Result<()> {
         2000.0,
         &s,
     );
-    store.close().await;
     Ok(())
 }
 

@@ -115,14 +115,108 @@ const OUT_OF_SCOPE: Refusal = Refusal {
     message: "该组织不在您的管理范围内（只能管理本级及下级组织）",
 };
 
+// What each admin action refused says: who may do it instead.
+const MEMBERS_OUT_OF_SCOPE: Refusal = Refusal {
+    code: ErrorCode::OutOfScope,
+    message: "只能查询本级及下级团组织团员",
+};
+const MEMBERS_BY_OWN_OR_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrDirectSuperior,
+    message: "团员、团干部的录入、修改和密码重置由其所在组织或直属上级组织的管理员办理",
+};
+const APPLICATIONS_BY_OWN: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrg,
+    message: "申请由所申请组织的管理员审核",
+};
+const RANGES_BY_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::NotDirectSuperior,
+    message: "号段由直属上级组织分配",
+};
+const CHILDREN_BY_OWN: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrg,
+    message: "只能在本组织下创建直属下级组织",
+};
+const CODES_BY_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::NotDirectSuperior,
+    message: "管理员注册码由直属上级组织的管理员生成和管理",
+};
+const EDIT_BY_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::NotDirectSuperior,
+    message: "只有直属上级组织的管理员可以直接修改组织信息；本组织管理员请提交修改申请，由上级审批",
+};
+const REQUEST_BY_OWN: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrg,
+    message: "只有本组织的管理员可以提交本组织信息修改申请",
+};
+const CHANGES_BY_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::NotDirectSuperior,
+    message: "组织信息修改申请由直属上级组织的管理员审批",
+};
+const ADMINS_OF_OWN_OR_CHILD: Refusal = Refusal {
+    code: ErrorCode::NotDirectSuperior,
+    message: "只能添加或撤销本组织及直属下级组织的管理员",
+};
+const MIGRATION_BY_OWN: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrg,
+    message: "组织迁移由本组织的管理员申请",
+};
+const BY_DIRECT_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::NotDirectSuperior,
+    message: "此项业务由该组织的直属上级组织管理员办理",
+};
+const INTO_BY_NEW_PARENT: Refusal = Refusal {
+    code: ErrorCode::NotNewParent,
+    message: "迁入审批由选择迁入的组织（新的直属上级）的管理员办理",
+};
+const ACROSS_BY_CENTRAL: Refusal = Refusal {
+    code: ErrorCode::CentralOnly,
+    message: "跨省组织迁移由团中央管理员办理；省内迁移请提交迁移申请",
+};
+const TRANSFER_OUT_BY_SENDER: Refusal = Refusal {
+    code: ErrorCode::OutOfScope,
+    message: "团员的组织关系转出由其所在团支部或上级组织的管理员办理",
+};
+const TRANSFER_IN_BY_RECEIVER: Refusal = Refusal {
+    code: ErrorCode::OutOfScope,
+    message: "组织关系转入由接收组织或其上级组织的管理员办理",
+};
+const SCHOOL_CODE_BY_OWN: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrg,
+    message: "学校机构编号由学校团组织自己的管理员填写",
+};
+
+/// Which organisations, as they stand to the admin's own, an action may touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    /// The admin's organisation or any below it.
+    InScope,
+    Itself,
+    DirectChild,
+    ItselfOrDirectChild,
+    /// Any organisation below (a direct child or further down).
+    Below,
+}
+
+impl Who {
+    fn allows(self, relation: Relation) -> bool {
+        use Relation::*;
+        match self {
+            Who::InScope => relation.in_scope(),
+            Who::Itself => relation == Itself,
+            Who::DirectChild => relation == DirectChild,
+            Who::ItselfOrDirectChild => matches!(relation, Itself | DirectChild),
+            Who::Below => matches!(relation, DirectChild | Descendant),
+        }
+    }
+}
+
 /// Whether the actor may take the action. The central root's special power (moving across
 /// provinces) is decided by `MoveDirectly` with the caller passing whether the actor is 团中央.
 pub fn authorize(action: Action, actor: ActorRole) -> Result<(), Refusal> {
-    use Relation::*;
     let relation = match actor {
         ActorRole::Anonymous => return Err(NOT_SIGNED_IN),
         ActorRole::Cadre(r) | ActorRole::Member(r) => {
-            return if action == Action::View && r == Itself {
+            return if action == Action::View && r == Relation::Itself {
                 Ok(())
             } else {
                 Err(ADMINS_ONLY)
@@ -130,131 +224,45 @@ pub fn authorize(action: Action, actor: ActorRole) -> Result<(), Refusal> {
         }
         ActorRole::Admin(r) => r,
     };
-    let need = |ok: bool, refusal: Refusal| if ok { Ok(()) } else { Err(refusal) };
+    let (who, refusal) = admin_rule(action);
+    if who.allows(relation) {
+        Ok(())
+    } else {
+        Err(refusal)
+    }
+}
+
+/// The table of admins' actions: which organisations each may touch, and the refusal that
+/// says who else may.
+fn admin_rule(action: Action) -> (Who, Refusal) {
     match action {
-        Action::View | Action::ViewHistory => need(relation.in_scope(), OUT_OF_SCOPE),
-        Action::ViewMembers => need(
-            relation.in_scope(),
-            Refusal {
-                code: ErrorCode::OutOfScope,
-                message: "只能查询本级及下级团组织团员",
-            },
-        ),
+        Action::View | Action::ViewHistory => (Who::InScope, OUT_OF_SCOPE),
+        Action::ViewMembers => (Who::InScope, MEMBERS_OUT_OF_SCOPE),
         Action::EnterMember
         | Action::EditMember
         | Action::IssueResetCode
-        | Action::RequestCorrection => need(
-            matches!(relation, Itself | DirectChild),
-            Refusal {
-                code: ErrorCode::NotOwnOrDirectSuperior,
-                message: "团员、团干部的录入、修改和密码重置由其所在组织或直属上级组织的管理员办理",
-            },
-        ),
-        Action::DecideApplication => need(
-            relation == Itself,
-            Refusal {
-                code: ErrorCode::NotOwnOrg,
-                message: "申请由所申请组织的管理员审核",
-            },
-        ),
-        Action::StartTransferOut | Action::DecideTransferOut => need(
-            relation.in_scope(),
-            Refusal {
-                code: ErrorCode::OutOfScope,
-                message: "团员的组织关系转出由其所在团支部或上级组织的管理员办理",
-            },
-        ),
-        Action::StartTransferIn | Action::DecideTransferIn => need(
-            relation.in_scope(),
-            Refusal {
-                code: ErrorCode::OutOfScope,
-                message: "组织关系转入由接收组织或其上级组织的管理员办理",
-            },
-        ),
-        Action::AllocateDevRange => need(
-            relation == DirectChild,
-            Refusal {
-                code: ErrorCode::NotDirectSuperior,
-                message: "号段由直属上级组织分配",
-            },
-        ),
-        Action::CreateChild => need(
-            relation == Itself,
-            Refusal {
-                code: ErrorCode::NotOwnOrg,
-                message: "只能在本组织下创建直属下级组织",
-            },
-        ),
-        Action::ManageRegistrationCode => need(
-            relation == DirectChild,
-            Refusal {
-                code: ErrorCode::NotDirectSuperior,
-                message: "管理员注册码由直属上级组织的管理员生成和管理",
-            },
-        ),
-        Action::EditInfo => need(
-            relation == DirectChild,
-            Refusal {
-                code: ErrorCode::NotDirectSuperior,
-                message: "只有直属上级组织的管理员可以直接修改组织信息；本组织管理员请提交修改申请，由上级审批",
-            },
-        ),
-        Action::RequestInfoChange => need(
-            relation == Itself,
-            Refusal {
-                code: ErrorCode::NotOwnOrg,
-                message: "只有本组织的管理员可以提交本组织信息修改申请",
-            },
-        ),
-        Action::DecideInfoChange => need(
-            relation == DirectChild,
-            Refusal {
-                code: ErrorCode::NotDirectSuperior,
-                message: "组织信息修改申请由直属上级组织的管理员审批",
-            },
-        ),
-        Action::ManageAdmins => need(
-            matches!(relation, Itself | DirectChild),
-            Refusal {
-                code: ErrorCode::NotDirectSuperior,
-                message: "只能添加或撤销本组织及直属下级组织的管理员",
-            },
-        ),
-        Action::ApplyMigration => need(
-            relation == Itself,
-            Refusal {
-                code: ErrorCode::NotOwnOrg,
-                message: "组织迁移由本组织的管理员申请",
-            },
-        ),
-        Action::DecideMigrationAsOldParent | Action::Delete => need(
-            relation == DirectChild,
-            Refusal {
-                code: ErrorCode::NotDirectSuperior,
-                message: "此项业务由该组织的直属上级组织管理员办理",
-            },
-        ),
-        Action::DecideMigrationAsNewParent => need(
-            relation == Itself,
-            Refusal {
-                code: ErrorCode::NotNewParent,
-                message: "迁入审批由选择迁入的组织（新的直属上级）的管理员办理",
-            },
-        ),
-        Action::MoveDirectly => need(
-            matches!(relation, DirectChild | Descendant),
-            Refusal {
-                code: ErrorCode::CentralOnly,
-                message: "跨省组织迁移由团中央管理员办理；省内迁移请提交迁移申请",
-            },
-        ),
-        Action::SetSchoolCode => need(
-            relation == Itself,
-            Refusal {
-                code: ErrorCode::NotOwnOrg,
-                message: "学校机构编号由学校团组织自己的管理员填写",
-            },
-        ),
+        | Action::RequestCorrection => (Who::ItselfOrDirectChild, MEMBERS_BY_OWN_OR_SUPERIOR),
+        Action::DecideApplication => (Who::Itself, APPLICATIONS_BY_OWN),
+        Action::AllocateDevRange => (Who::DirectChild, RANGES_BY_SUPERIOR),
+        Action::CreateChild => (Who::Itself, CHILDREN_BY_OWN),
+        Action::ManageRegistrationCode => (Who::DirectChild, CODES_BY_SUPERIOR),
+        Action::EditInfo => (Who::DirectChild, EDIT_BY_SUPERIOR),
+        Action::RequestInfoChange => (Who::Itself, REQUEST_BY_OWN),
+        Action::DecideInfoChange => (Who::DirectChild, CHANGES_BY_SUPERIOR),
+        Action::ManageAdmins => (Who::ItselfOrDirectChild, ADMINS_OF_OWN_OR_CHILD),
+        Action::ApplyMigration => (Who::Itself, MIGRATION_BY_OWN),
+        Action::DecideMigrationAsOldParent | Action::Delete => {
+            (Who::DirectChild, BY_DIRECT_SUPERIOR)
+        }
+        Action::DecideMigrationAsNewParent => (Who::Itself, INTO_BY_NEW_PARENT),
+        Action::MoveDirectly => (Who::Below, ACROSS_BY_CENTRAL),
+        Action::SetSchoolCode => (Who::Itself, SCHOOL_CODE_BY_OWN),
+        Action::StartTransferOut | Action::DecideTransferOut => {
+            (Who::InScope, TRANSFER_OUT_BY_SENDER)
+        }
+        Action::StartTransferIn | Action::DecideTransferIn => {
+            (Who::InScope, TRANSFER_IN_BY_RECEIVER)
+        }
     }
 }
 

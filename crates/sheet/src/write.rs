@@ -2,7 +2,7 @@
 
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula,
-    Workbook, XlsxError,
+    Workbook, Worksheet, XlsxError,
 };
 
 use crate::error::CellFault;
@@ -75,26 +75,87 @@ fn write_book<'a>(
     report: bool,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let title_fmt = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xF2DCDB))
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_num_format("@");
-    let required_title_fmt = title_fmt.clone().set_font_color(Color::RGB(0xC8161D));
-    let note_fmt = Format::new()
-        .set_italic()
-        .set_font_color(Color::RGB(0x656D76))
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_num_format("@");
-    let text_fmt = Format::new().set_num_format("@");
-    let last_row = FIRST_DATA_ROW + t.max_rows.max(1) as u32 - 1;
-
-    // Lists too long for an inline drop-down go to a hidden sheet, one column each.
-    let mut long_lists: Vec<(usize, String)> = Vec::new();
+    let f = Formats::new();
     let sheet = book.add_worksheet();
     sheet.set_name(&t.name)?;
+    let long_lists = write_header(sheet, t, &f)?;
+    let report_col = t.columns.len() as u16;
+    if report {
+        sheet.set_column_width(report_col, 80.0)?;
+        sheet.write_string_with_format(0, report_col, REPORT_COLUMN, &f.title)?;
+        sheet.write_string_with_format(
+            1,
+            report_col,
+            "选填；红色单元格有错误，改正后可直接上传本表",
+            &f.note,
+        )?;
+    }
+    for (r, values, faults) in rows {
+        let notes = write_cells(sheet, t, &f, r, values, faults)?;
+        if report && !(faults.is_empty() && notes.is_empty()) {
+            let text = report_message(faults, &notes);
+            sheet.write_string_with_format(r, report_col, text, &f.message)?;
+        }
+    }
+    sheet.set_row_height(1, 36)?;
+    sheet.set_freeze_panes(FIRST_DATA_ROW, 0)?;
+    if !long_lists.is_empty() {
+        write_choices(&mut book, t, &long_lists)?;
+    }
+    book.save_to_buffer()
+}
+
+/// The cell formats of a workbook.
+struct Formats {
+    title: Format,
+    required_title: Format,
+    note: Format,
+    text: Format,
+    fault: Format,
+    message: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let title = Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(0xF2DCDB))
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::Center)
+            .set_num_format("@");
+        let text = Format::new().set_num_format("@");
+        Self {
+            required_title: title.clone().set_font_color(Color::RGB(0xC8161D)),
+            title,
+            note: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0x656D76))
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_num_format("@"),
+            fault: text
+                .clone()
+                .set_background_color(Color::RGB(0xFFC7CE))
+                .set_font_color(Color::RGB(0x9C0006)),
+            text,
+            message: Format::new()
+                .set_font_color(Color::RGB(0x9C0006))
+                .set_num_format("@"),
+        }
+    }
+}
+
+/// The title and notes rows, column widths and formats, and the drop-downs. Answers the
+/// columns whose lists are too long for an inline drop-down, each with the letter of its
+/// column on the hidden sheet of choices.
+fn write_header(
+    sheet: &mut Worksheet,
+    t: &Template,
+    f: &Formats,
+) -> Result<Vec<(usize, String)>, XlsxError> {
+    let last_row = FIRST_DATA_ROW + t.max_rows.max(1) as u32 - 1;
+    // Lists too long for an inline drop-down go to a hidden sheet, one column each.
+    let mut long_lists: Vec<(usize, String)> = Vec::new();
     for (i, col) in t.columns.iter().enumerate() {
         let c = i as u16;
         let width = col
@@ -104,15 +165,15 @@ fn write_book<'a>(
             .max(col.max_chars.unwrap_or(12).min(30)) as f64;
         sheet.set_column_width(c, (width * 2.0 + 2.0).clamp(12.0, 60.0))?;
         if col.text {
-            sheet.set_column_format(c, &text_fmt)?;
+            sheet.set_column_format(c, &f.text)?;
         }
         let fmt = if col.required {
-            &required_title_fmt
+            &f.required_title
         } else {
-            &title_fmt
+            &f.title
         };
         sheet.write_string_with_format(0, c, &col.title, fmt)?;
-        sheet.write_string_with_format(1, c, col.note_line(), &note_fmt)?;
+        sheet.write_string_with_format(1, c, col.note_line(), &f.note)?;
         if !col.choices.is_empty() {
             let joined: usize = col.choices.iter().map(|s| s.chars().count() + 1).sum();
             let dv = if joined <= 250 {
@@ -132,80 +193,76 @@ fn write_book<'a>(
             sheet.add_data_validation(FIRST_DATA_ROW, c, last_row, c, &dv)?;
         }
     }
-    let fault_fmt = text_fmt
-        .clone()
-        .set_background_color(Color::RGB(0xFFC7CE))
-        .set_font_color(Color::RGB(0x9C0006));
-    let message_fmt = Format::new()
-        .set_font_color(Color::RGB(0x9C0006))
-        .set_num_format("@");
-    let report_col = t.columns.len() as u16;
-    if report {
-        sheet.set_column_width(report_col, 80.0)?;
-        sheet.write_string_with_format(0, report_col, REPORT_COLUMN, &title_fmt)?;
-        sheet.write_string_with_format(
-            1,
-            report_col,
-            "选填；红色单元格有错误，改正后可直接上传本表",
-            &note_fmt,
-        )?;
-    }
-    for (r, values, faults) in rows {
-        // A cell longer than Excel allows is cut, and the row's message says so: the report is
-        // always produced.
-        let mut notes: Vec<String> = Vec::new();
-        for (c, value) in values.iter().enumerate().take(t.columns.len()) {
-            let title = &t.columns[c].title;
-            let (value, cut) = fit_cell(value);
-            if let Some(kept) = cut {
-                notes.push(format!("“{title}”此单元格过长，已截断显示前 {kept} 个字"));
-            }
-            let faulty = cut.is_some() || faults.iter().any(|f| &f.column == title);
-            if faulty {
-                sheet.write_string_with_format(r, c as u16, value, &fault_fmt)?;
-            } else if !value.is_empty() {
-                sheet.write_string(r, c as u16, value)?;
-            }
-        }
-        if report && !(faults.is_empty() && notes.is_empty()) {
-            let mut text: Vec<&str> = faults.iter().map(|f| f.message.as_str()).collect();
-            text.extend(notes.iter().map(|n| n.as_str()));
-            let text = text.join("；");
-            let (shown, cut) = fit_cell(&text);
-            let shown = match cut {
-                // Room for the note: the notes come last, so cut the messages before them.
-                Some(_) => {
-                    let tail = format!("……（错误说明过长，已截断）；{}", notes.join("；"));
-                    let (tail, _) = fit_cell(&tail);
-                    let room = EXCEL_CELL_MAX.saturating_sub(tail.encode_utf16().count());
-                    let head: String = shown
-                        .chars()
-                        .scan(0, |n, c| {
-                            *n += c.len_utf16();
-                            (*n <= room).then_some(c)
-                        })
-                        .collect();
-                    format!("{head}{tail}")
-                }
-                None => shown.to_string(),
-            };
-            sheet.write_string_with_format(r, report_col, shown, &message_fmt)?;
-        }
-    }
-    sheet.set_row_height(1, 36)?;
-    sheet.set_freeze_panes(FIRST_DATA_ROW, 0)?;
+    Ok(long_lists)
+}
 
-    if !long_lists.is_empty() {
-        let lists = book.add_worksheet();
-        lists.set_name(CHOICES_SHEET)?;
-        for (n, (col_index, _)) in long_lists.iter().enumerate() {
-            for (r, choice) in t.columns[*col_index].choices.iter().enumerate() {
-                lists.write_string(r as u32, n as u16, choice)?;
-            }
+/// One row's cells, faulty ones red. A cell longer than Excel allows is cut, and the row's
+/// message says so (the answer): the report is always produced.
+fn write_cells(
+    sheet: &mut Worksheet,
+    t: &Template,
+    f: &Formats,
+    r: u32,
+    values: &[String],
+    faults: &[CellFault],
+) -> Result<Vec<String>, XlsxError> {
+    let mut notes: Vec<String> = Vec::new();
+    for (c, value) in values.iter().enumerate().take(t.columns.len()) {
+        let title = &t.columns[c].title;
+        let (value, cut) = fit_cell(value);
+        if let Some(kept) = cut {
+            notes.push(format!("“{title}”此单元格过长，已截断显示前 {kept} 个字"));
         }
-        lists.set_hidden(true);
+        let faulty = cut.is_some() || faults.iter().any(|f| &f.column == title);
+        if faulty {
+            sheet.write_string_with_format(r, c as u16, value, &f.fault)?;
+        } else if !value.is_empty() {
+            sheet.write_string(r, c as u16, value)?;
+        }
     }
-    book.save_to_buffer()
+    Ok(notes)
+}
+
+/// What is wrong with a row, in one cell: the faults' messages, then the notes of cut cells.
+fn report_message(faults: &[CellFault], notes: &[String]) -> String {
+    let mut text: Vec<&str> = faults.iter().map(|f| f.message.as_str()).collect();
+    text.extend(notes.iter().map(|n| n.as_str()));
+    let text = text.join("；");
+    let (shown, cut) = fit_cell(&text);
+    match cut {
+        // Room for the note: the notes come last, so cut the messages before them.
+        Some(_) => {
+            let tail = format!("……（错误说明过长，已截断）；{}", notes.join("；"));
+            let (tail, _) = fit_cell(&tail);
+            let room = EXCEL_CELL_MAX.saturating_sub(tail.encode_utf16().count());
+            let head: String = shown
+                .chars()
+                .scan(0, |n, c| {
+                    *n += c.len_utf16();
+                    (*n <= room).then_some(c)
+                })
+                .collect();
+            format!("{head}{tail}")
+        }
+        None => shown.to_string(),
+    }
+}
+
+/// The hidden sheet holding the long lists of choices, one column each.
+fn write_choices(
+    book: &mut Workbook,
+    t: &Template,
+    long_lists: &[(usize, String)],
+) -> Result<(), XlsxError> {
+    let lists = book.add_worksheet();
+    lists.set_name(CHOICES_SHEET)?;
+    for (n, (col_index, _)) in long_lists.iter().enumerate() {
+        for (r, choice) in t.columns[*col_index].choices.iter().enumerate() {
+            lists.write_string(r as u32, n as u16, choice)?;
+        }
+    }
+    lists.set_hidden(true);
+    Ok(())
 }
 
 #[cfg(test)]

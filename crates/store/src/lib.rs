@@ -39,6 +39,8 @@ pub mod scope;
 pub mod sessions;
 pub mod settings;
 mod sqlite_cache;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_db;
 #[cfg(test)]
 mod test_support;
 pub mod throttle;

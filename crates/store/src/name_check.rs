@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use tuanjian_domain::text::{comparison_key, first_invisible, without_invisible};
 
 use crate::audit::{self, Actor, AuditEntry};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, Tx};
 
 /// The `settings` key under which the step's report is kept once it has run.
 pub const NAME_CHECK_KEY: &str = "org_name_check_0008";
@@ -51,6 +51,45 @@ struct Row {
 
 /// Runs the step unless it has run; answers the report when it ran now.
 pub(crate) async fn run_once(store: &Store) -> Result<Option<NameCheckReport>, StoreError> {
+    let Some(mut tx) = claim(store).await? else {
+        return Ok(None);
+    };
+    let stored: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, short_name, full_name FROM orgs ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut report = NameCheckReport {
+        checked: stored.len() as u64,
+        ..NameCheckReport::default()
+    };
+    let rows = cleaned_rows(stored, &mut report);
+    let key_of = assign_keys(&rows, &mut report);
+    let actor = Actor {
+        person_id: None,
+        role: Some("migrate".into()),
+        client_addr: None,
+    };
+    write_names(&mut tx, &actor, &rows, &key_of, &mut report).await?;
+    report.flagged.sort_by_key(|f| f.org_id);
+    report.flagged.dedup_by_key(|f| f.org_id);
+    audit::record(
+        &mut tx,
+        &actor,
+        AuditEntry::new("org.name_check").after(&report),
+    )
+    .await?;
+    let json = serde_json::to_string(&report).map_err(|e| StoreError::Migration(e.to_string()))?;
+    crate::settings::put(&mut tx, NAME_CHECK_KEY, &json).await?;
+    tx.commit().await?;
+    for f in &report.flagged {
+        tracing::warn!(org_id = f.org_id, full_name = %f.full_name, reason = %f.reason, "organisation name needs renaming");
+    }
+    Ok(Some(report))
+}
+
+/// The transaction the step runs in, when this server is the one to run it: None when it has
+/// run or another server is running it.
+async fn claim(store: &Store) -> Result<Option<Tx>, StoreError> {
     let done: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
         .bind(NAME_CHECK_KEY)
         .fetch_optional(store.pool())
@@ -72,14 +111,12 @@ pub(crate) async fn run_once(store: &Store) -> Result<Option<NameCheckReport>, S
         tx.rollback().await?;
         return Ok(None);
     }
-    let stored: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, short_name, full_name FROM orgs ORDER BY id")
-            .fetch_all(&mut *tx)
-            .await?;
-    let mut report = NameCheckReport {
-        checked: stored.len() as u64,
-        ..NameCheckReport::default()
-    };
+    Ok(Some(tx))
+}
+
+/// Every stored organisation with its names cleaned; a full name of invisible characters only
+/// is kept as stored and flagged.
+fn cleaned_rows(stored: Vec<(i64, String, String)>, report: &mut NameCheckReport) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::with_capacity(stored.len());
     for (id, short_name, full_name) in stored {
         let new_full = clean(&full_name);
@@ -108,7 +145,12 @@ pub(crate) async fn run_once(store: &Store) -> Result<Option<NameCheckReport>, S
             new_full,
         });
     }
+    rows
+}
 
+/// The comparison key each row keeps: one row per key (one that needed no cleaning first, then
+/// the lower id); every other row of the key gets none and is flagged.
+fn assign_keys(rows: &[Row], report: &mut NameCheckReport) -> Vec<Option<String>> {
     // Group by comparison key; rows come in id order, so each group does too.
     let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
@@ -140,27 +182,32 @@ pub(crate) async fn run_once(store: &Store) -> Result<Option<NameCheckReport>, S
             }
         }
     }
+    key_of
+}
 
+/// Stores the keys and the cleaned names, auditing each rename.
+async fn write_names(
+    tx: &mut Tx,
+    actor: &Actor,
+    rows: &[Row],
+    key_of: &[Option<String>],
+    report: &mut NameCheckReport,
+) -> Result<(), StoreError> {
     // Keys go in three steps so the unique index never sees two rows with one key: every row
     // first takes its (unique) full name, the rows left without a key let go of theirs, then
     // the rows whose key or names differ take their final values.
     sqlx::query("UPDATE orgs SET name_key = full_name")
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    for (r, key) in rows.iter().zip(&key_of) {
+    for (r, key) in rows.iter().zip(key_of) {
         if key.is_none() {
             sqlx::query("UPDATE orgs SET name_key = NULL WHERE id = $1")
                 .bind(r.id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
     }
-    let actor = Actor {
-        person_id: None,
-        role: Some("migrate".into()),
-        client_addr: None,
-    };
-    for (r, key) in rows.iter().zip(&key_of) {
+    for (r, key) in rows.iter().zip(key_of) {
         let Some(key) = key else { continue };
         if !r.cleaned && *key == r.full_name {
             continue;
@@ -170,13 +217,13 @@ pub(crate) async fn run_once(store: &Store) -> Result<Option<NameCheckReport>, S
             .bind(&r.new_full)
             .bind(key)
             .bind(r.id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if r.cleaned {
             report.cleaned.push(r.id);
             audit::record(
-                &mut tx,
-                &actor,
+                tx,
+                actor,
                 AuditEntry::new("org.rename")
                     .target("org", r.id)
                     .org(r.id)
@@ -186,21 +233,7 @@ pub(crate) async fn run_once(store: &Store) -> Result<Option<NameCheckReport>, S
             .await?;
         }
     }
-    report.flagged.sort_by_key(|f| f.org_id);
-    report.flagged.dedup_by_key(|f| f.org_id);
-    audit::record(
-        &mut tx,
-        &actor,
-        AuditEntry::new("org.name_check").after(&report),
-    )
-    .await?;
-    let json = serde_json::to_string(&report).map_err(|e| StoreError::Migration(e.to_string()))?;
-    crate::settings::put(&mut tx, NAME_CHECK_KEY, &json).await?;
-    tx.commit().await?;
-    for f in &report.flagged {
-        tracing::warn!(org_id = f.org_id, full_name = %f.full_name, reason = %f.reason, "organisation name needs renaming");
-    }
-    Ok(Some(report))
+    Ok(())
 }
 
 /// A stored name without invisible characters; unchanged when it has none.
@@ -404,8 +437,12 @@ mod tests {
         store.migrate().await.unwrap();
         assert_eq!(audits(store, "org.name_check").await, 2);
 
-        // New names are compared on the key, also against the names stored before.
-        let parent = store.org(plain).await.unwrap();
+        new_names_meet_the_old_keys(store, plain).await;
+    }
+
+    /// New names are compared on the key, also against the names stored before.
+    async fn new_names_meet_the_old_keys(store: &Store, parent_id: i64) {
+        let parent = store.org(parent_id).await.unwrap();
         for (full, says) in [
             ("初三(1)班团支部", "与已有组织“初三（1）班团支部”实质相同"),
             ("ABC团委", "“ABC团委”已被其他组织使用"),

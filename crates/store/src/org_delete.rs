@@ -193,6 +193,77 @@ struct Snapshot<'a> {
     cadre_posts: Vec<(i64, String)>,
 }
 
+/// Refuses, with what to do first, while anything stands in the way.
+fn refuse_if_blocked(org: &Org, b: &DeleteBlockers) -> Result<(), StoreError> {
+    let refusals = blocker_messages(org, b);
+    if refusals.is_empty() {
+        return Ok(());
+    }
+    let code = if org.level <= OrgLevel::Provincial {
+        ErrorCode::OrgNotDeletable
+    } else if b.children > 0 {
+        ErrorCode::OrgHasChildren
+    } else if b.members > 0 {
+        ErrorCode::OrgHasMembers
+    } else if !b.dev_ranges.is_empty() {
+        ErrorCode::OrgHoldsDevRanges
+    } else {
+        ErrorCode::OrgImportRunning
+    };
+    Err(StoreError::Conflict {
+        code,
+        message: refusals.join("；"),
+    })
+}
+
+/// What settling the rows that referred to a deleted organisation did, for its audit record.
+struct Settled {
+    returned_applications: u64,
+    deleted_import_jobs: u64,
+}
+
+/// Settles every row that refers to the organisation by its rule in `ORG_REFERENCES`, except
+/// the refusing ones (checked before) and the organisation's own row.
+async fn settle_references(
+    tx: &mut Tx,
+    actor: &Actor,
+    org_id: i64,
+    parent_id: i64,
+) -> Result<Settled, StoreError> {
+    let returned_applications = settle_for_deleted_org_tx(tx, actor, org_id, parent_id).await?;
+    crate::transfers::settle_for_deleted_org(tx, actor, org_id).await?;
+    sqlx::query("UPDATE corrections SET org_id = $1 WHERE org_id = $2")
+        .bind(parent_id)
+        .bind(org_id)
+        .execute(&mut **tx)
+        .await?;
+    // Finished jobs only: one that started since the check above keeps its row, and the
+    // deletion below is refused instead of pulling the job from under its writer.
+    let deleted_import_jobs =
+        sqlx::query("DELETE FROM import_jobs WHERE org_id = $1 AND state <> 'running'")
+            .bind(org_id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    for sql in [
+        "DELETE FROM org_admins WHERE org_id = $1",
+        "DELETE FROM cadre_posts WHERE org_id = $1",
+        "DELETE FROM reg_codes WHERE org_id = $1",
+        "DELETE FROM org_changes WHERE org_id = $1",
+        // Decided changes of former children keep their history without the approver.
+        "UPDATE org_changes SET approver_org_id = NULL WHERE approver_org_id = $1",
+        "DELETE FROM org_moves WHERE org_id = $1 OR from_parent_id = $1 OR to_parent_id = $1",
+        // Sessions acting in a role here simply have no role any more.
+        "UPDATE sessions SET role_kind = NULL, role_org_id = NULL WHERE role_org_id = $1",
+    ] {
+        sqlx::query(sql).bind(org_id).execute(&mut **tx).await?;
+    }
+    Ok(Settled {
+        returned_applications,
+        deleted_import_jobs,
+    })
+}
+
 /// Deletes the organisation and the rows that point at it, in the caller's transaction, after
 /// checking again (inside it) that nothing stands in the way.
 pub async fn delete_org(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<Org, StoreError> {
@@ -203,24 +274,7 @@ pub async fn delete_org(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<Org, 
         .await?;
     let org = org_tx(tx, org_id).await?;
     let b = blockers(tx, org.id).await?;
-    let refusals = blocker_messages(&org, &b);
-    if !refusals.is_empty() {
-        let code = if org.level <= OrgLevel::Provincial {
-            ErrorCode::OrgNotDeletable
-        } else if b.children > 0 {
-            ErrorCode::OrgHasChildren
-        } else if b.members > 0 {
-            ErrorCode::OrgHasMembers
-        } else if !b.dev_ranges.is_empty() {
-            ErrorCode::OrgHoldsDevRanges
-        } else {
-            ErrorCode::OrgImportRunning
-        };
-        return Err(StoreError::Conflict {
-            code,
-            message: refusals.join("；"),
-        });
-    }
+    refuse_if_blocked(&org, &b)?;
     let info = org_info_tx(tx, org.id).await?;
     let admin_person_ids: Vec<i64> =
         sqlx::query_scalar("SELECT person_id FROM org_admins WHERE org_id = $1 ORDER BY person_id")
@@ -236,34 +290,7 @@ pub async fn delete_org(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<Org, 
     let parent_id = org
         .parent_id
         .ok_or_else(|| StoreError::Unsupported("顶层组织不能删除"))?;
-    let returned_applications = settle_for_deleted_org_tx(tx, actor, org.id, parent_id).await?;
-    crate::transfers::settle_for_deleted_org(tx, actor, org.id).await?;
-    sqlx::query("UPDATE corrections SET org_id = $1 WHERE org_id = $2")
-        .bind(parent_id)
-        .bind(org.id)
-        .execute(&mut **tx)
-        .await?;
-    // Finished jobs only: one that started since the check above keeps its row, and the
-    // deletion below is refused instead of pulling the job from under its writer.
-    let deleted_import_jobs =
-        sqlx::query("DELETE FROM import_jobs WHERE org_id = $1 AND state <> 'running'")
-            .bind(org.id)
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
-    for sql in [
-        "DELETE FROM org_admins WHERE org_id = $1",
-        "DELETE FROM cadre_posts WHERE org_id = $1",
-        "DELETE FROM reg_codes WHERE org_id = $1",
-        "DELETE FROM org_changes WHERE org_id = $1",
-        // Decided changes of former children keep their history without the approver.
-        "UPDATE org_changes SET approver_org_id = NULL WHERE approver_org_id = $1",
-        "DELETE FROM org_moves WHERE org_id = $1 OR from_parent_id = $1 OR to_parent_id = $1",
-        // Sessions acting in a role here simply have no role any more.
-        "UPDATE sessions SET role_kind = NULL, role_org_id = NULL WHERE role_org_id = $1",
-    ] {
-        sqlx::query(sql).bind(org.id).execute(&mut **tx).await?;
-    }
+    let settled = settle_references(tx, actor, org.id, parent_id).await?;
     // Everything above settles what referred to the organisation when we looked; a row
     // added concurrently since (a new import, say) is refused here rather than as a 500.
     match sqlx::query("DELETE FROM orgs WHERE id = $1")
@@ -296,9 +323,9 @@ pub async fn delete_org(tx: &mut Tx, actor: &Actor, org_id: i64) -> Result<Org, 
                 cadre_posts: posts,
             })
             .after(serde_json::json!({
-                "returned_applications": returned_applications,
+                "returned_applications": settled.returned_applications,
                 "applications_and_corrections_moved_to": parent_id,
-                "deleted_import_jobs": deleted_import_jobs,
+                "deleted_import_jobs": settled.deleted_import_jobs,
             })),
     )
     .await?;

@@ -137,41 +137,7 @@ impl Store {
         if q.is_empty() {
             return Ok(empty);
         }
-        // Full names are unique on their comparison key (NFKC, migration 0008): at most one
-        // exact match, also when typed with other brackets or full-width letters (初三(1)班 finds
-        // 初三（1）班), which leads the first page; the name as typed first.
-        let key = comparison_key(q);
-        let exact_row = match province_id {
-            Some(p) => {
-                sqlx::query(
-                    "SELECT o.id, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
-                     x.full_name AS parent_full_name FROM orgs o LEFT JOIN orgs x ON x.id = o.parent_id \
-                     WHERE o.province_id = $1 AND (o.full_name = $2 OR o.name_key = $3) \
-                     ORDER BY CASE WHEN o.full_name = $2 THEN 0 ELSE 1 END LIMIT 1",
-                )
-                .bind(p)
-                .bind(q)
-                .bind(&key)
-                .fetch_optional(self.pool())
-                .await?
-            }
-            None => {
-                sqlx::query(
-                    "SELECT o.id, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
-                     x.full_name AS parent_full_name FROM orgs o LEFT JOIN orgs x ON x.id = o.parent_id \
-                     WHERE o.full_name = $1 OR o.name_key = $2 \
-                     ORDER BY CASE WHEN o.full_name = $1 THEN 0 ELSE 1 END LIMIT 1",
-                )
-                .bind(q)
-                .bind(&key)
-                .fetch_optional(self.pool())
-                .await?
-            }
-        };
-        let exact = exact_row
-            .as_ref()
-            .map(|r| hit_from_row(r, true))
-            .transpose()?;
+        let exact = self.exact_match(province_id, q).await?;
         let lead = i64::from(exact.is_some());
         let exact_id = exact.as_ref().map_or(0, |h| h.id);
         // An exact match found by its key only is not among the names containing `q`.
@@ -214,16 +180,7 @@ impl Store {
         let counted: i64 = if short_page {
             lead + partial_offset + fetched
         } else {
-            i64::from(exact_outside_pattern)
-                + sqlx::query_scalar::<_, i64>(
-                    "SELECT COUNT(*) FROM (SELECT 1 AS one FROM orgs o WHERE o.province_id = $1 \
-                 AND o.full_name LIKE $2 ESCAPE '\\' LIMIT $3) t",
-                )
-                .bind(province_id)
-                .bind(&pattern)
-                .bind(COUNT_CAP + 1)
-                .fetch_one(self.pool())
-                .await?
+            i64::from(exact_outside_pattern) + self.count_partial(province_id, &pattern).await?
         };
         let mut items: Vec<SearchHit> = Vec::with_capacity(rows.len() + 1);
         if offset == 0 {
@@ -239,6 +196,62 @@ impl Store {
             page,
             per_page,
         })
+    }
+
+    /// The organisation whose full name is `q` (in the province, when given).
+    async fn exact_match(
+        &self,
+        province_id: Option<i64>,
+        q: &str,
+    ) -> Result<Option<SearchHit>, StoreError> {
+        // Full names are unique on their comparison key (NFKC, migration 0008): at most one
+        // exact match, also when typed with other brackets or full-width letters (初三(1)班 finds
+        // 初三（1）班), which leads the first page; the name as typed first.
+        let key = comparison_key(q);
+        let exact_row = match province_id {
+            Some(p) => {
+                sqlx::query(
+                    "SELECT o.id, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
+                     x.full_name AS parent_full_name FROM orgs o LEFT JOIN orgs x ON x.id = o.parent_id \
+                     WHERE o.province_id = $1 AND (o.full_name = $2 OR o.name_key = $3) \
+                     ORDER BY CASE WHEN o.full_name = $2 THEN 0 ELSE 1 END LIMIT 1",
+                )
+                .bind(p)
+                .bind(q)
+                .bind(&key)
+                .fetch_optional(self.pool())
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "SELECT o.id, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
+                     x.full_name AS parent_full_name FROM orgs o LEFT JOIN orgs x ON x.id = o.parent_id \
+                     WHERE o.full_name = $1 OR o.name_key = $2 \
+                     ORDER BY CASE WHEN o.full_name = $1 THEN 0 ELSE 1 END LIMIT 1",
+                )
+                .bind(q)
+                .bind(&key)
+                .fetch_optional(self.pool())
+                .await?
+            }
+        };
+        exact_row
+            .as_ref()
+            .map(|r| hit_from_row(r, true))
+            .transpose()
+    }
+
+    /// The names of the province containing `pattern`, counted up to just past `COUNT_CAP`.
+    async fn count_partial(&self, province_id: i64, pattern: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM (SELECT 1 AS one FROM orgs o WHERE o.province_id = $1 \
+             AND o.full_name LIKE $2 ESCAPE '\\' LIMIT $3) t",
+        )
+        .bind(province_id)
+        .bind(pattern)
+        .bind(COUNT_CAP + 1)
+        .fetch_one(self.pool())
+        .await?)
     }
 }
 

@@ -58,7 +58,7 @@ impl Default for SqliteCache {
 mod tests {
     use super::*;
     use crate::Store;
-    use crate::test_support::{PgDb, SqliteFile, unique};
+    use crate::test_support::{Db, PgDb, TestDb};
 
     #[test]
     fn shares_never_add_up_to_more_than_the_budget() {
@@ -97,9 +97,8 @@ mod tests {
     #[tokio::test]
     async fn the_budget_reaches_every_sqlite_connection() {
         for (mib, kib) in [(64, 2730), (1536, 65536)] {
-            let file = SqliteFile(std::env::temp_dir().join(unique("cache") + ".db"));
-            let url = format!("sqlite://{}", file.0.display());
-            let store = Store::open_with(&url, SqliteCache::mib(mib).unwrap())
+            let file = TestDb::new(Db::Sqlite).await;
+            let store = Store::open_with(&file.url, SqliteCache::mib(mib).unwrap())
                 .await
                 .unwrap();
             assert!(store.reader.is_some());

@@ -1,5 +1,5 @@
-//! Fresh databases for the store's own tests: a SQLite file, or a PostgreSQL database
-//! (`TUANJIAN_TEST_PG`, as the web tests use) dropped afterwards.
+//! What the store's own tests share: fresh databases (`test_db`, as the test programs use),
+//! waiting for what happens in the background, and reading the literals of a module's SQL.
 
 use crate::Store;
 
@@ -14,81 +14,48 @@ pub(crate) async fn eventually(what: &str, mut done: impl AsyncFnMut() -> bool) 
     panic!("not within 5 s: {what}");
 }
 
-pub(crate) fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{}", std::process::id(), rand::random::<u32>())
+pub(crate) use crate::test_db::{Db, TestDb};
+
+/// The store on a fresh SQLite file, deleted when the `TestDb` goes.
+pub(crate) async fn sqlite_store() -> (Store, TestDb) {
+    let db = TestDb::new(Db::Sqlite).await;
+    let store = Store::open(&db.url).await.unwrap();
+    (store, db)
 }
 
-pub(crate) struct SqliteFile(pub(crate) std::path::PathBuf);
-
-impl Drop for SqliteFile {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
-        }
-    }
-}
-
-pub(crate) async fn sqlite_store() -> (Store, SqliteFile) {
-    let path = std::env::temp_dir().join(format!("{}.db", unique("tj_store")));
-    let store = Store::open(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    (store, SqliteFile(path))
-}
-
+/// A fresh PostgreSQL database, for tests that also reach it otherwise than through the store.
 pub(crate) struct PgDb {
-    admin: String,
-    name: String,
+    db: TestDb,
     /// For a second store on the same database (a second server).
     pub(crate) url: String,
 }
 
 impl PgDb {
     pub(crate) async fn new() -> (Store, Self) {
-        sqlx::any::install_default_drivers();
-        let admin = std::env::var("TUANJIAN_TEST_PG")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = unique("tj_store");
-        let pool = sqlx::AnyPool::connect(&admin)
-            .await
-            .expect("PostgreSQL must be running for the PostgreSQL tests (see README)");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-        let store = Store::open(&url).await.unwrap();
-        (store, Self { admin, name, url })
+        let db = TestDb::new(Db::Postgres).await;
+        let store = Store::open(&db.url).await.unwrap();
+        let url = db.url.clone();
+        (store, Self { db, url })
     }
 
     /// Lets new connections in, or refuses them (existing ones stay).
     pub(crate) async fn allow_connections(&self, yes: bool) {
-        self.on_admin(format!(
-            "ALTER DATABASE {} ALLOW_CONNECTIONS {yes}",
-            self.name
-        ))
-        .await;
-    }
-
-    pub(crate) async fn drop_db(self, store: Store) {
-        store.close().await;
-        drop(store);
-        self.on_admin(format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ))
-        .await;
-    }
-
-    /// A statement on the admin database (the test database's own name in it is ours).
-    async fn on_admin(&self, sql: String) {
-        let pool = sqlx::AnyPool::connect(&self.admin).await.unwrap();
+        let sql = format!("ALTER DATABASE {} ALLOW_CONNECTIONS {yes}", self.db.name());
+        let pool = sqlx::AnyPool::connect(&crate::test_db::pg_admin_url())
+            .await
+            .unwrap();
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&pool)
             .await
             .unwrap();
         pool.close().await;
+    }
+
+    /// Closes the store, then drops the database.
+    pub(crate) async fn drop_db(self, store: Store) {
+        store.close().await;
+        drop(store);
+        drop(self.db);
     }
 }
 

@@ -43,74 +43,51 @@ async fn add(
     org
 }
 
-#[tokio::main]
-async fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let [_, url, rows, out] = args.as_slice() else {
-        eprintln!("usage: bench_import DATABASE_URL ROWS OUT.xlsx");
-        std::process::exit(2);
-    };
-    let rows: usize = rows.parse().expect("ROWS is a number");
-    let store = Store::open(url).await.unwrap();
-    let root = store
-        .root_org()
-        .await
-        .unwrap()
-        .expect("an initialised database");
-    let province = store
-        .children(
-            root.id,
-            tuanjian_store::orgs::PageRequest::new(Some(1), Some(1)),
+/// The school and its branches the rows go to, under a city and county of their own.
+async fn add_school(store: &Store, province: &Org) -> Org {
+    let city = add(
+        store,
+        province,
+        OrgLevel::Municipal,
+        OrgKind::Committee,
+        "基准市委",
+        "共青团基准测试市委员会",
+    )
+    .await;
+    let county = add(
+        store,
+        &city,
+        OrgLevel::County,
+        OrgKind::Committee,
+        "基准县委",
+        "共青团基准测试市某县委员会",
+    )
+    .await;
+    let school = add(
+        store,
+        &county,
+        OrgLevel::Grassroots,
+        OrgKind::Committee,
+        "基准一中团委",
+        SCHOOL,
+    )
+    .await;
+    for b in 0..BRANCHES {
+        add(
+            store,
+            &school,
+            OrgLevel::Grassroots,
+            OrgKind::Branch,
+            &format!("基准{b}班团支部"),
+            &format!("共青团基准测试市第一中学{b}班支部"),
         )
-        .await
-        .unwrap()
-        .items
-        .remove(0)
-        .org;
-    let school = match store.org_by_full_name(SCHOOL).await.unwrap() {
-        Some(s) => s,
-        None => {
-            let city = add(
-                &store,
-                &province,
-                OrgLevel::Municipal,
-                OrgKind::Committee,
-                "基准市委",
-                "共青团基准测试市委员会",
-            )
-            .await;
-            let county = add(
-                &store,
-                &city,
-                OrgLevel::County,
-                OrgKind::Committee,
-                "基准县委",
-                "共青团基准测试市某县委员会",
-            )
-            .await;
-            let school = add(
-                &store,
-                &county,
-                OrgLevel::Grassroots,
-                OrgKind::Committee,
-                "基准一中团委",
-                SCHOOL,
-            )
-            .await;
-            for b in 0..BRANCHES {
-                add(
-                    &store,
-                    &school,
-                    OrgLevel::Grassroots,
-                    OrgKind::Branch,
-                    &format!("基准{b}班团支部"),
-                    &format!("共青团基准测试市第一中学{b}班支部"),
-                )
-                .await;
-            }
-            school
-        }
-    };
+        .await;
+    }
+    school
+}
+
+/// `rows` valid member rows whose ID and development numbers the database does not hold yet.
+async fn member_rows(store: &Store, kind: Kind, rows: usize) -> Vec<Vec<String>> {
     let taken_ids: HashSet<String> = sqlx::query_scalar("SELECT id_number FROM people")
         .fetch_all(store.pool())
         .await
@@ -124,7 +101,6 @@ async fn main() {
             .unwrap()
             .into_iter()
             .collect();
-    let kind = Kind::Members;
     let col = |f: MemberField| kind.fields().iter().position(|g| *g == f).unwrap();
     let width = kind.fields().len();
     let mut data = Vec::with_capacity(rows);
@@ -168,6 +144,39 @@ async fn main() {
         }
         data.push(row);
     }
+    data
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, url, rows, out] = args.as_slice() else {
+        eprintln!("usage: bench_import DATABASE_URL ROWS OUT.xlsx");
+        std::process::exit(2);
+    };
+    let rows: usize = rows.parse().expect("ROWS is a number");
+    let store = Store::open(url).await.unwrap();
+    let root = store
+        .root_org()
+        .await
+        .unwrap()
+        .expect("an initialised database");
+    let province = store
+        .children(
+            root.id,
+            tuanjian_store::orgs::PageRequest::new(Some(1), Some(1)),
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0)
+        .org;
+    let school = match store.org_by_full_name(SCHOOL).await.unwrap() {
+        Some(s) => s,
+        None => add_school(&store, &province).await,
+    };
+    let kind = Kind::Members;
+    let data = member_rows(&store, kind, rows).await;
     let t = template(
         kind,
         &Context {

@@ -56,6 +56,57 @@ fn branch_name(k: usize, b: usize) -> String {
     format!("共青团内存基准{k}市第一中学{b}班支部")
 }
 
+/// The county's admin, with the benchmark's password.
+async fn add_admin(store: &Store, county: &Org, k: usize, hash: &str) -> IdNumber {
+    let admin = IdNumber::from_first17(&format!("1101051970010100{k}"));
+    let mut tx = store.begin().await.unwrap();
+    let person = insert_person(
+        &mut tx,
+        &Actor::default(),
+        &admin,
+        "基准管理员",
+        None,
+        Some(hash),
+    )
+    .await
+    .unwrap();
+    insert_admin(&mut tx, &Actor::default(), county.id, person.id)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    admin
+}
+
+/// The rows of county `k`'s valid file, spread over its branches.
+fn member_rows(kind: Kind, k: usize) -> Vec<Vec<String>> {
+    let col = |f: MemberField| kind.fields().iter().position(|g| *g == f).unwrap();
+    let mut data = Vec::with_capacity(ROWS);
+    for n in 0..ROWS {
+        let i = n as u64 + 1;
+        let day = i / 900;
+        let (y, d) = (2002 + day / 336, day % 336);
+        let id = IdNumber::from_first17(&format!(
+            "440106{y:04}{:02}{:02}{:03}",
+            1 + d / 28,
+            1 + d % 28,
+            i % 900 + 1
+        ));
+        let mut row = vec![String::new(); kind.fields().len()];
+        row[col(MemberField::Name)] = format!("基准团员{n}");
+        row[col(MemberField::IdNumber)] = id.as_str().to_string();
+        row[col(MemberField::Ethnicity)] = "汉族".into();
+        row[col(MemberField::PoliticalStatus)] = "共青团员".into();
+        row[col(MemberField::JoinMonth)] = "2019-05".into();
+        row[col(MemberField::DevNumber)] = format!("2019{:08}", 80_000_000 - n);
+        row[col(MemberField::Branch)] = branch_name(k, n % BRANCHES);
+        row[col(MemberField::Phone)] = format!("139{n:08}");
+        row[col(MemberField::WorkUnit)] = "内存基准第一中学".into();
+        row[col(MemberField::PartyApplied)] = "否".into();
+        data.push(row);
+    }
+    data
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -82,7 +133,6 @@ async fn main() {
         .org;
     let hash = Hasher::new(1).hash(PASSWORD.into()).await.unwrap();
     let kind = Kind::Members;
-    let col = |f: MemberField| kind.fields().iter().position(|g| *g == f).unwrap();
     let mut titles = Vec::new();
     for k in 0..3 {
         let county = add(
@@ -103,22 +153,7 @@ async fn main() {
             )
             .await;
         }
-        let admin = IdNumber::from_first17(&format!("1101051970010100{k}"));
-        let mut tx = store.begin().await.unwrap();
-        let person = insert_person(
-            &mut tx,
-            &Actor::default(),
-            &admin,
-            "基准管理员",
-            None,
-            Some(&hash),
-        )
-        .await
-        .unwrap();
-        insert_admin(&mut tx, &Actor::default(), county.id, person.id)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        let admin = add_admin(&store, &county, k, &hash).await;
         println!("{} {} {PASSWORD}", county.id, admin.as_str());
 
         let t = template(
@@ -129,30 +164,7 @@ async fn main() {
             },
         );
         titles = t.titles().into_iter().map(str::to_string).collect();
-        let mut data = Vec::with_capacity(ROWS);
-        for n in 0..ROWS {
-            let i = n as u64 + 1;
-            let day = i / 900;
-            let (y, d) = (2002 + day / 336, day % 336);
-            let id = IdNumber::from_first17(&format!(
-                "440106{y:04}{:02}{:02}{:03}",
-                1 + d / 28,
-                1 + d % 28,
-                i % 900 + 1
-            ));
-            let mut row = vec![String::new(); kind.fields().len()];
-            row[col(MemberField::Name)] = format!("基准团员{n}");
-            row[col(MemberField::IdNumber)] = id.as_str().to_string();
-            row[col(MemberField::Ethnicity)] = "汉族".into();
-            row[col(MemberField::PoliticalStatus)] = "共青团员".into();
-            row[col(MemberField::JoinMonth)] = "2019-05".into();
-            row[col(MemberField::DevNumber)] = format!("2019{:08}", 80_000_000 - n);
-            row[col(MemberField::Branch)] = branch_name(k, n % BRANCHES);
-            row[col(MemberField::Phone)] = format!("139{n:08}");
-            row[col(MemberField::WorkUnit)] = "内存基准第一中学".into();
-            row[col(MemberField::PartyApplied)] = "否".into();
-            data.push(row);
-        }
+        let data = member_rows(kind, k);
         std::fs::write(
             out.join(format!("valid-{k}.xlsx")),
             write_filled(&t, &data).unwrap(),

@@ -712,6 +712,106 @@ fn mark_duplicates(ctx: &ParseContext, rows: &mut [RowResult]) {
     }
 }
 
+/// What the database already holds of a file's people, numbers and posts.
+struct Existing {
+    /// By ID number.
+    known: HashMap<String, KnownPerson>,
+    /// Development numbers taken: number → (person, organisation).
+    held: HashMap<String, (i64, i64)>,
+    /// (person, organisation, post) held.
+    posts: HashSet<(i64, i64, String)>,
+    /// The organisations named in faults, as the admin may know them.
+    places: HashMap<i64, Place>,
+}
+
+impl Existing {
+    async fn load(tx: &mut Tx, target: &Target, parsed: &Parsed) -> Result<Self, StoreError> {
+        let ids: Vec<&str> = parsed
+            .rows
+            .iter()
+            .filter_map(|r| r.record.as_ref())
+            .map(|rec| rec.profile().id_number.as_str())
+            .collect();
+        let known = member_bulk::known_people(tx, &ids).await?;
+        let devs: Vec<&str> = parsed
+            .rows
+            .iter()
+            .filter_map(|r| match &r.record {
+                Some(Record::Member { member, .. }) => {
+                    member.dev_number.as_ref().map(|n| n.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        let held = member_bulk::held_dev_numbers(tx, &devs).await?;
+        let known_ids: Vec<i64> = known.values().map(|k| k.person_id).collect();
+        let posts = member_bulk::held_posts(tx, &known_ids).await?;
+        let mut place_ids: Vec<i64> = known
+            .values()
+            .flat_map(KnownPerson::orgs)
+            .chain(held.values().map(|&(_, org)| org))
+            .collect();
+        place_ids.sort_unstable();
+        place_ids.dedup();
+        let places = member_bulk::places(tx, &target.scope, &place_ids).await?;
+        Ok(Self {
+            known,
+            held,
+            posts,
+            places,
+        })
+    }
+
+    fn place(&self, org: i64) -> String {
+        self.places
+            .get(&org)
+            .map(|p| p.text.clone())
+            .unwrap_or_default()
+    }
+
+    /// A member row's faults: already a member (here or elsewhere), an application pending,
+    /// the development number taken.
+    fn member_faults(
+        &self,
+        person: Option<&KnownPerson>,
+        branch: &Org,
+        member: &NewMember,
+    ) -> Vec<MemberFault> {
+        let mut faults = Vec::new();
+        if let Some(p) = person {
+            if let Some(org) = p.member_org {
+                let mut f = MemberFault::already_registered(Some(&self.place(org)));
+                if org == branch.id {
+                    f.message = format!(
+                        "该身份证号码已是本团支部（{}）的团员，已在系统中，不需要重复导入；请删除这一行",
+                        branch.full_name
+                    );
+                }
+                faults.push(f);
+            } else if let Some(org) = p.pending_org {
+                let mut f = MemberFault::already_registered(Some(&self.place(org)));
+                f.message = format!(
+                    "该身份证号码已提交入团、注册或报到申请（申请组织：{}），请由该组织管理员审核申请，不要重复录入",
+                    self.place(org)
+                );
+                faults.push(f);
+            }
+        }
+        // A member already there holds their own number: one fault says it all.
+        let already = person.is_some_and(|p| p.member_org.is_some());
+        if let Some(n) = &member.dev_number
+            && let Some(&(_, org)) = self.held.get(n.as_str())
+            && !already
+        {
+            faults.push(MemberFault::dev_number_taken(
+                n.as_str(),
+                Some(&self.place(org)),
+            ));
+        }
+        faults
+    }
+}
+
 /// Against the database: an ID number already a member (here: already there; elsewhere: a
 /// transfer is the way), an application pending, the same ID under another name, a development
 /// number taken, a post already held. Sets the existing account of each row it may reuse.
@@ -722,80 +822,27 @@ pub async fn check_system(
 ) -> Result<(), StoreError> {
     let template = &parsed.template;
     let kind = target.kind;
-    let ids: Vec<&str> = parsed
-        .rows
-        .iter()
-        .filter_map(|r| r.record.as_ref())
-        .map(|rec| rec.profile().id_number.as_str())
-        .collect();
-    let known: HashMap<String, KnownPerson> = member_bulk::known_people(tx, &ids).await?;
-    let devs: Vec<&str> = parsed
-        .rows
-        .iter()
-        .filter_map(|r| match &r.record {
-            Some(Record::Member { member, .. }) => member.dev_number.as_ref().map(|n| n.as_str()),
-            _ => None,
-        })
-        .collect();
-    let held = member_bulk::held_dev_numbers(tx, &devs).await?;
-    let known_ids: Vec<i64> = known.values().map(|k| k.person_id).collect();
-    let posts = member_bulk::held_posts(tx, &known_ids).await?;
-    let mut place_ids: Vec<i64> = known
-        .values()
-        .flat_map(KnownPerson::orgs)
-        .chain(held.values().map(|&(_, org)| org))
-        .collect();
-    place_ids.sort_unstable();
-    place_ids.dedup();
-    let places = member_bulk::places(tx, &target.scope, &place_ids).await?;
-    let place = |org: i64| places.get(&org).map(|p| p.text.clone()).unwrap_or_default();
-
+    let existing = Existing::load(tx, target, parsed).await?;
     for r in parsed.rows.iter_mut() {
         let Some(rec) = &r.record else { continue };
-        let mut faults: Vec<MemberFault> = Vec::new();
         let profile = rec.profile();
-        let person = known.get(profile.id_number.as_str());
-        let (post_org, post) = match rec {
+        let person = existing.known.get(profile.id_number.as_str());
+        let (mut faults, post_org, post) = match rec {
             Record::Member {
                 branch,
                 member,
                 cadre,
             } => {
                 let branch = &target.branches[*branch];
-                if let Some(p) = person {
-                    if let Some(org) = p.member_org {
-                        let mut f = MemberFault::already_registered(Some(&place(org)));
-                        if org == branch.id {
-                            f.message = format!(
-                                "该身份证号码已是本团支部（{}）的团员，已在系统中，不需要重复导入；请删除这一行",
-                                branch.full_name
-                            );
-                        }
-                        faults.push(f);
-                    } else if let Some(org) = p.pending_org {
-                        let mut f = MemberFault::already_registered(Some(&place(org)));
-                        f.message = format!(
-                            "该身份证号码已提交入团、注册或报到申请（申请组织：{}），请由该组织管理员审核申请，不要重复录入",
-                            place(org)
-                        );
-                        faults.push(f);
-                    }
-                }
-                // A member already there holds their own number: one fault says it all.
-                let already = person.is_some_and(|p| p.member_org.is_some());
-                if let Some(n) = &member.dev_number
-                    && let Some(&(_, org)) = held.get(n.as_str())
-                    && !already
-                {
-                    faults.push(MemberFault::dev_number_taken(n.as_str(), Some(&place(org))));
-                }
-                (branch.id, cadre.as_ref().map(|c| c.post.label()))
+                let faults = existing.member_faults(person, branch, member);
+                (faults, branch.id, cadre.as_ref().map(|c| c.post.label()))
             }
-            Record::Cadre(c) => (target.org.id, Some(c.post.label())),
+            Record::Cadre(c) => (Vec::new(), target.org.id, Some(c.post.label())),
         };
         if let Some(p) = person {
             if p.name != profile.name {
-                let held = Place::of_person(p.orgs().filter_map(|o| places.get(&o).cloned()));
+                let held =
+                    Place::of_person(p.orgs().filter_map(|o| existing.places.get(&o).cloned()));
                 faults.push(tuanjian_store::members::name_mismatch(
                     &p.name,
                     held.as_ref(),
@@ -803,7 +850,9 @@ pub async fn check_system(
             }
             if let Some(post) = post
                 && faults.is_empty()
-                && posts.contains(&(p.person_id, post_org, post.to_string()))
+                && existing
+                    .posts
+                    .contains(&(p.person_id, post_org, post.to_string()))
             {
                 faults.push(MemberFault::new(
                     MemberFaultCode::AlreadyRegistered,

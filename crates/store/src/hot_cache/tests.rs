@@ -328,7 +328,7 @@ async fn sqlite_forgets_at_the_next_lookup_after_a_commit_by_any_process() {
     );
 
     // Another process: a connection of its own to the same file.
-    let other = rusqlite::Connection::open(&file.0).unwrap();
+    let other = rusqlite::Connection::open(file.sqlite_path().unwrap()).unwrap();
     other
         .execute(
             "INSERT INTO org_admins (org_id, person_id, created_at) VALUES (?1, ?2, 0)",

@@ -6,4 +6,6 @@
 mod support;
 
 mod members;
+mod org_delete;
+mod org_moves;
 mod sealed;

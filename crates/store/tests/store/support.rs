@@ -1,8 +1,7 @@
 //! Test harness: the store on a fresh database (SQLite file or a new PostgreSQL database) per
 //! test, initialised as `tuanjian init` leaves it, with the organisations and people the tests
-//! build on. The web tests' harness (crates/web/tests/web/support) does the same behind HTTP.
-
-use std::sync::atomic::{AtomicU64, Ordering};
+//! build on (the database itself is `tuanjian_store::test_db`, shared with the web tests, whose
+//! harness in crates/web/tests/web/support does the same behind HTTP).
 
 use tuanjian_domain::{IdNumber, OrgClass, OrgKind, OrgLevel};
 use tuanjian_store::Store;
@@ -11,12 +10,7 @@ use tuanjian_store::bootstrap::FirstAdmin;
 use tuanjian_store::orgs::{NewOrg, Org, PageRequest, insert_org};
 use tuanjian_store::people::{Person, insert_person};
 use tuanjian_store::roles::insert_admin;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Db {
-    Sqlite,
-    Postgres,
-}
+pub use tuanjian_store::test_db::{Db, TestDb};
 
 /// The central admin every test database starts with.
 pub const ROOT_ADMIN_ID: &str = "11010519491231002X";
@@ -24,87 +18,6 @@ pub const ROOT_ADMIN_ID: &str = "11010519491231002X";
 /// A real Argon2id hash (of another password than the web tests use): the store keeps a
 /// person's hash and never checks it, so one stands for "the account has a password".
 pub const PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4XcOqvTeCPEVLBW3dRBX0hLYhmHnhx07B1XIJPdBZ8c";
-
-pub fn pg_admin_url() -> String {
-    std::env::var("TUANJIAN_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// Unique within the program (the counter) and between programs (the pid); scripts/test.sh
-/// drops the `tj_test_<pid>_…` databases of processes that are gone.
-fn unique_name() -> String {
-    format!(
-        "tj_test_{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        rand::random::<u32>()
-    )
-}
-
-/// A fresh database. Dropped (PostgreSQL) or deleted (SQLite) on drop.
-pub struct TestDb {
-    pub url: String,
-    name: String,
-    sqlite_path: Option<std::path::PathBuf>,
-}
-
-impl TestDb {
-    pub async fn new(kind: Db) -> Self {
-        let name = unique_name();
-        match kind {
-            Db::Sqlite => {
-                let path = std::env::temp_dir().join(format!("{name}.db"));
-                Self {
-                    url: format!("sqlite://{}", path.display()),
-                    name,
-                    sqlite_path: Some(path),
-                }
-            }
-            Db::Postgres => {
-                let admin = pg_admin_url();
-                sqlx::any::install_default_drivers();
-                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
-                    .await
-                    .expect("PostgreSQL must be running for the PostgreSQL tests (see README)");
-                sqlx::Executor::execute(
-                    &mut conn,
-                    sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
-                )
-                .await
-                .expect("create test database");
-                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-                Self {
-                    url: format!("{base}/{name}"),
-                    name,
-                    sqlite_path: None,
-                }
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(p) = &self.sqlite_path {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
-            }
-        } else {
-            let _ = std::process::Command::new("psql")
-                .args([
-                    &pg_admin_url(),
-                    "-q",
-                    "-c",
-                    &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-                ])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status();
-        }
-    }
-}
 
 /// The store on a fresh database, initialised, with its hot cache as `serve` runs it.
 pub struct TestStore {

@@ -92,6 +92,35 @@ fn input_kind(key: &str) -> (&'static str, &'static str, usize) {
     }
 }
 
+/// The organisation kinds to choose from, `value` (a kind's code) selected.
+fn kind_choices(value: &str) -> Vec<Choice> {
+    OrgKind::ALL
+        .into_iter()
+        .map(|k| {
+            let selected = OrgKind::parse(value).ok() == Some(k);
+            (
+                k.code().to_string(),
+                format!("{}（{}）", k.label(), k.code()),
+                selected,
+            )
+        })
+        .collect()
+}
+
+/// The 行业类别 to choose from, `value` (a code or a label) selected.
+fn industry_choices(value: &str) -> Vec<Choice> {
+    INDUSTRIES
+        .iter()
+        .map(|i| {
+            (
+                i.code.to_string(),
+                i.label.to_string(),
+                i.code == value || i.label == value,
+            )
+        })
+        .collect()
+}
+
 pub async fn render(
     state: &AppState,
     user: &Signed,
@@ -152,29 +181,8 @@ pub async fn render(
     } else {
         vec![]
     };
-    let kind_value = value_of("kind");
-    let kind_choices = OrgKind::ALL
-        .into_iter()
-        .map(|k| {
-            let selected = OrgKind::parse(&kind_value).ok() == Some(k);
-            (
-                k.code().to_string(),
-                format!("{}（{}）", k.label(), k.code()),
-                selected,
-            )
-        })
-        .collect();
-    let industry_value = value_of("industry");
-    let industry_choices = INDUSTRIES
-        .iter()
-        .map(|i| {
-            (
-                i.code.to_string(),
-                i.label.to_string(),
-                i.code == industry_value || i.label == industry_value,
-            )
-        })
-        .collect();
+    let kind_choices = kind_choices(&value_of("kind"));
+    let industry_choices = industry_choices(&value_of("industry"));
     let mut notices = extras.notices;
     if mode == Some(Mode::Own) && !view.complete {
         notices.push(format!(

@@ -4,7 +4,7 @@
 use super::*;
 use tuanjian_app::member_import::jobs;
 
-both_databases!(command_line);
+both_databases!(command_line, a_job_taken_for_dead_writes_nothing);
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_tuanjian"))
@@ -190,5 +190,64 @@ async fn kill_during_commit_leaves_nothing() {
     assert_eq!(ok, "ok");
     // The job it left is failed when a server starts (its process is gone).
     assert_eq!(jobs::recover(&app.store).await.unwrap(), 1);
+    let _ = std::fs::remove_file(file);
+}
+
+/// Another server takes the command line's job for dead (as `jobs::load` does with a job whose
+/// heartbeat is late) while the command line still reads the file: its commit writes nothing
+/// and it answers `import_failed` (exit 2).
+async fn a_job_taken_for_dead_writes_nothing(app: TestApp) {
+    let s = setup(&app).await;
+    // Big enough that reading and checking it takes far longer than noticing the job.
+    let rows: Vec<Vec<String>> = (0..3000)
+        .map(|i| member_row(i, if i % 2 == 0 { BRANCH1 } else { BRANCH2 }))
+        .collect();
+    let file = temp_file("taken.xlsx", &members_file(&rows));
+    let child = bin()
+        .args(["import", "--org", SCHOOL, "--template", "members"])
+        .arg(&file)
+        .args(["--format", "json", "--database-url", &app.db.url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let job_id = loop {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM import_jobs WHERE org_id = $1 AND state = 'running'",
+        )
+        .bind(s.w.school.id)
+        .fetch_optional(app.store.pool())
+        .await
+        .unwrap();
+        if let Some(id) = id {
+            break id;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the command line creates its job"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    import_jobs::abandon(&app.store, job_id).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    let answer: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        answer["summary"]["error"]["code"], "import_failed",
+        "{stdout}"
+    );
+    let message = answer["summary"]["error"]["message"].as_str().unwrap();
+    assert!(message.contains("没有写入"), "{message}");
+    assert_eq!(count(&app, "members").await, 0);
+    let state: String = sqlx::query_scalar("SELECT state FROM import_jobs WHERE id = $1")
+        .bind(job_id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(state, "failed");
     let _ = std::fs::remove_file(file);
 }

@@ -18,7 +18,6 @@ pub mod members;
 pub mod setup;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -29,14 +28,9 @@ use tuanjian_store::bootstrap::FirstAdmin;
 use tuanjian_store::orgs::{NewOrg, Org, insert_org};
 use tuanjian_store::people::{Person, insert_person};
 use tuanjian_store::roles::{insert_admin, insert_cadre_post};
+pub use tuanjian_store::test_db::{Db, TestDb};
 use tuanjian_web::auth::password_hash::Hasher;
 use tuanjian_web::{AppState, Config};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Db {
-    Sqlite,
-    Postgres,
-}
 
 /// The central admin every test app starts with.
 pub const ROOT_ADMIN_ID: &str = "11010519491231002X";
@@ -47,91 +41,6 @@ pub fn idn(n: u32) -> String {
     IdNumber::from_first17(&format!("44010619900101{n:03}"))
         .as_str()
         .to_string()
-}
-
-pub fn pg_admin_url() -> String {
-    std::env::var("TUANJIAN_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-fn unique_name() -> String {
-    format!(
-        "tj_test_{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        rand::random::<u32>()
-    )
-}
-
-/// A fresh, migrated, initialised database. Dropped (PostgreSQL) or deleted (SQLite) on drop.
-pub struct TestDb {
-    pub url: String,
-    pub kind: Db,
-    name: String,
-    sqlite_path: Option<std::path::PathBuf>,
-}
-
-impl TestDb {
-    pub async fn new(kind: Db) -> Self {
-        let name = unique_name();
-        match kind {
-            Db::Sqlite => {
-                let path = std::env::temp_dir().join(format!("{name}.db"));
-                Self {
-                    url: format!("sqlite://{}", path.display()),
-                    kind,
-                    name,
-                    sqlite_path: Some(path),
-                }
-            }
-            Db::Postgres => {
-                let admin = pg_admin_url();
-                sqlx::any::install_default_drivers();
-                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
-                    .await
-                    .expect("PostgreSQL must be running for the PostgreSQL tests (see README)");
-                sqlx::Executor::execute(
-                    &mut conn,
-                    sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
-                )
-                .await
-                .expect("create test database");
-                let base = admin
-                    .rsplit_once('/')
-                    .map_or(admin.as_str(), |(b, _)| b)
-                    .to_string();
-                Self {
-                    url: format!("{base}/{name}"),
-                    kind,
-                    name,
-                    sqlite_path: None,
-                }
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(p) = &self.sqlite_path {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
-            }
-        } else {
-            let _ = std::process::Command::new("psql")
-                .args([
-                    &pg_admin_url(),
-                    "-q",
-                    "-c",
-                    &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-                ])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status();
-        }
-    }
 }
 
 pub struct TestApp {
