@@ -47,6 +47,51 @@ fn locked_fault(until: i64) -> Fault {
     )
 }
 
+/// What is wrong with the chosen password (and its confirmation, from a form), if anything.
+fn password_fault(password: &str, confirm: Option<&str>, id: &IdNumber) -> Option<Fault> {
+    if password.is_empty() {
+        Some(Fault::new(ErrorCode::RequiredMissing, "请设置登录密码").field("password"))
+    } else if let Err(e) = NewPassword::parse(password, id) {
+        Some(Fault::bad_request(e.code(), e.to_string()).field("password"))
+    } else if confirm.is_some_and(|c| c != password) {
+        let e = PasswordError::Mismatch;
+        Some(Fault::bad_request(e.code(), e.to_string()).field("confirm"))
+    } else {
+        None
+    }
+}
+
+/// Registering twice is impossible: tell where, counting the answer against the address
+/// (enough of them lock it, audited).
+async fn refuse_registered(
+    app: &App,
+    addr: IpAddr,
+    anonymous: &Actor,
+    id: &IdNumber,
+) -> Result<(), ApplyError> {
+    let mut tx = app.store.begin_read().await?;
+    let holder = applications::holder_tx(&mut tx, id).await?;
+    tx.rollback().await?;
+    let Some(h) = holder else {
+        return Ok(());
+    };
+    let mut tx = app.store.begin().await?;
+    let lock = throttle::record_failure(&mut tx, &known_key(addr), KNOWN_ID_POLICY).await?;
+    if let Some(until) = lock {
+        audit::record(
+            &mut tx,
+            anonymous,
+            AuditEntry::new("application.lockout").after(serde_json::json!({ "until": until })),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Err(match lock {
+        Some(until) => locked_fault(until).into(),
+        None => rule_fault(&h.fault()).into(),
+    })
+}
+
 /// An anonymous submission: the account (with the chosen password), the pending application
 /// and a session, in one transaction. Returns (session token, application id).
 pub async fn submit(
@@ -65,18 +110,9 @@ pub async fn submit(
     let today = today();
     let checked = check(app, fields, today).await;
     // The password is judged with the rest, so one answer lists every fault.
-    let mut password_fault = None;
-    if let Ok(id) = IdNumber::parse_on(&fields.member.profile.id_number, today) {
-        if password.is_empty() {
-            password_fault =
-                Some(Fault::new(ErrorCode::RequiredMissing, "请设置登录密码").field("password"));
-        } else if let Err(e) = NewPassword::parse(password, &id) {
-            password_fault = Some(Fault::bad_request(e.code(), e.to_string()).field("password"));
-        } else if confirm.is_some_and(|c| c != password) {
-            let e = PasswordError::Mismatch;
-            password_fault = Some(Fault::bad_request(e.code(), e.to_string()).field("confirm"));
-        }
-    }
+    let password_fault = IdNumber::parse_on(&fields.member.profile.id_number, today)
+        .ok()
+        .and_then(|id| password_fault(password, confirm, &id));
     let checked = match (checked, password_fault) {
         (Ok(c), None) => c,
         (Ok(_), Some(f)) => return Err(f.into()),
@@ -92,27 +128,7 @@ pub async fn submit(
         ..Actor::default()
     };
 
-    // Registering twice is impossible: tell where, counting the answer against the address.
-    let mut tx = app.store.begin_read().await?;
-    let holder = applications::holder_tx(&mut tx, &id).await?;
-    tx.rollback().await?;
-    if let Some(h) = holder {
-        let mut tx = app.store.begin().await?;
-        let lock = throttle::record_failure(&mut tx, &known_key(addr), KNOWN_ID_POLICY).await?;
-        if let Some(until) = lock {
-            audit::record(
-                &mut tx,
-                &anonymous,
-                AuditEntry::new("application.lockout").after(serde_json::json!({ "until": until })),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        return Err(match lock {
-            Some(until) => locked_fault(until).into(),
-            None => rule_fault(&h.fault()).into(),
-        });
-    }
+    refuse_registered(app, addr, &anonymous, &id).await?;
 
     let hash = app.hasher.hash(password.to_string()).await?;
     let mut tx = app.store.begin().await?;
