@@ -116,8 +116,8 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// One fault of a record, as `{code, field, message}` (the API's shape of
-/// `tuanjian_app::members::FaultItem`).
+// The API's shape of `tuanjian_app::members::FaultItem`.
+/// One fault of a record, as `{code, field, message}`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FaultItem {
     /// Stable code (`dev_number_taken`, `join_age_too_young` …).
