@@ -19,8 +19,8 @@ use tuanjian_domain::ErrorCode;
 use utoipa::{OpenApi, ToSchema};
 
 use crate::error::Fault;
-
 use crate::state::AppState;
+
 pub(crate) use tuanjian_app::members::{Failure, admin_scope};
 
 #[derive(OpenApi)]
