@@ -68,3 +68,14 @@ pub async fn required(state: &App, signed: &Signed) -> Result<Authority, Fault> 
             .with_code(ErrorCode::RoleRequired)
     })
 }
+
+/// The scope of a session acting as an admin; any other role (or none) is refused with
+/// `admin_required` and `refusal`, which says what the admin work at hand is.
+pub async fn admin_scope(app: &App, signed: &Signed, refusal: &str) -> Result<AdminScope, Fault> {
+    match required(app, signed).await? {
+        Authority::Admin(scope) => Ok(scope),
+        Authority::Cadre { .. } | Authority::Member { .. } => {
+            Err(Fault::forbidden(refusal).with_code(ErrorCode::AdminRequired))
+        }
+    }
+}

@@ -1,6 +1,13 @@
-//! Times as every user of the system reads them: Beijing time, to the minute.
+//! Times as every user of the system reads them: Beijing time, to the minute, and the day
+//! the rules are judged on.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+/// Today in Beijing: the day the entry, age and month rules judge (the store's recheck and
+/// organisation moves use the same day).
+pub fn today() -> NaiveDate {
+    tuanjian_store::entry_faults::beijing_today()
+}
 
 /// Unix seconds as Beijing time ("2024-05-01 09:30"); empty when out of range.
 pub fn beijing(ts: i64) -> String {

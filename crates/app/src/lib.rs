@@ -12,11 +12,13 @@ pub mod context;
 pub mod dev_ranges;
 pub mod fault;
 pub mod member_import;
+pub mod members;
 pub mod org_admin;
 pub mod org_edit;
 pub mod org_setup;
 pub mod password_hash;
 pub mod reset;
+pub mod self_service;
 pub mod signed;
 pub mod transfers;
 

@@ -29,11 +29,6 @@ use tuanjian_store::{Store, StoreError, Tx};
 use super::columns::{self, Context, Kind, POST_FIELDS, RowValues};
 use super::suggest::closest;
 
-/// Today in Beijing: the day the age and month rules judge.
-pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
 /// A file that could not be checked at all (nothing in it was looked at row by row).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileFault {
@@ -580,7 +575,7 @@ pub async fn check_file(
         branches: target.branches.clone(),
         books,
         names,
-        today: today(),
+        today: crate::beijing::today(),
     });
     let mut results = Vec::with_capacity(rows.len());
     let mut rows = rows.into_iter().peekable();

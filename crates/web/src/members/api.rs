@@ -1,4 +1,4 @@
-//! JSON API for members and cadres. Each handler calls the same service function as its page;
+//! JSON API for members and cadres. Each handler calls the same use case as its page;
 //! faults in fields answer 422 with `{"error": {...}, "faults": [{code, field, message}]}`.
 
 use axum::Json;
@@ -15,12 +15,15 @@ use tuanjian_store::members::MemberListItem;
 use tuanjian_store::scope::AdminScope;
 use utoipa::ToSchema;
 
-use super::corrections::{self as corr, Decision};
-use super::entry::{self, INITIAL_PASSWORD_NOTICE, entry_target};
+use tuanjian_app::members::corrections::{self as corr, Decision};
+use tuanjian_app::members::entry::{self, entry_target};
+use tuanjian_app::members::lists;
+use tuanjian_app::members::record::{self, may};
+
+use super::entry::INITIAL_PASSWORD_NOTICE;
 use super::form::fault_message;
-use super::lists::{self, CadreListQuery, MemberListQuery, nature_label};
-use super::record::{self, may};
-use super::{Failure, FaultsBody};
+use super::lists::{CadreListQuery, MemberListQuery, nature_label};
+use super::{Failure, FaultsBody, failure_response};
 use crate::auth::user::ApiUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, parse_id};
@@ -29,7 +32,7 @@ use crate::state::AppState;
 type ApiResponse = Result<Response, ApiError>;
 
 fn failed(f: Failure) -> ApiResponse {
-    Ok(f.into_api())
+    Ok(failure_response(f))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -88,7 +91,7 @@ pub async fn list_members(
     Path(raw): Path<String>,
     ApiQuery(q): ApiQuery<MemberListQuery>,
 ) -> Result<Json<MemberListBody>, ApiError> {
-    let (org, page) = lists::members_of(&state, &user, parse_id(&raw)?, &q).await?;
+    let (org, page) = lists::members_of(&state, &user, parse_id(&raw)?, &q.input()).await?;
     Ok(Json(MemberListBody {
         org_id: org.id,
         items: page.items.iter().map(MemberItemBody::from).collect(),
@@ -301,7 +304,7 @@ pub async fn list_cadres(
     Path(raw): Path<String>,
     ApiQuery(q): ApiQuery<CadreListQuery>,
 ) -> Result<Json<CadreListBody>, ApiError> {
-    let (org, page) = lists::cadres_of(&state, &user, parse_id(&raw)?, &q).await?;
+    let (org, page) = lists::cadres_of(&state, &user, parse_id(&raw)?, &q.input()).await?;
     Ok(Json(CadreListBody {
         org_id: org.id,
         items: page.items.iter().map(CadreItemBody::from).collect(),

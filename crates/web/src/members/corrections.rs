@@ -1,18 +1,18 @@
-//! Corrections of 姓名 and 身份证号码: the member's admin files one (it reaches the 待办 of the
-//! provincial committee), the province's admin approves or returns it, the requester may
-//! withdraw it while it waits.
+//! The pages of corrections of 姓名 and 身份证号码 (`tuanjian_app::members::corrections`): the
+//! request form, the correction with its decision buttons.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
+use tuanjian_app::members::FaultItem;
+use tuanjian_app::members::corrections::{Decision, decide, request, visible};
+use tuanjian_app::members::record::{detail, require};
 use tuanjian_domain::Action;
 use tuanjian_store::corrections::{Correction, CorrectionInput};
-use tuanjian_store::scope::AdminScope;
 
-use super::record::{detail, require};
-use super::{Failure, FaultItem, admin_scope, today};
+use super::Failure;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::role::Authority;
 use crate::auth::user::{PageUser, Signed};
@@ -23,54 +23,6 @@ use crate::org_setup::beijing;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
-
-pub async fn request(
-    state: &AppState,
-    user: &Signed,
-    person_id: i64,
-    input: &CorrectionInput,
-) -> Result<i64, Failure> {
-    let scope = admin_scope(state, user).await?;
-    Ok(state
-        .store
-        .request_correction(&user.actor(), &scope, person_id, input, today())
-        .await?)
-}
-
-pub async fn visible(
-    state: &AppState,
-    user: &Signed,
-    id: i64,
-) -> Result<(AdminScope, Correction), Fault> {
-    let scope = admin_scope(state, user).await?;
-    let c = state.store.correction(&scope, id).await?;
-    Ok((scope, c))
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Approve,
-    Return,
-    Withdraw,
-}
-
-pub async fn decide(
-    state: &AppState,
-    user: &Signed,
-    id: i64,
-    decision: Decision,
-    comment: &str,
-) -> Result<Correction, Failure> {
-    let scope = admin_scope(state, user).await?;
-    let actor = user.actor();
-    let s = &state.store;
-    Ok(match decision {
-        Decision::Approve => s.approve_correction(&actor, &scope, id).await?,
-        Decision::Return => s.return_correction(&actor, &scope, id, comment).await?,
-        Decision::Withdraw => s.withdraw_correction(&actor, &scope, id).await?,
-    })
-}
 
 #[derive(Template)]
 #[template(path = "members_correction_new.html")]
@@ -157,11 +109,7 @@ pub async fn request_form(
 }
 
 fn as_items(f: Fault) -> Vec<FaultItem> {
-    vec![FaultItem {
-        code: f.code.to_string(),
-        field: f.field.map(str::to_string),
-        message: f.message,
-    }]
+    vec![FaultItem::from(f)]
 }
 
 pub async fn request_submit(
@@ -293,11 +241,7 @@ async fn decide_page(
     comment: &str,
 ) -> PageResult {
     let id = parse_id(&raw)?;
-    let code = match decision {
-        Decision::Approve => "approve",
-        Decision::Return => "return",
-        Decision::Withdraw => "withdraw",
-    };
+    let code = decision.code();
     match decide(&state, &user, id, decision, comment).await {
         Ok(_) => Ok(Redirect::to(&format!("/corrections/{id}?done={code}")).into_response()),
         Err(Failure::Fields(items)) => {

@@ -1,23 +1,21 @@
-//! 组织管理员添加: the branch's admin or its direct superior's enters a member (into a 团支部)
-//! or a cadre post (in any organisation) by form. The account exists at once with the initial
-//! password; every fault is shown beside its field with the form refilled.
+//! 组织管理员添加 by form (`tuanjian_app::members::entry`): a member into a 团支部 or a cadre
+//! post in any organisation. Every fault is shown beside its field with the form refilled.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use tuanjian_app::members::FaultItem;
+use tuanjian_app::members::entry::{add_cadre, add_member, entry_target};
+use tuanjian_domain::Post;
 use tuanjian_domain::member_record::{CadreInput, MemberInput};
-use tuanjian_domain::{Action, MemberFault, Post};
-use tuanjian_store::members::Added;
 use tuanjian_store::orgs::Org;
 
 use super::form::{Faults, Section, cadre_sections, faulty_fields, member_sections};
-use super::lists::org_in_scope;
-use super::{Failure, admin_scope, today};
+use super::{Failure, admin_scope};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::role::Authority;
 use crate::auth::user::{PageUser, Signed};
-use crate::error::Fault;
 use crate::error::FaultStatus;
 use crate::extract::parse_id;
 use crate::pages::error::{PageError, PageResult};
@@ -27,48 +25,6 @@ use crate::state::AppState;
 /// Said wherever a record is added: the account is usable at once.
 pub const INITIAL_PASSWORD_NOTICE: &str =
     "账号已开通：用户名为身份证号码，初始密码为身份证号码后8位，本人首次登录后须修改密码。";
-
-/// The organisation records are entered into, checked: in scope, the admin may enter there,
-/// and (for members) it is a 团支部.
-pub async fn entry_target(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-    member: bool,
-) -> Result<Org, Fault> {
-    let (_, org) = org_in_scope(state, user, org_id, Action::EnterMember).await?;
-    if member && !org.kind.is_branch() {
-        let f = MemberFault::not_a_branch(&org.full_name);
-        return Err(Fault::with_status(409, f.code(), f.message));
-    }
-    Ok(org)
-}
-
-pub async fn add_member(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-    input: &MemberInput,
-) -> Result<Added, Failure> {
-    let scope = admin_scope(state, user).await?;
-    Ok(state
-        .store
-        .add_member(&user.actor(), &scope, org_id, input, today())
-        .await?)
-}
-
-pub async fn add_cadre(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-    input: &CadreInput,
-) -> Result<Added, Failure> {
-    let scope = admin_scope(state, user).await?;
-    Ok(state
-        .store
-        .add_cadre(&user.actor(), &scope, org_id, input, today())
-        .await?)
-}
 
 #[derive(Template)]
 #[template(path = "members_new.html")]
@@ -153,14 +109,7 @@ async fn refill(
         Failure::Fields(items) => (Faults::new(items), StatusCode::UNPROCESSABLE_ENTITY),
         Failure::Fault(f) if matches!(f.status, 400 | 409) => {
             let status = f.status();
-            (
-                Faults::new(vec![super::FaultItem {
-                    code: f.code.to_string(),
-                    field: f.field.map(str::to_string),
-                    message: f.message,
-                }]),
-                status,
-            )
+            (Faults::new(vec![FaultItem::from(f)]), status)
         }
         Failure::Fault(f) => return Err(PageError(f)),
     };

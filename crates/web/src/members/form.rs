@@ -11,7 +11,7 @@ use tuanjian_domain::{
     CadreNature, Education, Ethnicity, MemberFaultCode, Occupation, PoliticalStatus, Post,
 };
 
-use super::FaultItem;
+use tuanjian_app::members::FaultItem;
 
 pub struct FieldView {
     pub key: &'static str,

@@ -1,74 +1,28 @@
-//! Lists of members and cadres of an organisation's subtree (inside the admin's scope), with
-//! filters, paging and sorting; ID numbers masked (first 6, last 4).
+//! The pages of member and cadre lists (`tuanjian_app::members::lists` reads them): filters
+//! as a query string, paging links, ID numbers masked (first 6, last 4).
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
-use tuanjian_domain::ErrorCode;
+use tuanjian_app::members::lists::{
+    CadreListInput, MemberListInput, cadres_of, may_enter, members_of, nonempty,
+};
 use tuanjian_domain::enums::Choice;
-use tuanjian_domain::{Action, ActorRole, MembershipStatus, Post, authorize};
-use tuanjian_store::cadres::{CadreFilter, CadreListItem, CadreQuery};
-use tuanjian_store::members::{MemberFilter, MemberListItem, MemberPage, MemberQuery, MemberSort};
-use tuanjian_store::orgs::{Org, Page, PageRequest};
-use tuanjian_store::scope::{AdminScope, ViewScope};
+use tuanjian_domain::{MembershipStatus, Post};
+use tuanjian_store::members::MemberListItem;
+use tuanjian_store::orgs::Org;
 use utoipa::IntoParams;
 use utoipa::openapi::{RefOr, Schema};
 
+use super::admin_scope;
 use super::form::fault_message;
-use super::{admin_scope, refused};
 use crate::api::query::{one_of_or_empty, page_schema, per_page_schema};
-use crate::auth::user::{PageUser, Signed};
-use crate::error::Fault;
+use crate::auth::user::PageUser;
 use crate::extract::{PageQuery, parse_id};
 use crate::pages::error::PageResult;
 use crate::pages::nav::Nav;
 use crate::state::AppState;
-
-/// The organisation `org_id` if it lies in the admin's scope (else `NotFound`), with the scope.
-pub(crate) async fn org_in_scope(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-    action: Action,
-) -> Result<(AdminScope, Org), Fault> {
-    let scope = admin_scope(state, user).await?;
-    let org = state
-        .store
-        .org_in_scope(&ViewScope::Subtree(scope.clone()), org_id)
-        .await?;
-    authorize(action, ActorRole::Admin(scope.relation_to(&org.path))).map_err(refused)?;
-    Ok((scope, org))
-}
-
-fn bad(code: ErrorCode, message: &str) -> Fault {
-    Fault::bad_request(code, message)
-}
-
-fn page_request(page: &Option<String>, per_page: &Option<String>) -> Result<PageRequest, Fault> {
-    let num = |v: &Option<String>, what: &str| -> Result<Option<i64>, Fault> {
-        match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => Ok(None),
-            Some(s) => s.parse::<i64>().map(Some).map_err(|_| {
-                bad(
-                    ErrorCode::QueryInvalid,
-                    &format!("{what}应为正整数，请检查网址中的参数"),
-                )
-            }),
-        }
-    };
-    Ok(PageRequest::new(
-        num(page, "页码")?,
-        num(per_page, "每页条数")?,
-    ))
-}
-
-fn nonempty(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
 
 /// The member list's query string: every filter optional.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -111,51 +65,23 @@ fn sort_schema() -> RefOr<Schema> {
 }
 
 impl MemberListQuery {
-    pub fn parse(&self) -> Result<(MemberFilter, MemberSort, PageRequest), Fault> {
-        let join_year = match nonempty(&self.join_year) {
-            None => None,
-            Some(y) => Some(
-                y.parse::<i32>()
-                    .ok()
-                    .filter(|y| (1922..=2100).contains(y))
-                    .ok_or_else(|| {
-                        bad(ErrorCode::JoinYearInvalid, "入团年份应为4位数字，如 2019")
-                    })?,
-            ),
-        };
-        let status = match nonempty(&self.status) {
-            None => None,
-            Some(s) => Some(
-                MembershipStatus::parse(&s)
-                    .map_err(|e| bad(ErrorCode::StatusInvalid, &e.to_string()))?
-                    .code()
-                    .to_string(),
-            ),
-        };
-        let sort = MemberSort::parse(self.sort.as_deref().unwrap_or("").trim()).ok_or_else(|| {
-            bad(
-                ErrorCode::SortInvalid,
-                "排序方式只能是 org（按组织）、name（按姓名）、join_desc（入团年月从新到旧）或 join_asc（从旧到新）",
-            )
-        })?;
-        Ok((
-            MemberFilter {
-                name: nonempty(&self.name),
-                id_number: nonempty(&self.id_number),
-                join_year,
-                status,
-                faulty: self.faulty(),
-            },
-            sort,
-            page_request(&self.page, &self.per_page)?,
-        ))
+    /// The filters as the use case takes them.
+    pub fn input(&self) -> MemberListInput {
+        MemberListInput {
+            name: self.name.clone(),
+            id_number: self.id_number.clone(),
+            join_year: self.join_year.clone(),
+            status: self.status.clone(),
+            faulty: self.faulty.clone(),
+            sort: self.sort.clone(),
+            page: self.page.clone(),
+            per_page: self.per_page.clone(),
+        }
     }
 
+    /// Only records that break an entry rule (the template ticks its box).
     pub fn faulty(&self) -> bool {
-        matches!(
-            self.faulty.as_deref().map(str::trim),
-            Some("1" | "true" | "on" | "yes")
-        )
+        self.input().faulty()
     }
 
     /// The filters (and sort) as a query string, for paging and export links.
@@ -179,20 +105,6 @@ impl MemberListQuery {
     }
 }
 
-/// One page of the subtree's members.
-pub async fn members_of(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-    q: &MemberListQuery,
-) -> Result<(Org, MemberPage), Fault> {
-    let (scope, org) = org_in_scope(state, user, org_id, Action::ViewMembers).await?;
-    let (filter, sort, page) = q.parse()?;
-    let query = MemberQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
-    let members = state.store.members(&query, sort, page).await?;
-    Ok((org, members))
-}
-
 /// The cadre list's query string.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -208,24 +120,15 @@ pub struct CadreListQuery {
 }
 
 impl CadreListQuery {
-    pub fn parse(&self) -> Result<(CadreFilter, PageRequest), Fault> {
-        let post = match nonempty(&self.post) {
-            None => None,
-            Some(p) => Some(
-                Post::parse(&p)
-                    .map_err(|e| bad(ErrorCode::PostInvalid, &e.to_string()))?
-                    .label()
-                    .to_string(),
-            ),
-        };
-        Ok((
-            CadreFilter {
-                name: nonempty(&self.name),
-                id_number: nonempty(&self.id_number),
-                post,
-            },
-            page_request(&self.page, &self.per_page)?,
-        ))
+    /// The filters as the use case takes them.
+    pub fn input(&self) -> CadreListInput {
+        CadreListInput {
+            name: self.name.clone(),
+            id_number: self.id_number.clone(),
+            post: self.post.clone(),
+            page: self.page.clone(),
+            per_page: self.per_page.clone(),
+        }
     }
 
     pub fn filters_query(&self) -> String {
@@ -239,18 +142,6 @@ impl CadreListQuery {
         .collect();
         serde_urlencoded::to_string(&pairs).unwrap_or_default()
     }
-}
-
-pub async fn cadres_of(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-    q: &CadreListQuery,
-) -> Result<(Org, Page<CadreListItem>), Fault> {
-    let (scope, org) = org_in_scope(state, user, org_id, Action::ViewMembers).await?;
-    let (filter, page) = q.parse()?;
-    let query = CadreQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
-    Ok((org, state.store.cadres(&query, page).await?))
 }
 
 pub struct MemberRow {
@@ -327,9 +218,9 @@ pub async fn members_page(
     Path(raw): Path<String>,
     PageQuery(q): PageQuery<MemberListQuery>,
 ) -> PageResult {
-    let (org, members) = members_of(&state, &user, parse_id(&raw)?, &q).await?;
+    let (org, members) = members_of(&state, &user, parse_id(&raw)?, &q.input()).await?;
     let scope = admin_scope(&state, &user).await?;
-    let (_, sort, _) = q.parse()?;
+    let (_, sort, _) = q.input().parse()?;
     let filters = q.filters_query();
     let export_href = if filters.is_empty() {
         format!("/orgs/{}/members/export.xlsx", org.id)
@@ -362,12 +253,7 @@ pub async fn members_page(
             .map(|s| s.label().to_string())
             .unwrap_or_default(),
         sort_value: sort.code(),
-        can_enter: org.kind.is_branch()
-            && authorize(
-                Action::EnterMember,
-                ActorRole::Admin(scope.relation_to(&org.path)),
-            )
-            .is_ok(),
+        can_enter: org.kind.is_branch() && may_enter(&scope, &org),
         org,
         q,
     };
@@ -409,7 +295,7 @@ pub async fn cadres_page(
     Path(raw): Path<String>,
     PageQuery(q): PageQuery<CadreListQuery>,
 ) -> PageResult {
-    let (org, cadres) = cadres_of(&state, &user, parse_id(&raw)?, &q).await?;
+    let (org, cadres) = cadres_of(&state, &user, parse_id(&raw)?, &q.input()).await?;
     let scope = admin_scope(&state, &user).await?;
     let filters = q.filters_query();
     // Every post any organisation has, in list order, for the filter.
@@ -453,11 +339,7 @@ pub async fn cadres_page(
             })
             .collect(),
         posts,
-        can_enter: authorize(
-            Action::EnterMember,
-            ActorRole::Admin(scope.relation_to(&org.path)),
-        )
-        .is_ok(),
+        can_enter: may_enter(&scope, &org),
         org,
         q,
     };

@@ -1,6 +1,6 @@
 //! Members and cadres (issue 4): lists, entry forms, records and their edits, name/ID
-//! corrections. Every page has its API twin under /api/v1; both call the store through the
-//! admin's `AdminScope`, so nothing outside the admin's subtree can be read or changed.
+//! corrections. Every page has its API twin under /api/v1; both call the same use case in
+//! `tuanjian_app::members`.
 
 pub mod api;
 mod correction_line;
@@ -14,19 +14,14 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::NaiveDate;
 use serde::Serialize;
 use tuanjian_domain::ErrorCode;
-use tuanjian_domain::{MemberFault, Refusal};
-use tuanjian_store::corrections::{CorrectionError, FieldFault};
-use tuanjian_store::members::EntryError;
-use tuanjian_store::scope::AdminScope;
 use utoipa::{OpenApi, ToSchema};
 
-use crate::auth::role::{self, Authority};
-use crate::auth::user::Signed;
 use crate::error::Fault;
 use crate::state::AppState;
+
+pub(crate) use tuanjian_app::members::{Failure, admin_scope};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -121,27 +116,7 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// The signed-in person's admin scope; cadres and members are refused (all of this is admin
-/// work).
-pub(crate) async fn admin_scope(state: &AppState, user: &Signed) -> Result<AdminScope, Fault> {
-    match role::required(state, user).await? {
-        Authority::Admin(scope) => Ok(scope),
-        _ => Err(
-            Fault::forbidden("只有组织管理员可以办理此项业务，请在首页切换到管理员身份")
-                .with_code(ErrorCode::AdminRequired),
-        ),
-    }
-}
-
-pub(crate) fn refused(r: Refusal) -> Fault {
-    Fault::forbidden(r.message).with_code(r.code)
-}
-
-/// Today in Beijing: the day the entry rules are checked against.
-pub(crate) fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
+// The API's shape of `tuanjian_app::members::FaultItem`.
 /// One fault of a record, as `{code, field, message}`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FaultItem {
@@ -153,22 +128,12 @@ pub struct FaultItem {
     pub message: String,
 }
 
-impl From<&MemberFault> for FaultItem {
-    fn from(f: &MemberFault) -> Self {
+impl From<tuanjian_app::members::FaultItem> for FaultItem {
+    fn from(f: tuanjian_app::members::FaultItem) -> Self {
         Self {
-            code: f.code().to_string(),
-            field: f.field.map(|x| x.key().to_string()),
-            message: f.message.clone(),
-        }
-    }
-}
-
-impl From<&FieldFault> for FaultItem {
-    fn from(f: &FieldFault) -> Self {
-        Self {
-            code: f.code.to_string(),
-            field: (!f.field.is_empty()).then(|| f.field.to_string()),
-            message: f.message.clone(),
+            code: f.code,
+            field: f.field,
+            message: f.message,
         }
     }
 }
@@ -182,68 +147,18 @@ pub struct FaultsBody {
     pub faults: Vec<FaultItem>,
 }
 
-/// Why an action did not happen: faults in fields (shown beside them, nothing written) or a
-/// refusal, a missing record or a conflict.
-#[derive(Debug)]
-pub enum Failure {
-    Fields(Vec<FaultItem>),
-    Fault(Fault),
-}
-
-impl From<Fault> for Failure {
-    fn from(f: Fault) -> Self {
-        Failure::Fault(f)
-    }
-}
-
-impl From<tuanjian_store::StoreError> for Failure {
-    fn from(e: tuanjian_store::StoreError) -> Self {
-        Failure::Fault(e.into())
-    }
-}
-
-impl From<EntryError> for Failure {
-    fn from(e: EntryError) -> Self {
-        match e {
-            EntryError::Refused(r) => Failure::Fault(refused(r)),
-            EntryError::Store(s) => Failure::Fault(s.into()),
-            EntryError::Faults(f) => Failure::Fields(f.iter().map(FaultItem::from).collect()),
-        }
-    }
-}
-
-impl From<CorrectionError> for Failure {
-    fn from(e: CorrectionError) -> Self {
-        match e {
-            CorrectionError::Refused(r) => Failure::Fault(refused(r)),
-            CorrectionError::Store(s) => Failure::Fault(s.into()),
-            CorrectionError::Faults(f) => Failure::Fields(f.iter().map(FaultItem::from).collect()),
-        }
-    }
-}
-
-impl Failure {
-    /// The API's answer.
-    pub fn into_api(self) -> Response {
-        match self {
-            Failure::Fault(f) => crate::error::ApiError(f).into_response(),
-            Failure::Fields(faults) => {
-                let message = format!(
-                    "有 {} 处需要修改，没有保存：{}",
-                    faults.len(),
-                    faults
-                        .iter()
-                        .map(|f| f.message.as_str())
-                        .collect::<Vec<_>>()
-                        .join("；")
-                );
-                let error = Fault::new(ErrorCode::RecordInvalid, message);
-                (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    axum::Json(FaultsBody { error, faults }),
-                )
-                    .into_response()
-            }
+/// A failure as the API answers it: the fault, or 422 with every fault in fields.
+pub fn failure_response(failure: Failure) -> Response {
+    match failure {
+        Failure::Fault(f) => crate::error::ApiError(f).into_response(),
+        Failure::Fields(items) => {
+            let error = Fault::new(ErrorCode::RecordInvalid, Failure::summary(&items));
+            let faults = items.into_iter().map(FaultItem::from).collect();
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                axum::Json(FaultsBody { error, faults }),
+            )
+                .into_response()
         }
     }
 }

@@ -1,22 +1,22 @@
-//! A member's (or cadre's) record: every field, sex and birth date from the ID number, posts
-//! held, corrections filed; and the edit of every field but 姓名 and 身份证号码, which go through
-//! a correction request instead.
+//! The record page of a member (or cadre): every field, sex and birth date from the ID number,
+//! posts held, corrections filed; and the edit form of every field but 姓名 and 身份证号码
+//! (`tuanjian_app::members::record`).
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
+use tuanjian_app::members::FaultItem;
+use tuanjian_app::members::record::{corrections, detail, edit, may, require};
 use tuanjian_domain::member_record::MemberInput;
-use tuanjian_domain::{
-    Action, ActorRole, CadreNature, Education, Ethnicity, Occupation, PoliticalStatus, authorize,
-};
+use tuanjian_domain::{Action, CadreNature, Education, Ethnicity, Occupation, PoliticalStatus};
 use tuanjian_store::member_detail::{MemberDetail, PersonFields, PostHeld, label};
 use tuanjian_store::scope::AdminScope;
 
+use super::Failure;
 use super::entry::INITIAL_PASSWORD_NOTICE;
 use super::form::{Faults, Section, fault_message, faulty_fields, member_sections};
-use super::{Failure, FaultItem, admin_scope, refused, today};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::role::Authority;
 use crate::auth::user::{PageUser, Signed};
@@ -27,45 +27,6 @@ use crate::org_setup::beijing;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
-
-/// The record as the admin may see it, with the scope.
-pub async fn detail(
-    state: &AppState,
-    user: &Signed,
-    person_id: i64,
-) -> Result<(AdminScope, MemberDetail), Fault> {
-    let scope = admin_scope(state, user).await?;
-    let d = state.store.member_detail(&scope, person_id).await?;
-    Ok((scope, d))
-}
-
-/// Whether the admin may take `action` on the member's record (its branch's own admin or the
-/// direct superior's, for the member actions).
-pub fn may(scope: &AdminScope, d: &MemberDetail, action: Action) -> bool {
-    d.membership.as_ref().is_some_and(|m| {
-        authorize(action, ActorRole::Admin(scope.relation_to(&m.org_path))).is_ok()
-    })
-}
-
-/// Refuses `action` with the permission rules' message; a record without a membership in scope
-/// is not found.
-pub fn require(scope: &AdminScope, d: &MemberDetail, action: Action) -> Result<(), Fault> {
-    let m = d.membership.as_ref().ok_or_else(Fault::not_found)?;
-    authorize(action, ActorRole::Admin(scope.relation_to(&m.org_path))).map_err(refused)
-}
-
-pub async fn edit(
-    state: &AppState,
-    user: &Signed,
-    person_id: i64,
-    input: &MemberInput,
-) -> Result<Vec<String>, Failure> {
-    let scope = admin_scope(state, user).await?;
-    Ok(state
-        .store
-        .edit_member(&user.actor(), &scope, person_id, input, today())
-        .await?)
-}
 
 pub struct CorrectionRow {
     pub id: i64,
@@ -256,15 +217,9 @@ async fn correction_rows(
     scope: &AdminScope,
     d: &MemberDetail,
 ) -> Result<Vec<CorrectionRow>, Fault> {
-    if d.membership.is_none() {
-        return Ok(Vec::new());
-    }
-    Ok(state
-        .store
-        .corrections_of(d.person.person_id)
+    Ok(corrections(state, scope, d)
         .await?
         .into_iter()
-        .filter(|c| c.visible_to(scope))
         .map(|c| CorrectionRow {
             id: c.id,
             summary: super::correction_line::summary(&c),
@@ -387,11 +342,7 @@ pub async fn edit_submit(
         }
         Err(Failure::Fault(f)) if matches!(f.status, 400 | 409) => {
             let status = f.status();
-            let faults = Faults::new(vec![FaultItem {
-                code: f.code.to_string(),
-                field: f.field.map(str::to_string),
-                message: f.message,
-            }]);
+            let faults = Faults::new(vec![FaultItem::from(f)]);
             render_edit(&state, &user, scope, &d, &input, &faults, status).await
         }
         Err(Failure::Fault(f)) => Err(PageError(f)),

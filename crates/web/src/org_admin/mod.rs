@@ -11,7 +11,6 @@ pub mod search;
 
 use axum::Router;
 use axum::routing::{get, post};
-pub(crate) use tuanjian_app::org_admin::permit;
 
 use crate::error::Fault;
 use crate::state::AppState;

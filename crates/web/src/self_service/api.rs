@@ -8,21 +8,43 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use tuanjian_app::self_service::lists::{self, OrgApplications};
+use tuanjian_app::self_service::{ApplyError, Fields, Viewer, review, submit as submission};
 use tuanjian_domain::member_record::MemberInput;
 use tuanjian_domain::self_service::{ApplicationKind, ApplicationStatus};
-use tuanjian_domain::{Action, ActorRole, authorize};
+use tuanjian_store::StoreError;
 use tuanjian_store::applications::{Admission, Application, status_text};
 use tuanjian_store::sessions::SessionKind;
 use utoipa::ToSchema;
 
-use super::pages::{ListQuery, list_target};
-use super::service::{self, ApplyError, Fields, Suggestion, Viewer};
+use super::pages::ListQuery;
 use super::view::{FieldValue, StepView, field_values, history};
 use crate::auth::user::ApiUser;
-use crate::error::Fault;
+use crate::error::{Fault, FaultStatus};
 use crate::extract::{ApiJson, ApiQuery, parse_id};
 use crate::org_setup::register::ClientAddr;
 use crate::state::AppState;
+
+/// An organisation offered when the typed name is not an exact full name.
+#[derive(Serialize, ToSchema)]
+pub struct Suggestion {
+    pub id: i64,
+    pub full_name: String,
+    pub kind_label: String,
+    /// Only 团支部 can be chosen.
+    pub is_branch: bool,
+}
+
+impl From<tuanjian_app::self_service::Suggestion> for Suggestion {
+    fn from(s: tuanjian_app::self_service::Suggestion) -> Self {
+        Self {
+            id: s.id,
+            full_name: s.full_name,
+            kind_label: s.kind_label,
+            is_branch: s.is_branch,
+        }
+    }
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct ApplyErrorBody {
@@ -37,21 +59,43 @@ pub struct ApplyErrorBody {
     pub suggestions: Vec<Suggestion>,
 }
 
-impl IntoResponse for ApplyError {
+/// An `ApplyError` as the API answers it: `ApplyErrorBody` with the fault's status.
+pub struct ApplyAnswer(pub ApplyError);
+
+impl From<ApplyError> for ApplyAnswer {
+    fn from(e: ApplyError) -> Self {
+        Self(e)
+    }
+}
+
+impl From<Fault> for ApplyAnswer {
+    fn from(f: Fault) -> Self {
+        Self(f.into())
+    }
+}
+
+impl From<StoreError> for ApplyAnswer {
+    fn from(e: StoreError) -> Self {
+        Self(e.into())
+    }
+}
+
+impl IntoResponse for ApplyAnswer {
     fn into_response(self) -> Response {
+        let e = self.0;
         (
-            self.status(),
+            e.fault.status(),
             Json(ApplyErrorBody {
-                error: self.fault,
-                faults: self.faults,
-                suggestions: self.suggestions,
+                error: e.fault,
+                faults: e.faults,
+                suggestions: e.suggestions.into_iter().map(Suggestion::from).collect(),
             }),
         )
             .into_response()
     }
 }
 
-type Answer<T> = Result<Json<T>, ApplyError>;
+type Answer<T> = Result<Json<T>, ApplyAnswer>;
 
 /// A submission: the branch by province and full name, the account's password, and the
 /// record's fields (the same names as the member entry: name, id_number, ethnicity,
@@ -170,8 +214,8 @@ async fn apply(
     addr: std::net::IpAddr,
     kind: ApplicationKind,
     req: &ApplyRequest,
-) -> Result<(StatusCode, Json<SubmittedBody>), ApplyError> {
-    let (token, id) = service::submit(
+) -> Result<(StatusCode, Json<SubmittedBody>), ApplyAnswer> {
+    let (token, id) = submission::submit(
         state,
         addr,
         &req.fields(kind),
@@ -180,7 +224,7 @@ async fn apply(
         SessionKind::Api,
     )
     .await?;
-    let app = state.store.application(id).await?;
+    let app = lists::submitted(state, id).await?;
     Ok((
         StatusCode::CREATED,
         Json(SubmittedBody {
@@ -197,7 +241,7 @@ pub async fn register_member(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     ApiJson(req): ApiJson<ApplyRequest>,
-) -> Result<(StatusCode, Json<SubmittedBody>), ApplyError> {
+) -> Result<(StatusCode, Json<SubmittedBody>), ApplyAnswer> {
     apply(&state, addr, ApplicationKind::Register, &req).await
 }
 
@@ -208,7 +252,7 @@ pub async fn join(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     ApiJson(req): ApiJson<ApplyRequest>,
-) -> Result<(StatusCode, Json<SubmittedBody>), ApplyError> {
+) -> Result<(StatusCode, Json<SubmittedBody>), ApplyAnswer> {
     apply(&state, addr, ApplicationKind::Join, &req).await
 }
 
@@ -219,7 +263,7 @@ pub async fn report(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     ApiJson(req): ApiJson<ApplyRequest>,
-) -> Result<(StatusCode, Json<SubmittedBody>), ApplyError> {
+) -> Result<(StatusCode, Json<SubmittedBody>), ApplyAnswer> {
     apply(&state, addr, ApplicationKind::Report, &req).await
 }
 
@@ -237,7 +281,7 @@ pub async fn mine(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Answer<ApplicationListBody> {
-    let apps = state.store.applications_of(user.person.id).await?;
+    let apps = lists::mine(&state, &user).await?;
     let n = apps.len() as i64;
     Ok(Json(ApplicationListBody {
         items: apps.iter().map(|a| body(a, &Viewer::Applicant)).collect(),
@@ -256,19 +300,8 @@ pub async fn of_org(
     Path(raw): Path<String>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Answer<ApplicationListBody> {
-    let (org, status) = list_target(&state, &user, parse_id(&raw)?, q.status.as_deref()).await?;
-    let page = state
-        .store
-        .applications_for_org(org.id, status, q.page.unwrap_or(1), 20)
-        .await?;
-    // One organisation: the same relation, so the same viewer, for every item.
-    let scope = service::admin_scope(&state, &user).await?;
-    let may_decide = authorize(
-        Action::DecideApplication,
-        ActorRole::Admin(scope.relation_to(&org.path)),
-    )
-    .is_ok();
-    let viewer = Viewer::Admin { scope, may_decide };
+    let OrgApplications { page, viewer, .. } =
+        lists::of_org(&state, &user, parse_id(&raw)?, q.status.as_deref(), q.page).await?;
     Ok(Json(ApplicationListBody {
         items: page.items.iter().map(|a| body(a, &viewer)).collect(),
         total: page.total,
@@ -284,7 +317,7 @@ pub async fn show(
     ApiUser(user): ApiUser,
     Path(raw): Path<String>,
 ) -> Answer<ApplicationBody> {
-    let (app, viewer) = service::visible(&state, &user, parse_id(&raw)?).await?;
+    let (app, viewer) = review::visible(&state, &user, parse_id(&raw)?).await?;
     Ok(Json(body(&app, &viewer)))
 }
 
@@ -293,7 +326,7 @@ async fn answer(
     user: &crate::auth::user::Signed,
     app: Application,
 ) -> Answer<ApplicationBody> {
-    let (app, viewer) = match service::visible(state, user, app.id).await {
+    let (app, viewer) = match review::visible(state, user, app.id).await {
         Ok(v) => v,
         // The applicant of a decided application, or an admin who just decided it.
         Err(_) => (app, Viewer::Applicant),
@@ -318,7 +351,7 @@ pub async fn approve(
     Path(raw): Path<String>,
     ApiJson(req): ApiJson<DecisionRequest>,
 ) -> Answer<ApplicationBody> {
-    let app = service::approve(&state, &user, parse_id(&raw)?, req.comment.as_deref()).await?;
+    let app = review::approve(&state, &user, parse_id(&raw)?, req.comment.as_deref()).await?;
     answer(&state, &user, app).await
 }
 
@@ -333,7 +366,7 @@ pub async fn return_application(
     ApiJson(req): ApiJson<DecisionRequest>,
 ) -> Answer<ApplicationBody> {
     let app =
-        service::return_application(&state, &user, parse_id(&raw)?, req.comment.as_deref()).await?;
+        review::return_application(&state, &user, parse_id(&raw)?, req.comment.as_deref()).await?;
     answer(&state, &user, app).await
 }
 
@@ -364,7 +397,7 @@ pub async fn advance(
         join_month: req.join_month,
         dev_number: req.dev_number,
     };
-    let app = service::advance(
+    let app = review::advance(
         &state,
         &user,
         parse_id(&raw)?,
@@ -385,7 +418,7 @@ pub async fn withdraw(
     ApiUser(user): ApiUser,
     Path(raw): Path<String>,
 ) -> Answer<ApplicationBody> {
-    let app = service::withdraw(&state, &user, parse_id(&raw)?).await?;
+    let app = review::withdraw(&state, &user, parse_id(&raw)?).await?;
     answer(&state, &user, app).await
 }
 
@@ -418,6 +451,6 @@ pub async fn resubmit(
         home_org: req.home_org,
         member: req.member,
     };
-    let app = service::resubmit(&state, &user, parse_id(&raw)?, &fields).await?;
+    let app = review::resubmit(&state, &user, parse_id(&raw)?, &fields).await?;
     answer(&state, &user, app).await
 }

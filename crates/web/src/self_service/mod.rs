@@ -1,10 +1,9 @@
 //! The self-service ways in (issue 4, seed question 9): 团员团干部注册, 我要入团, 流动团员报到,
-//! and their review by the branch's own admin. Pages and API call the same functions in
-//! `service`; the rules are in `tuanjian_domain::self_service` and the store's `applications`.
+//! and their review by the branch's own admin. Pages and API call the same use cases in
+//! `tuanjian_app::self_service`.
 
 pub mod api;
 pub mod pages;
-pub mod service;
 pub mod view;
 
 use axum::Router;
@@ -37,7 +36,7 @@ use crate::state::AppState;
         api::DecisionRequest,
         api::AdvanceRequest,
         api::ResubmitRequest,
-        service::Suggestion,
+        api::Suggestion,
         view::FieldValue,
         view::StepView,
     ))

@@ -4,23 +4,6 @@
 
 use std::sync::LazyLock;
 
-use askama::Template;
-use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
-use axum::http::header::SET_COOKIE;
-use axum::response::{AppendHeaders, Html, IntoResponse, Redirect};
-use serde::Deserialize;
-use tuanjian_domain::Action;
-use tuanjian_domain::ErrorCode;
-use tuanjian_domain::self_service::{
-    ApplicationKind, ApplicationStatus, JoinStage, REGISTER_BEFORE_YEAR, join_age_range,
-    register_rule,
-};
-use tuanjian_store::applications::{Admission, Application, status_text};
-use tuanjian_store::orgs::Org;
-use tuanjian_store::sessions::{SessionKind, random_token};
-
-use super::service::{self, ApplyError, Suggestion, Viewer};
 use super::view::{
     self, ApplyForm, FieldValue, Group, Mode, Row, StageView, StepView, field_values, history,
 };
@@ -29,12 +12,28 @@ use crate::auth::cookies;
 use crate::auth::csrf::{CsrfForm, csrf_fault, parse_form, read_body, same_token};
 use crate::auth::role;
 use crate::auth::user::{PageUser, Signed};
-use crate::error::Fault;
+use crate::error::{Fault, FaultStatus};
 use crate::extract::{PageQuery, parse_id};
-use crate::org_admin::{fmt_time, permit};
+use crate::org_admin::fmt_time;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{AppendHeaders, Html, IntoResponse, Redirect};
+use serde::Deserialize;
+use tuanjian_app::org_admin::search::provinces;
+use tuanjian_app::self_service::lists::{self, OrgApplications, to_correct};
+use tuanjian_app::self_service::{ApplyError, Suggestion, Viewer, review, submit as submission};
+use tuanjian_domain::self_service::{
+    ApplicationKind, ApplicationStatus, JoinStage, REGISTER_BEFORE_YEAR, join_age_range,
+    register_rule,
+};
+use tuanjian_store::applications::{Admission, Application};
+use tuanjian_store::orgs::Org;
+use tuanjian_store::sessions::{SessionKind, random_token};
 
 /// The intros that state a rule's numbers, built once from them (`self_service`).
 static REGISTER_INTRO: LazyLock<String> = LazyLock::new(|| {
@@ -101,7 +100,7 @@ async fn render_form(
     action: String,
     id_number_masked: String,
 ) -> Result<(StatusCode, String), PageError> {
-    let provinces = state.store.province_choices().await?;
+    let provinces = provinces(state).await?;
     let title = match (mode, kind) {
         (Mode::Correct, _) => "修改后重新提交",
         (_, k) => k.label(),
@@ -124,7 +123,7 @@ async fn render_form(
         suggestions: view::suggestion_rows(error),
         signed_in_as: user.map(|u| u.person.name.clone()),
     };
-    let status = error.map_or(StatusCode::OK, ApplyError::status);
+    let status = error.map_or(StatusCode::OK, |e| e.fault.status());
     Ok((status, page.render()?))
 }
 
@@ -186,7 +185,7 @@ async fn submit(state: AppState, kind: ApplicationKind, req: Request) -> PageRes
         return Err(PageError(csrf_fault()));
     };
     let fields = form.fields(kind);
-    match service::submit(
+    match submission::submit(
         &state,
         addr,
         &fields,
@@ -210,7 +209,7 @@ async fn submit(state: AppState, kind: ApplicationKind, req: Request) -> PageRes
             Redirect::to(&format!("/applications/{id}?done=submitted")),
         )
             .into_response()),
-        Err(e) if e.status().is_client_error() => {
+        Err(e) if e.fault.is_client_error() => {
             let form = ApplyForm { csrf, ..form };
             anonymous_page(&state, kind, form, Some(&e), None).await
         }
@@ -357,7 +356,7 @@ async fn render_application(
         admission: typed.admission,
         typed_comment: typed.comment,
     };
-    let status = error.map_or(StatusCode::OK, ApplyError::status);
+    let status = error.map_or(StatusCode::OK, |e| e.fault.status());
     Ok((status, Html(page.render()?)).into_response())
 }
 
@@ -367,7 +366,7 @@ pub async fn detail(
     Path(raw): Path<String>,
     PageQuery(q): PageQuery<DoneQuery>,
 ) -> PageResult {
-    let (app, viewer) = service::visible(&state, &user, parse_id(&raw)?).await?;
+    let (app, viewer) = review::visible(&state, &user, parse_id(&raw)?).await?;
     render_application(
         &state,
         &user,
@@ -402,7 +401,7 @@ async fn after(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/applications/{id}?done={done}")).into_response()),
         Err(e) if matches!(e.fault.status, 400 | 409) => {
-            let (app, viewer) = service::visible(state, user, id).await?;
+            let (app, viewer) = review::visible(state, user, id).await?;
             render_application(state, user, app, &viewer, None, Some(&e), typed).await
         }
         Err(e) => Err(PageError(e.fault)),
@@ -416,7 +415,7 @@ pub async fn approve_page(
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> PageResult {
     let id = parse_id(&raw)?;
-    let r = service::approve(&state, &user, id, Some(&form.comment)).await;
+    let r = review::approve(&state, &user, id, Some(&form.comment)).await;
     let typed = Typed {
         comment: form.comment,
         ..Typed::default()
@@ -431,7 +430,7 @@ pub async fn return_page(
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> PageResult {
     let id = parse_id(&raw)?;
-    let r = service::return_application(&state, &user, id, Some(&form.comment)).await;
+    let r = review::return_application(&state, &user, id, Some(&form.comment)).await;
     let typed = Typed {
         comment: form.comment,
         ..Typed::default()
@@ -450,7 +449,7 @@ pub async fn advance_page(
         join_month: form.join_month,
         dev_number: form.dev_number,
     };
-    let r = service::advance(
+    let r = review::advance(
         &state,
         &user,
         id,
@@ -481,7 +480,7 @@ pub async fn withdraw_page(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
     let id = parse_id(&raw)?;
-    let r = service::withdraw(&state, &user, id).await;
+    let r = review::withdraw(&state, &user, id).await;
     after(&state, &user, id, r, "withdrawn", Typed::default()).await
 }
 
@@ -491,17 +490,7 @@ pub async fn edit_page(
     PageUser(user): PageUser,
     Path(raw): Path<String>,
 ) -> PageResult {
-    let (app, viewer) = service::visible(&state, &user, parse_id(&raw)?).await?;
-    if !matches!(viewer, Viewer::Applicant) || !app.status.may_resubmit() {
-        return Err(PageError(Fault::new(
-            ErrorCode::ApplicationClosed,
-            format!(
-                "该申请目前为“{}”，不能修改",
-                status_text(app.status, app.stage)
-            ),
-        )));
-    }
-    let province = state.store.org(app.org_id).await?.province_id;
+    let (app, province) = to_correct(&state, &user, parse_id(&raw)?).await?;
     let form = ApplyForm::from_application(&app, province);
     correction_form(&state, &user, &app, &form, None).await
 }
@@ -533,11 +522,11 @@ pub async fn resubmit_page(
     Path(raw): Path<String>,
     CsrfForm(form): CsrfForm<ApplyForm>,
 ) -> PageResult {
-    let (app, viewer) = service::visible(&state, &user, parse_id(&raw)?).await?;
+    let (app, viewer) = review::visible(&state, &user, parse_id(&raw)?).await?;
     if !matches!(viewer, Viewer::Applicant) {
         return Err(PageError(Fault::not_found()));
     }
-    match service::resubmit(&state, &user, app.id, &form.fields(app.kind)).await {
+    match review::resubmit(&state, &user, app.id, &form.fields(app.kind)).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/applications/{}?done=resubmitted", app.id)).into_response())
         }
@@ -559,7 +548,7 @@ struct MinePage {
 }
 
 pub async fn mine(State(state): State<AppState>, PageUser(user): PageUser) -> PageResult {
-    let apps = state.store.applications_of(user.person.id).await?;
+    let apps = lists::mine(&state, &user).await?;
     let nav = match role::current(&state, &user).await? {
         Some(a) => Nav::for_authority(&state, &user, &a).await?,
         None => Nav::plain(&user),
@@ -601,43 +590,15 @@ fn status_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
     )
 }
 
-/// The organisation (in the admin's scope) and the status filter; shared with the API.
-pub async fn list_target(
-    state: &AppState,
-    user: &Signed,
-    org_id: i64,
-    status: Option<&str>,
-) -> Result<(Org, Option<ApplicationStatus>), Fault> {
-    let scope = service::admin_scope(state, user).await?;
-    let authority = role::Authority::Admin(scope);
-    let org = state
-        .store
-        .org_in_scope(&authority.view_scope(user.person.id), org_id)
-        .await?;
-    permit(&authority, Action::ViewMembers, &org)?;
-    let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(ApplicationStatus::parse(s).ok_or_else(|| {
-            Fault::new(ErrorCode::StatusInvalid,
-                "状态只能是 pending（待审核）、returned（已退回）、approved（已通过）或 withdrawn（已撤回）",
-            )
-            .field("status")
-        })?),
-    };
-    Ok((org, status))
-}
-
 pub async fn org_list(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(raw): Path<String>,
     PageQuery(q): PageQuery<ListQuery>,
 ) -> PageResult {
-    let (org, status) = list_target(&state, &user, parse_id(&raw)?, q.status.as_deref()).await?;
-    let page = state
-        .store
-        .applications_for_org(org.id, status, q.page.unwrap_or(1), 20)
-        .await?;
+    let OrgApplications {
+        org, status, page, ..
+    } = lists::of_org(&state, &user, parse_id(&raw)?, q.status.as_deref(), q.page).await?;
     let authority = role::required(&state, &user).await?;
     let mut tabs = vec![("", "全部")];
     tabs.extend(ApplicationStatus::ALL.iter().map(|s| (s.code(), s.label())));

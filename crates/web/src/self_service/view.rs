@@ -11,8 +11,8 @@ use tuanjian_domain::{Education, Ethnicity, MemberField, Occupation};
 use tuanjian_store::applications::{Application, status_text};
 use tuanjian_store::org_search::ProvinceChoice;
 
-use super::service::{ApplyError, Fields, Suggestion};
 use crate::org_admin::fmt_time;
+use tuanjian_app::self_service::{ApplyError, Fields, Suggestion};
 
 /// The application form as posted (every value a string, as typed).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -182,6 +182,7 @@ pub enum Mode {
     Correct,
 }
 
+/// The form's groups of fields for `kind`, filled from `form` and marked with `error`'s faults.
 pub fn groups(
     kind: ApplicationKind,
     mode: Mode,
@@ -189,8 +190,55 @@ pub fn groups(
     provinces: &[ProvinceChoice],
     error: Option<&ApplyError>,
 ) -> Vec<Group> {
-    use MemberField as F;
-    let mut out: Vec<(&'static str, &'static str, bool, Vec<Spec>)> = Vec::new();
+    let account_legend = if mode == Mode::New {
+        "账号"
+    } else {
+        "申请人"
+    };
+    let mut out = vec![
+        ("account", account_legend, false, account_specs(mode)),
+        ("org", org_legend(kind), false, org_specs(kind, provinces)),
+        ("profile", "个人信息", false, profile_specs(kind)),
+    ];
+    if kind != ApplicationKind::Join {
+        out.push(("membership", "团籍信息", false, membership_specs(kind)));
+    }
+    out.push(("more", "更多信息（选填）", true, more_specs(kind)));
+    out.into_iter()
+        .map(|(id, legend, optional, specs)| Group {
+            id,
+            legend,
+            optional,
+            fields: specs
+                .into_iter()
+                .map(|s| field_view(s, form, error))
+                .collect(),
+        })
+        .collect()
+}
+
+/// A field as drawn: its value as typed (never a password) and its fault.
+fn field_view(s: Spec, form: &ApplyForm, error: Option<&ApplyError>) -> FieldView {
+    FieldView {
+        key: s.key,
+        label: s.label,
+        value: if s.input_type == "password" {
+            String::new()
+        } else {
+            form.value(s.key)
+        },
+        options: s.options,
+        input_type: s.input_type,
+        required: s.required,
+        hint: s.hint,
+        error: error.and_then(|e| e.for_field(s.key)).map(str::to_string),
+        maxlength: s.maxlength,
+        autocomplete: s.autocomplete,
+    }
+}
+
+/// The account: the ID number and the password only when the form creates it.
+fn account_specs(mode: Mode) -> Vec<Spec> {
     let mut account = Vec::new();
     if mode == Mode::New {
         account.push(
@@ -203,7 +251,7 @@ pub fn groups(
             .kind("text", "username", 20),
         );
     }
-    account.push(text("name", label(F::Name), true, "").kind("text", "name", 30));
+    account.push(text("name", label(MemberField::Name), true, "").kind("text", "name", 30));
     if mode == Mode::New {
         account.push(
             text(
@@ -220,17 +268,19 @@ pub fn groups(
             64,
         ));
     }
-    out.push((
-        "account",
-        if mode == Mode::New {
-            "账号"
-        } else {
-            "申请人"
-        },
-        false,
-        account,
-    ));
+    account
+}
 
+fn org_legend(kind: ApplicationKind) -> &'static str {
+    match kind {
+        ApplicationKind::Register => "所在团支部",
+        ApplicationKind::Join => "申请加入的团支部",
+        ApplicationKind::Report => "报到的团支部（现在所在地）",
+    }
+}
+
+/// The branch: province, full name, and for a report the home organisation.
+fn org_specs(kind: ApplicationKind, provinces: &[ProvinceChoice]) -> Vec<Spec> {
     let mut province_options = vec![(String::new(), "请选择省份或系统团委".to_string())];
     province_options.extend(
         provinces
@@ -262,13 +312,12 @@ pub fn groups(
             "您原来所在的团组织（团籍所在地），填写其名称",
         ));
     }
-    let org_legend = match kind {
-        ApplicationKind::Register => "所在团支部",
-        ApplicationKind::Join => "申请加入的团支部",
-        ApplicationKind::Report => "报到的团支部（现在所在地）",
-    };
-    out.push(("org", org_legend, false, org));
+    org
+}
 
+/// The personal fields every kind asks (political status not for 我要入团: not yet a member).
+fn profile_specs(kind: ApplicationKind) -> Vec<Spec> {
+    use MemberField as F;
     let mut profile = vec![choice(
         "ethnicity",
         label(F::Ethnicity),
@@ -310,32 +359,32 @@ pub fn groups(
         false,
         Occupation::labels(),
     ));
-    out.push(("profile", "个人信息", false, profile));
+    profile
+}
 
-    if kind != ApplicationKind::Join {
-        out.push((
-            "membership",
-            "团籍信息",
-            false,
-            vec![
-                text(
-                    "join_month",
-                    label(F::JoinMonth),
-                    true,
-                    if kind == ApplicationKind::Register {
-                        REGISTER_JOIN_MONTH_HINT.as_str()
-                    } else {
-                        "如 2018-05"
-                    },
-                )
-                .kind("text", "off", 20),
-                text("dev_number", label(F::DevNumber), false, &DEV_NUMBER_HINT)
-                    .kind("text", "off", 20),
-                text("card_number", label(F::CardNumber), false, "").kind("text", "off", 30),
-            ],
-        ));
-    }
+/// The membership of a registration or a report.
+fn membership_specs(kind: ApplicationKind) -> Vec<Spec> {
+    use MemberField as F;
+    vec![
+        text(
+            "join_month",
+            label(F::JoinMonth),
+            true,
+            if kind == ApplicationKind::Register {
+                REGISTER_JOIN_MONTH_HINT.as_str()
+            } else {
+                "如 2018-05"
+            },
+        )
+        .kind("text", "off", 20),
+        text("dev_number", label(F::DevNumber), false, &DEV_NUMBER_HINT).kind("text", "off", 20),
+        text("card_number", label(F::CardNumber), false, "").kind("text", "off", 30),
+    ]
+}
 
+/// The optional fields, folded.
+fn more_specs(kind: ApplicationKind) -> Vec<Spec> {
+    use MemberField as F;
     let mut more = vec![
         choice(
             "highest_education",
@@ -376,34 +425,7 @@ pub fn groups(
             .kind("text", "off", 20),
         );
     }
-    out.push(("more", "更多信息（选填）", true, more));
-
-    out.into_iter()
-        .map(|(id, legend, optional, specs)| Group {
-            id,
-            legend,
-            optional,
-            fields: specs
-                .into_iter()
-                .map(|s| FieldView {
-                    key: s.key,
-                    label: s.label,
-                    value: if s.input_type == "password" {
-                        String::new()
-                    } else {
-                        form.value(s.key)
-                    },
-                    options: s.options,
-                    input_type: s.input_type,
-                    required: s.required,
-                    hint: s.hint,
-                    error: error.and_then(|e| e.for_field(s.key)).map(str::to_string),
-                    maxlength: s.maxlength,
-                    autocomplete: s.autocomplete,
-                })
-                .collect(),
-        })
-        .collect()
+    more
 }
 
 /// One value the applicant gave, for reading.
