@@ -1,0 +1,41 @@
+//! 毕业生团员: a 毕业生团组织's members sorted out for the bulk transfer — those to transfer
+//! now, late graduates held back, and those whose transfer is already under way.
+
+use tuanjian_domain::Action;
+use tuanjian_store::graduation::Graduates;
+use tuanjian_store::orgs::Org;
+
+use super::this_month;
+use crate::context::App;
+use crate::fault::Fault;
+use crate::signed::Signed;
+
+/// A graduating branch with its members sorted out.
+pub struct GraduatingBranch {
+    pub org: Org,
+    pub graduates: Graduates,
+}
+
+impl GraduatingBranch {
+    /// The bulk transfer page with the members to transfer chosen.
+    pub fn transfer_url(&self) -> String {
+        let ids: Vec<String> = self
+            .graduates
+            .ready
+            .iter()
+            .map(|g| g.person_id.to_string())
+            .collect();
+        format!(
+            "/orgs/{}/transfers/out/new?person_ids={}",
+            self.org.id,
+            ids.join(",")
+        )
+    }
+}
+
+/// The members of the branch `org_id`, which the admin may see.
+pub async fn list(app: &App, user: &Signed, org_id: i64) -> Result<GraduatingBranch, Fault> {
+    let (_, org) = crate::org_setup::admin_target(app, user, org_id, Action::ViewMembers).await?;
+    let graduates = app.store.graduates(org.id, this_month()).await?;
+    Ok(GraduatingBranch { org, graduates })
+}
