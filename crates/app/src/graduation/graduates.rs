@@ -2,6 +2,7 @@
 //! now, late graduates held back, and those whose transfer is already under way.
 
 use tuanjian_domain::Action;
+use tuanjian_domain::graduation::GraduationMark;
 use tuanjian_store::graduation::Graduates;
 use tuanjian_store::orgs::Org;
 
@@ -14,6 +15,8 @@ use crate::signed::Signed;
 pub struct GraduatingBranch {
     pub org: Org,
     pub graduates: Graduates,
+    /// The branch's mark and when the daily run converted it.
+    pub mark: Option<(GraduationMark, Option<i64>)>,
 }
 
 impl GraduatingBranch {
@@ -33,9 +36,15 @@ impl GraduatingBranch {
     }
 }
 
-/// The members of the branch `org_id`, which the admin may see.
+/// The members of the branch `org_id`, which the admin may see (any branch: before its month
+/// the list shows who is marked late).
 pub async fn list(app: &App, user: &Signed, org_id: i64) -> Result<GraduatingBranch, Fault> {
     let (_, org) = crate::org_setup::admin_target(app, user, org_id, Action::ViewMembers).await?;
     let graduates = app.store.graduates(org.id, this_month()).await?;
-    Ok(GraduatingBranch { org, graduates })
+    let mark = app.store.graduation_mark(org.id).await?;
+    Ok(GraduatingBranch {
+        org,
+        graduates,
+        mark,
+    })
 }
