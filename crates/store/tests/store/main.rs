@@ -5,5 +5,6 @@
 #[macro_use]
 mod support;
 
+mod graduation;
 mod members;
 mod sealed;
