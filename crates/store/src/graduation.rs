@@ -166,15 +166,17 @@ pub async fn mark_late(
             branch.full_name
         )));
     }
-    let before = late_tx(tx, person_id).await?;
+    let before = late_tx(tx, person_id, branch.id).await?;
     match late {
         Some(l) => {
             sqlx::query(
-                "INSERT INTO late_graduates (person_id, kind, month, marked_by, marked_at) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id) DO UPDATE SET kind = excluded.kind, \
-                 month = excluded.month, marked_by = excluded.marked_by, marked_at = excluded.marked_at",
+                "INSERT INTO late_graduates (person_id, org_id, kind, month, marked_by, marked_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id) DO UPDATE SET org_id = excluded.org_id, \
+                 kind = excluded.kind, month = excluded.month, marked_by = excluded.marked_by, \
+                 marked_at = excluded.marked_at",
             )
             .bind(person_id)
+            .bind(branch.id)
             .bind(l.kind())
             .bind(l.listed_from().to_string())
             .bind(actor.person_id)
@@ -203,11 +205,18 @@ pub async fn mark_late(
     Ok(branch)
 }
 
-async fn late_tx(tx: &mut Tx, person_id: i64) -> Result<Option<LateGraduation>, StoreError> {
+/// The member's late graduation in `branch_id` (a mark made in an earlier branch is void).
+async fn late_tx(
+    tx: &mut Tx,
+    person_id: i64,
+    branch_id: i64,
+) -> Result<Option<LateGraduation>, StoreError> {
     let row = sqlx::query(
-        "SELECT kind AS late_kind, month AS late_month FROM late_graduates WHERE person_id = $1",
+        "SELECT kind AS late_kind, month AS late_month FROM late_graduates \
+         WHERE person_id = $1 AND org_id = $2",
     )
     .bind(person_id)
+    .bind(branch_id)
     .fetch_optional(&mut **tx)
     .await?;
     match row {
@@ -374,13 +383,15 @@ impl Store {
         Ok(mark_from_row(&r)?.map(|m| (m, r.try_get("converted_at").ok().flatten())))
     }
 
-    /// A member's late graduation, if marked.
+    /// A member's late graduation, if marked in the branch they are in.
     pub async fn late_graduation(
         &self,
         person_id: i64,
     ) -> Result<Option<LateGraduation>, StoreError> {
         let row = sqlx::query(
-            "SELECT kind AS late_kind, month AS late_month FROM late_graduates WHERE person_id = $1",
+            "SELECT l.kind AS late_kind, l.month AS late_month FROM late_graduates l \
+             JOIN members m ON m.person_id = l.person_id AND m.org_id = l.org_id \
+             WHERE l.person_id = $1",
         )
         .bind(person_id)
         .fetch_optional(self.pool())
@@ -402,7 +413,7 @@ impl Store {
              (SELECT MIN(t.id) FROM transfers t WHERE t.person_id = m.person_id \
                AND t.status IN ('pending_out', 'pending_in')) AS open_transfer \
              FROM members m JOIN people p ON p.id = m.person_id \
-             LEFT JOIN late_graduates l ON l.person_id = m.person_id \
+             LEFT JOIN late_graduates l ON l.person_id = m.person_id AND l.org_id = m.org_id \
              WHERE m.org_id = $1 AND m.status = 'normal' ORDER BY p.name, p.id LIMIT $2",
         )
         .bind(org_id)

@@ -1,8 +1,8 @@
 //! 毕业生团员: a 毕业生团组织's members sorted out for the bulk transfer — those to transfer
 //! now, late graduates held back, and those whose transfer is already under way.
 
-use tuanjian_domain::Action;
 use tuanjian_domain::graduation::GraduationMark;
+use tuanjian_domain::{Action, ErrorCode};
 use tuanjian_store::graduation::Graduates;
 use tuanjian_store::orgs::Org;
 
@@ -40,6 +40,15 @@ impl GraduatingBranch {
 /// the list shows who is marked late).
 pub async fn list(app: &App, user: &Signed, org_id: i64) -> Result<GraduatingBranch, Fault> {
     let (_, org) = crate::org_setup::admin_target(app, user, org_id, Action::ViewMembers).await?;
+    if !org.kind.is_branch() {
+        return Err(Fault::new(
+            ErrorCode::GraduationNotAllowed,
+            format!(
+                "{}不是团支部，团员都在团支部；请在“毕业班管理”中选择团支部查看其毕业生名单",
+                org.full_name
+            ),
+        ));
+    }
     let graduates = app.store.graduates(org.id, this_month()).await?;
     let mark = app.store.graduation_mark(org.id).await?;
     Ok(GraduatingBranch {

@@ -9,7 +9,7 @@ use tuanjian_store::graduation::{self, BranchMarkPage};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::transfers::org_tx;
 
-use super::{admin_scope, mark_fault, permit_mark};
+use super::{mark_fault, permit_mark};
 use crate::context::App;
 use crate::fault::Fault;
 use crate::signed::Signed;
@@ -81,8 +81,8 @@ pub async fn mark(
     branch_ids: &[i64],
     choice: MarkChoice,
 ) -> Result<usize, Fault> {
-    let scope = admin_scope(app, user).await?;
-    let (_, org) = crate::org_setup::admin_target(app, user, org_id, Action::ViewMembers).await?;
+    let (scope, org) =
+        crate::org_setup::admin_target(app, user, org_id, Action::ViewMembers).await?;
     if branch_ids.is_empty() {
         return Err(Fault::bad_request(
             ErrorCode::RequiredMissing,

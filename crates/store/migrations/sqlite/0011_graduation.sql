@@ -15,9 +15,11 @@ CREATE TABLE graduation_marks (
 CREATE INDEX graduation_marks_due ON graduation_marks(month) WHERE kind = 'students' AND converted_at IS NULL;
 
 -- Members who graduate later than their class: kept off the graduates' transfer list until
--- `month` (their own month, or January of the next year for "not this year").
+-- `month` (their own month, or January of the next year for "not this year"). The mark holds
+-- in the branch it was made in only: a member who moves on leaves it behind.
 CREATE TABLE late_graduates (
     person_id BIGINT PRIMARY KEY REFERENCES people(id),
+    org_id    BIGINT NOT NULL REFERENCES orgs(id),
     -- month | not_this_year
     kind      TEXT NOT NULL,
     month     TEXT NOT NULL,

@@ -127,6 +127,16 @@ async fn converts_once_and_holds_late_graduates(t: TestStore) {
     assert_eq!(g.ready.len(), 2);
     assert!(g.late.is_empty());
 
+    // A member who moves on leaves the mark behind.
+    sqlx::query("UPDATE members SET org_id = $1, org_path = $2 WHERE person_id = $3")
+        .bind(teachers.id)
+        .bind(teachers.path.as_str())
+        .bind(ids[1])
+        .execute(t.store.pool())
+        .await
+        .unwrap();
+    assert!(t.store.late_graduation(ids[1]).await.unwrap().is_none());
+
     // A marked branch is deleted with its mark.
     let mut tx = t.store.begin().await.unwrap();
     delete_org(&mut tx, &actor, empty.id).await.unwrap();

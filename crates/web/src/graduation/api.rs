@@ -167,7 +167,8 @@ pub struct GraduatesBody {
 
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/graduates",
     params(("id" = i64, Path, description = "branch id")),
-    responses((status = 200, body = GraduatesBody)))]
+    responses((status = 200, body = GraduatesBody),
+        (status = 409, body = ErrorBody, description = "graduation_not_allowed (not a branch)")))]
 pub async fn graduates(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

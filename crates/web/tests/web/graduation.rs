@@ -378,6 +378,16 @@ async fn late_graduates_and_the_daily_run(app: TestApp) {
             .contains(&m2.id_number.as_str()[6..14])
     );
 
+    // Members are listed per branch, never above.
+    let (st, b) = school_admin
+        .get(&format!("/api/v1/orgs/{}/graduates", s.college.id))
+        .await;
+    assert_eq!(
+        (st, code(&b)),
+        (StatusCode::CONFLICT, "graduation_not_allowed"),
+        "{b}"
+    );
+
     // 丙 no longer late: listed with 乙.
     let (st, _) = put(&school_admin, &late(&m3), json!({ "kind": "clear" })).await;
     assert_eq!(st, StatusCode::OK);
