@@ -11,6 +11,7 @@ pub mod config;
 pub mod context;
 pub mod dev_ranges;
 pub mod fault;
+pub mod graduation;
 pub mod member_import;
 pub mod members;
 pub mod org_admin;

@@ -83,6 +83,7 @@ error_codes! {
     NotOwnOrDirectSuperior = "not_own_or_direct_superior", 403, "此项业务由本组织或直属上级组织的管理员办理";
     NotNewParent = "not_new_parent", 403, "迁入审批由选择迁入的组织（新的直属上级）的管理员办理";
     CentralOnly = "central_only", 403, "此项业务由团中央管理员办理";
+    SuperiorAdminOnly = "superior_admin_only", 403, "此项业务由上级组织的管理员办理，本组织的管理员不能办理";
     // Organisations: creation, information, deletion.
     OrgKindInvalid = "org_kind_invalid", 400, "组织类别或级别不正确，请从列表中选择";
     OrgKindNotAllowed = "org_kind_not_allowed", 409, "上级组织下不能建立这一类别的组织";
@@ -204,6 +205,9 @@ error_codes! {
     TransferProvinceReview = "transfer_province_review", 403, "参军的组织关系转接由接收组织所在省级团委审核";
     TransferNotStarter = "transfer_not_starter", 403, "只有发起人可以撤回转接";
     TransferMemberUnknown = "transfer_member_unknown", 404, "没有找到姓名和身份证号都一致的团员，请核对后重试";
+    // 毕业.
+    GraduationMonthInvalid = "graduation_month_invalid", 400, "毕业年月格式不对，应如 2027-06，且不能早于本月";
+    GraduationNotAllowed = "graduation_not_allowed", 409, "该组织或团员不能标注毕业时间";
     // Excel files and import jobs.
     SheetEmpty = "sheet_empty", 422, "文件为空，请选择填写好的 Excel 表格后重新上传";
     SheetUnreadable = "sheet_unreadable", 422, "文件不是 Excel 表格，请下载模板填写后再上传";

@@ -45,7 +45,7 @@ impl JoinMonthError {
 
 /// Full-width digits and punctuation to ASCII, whitespace removed, and a time of day that
 /// Excel appends to date cells ("2019-05-01 00:00:00") dropped.
-fn normalize(input: &str) -> String {
+pub(crate) fn normalize(input: &str) -> String {
     let mut s: String = input
         .trim()
         .chars()
@@ -67,7 +67,7 @@ fn normalize(input: &str) -> String {
 }
 
 /// Digit runs and the single characters between them.
-fn tokens(s: &str) -> Option<(Vec<&str>, Vec<char>)> {
+pub(crate) fn tokens(s: &str) -> Option<(Vec<&str>, Vec<char>)> {
     let mut numbers = Vec::new();
     let mut separators = Vec::new();
     let mut rest = s;

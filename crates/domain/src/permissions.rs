@@ -64,10 +64,13 @@ pub enum Action {
     StartTransferIn,
     /// Approve (assigning a branch) or return, as the receiving side, a transfer into the target.
     DecideTransferIn,
+    /// Mark a branch's graduation (month, teachers', mixed) or a member of it as graduating
+    /// late: the school's organisations above the branch, never the branch itself.
+    MarkGraduation,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::View,
         Action::CreateChild,
         Action::ManageRegistrationCode,
@@ -93,6 +96,7 @@ impl Action {
         Action::DecideTransferOut,
         Action::StartTransferIn,
         Action::DecideTransferIn,
+        Action::MarkGraduation,
     ];
 }
 
@@ -180,6 +184,10 @@ const TRANSFER_IN_BY_RECEIVER: Refusal = Refusal {
     code: ErrorCode::OutOfScope,
     message: "组织关系转入由接收组织或其上级组织的管理员办理",
 };
+const GRADUATION_BY_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::SuperiorAdminOnly,
+    message: "毕业时间和延期毕业由学校团委、团总支等团支部的上级组织的管理员标注，团支部管理员不能标注",
+};
 const SCHOOL_CODE_BY_OWN: Refusal = Refusal {
     code: ErrorCode::NotOwnOrg,
     message: "学校机构编号由学校团组织自己的管理员填写",
@@ -263,6 +271,7 @@ fn admin_rule(action: Action) -> (Who, Refusal) {
         Action::StartTransferIn | Action::DecideTransferIn => {
             (Who::InScope, TRANSFER_IN_BY_RECEIVER)
         }
+        Action::MarkGraduation => (Who::Below, GRADUATION_BY_SUPERIOR),
     }
 }
 
@@ -353,6 +362,16 @@ mod tests {
         }
         assert_eq!(allowed(Action::DecideApplication), vec![Itself]);
         assert_eq!(allowed(Action::AllocateDevRange), vec![DirectChild]);
+        assert_eq!(
+            allowed(Action::MarkGraduation),
+            vec![DirectChild, Descendant]
+        );
+        assert_eq!(
+            authorize(Action::MarkGraduation, ActorRole::Admin(Itself))
+                .unwrap_err()
+                .code,
+            "superior_admin_only"
+        );
         for a in [
             Action::StartTransferOut,
             Action::DecideTransferOut,

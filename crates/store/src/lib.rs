@@ -13,6 +13,7 @@ pub mod dev_ranges;
 mod direct_read;
 pub mod entry_faults;
 pub mod error;
+pub mod graduation;
 mod hot_cache;
 pub mod import_jobs;
 pub mod inbox;

@@ -86,6 +86,12 @@ pub const ORG_REFERENCES: &[(&str, &str, &str)] = &[
         "assigned_org_id",
         "open ones returned to the starter; all set to NULL (the name is kept)",
     ),
+    ("graduation_marks", "org_id", "deleted"),
+    (
+        "late_graduates",
+        "org_id",
+        "deleted (marks of members who have since left; refused while members exist)",
+    ),
 ];
 
 /// What stands in the way of deleting an organisation.
@@ -249,6 +255,8 @@ async fn settle_references(
         "DELETE FROM org_admins WHERE org_id = $1",
         "DELETE FROM cadre_posts WHERE org_id = $1",
         "DELETE FROM reg_codes WHERE org_id = $1",
+        "DELETE FROM graduation_marks WHERE org_id = $1",
+        "DELETE FROM late_graduates WHERE org_id = $1",
         "DELETE FROM org_changes WHERE org_id = $1",
         // Decided changes of former children keep their history without the approver.
         "UPDATE org_changes SET approver_org_id = NULL WHERE approver_org_id = $1",

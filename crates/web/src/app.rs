@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         // Members and cadres (issue 4): records and lists, 号段, self-service ways in
         .merge(crate::members::routes())
         .merge(crate::dev_ranges::routes())
+        .merge(crate::graduation::routes())
         .merge(crate::self_service::routes())
         .merge(crate::reset::routes())
         // Excel import and export of members and cadres (issue 5)

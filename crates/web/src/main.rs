@@ -30,6 +30,7 @@ async fn main() -> ExitCode {
         Commands::Backup(a) => cli::backup::run(a).await,
         Commands::Demo(a) => cli::demo::run(a).await,
         Commands::RecheckMembers(a) => cli::recheck::run(a).await,
+        Commands::Daily(a) => cli::daily::run(a).await,
         Commands::Template(a) => cli::template::run(a).await,
         // Its own exit statuses: 0 committed, 1 faults stopped it, 2 unusable input.
         Commands::Import(a) => return cli::import::run(a).await,

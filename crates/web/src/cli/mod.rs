@@ -1,6 +1,7 @@
 //! The command line: `tuanjian serve | migrate | init | backup | demo`.
 
 pub mod backup;
+pub mod daily;
 pub mod demo;
 pub mod find_org;
 pub mod import;
@@ -50,6 +51,8 @@ pub enum Commands {
     Demo(DemoArgs),
     /// 重新核查全部团员的入团信息（入团年龄、发展团员编号及号段），更新“信息有误”标记；规则调整或从旧系统导入后使用
     RecheckMembers(RecheckArgs),
+    /// 每日任务（由定时任务每天运行一次，可重复运行，多台服务器同时运行也只生效一次）：到毕业年月的学生团支部转为毕业生团组织；超过期限未审批的组织关系转接作废
+    Daily(DbOnly),
     /// 生成导入模板：cadres（导入本级团干部）或 members（导入下级团支部团员团干部）
     Template(template::TemplateArgs),
     /// 从 Excel 导入团员、团干部（服务器运维人员使用：以该组织管理员的权限导入，先逐行检查，全部写入或全部不写入）

@@ -95,6 +95,8 @@ fn action_label(action: &str) -> String {
         "org.kind" => "修改组织类别",
         "org.school_code" => "填写学校机构编号",
         "org.move" => "组织迁移",
+        "org.graduation.mark" => "标注毕业时间",
+        "org.graduation.convert" => "转为毕业生团组织",
         "org.delete" => "删除组织",
         "admin.add" => "添加管理员",
         "admin.revoke" | "admin.remove" => "撤销管理员",

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
 use tuanjian_domain::org_info::is_independent_school;
-use tuanjian_domain::{Action, ActorRole, OrgLevel, authorize};
+use tuanjian_domain::{Action, ActorRole, OrgKind, OrgLevel, authorize};
 use tuanjian_store::orgs::{ChildOrg, Org, Page, PageRequest};
 
 use crate::auth::role::{self, Authority};
@@ -88,6 +88,16 @@ fn actions_for(authority: &Authority, org: &Org, is_school: bool) -> Vec<(String
     }
     if may(Action::ViewMembers) && org.level >= OrgLevel::Provincial {
         out.push((format!("/orgs/{id}/dev-ranges"), "发展团员编号号段"));
+    }
+    // 毕业 (issue 12): a school's organisations mark their branches; a branch shows its
+    // members (on a 毕业生团组织, those to transfer).
+    if may(Action::ViewMembers) && (is_school || org.level == OrgLevel::Grassroots) {
+        let label = match org.kind {
+            OrgKind::GraduatingBranch => "毕业生团员",
+            OrgKind::Branch => "毕业标注",
+            _ => "毕业班管理",
+        };
+        out.push((format!("/orgs/{id}/graduation"), label));
     }
     if may(Action::DecideApplication) {
         out.push((format!("/orgs/{id}/applications"), "入团、注册与报到申请"));
