@@ -181,7 +181,6 @@ error_codes! {
     CentralDoesNotAllocate = "central_does_not_allocate", 409, "团中央不直接分配发展团员编号号段";
     NotAChild = "not_a_child", 400, "请从列表中选择接收号段的下级组织";
     // Self-service ways in.
-    KindInvalid = "kind_invalid", 400, "申请类型不正确";
     StageInvalid = "stage_invalid", 400, "阶段只能是 activist（入团积极分子）、candidate（发展对象）或 member（团员）";
     StageOutOfOrder = "stage_out_of_order", 409, "入团申请须按阶段依次办理";
     UseStages = "use_stages", 409, "入团申请按阶段办理，请逐步办理";

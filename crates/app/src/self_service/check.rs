@@ -18,8 +18,9 @@ use crate::fault::Fault;
 
 /// What a submission (or a resubmission) carries besides the account.
 #[derive(Debug, Clone, Default)]
+/// What the applicant typed; the kind of application is the caller's (the form's address, or
+/// the stored application's on resubmission), so it is never missing here.
 pub struct Fields {
-    pub kind: Option<ApplicationKind>,
     /// As chosen; `None` when nothing was chosen.
     pub province_id: Option<i64>,
     /// The branch's full name, as typed.
@@ -64,10 +65,12 @@ async fn suggestions(app: &App, province_id: i64, name: &str) -> Result<Vec<Sugg
 
 /// Checks a submission: the province and branch (by full name, with suggestions), the record
 /// under the branch's entry rules for the kind, and the kind's own rules. Every fault at once.
-pub async fn check(app: &App, fields: &Fields, today: NaiveDate) -> Result<Checked, ApplyError> {
-    let kind = fields
-        .kind
-        .ok_or_else(|| Fault::new(ErrorCode::KindInvalid, "申请类型不正确"))?;
+pub async fn check(
+    app: &App,
+    kind: ApplicationKind,
+    fields: &Fields,
+    today: NaiveDate,
+) -> Result<Checked, ApplyError> {
     let mut faults: Vec<Fault> = Vec::new();
     let (branch, suggested) = find_branch(app, fields, &mut faults).await?;
     let mut member = fields.member.clone();

@@ -162,9 +162,8 @@ pub async fn resubmit(
     }
     // The account's ID number cannot change: the application keeps it.
     let mut fields = fields.clone();
-    fields.kind = Some(application.kind);
     fields.member.profile.id_number = application.id_number.as_str().to_string();
-    let checked = check(app, &fields, today()).await?;
+    let checked = check(app, application.kind, &fields, today()).await?;
     let mut tx = app.store.begin().await?;
     applications::resubmit_tx(
         &mut tx,

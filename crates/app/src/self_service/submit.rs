@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 
 use tuanjian_domain::ErrorCode;
+use tuanjian_domain::self_service::ApplicationKind;
 use tuanjian_domain::{IdNumber, NewPassword, PasswordError};
 use tuanjian_store::applications::{self, NewApplication, ReviewError};
 use tuanjian_store::audit::{self, Actor, AuditEntry};
@@ -97,6 +98,7 @@ async fn refuse_registered(
 pub async fn submit(
     app: &App,
     addr: IpAddr,
+    kind: ApplicationKind,
     fields: &Fields,
     password: &str,
     confirm: Option<&str>,
@@ -108,7 +110,7 @@ pub async fn submit(
         }
     }
     let today = today();
-    let checked = check(app, fields, today).await;
+    let checked = check(app, kind, fields, today).await;
     // The password is judged with the rest, so one answer lists every fault.
     let password_fault = IdNumber::parse_on(&fields.member.profile.id_number, today)
         .ok()

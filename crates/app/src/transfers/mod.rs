@@ -15,20 +15,19 @@ use tuanjian_domain::{Action, ActorRole, ErrorCode, authorize};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::scope::AdminScope;
 
-use crate::authority::{self, Authority};
+use crate::authority;
 use crate::context::App;
 use crate::fault::Fault;
 use crate::signed::Signed;
 
 /// The signed-in admin's scope; transfers other than one's own are admin work.
 pub(crate) async fn admin_scope(app: &App, user: &Signed) -> Result<AdminScope, Fault> {
-    match authority::required(app, user).await? {
-        Authority::Admin(scope) => Ok(scope),
-        _ => Err(Fault::new(
-            ErrorCode::AdminRequired,
-            "只有组织管理员可以办理组织关系转接，请在首页切换到管理员身份；团员本人请在个人中心申请转接",
-        )),
-    }
+    authority::admin_scope(
+        app,
+        user,
+        "只有组织管理员可以办理组织关系转接，请在首页切换到管理员身份；团员本人请在个人中心申请转接",
+    )
+    .await
 }
 
 /// The permission rules' answer for `action` on an organisation at `path`.

@@ -118,9 +118,8 @@ pub struct ApplyRequest {
 }
 
 impl ApplyRequest {
-    fn fields(&self, kind: ApplicationKind) -> Fields {
+    fn fields(&self) -> Fields {
         Fields {
-            kind: Some(kind),
             province_id: Some(self.province_id),
             org_name: self.org_full_name.clone(),
             home_org: self.home_org.clone(),
@@ -218,7 +217,8 @@ async fn apply(
     let (token, id) = submission::submit(
         state,
         addr,
-        &req.fields(kind),
+        kind,
+        &req.fields(),
         &req.password,
         None,
         SessionKind::Api,
@@ -445,7 +445,6 @@ pub async fn resubmit(
     ApiJson(req): ApiJson<ResubmitRequest>,
 ) -> Answer<ApplicationBody> {
     let fields = Fields {
-        kind: None,
         province_id: Some(req.province_id),
         org_name: req.org_full_name,
         home_org: req.home_org,

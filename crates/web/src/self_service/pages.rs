@@ -184,10 +184,11 @@ async fn submit(state: AppState, kind: ApplicationKind, req: Request) -> PageRes
     let Some(csrf) = cookie_csrf.filter(|c| same_token(c, &form.csrf)) else {
         return Err(PageError(csrf_fault()));
     };
-    let fields = form.fields(kind);
+    let fields = form.fields();
     match submission::submit(
         &state,
         addr,
+        kind,
         &fields,
         &form.password,
         Some(&form.confirm),
@@ -526,7 +527,7 @@ pub async fn resubmit_page(
     if !matches!(viewer, Viewer::Applicant) {
         return Err(PageError(Fault::not_found()));
     }
-    match review::resubmit(&state, &user, app.id, &form.fields(app.kind)).await {
+    match review::resubmit(&state, &user, app.id, &form.fields()).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/applications/{}?done=resubmitted", app.id)).into_response())
         }

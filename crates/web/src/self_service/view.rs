@@ -31,9 +31,8 @@ pub struct ApplyForm {
 }
 
 impl ApplyForm {
-    pub fn fields(&self, kind: ApplicationKind) -> Fields {
+    pub fn fields(&self) -> Fields {
         Fields {
-            kind: Some(kind),
             province_id: self.province_id.trim().parse().ok(),
             org_name: if self.org_pick.trim().is_empty() {
                 self.org_name.clone()

@@ -167,13 +167,9 @@ pub(crate) async fn admin_org(
     state: &AppState,
     user: &crate::auth::user::Signed,
 ) -> Result<tuanjian_store::orgs::Org, tuanjian_app::Fault> {
-    match tuanjian_app::authority::required(state, user).await? {
-        tuanjian_app::Authority::Admin(scope) => Ok(scope.org().clone()),
-        _ => Err(tuanjian_app::Fault::new(
-            tuanjian_domain::ErrorCode::AdminRequired,
-            "办理转出、办理转入属于组织管理员；请在首页切换到管理员身份后查看",
-        )),
-    }
+    let refusal = "办理转出、办理转入属于组织管理员；请在首页切换到管理员身份后查看";
+    let scope = tuanjian_app::authority::admin_scope(state, user, refusal).await?;
+    Ok(scope.org().clone())
 }
 
 const TICK_ALL: &str = include_str!("../../static/tick-all.js");
