@@ -204,6 +204,9 @@ error_codes! {
     TransferProvinceReview = "transfer_province_review", 403, "参军的组织关系转接由接收组织所在省级团委审核";
     TransferNotStarter = "transfer_not_starter", 403, "只有发起人可以撤回转接";
     TransferMemberUnknown = "transfer_member_unknown", 404, "没有找到姓名和身份证号都一致的团员，请核对后重试";
+    // 个人中心: what a person changes in their own record.
+    NotSelfEditable = "not_self_editable", 403, "该项不能自行修改：姓名、身份证号码请提交更正申请，入团年月、发展团员编号和入党信息由组织管理员维护";
+    NoMemberRecord = "no_member_record", 409, "您没有团员档案，不能办理此项业务；如有疑问请联系所在团组织";
     // Excel files and import jobs.
     SheetEmpty = "sheet_empty", 422, "文件为空，请选择填写好的 Excel 表格后重新上传";
     SheetUnreadable = "sheet_unreadable", 422, "文件不是 Excel 表格，请下载模板填写后再上传";
