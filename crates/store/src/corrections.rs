@@ -527,6 +527,37 @@ impl Store {
         Ok(done)
     }
 
+    /// The member takes back a request they filed for themself while it waits; any other
+    /// request is `NotFound` to them.
+    pub async fn withdraw_own_correction(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        id: i64,
+    ) -> Result<Correction, StoreError> {
+        let mut tx = self.begin().await?;
+        let c = load(&mut tx, id).await?;
+        if c.person_id != person_id || c.requested_by != person_id {
+            return Err(StoreError::NotFound);
+        }
+        if !c.is_pending() {
+            return Err(not_pending(&c));
+        }
+        decide(&mut tx, &c, CorrectionStatus::Withdrawn, None, None).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            AuditEntry::new("correction.withdraw")
+                .target("correction", c.id)
+                .org(c.org_id)
+                .after(serde_json::json!({ "status": "withdrawn" })),
+        )
+        .await?;
+        let done = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
     /// The requester takes it back while it waits.
     pub async fn withdraw_correction(
         &self,
@@ -593,7 +624,7 @@ async fn file(
     .await?;
     if open.is_some() {
         let message = if requested_by == person_id {
-            "您已有一份待审核的更正申请，同一时间只能有一份；请等待省级团委审核后再提交"
+            "您已有一份待审核的更正申请，同一时间只能有一份；请等待省级团委审核，或在个人中心“我的申请和转接”中撤回后重新提交"
         } else {
             "该团员已有一份待审核的更正申请，请等待省级团委审核，或先撤回该申请再重新提交"
         };

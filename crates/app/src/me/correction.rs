@@ -26,6 +26,14 @@ pub async fn request(app: &App, user: &Signed, input: &CorrectionInput) -> Resul
         })
 }
 
+/// Takes back a request the person filed for themself while it waits.
+pub async fn withdraw(app: &App, user: &Signed, id: i64) -> Result<Correction, Fault> {
+    Ok(app
+        .store
+        .withdraw_own_correction(&user.actor(), user.person.id, id)
+        .await?)
+}
+
 /// The person's corrections, newest first (filed by them or by their admin).
 pub async fn mine(app: &App, user: &Signed) -> Result<Vec<Correction>, Fault> {
     Ok(app.store.corrections_of(user.person.id).await?)

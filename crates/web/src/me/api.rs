@@ -3,7 +3,7 @@
 //! each answers about the signed-in person only.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 
 use crate::auth::user::ApiUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, parse_id};
 use crate::members::FaultsBody;
 use crate::members::api::CorrectionRequest;
 use crate::state::AppState;
@@ -318,6 +318,20 @@ pub async fn request_correction(
             .into_response()),
         Err(f) => Ok(super::failure(f).into_api()),
     }
+}
+
+#[utoipa::path(post, path = "/api/v1/me/corrections/{id}/withdraw",
+    params(("id" = i64, Path, description = "correction id")),
+    description = "The member takes back a correction they filed for themself while it waits.",
+    responses((status = 200, body = MyCorrectionBody),
+        (status = 409, body = ErrorBody, description = "correction_not_pending")))]
+pub async fn withdraw_correction(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(raw): Path<String>,
+) -> ApiResult<MyCorrectionBody> {
+    let c = correction::withdraw(&state, &user, parse_id(&raw)?).await?;
+    Ok(Json(MyCorrectionBody::from(&c)))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -2,7 +2,7 @@
 //! (`tuanjian_app::me::correction`); the page lists their earlier requests with their state.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use tuanjian_app::beijing::beijing;
@@ -12,21 +12,25 @@ use tuanjian_store::corrections::{Correction, CorrectionInput};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::user::{PageUser, Signed};
 use crate::error::FaultStatus;
+use crate::extract::parse_id;
 use crate::members::{self, FaultItem};
 use crate::pages::error::{PageError, PageResult};
 use crate::state::AppState;
 
 pub struct CorrectionLine {
+    pub id: i64,
     pub what: String,
     pub status: &'static str,
     pub status_code: &'static str,
     pub requested_at: String,
     pub approver: String,
     pub comment: String,
+    /// Filed by the person themself and still waiting: they may take it back.
+    pub withdrawable: bool,
 }
 
 impl CorrectionLine {
-    pub fn new(c: &Correction) -> Self {
+    pub fn new(c: &Correction, person_id: i64) -> Self {
         let mut what = Vec::new();
         if let Some(n) = &c.changes.name {
             what.push(format!("姓名更正为“{n}”"));
@@ -35,12 +39,14 @@ impl CorrectionLine {
             what.push(format!("身份证号码更正为 {id}"));
         }
         Self {
+            id: c.id,
             what: what.join("，"),
             status: c.status.label(),
             status_code: c.status.code(),
             requested_at: beijing(c.requested_at),
             approver: c.approver_full_name.clone(),
             comment: c.comment.clone().unwrap_or_default(),
+            withdrawable: c.is_pending() && c.requested_by == person_id,
         }
     }
 }
@@ -93,7 +99,10 @@ async fn render(
         id_number: user.person.id_number.to_string(),
         form,
         errors,
-        earlier: earlier.iter().map(CorrectionLine::new).collect(),
+        earlier: earlier
+            .iter()
+            .map(|c| CorrectionLine::new(c, user.person.id))
+            .collect(),
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -139,4 +148,20 @@ pub async fn submit(
             members::Failure::Fault(f) => Err(PageError(f)),
         },
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct Empty {}
+
+/// Takes back a request the person filed for themself; back to the list.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    correction::withdraw(&state, &user, parse_id(&raw)?)
+        .await
+        .map_err(PageError)?;
+    Ok(Redirect::to("/me/requests").into_response())
 }

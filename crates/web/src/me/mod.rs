@@ -24,7 +24,13 @@ use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(api::record, api::put_details, api::request_correction, api::requests),
+    paths(
+        api::record,
+        api::put_details,
+        api::request_correction,
+        api::withdraw_correction,
+        api::requests
+    ),
     components(schemas(
         api::MyRecordBody,
         api::MyPersonBody,
@@ -51,10 +57,15 @@ pub fn routes() -> Router<AppState> {
             get(correction::form).post(correction::submit),
         )
         .route("/me/requests", get(requests::show))
+        .route("/me/corrections/{id}/withdraw", post(correction::withdraw))
         .route("/api/v1/me/record", get(api::record))
         .route("/api/v1/me/details", put(api::put_details))
         .route("/api/v1/me/correction", post(api::request_correction))
         .route("/api/v1/me/requests", get(api::requests))
+        .route(
+            "/api/v1/me/corrections/{id}/withdraw",
+            post(api::withdraw_correction),
+        )
 }
 
 /// The header: the role the session acts in, if one is chosen and still held.

@@ -70,6 +70,7 @@ impl TransferLine {
 #[template(path = "me_requests.html")]
 struct RequestsPage {
     nav: Option<Nav>,
+    csrf: String,
     /// Just filed a correction.
     filed: bool,
     applications: Vec<ApplicationLine>,
@@ -91,10 +92,15 @@ pub async fn show(
     let r = requests::mine(&state, &user).await?;
     let page = RequestsPage {
         nav: Some(super::nav(&state, &user).await?),
+        csrf: user.session.csrf_token.clone(),
         filed: shown.filed.as_deref() == Some("correction"),
         applications: r.applications.iter().map(ApplicationLine::new).collect(),
         transfers: r.transfers.iter().map(TransferLine::new).collect(),
-        corrections: r.corrections.iter().map(CorrectionLine::new).collect(),
+        corrections: r
+            .corrections
+            .iter()
+            .map(|c| CorrectionLine::new(c, user.person.id))
+            .collect(),
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -5,13 +5,18 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::setup;
+use super::{member, setup};
 use crate::support::TestApp;
 use crate::support::admin::{PW, admin_of, get_html, person, post_form};
 use crate::support::location;
 use crate::support::members::faults;
 
-both_databases!(member_requests_correction, page_request, no_membership);
+both_databases!(
+    member_requests_correction,
+    member_withdraws_own,
+    page_request,
+    no_membership
+);
 
 async fn member_requests_correction(app: TestApp) {
     let (w, p, api) = setup(&app).await;
@@ -138,4 +143,53 @@ async fn no_membership(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(n, 0);
+}
+
+async fn member_withdraws_own(app: TestApp) {
+    let (w, p, api) = setup(&app).await;
+    let (_, other) = member(&app, &w.branch, 2, "李小青").await;
+    let file = |name: &'static str| {
+        let api = &api;
+        async move {
+            let (s, body) = api
+                .post(
+                    "/api/v1/me/correction",
+                    json!({ "new_name": name, "reason": "错字" }),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{body}");
+            body["id"].as_i64().unwrap()
+        }
+    };
+    let id = file("张晓团").await;
+    // Nobody else's request can be withdrawn, or learnt of.
+    let path = format!("/api/v1/me/corrections/{id}/withdraw");
+    let (s, _) = other.post(&path, json!({})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, body) = api.post(&path, json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "withdrawn");
+    let (s, body) = api.post(&path, json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "correction_not_pending");
+    // The one pending request is free again; the page withdraws it too.
+    let id = file("张筱团").await;
+    let (c, _) = app.page_login(p.id_number.as_str(), PW).await;
+    let (_, html) = get_html(&app, &c, "/me/requests").await;
+    assert!(
+        html.contains(&format!("id=\"withdraw-correction-{id}\"")),
+        "{html}"
+    );
+    let res = post_form(
+        &app,
+        &c,
+        "/me/requests",
+        &format!("/me/corrections/{id}/withdraw"),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, body) = api.get("/api/v1/me/requests").await;
+    assert_eq!(body["corrections"][0]["status"], "withdrawn");
+    assert_eq!(app.audit_count("correction.withdraw").await, 2);
 }
