@@ -71,7 +71,8 @@ impl Store {
     }
 
     /// Saves the person's own contact and study/work details (every field as given: an empty
-    /// one is cleared). One transaction with its audit record.
+    /// one is cleared). One transaction with its audit record; saving the same values records
+    /// nothing.
     pub async fn edit_own_details(
         &self,
         actor: &Actor,
@@ -98,11 +99,17 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let after = person_fields(&mut tx, person_id).await?;
+        let (before, after) = (details_json(&before), details_json(&after));
+        if before == after {
+            // Saved as it was: no change to record.
+            tx.rollback().await?;
+            return Ok(());
+        }
         let org = membership(&mut tx, person_id).await?.map(|m| m.org_id);
         let mut entry = AuditEntry::new("person.edit_own")
             .target("person", person_id)
-            .before(details_json(&before))
-            .after(details_json(&after));
+            .before(before)
+            .after(after);
         if let Some(org) = org {
             entry = entry.org(org);
         }

@@ -81,6 +81,16 @@ async fn edits_allowed_fields(app: TestApp) {
     assert_eq!(phone.as_deref(), Some("13912345678"));
     assert_eq!(unit.as_deref(), Some("广州大学"));
     assert_eq!(app.audit_count("person.edit_own").await, 2);
+    // Saving what is stored changes nothing and records nothing.
+    let (s, body) = api
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/me/details",
+            json!({ "phone": "13912345678" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(app.audit_count("person.edit_own").await, 2);
 
     let (_, record) = api.get("/api/v1/me/record").await;
     assert_eq!(record["person"]["phone"], "13912345678");
