@@ -1,6 +1,6 @@
 //! 个人中心 in headless Chromium on a 375×812 phone: the member signs in, opens 我的团籍 from the
 //! header and sees the 电子团员证 whole, without sideways scrolling
-//! (`target/screenshots/me_card_phone.png`).
+//! (`target/screenshots/me_card_phone.png`); the edit form and the list of requests fit as well.
 
 use thirtyfour::prelude::*;
 
@@ -44,5 +44,17 @@ async fn card_on_a_phone() {
     let (fits, sizes) = fits_viewport(&phone).await;
     assert!(fits, "/me scrolls sideways on a phone: {sizes}");
     snap(&phone, "me_card_phone").await;
+    // The other pages of 个人中心 fit the phone as well.
+    for (link, path) in [
+        ("me-edit-link", "/me/edit"),
+        ("me-requests-link", "/me/requests"),
+    ] {
+        phone.goto(app.url("/me")).await.unwrap();
+        find(&phone, By::Id(link)).await.click().await.unwrap();
+        wait_for_path(&phone, path).await;
+        let (fits, sizes) = fits_viewport(&phone).await;
+        assert!(fits, "{path} scrolls sideways on a phone: {sizes}");
+    }
+    snap(&phone, "me_requests_phone").await;
     phone.quit().await.unwrap();
 }
