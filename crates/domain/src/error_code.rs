@@ -207,6 +207,9 @@ error_codes! {
     // 毕业.
     GraduationMonthInvalid = "graduation_month_invalid", 400, "毕业年月格式不对，应如 2027-06，且不能早于本月";
     GraduationNotAllowed = "graduation_not_allowed", 409, "该组织或团员不能标注毕业时间";
+    // 个人中心: what a person changes in their own record.
+    NotSelfEditable = "not_self_editable", 403, "该项不能自行修改：姓名、身份证号码请提交更正申请，入团年月、发展团员编号和入党信息由组织管理员维护";
+    NoMemberRecord = "no_member_record", 409, "您没有团员档案，不能办理此项业务；如有疑问请联系所在团组织";
     // Excel files and import jobs.
     SheetEmpty = "sheet_empty", 422, "文件为空，请选择填写好的 Excel 表格后重新上传";
     SheetUnreadable = "sheet_unreadable", 422, "文件不是 Excel 表格，请下载模板填写后再上传";

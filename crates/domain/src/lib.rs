@@ -45,6 +45,7 @@ pub use member_record::{
     BranchContext, CadreInput, MemberInput, NewCadre, NewMember, Profile, ProfileInput,
 };
 pub mod one_time_code;
+pub mod own_details;
 pub mod reg_code;
 pub mod reset_code;
 pub mod self_service;

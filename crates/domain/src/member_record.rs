@@ -12,8 +12,8 @@ use crate::enums::{CadreNature, Choice, Education, Ethnicity, Occupation, Politi
 use crate::id_number::IdNumber;
 use crate::join_month::{JoinMonth, JoinMonthError};
 use crate::member_fault::{MemberFault, MemberFaultCode, MemberField};
-use crate::org_info::{parse_email, parse_mobile};
 use crate::org_kind::OrgKind;
+use crate::own_details::OwnDetailsInput;
 use crate::text::BoundedText;
 
 /// Personal fields members and cadres share, as typed. Empty strings mean "not given".
@@ -120,10 +120,14 @@ pub struct BranchContext<'a> {
 }
 
 /// Collects faults field by field, so a record reports all of them at once.
-struct Faults(Vec<MemberFault>);
+pub(crate) struct Faults(pub(crate) Vec<MemberFault>);
 
 impl Faults {
-    fn text<const MAX: usize>(&mut self, input: &str, field: MemberField) -> Option<String> {
+    pub(crate) fn text<const MAX: usize>(
+        &mut self,
+        input: &str,
+        field: MemberField,
+    ) -> Option<String> {
         match BoundedText::<MAX>::parse(input, field.label()) {
             Ok(t) => Some(t.into_string()),
             Err(e) => {
@@ -134,7 +138,7 @@ impl Faults {
     }
 
     /// Empty is `None`, not a fault.
-    fn optional_text<const MAX: usize>(
+    pub(crate) fn optional_text<const MAX: usize>(
         &mut self,
         input: &str,
         field: MemberField,
@@ -146,7 +150,7 @@ impl Faults {
         }
     }
 
-    fn choice<C: Choice>(&mut self, input: &str, field: MemberField) -> Option<C> {
+    pub(crate) fn choice<C: Choice>(&mut self, input: &str, field: MemberField) -> Option<C> {
         match C::parse(input) {
             Ok(c) => Some(c),
             Err(e) => {
@@ -156,7 +160,11 @@ impl Faults {
         }
     }
 
-    fn optional_choice<C: Choice>(&mut self, input: &str, field: MemberField) -> Option<C> {
+    pub(crate) fn optional_choice<C: Choice>(
+        &mut self,
+        input: &str,
+        field: MemberField,
+    ) -> Option<C> {
         if input.trim().is_empty() {
             None
         } else {
@@ -164,7 +172,7 @@ impl Faults {
         }
     }
 
-    fn format(
+    pub(crate) fn format(
         &mut self,
         input: &str,
         field: MemberField,
@@ -186,7 +194,12 @@ impl Faults {
         }
     }
 
-    fn month(&mut self, input: &str, field: MemberField, today: NaiveDate) -> Option<JoinMonth> {
+    pub(crate) fn month(
+        &mut self,
+        input: &str,
+        field: MemberField,
+        today: NaiveDate,
+    ) -> Option<JoinMonth> {
         match JoinMonth::parse_on(input, today) {
             Ok(m) => Some(m),
             Err(JoinMonthError::Empty) => None,
@@ -202,7 +215,7 @@ impl Faults {
         }
     }
 
-    fn yes_no(&mut self, input: &str, field: MemberField) -> bool {
+    pub(crate) fn yes_no(&mut self, input: &str, field: MemberField) -> bool {
         match parse_yes_no(input) {
             Some(b) => b,
             None => {
@@ -226,7 +239,7 @@ pub fn parse_yes_no(input: &str) -> Option<bool> {
     }
 }
 
-fn qq(s: &str) -> Result<String, &'static str> {
+pub(crate) fn qq(s: &str) -> Result<String, &'static str> {
     let t = s.trim();
     if (5..=12).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0') {
         Ok(t.to_string())
@@ -235,7 +248,7 @@ fn qq(s: &str) -> Result<String, &'static str> {
     }
 }
 
-fn wechat(s: &str) -> Result<String, &'static str> {
+pub(crate) fn wechat(s: &str) -> Result<String, &'static str> {
     let t = s.trim();
     if (6..=20).contains(&t.len())
         && t.bytes()
@@ -248,6 +261,21 @@ fn wechat(s: &str) -> Result<String, &'static str> {
 }
 
 impl ProfileInput {
+    /// The fields a person may change themself, as typed here.
+    pub fn own_details(&self) -> OwnDetailsInput {
+        OwnDetailsInput {
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            qq: self.qq.clone(),
+            wechat: self.wechat.clone(),
+            full_time_education: self.full_time_education.clone(),
+            highest_education: self.highest_education.clone(),
+            occupation: self.occupation.clone(),
+            work_unit: self.work_unit.clone(),
+            household_place: self.household_place.clone(),
+        }
+    }
+
     fn parse_into(&self, f: &mut Faults, today: NaiveDate) -> Option<(String, Option<IdNumber>)> {
         let name = f.text::<30>(&self.name, MemberField::Name);
         let id = match IdNumber::parse_on(&self.id_number, today) {
@@ -276,35 +304,22 @@ impl ProfileInput {
         let ethnicity = f.choice::<Ethnicity>(&self.ethnicity, MemberField::Ethnicity);
         let political_status =
             f.choice::<PoliticalStatus>(&self.political_status, MemberField::PoliticalStatus);
-        let phone = f.format(&self.phone, MemberField::Phone, parse_mobile);
-        let email = f.format(&self.email, MemberField::Email, parse_email);
-        let qq = f.format(&self.qq, MemberField::Qq, qq);
-        let wechat = f.format(&self.wechat, MemberField::Wechat, wechat);
-        let full_time_education = f.optional_choice::<Education>(
-            &self.full_time_education,
-            MemberField::FullTimeEducation,
-        );
-        let highest_education =
-            f.optional_choice::<Education>(&self.highest_education, MemberField::HighestEducation);
-        let occupation = f.optional_choice::<Occupation>(&self.occupation, MemberField::Occupation);
-        let work_unit = f.optional_text::<100>(&self.work_unit, MemberField::WorkUnit);
-        let household_place =
-            f.optional_text::<100>(&self.household_place, MemberField::HouseholdPlace);
+        let own = self.own_details().parse_into(f);
         let (name, id) = name_id?;
         Some(Profile {
             name,
             id_number: id?,
             ethnicity: ethnicity?,
             political_status: political_status?,
-            phone,
-            email,
-            qq,
-            wechat,
-            full_time_education,
-            highest_education,
-            occupation,
-            work_unit,
-            household_place,
+            phone: own.phone,
+            email: own.email,
+            qq: own.qq,
+            wechat: own.wechat,
+            full_time_education: own.full_time_education,
+            highest_education: own.highest_education,
+            occupation: own.occupation,
+            work_unit: own.work_unit,
+            household_place: own.household_place,
         })
     }
 }

@@ -357,77 +357,36 @@ impl Store {
             .filter(|m| scope.covers(&m.org_path))
             .ok_or(StoreError::NotFound)?;
         let branch = org_for(&mut tx, scope, m.org_id, Action::RequestCorrection).await?;
-        let (name, id): (String, String) =
-            sqlx::query_as("SELECT name, id_number FROM people WHERE id = $1")
-                .bind(person_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        let current_id = IdNumber::parse(&id).map_err(decode)?;
-        let (changes, reason) = input
-            .parse(&name, &current_id, today)
-            .map_err(CorrectionError::Faults)?;
-        if let Some(new_id) = &changes.id_number
-            && id_taken(&mut tx, new_id, person_id).await?
-        {
-            return Err(CorrectionError::Faults(vec![already_registered(
-                "new_id_number",
-            )]));
-        }
-        let open: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM corrections WHERE person_id = $1 AND status = 'pending'",
-        )
-        .bind(person_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if open.is_some() {
-            return Err(StoreError::Conflict {
-                code: ErrorCode::CorrectionPending,
-                message:
-                    "该团员已有一份待审核的更正申请，请等待省级团委审核，或先撤回该申请再重新提交"
-                        .into(),
-            }
-            .into());
-        }
-        // The provincial committee; an organisation with none above it (directly under 团中央)
-        // goes to the root.
-        let approver = branch
-            .province_id
-            .unwrap_or_else(|| branch.path.ids().first().copied().unwrap_or(branch.id));
-        let before = CorrectionValues {
-            name: Some(name),
-            id_number: Some(current_id.to_string()),
-        };
-        let before_json = serde_json::to_string(&before).map_err(decode)?;
-        let changes_json = serde_json::to_string(&changes).map_err(decode)?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO corrections (person_id, org_id, approver_org_id, requested_by, requested_at, \
-             before_json, changes_json, reason, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending') RETURNING id",
-        )
-        .bind(person_id)
-        .bind(branch.id)
-        .bind(approver)
-        .bind(scope.person_id())
-        .bind(now())
-        .bind(&before_json)
-        .bind(&changes_json)
-        .bind(&reason)
-        .fetch_one(&mut *tx)
-        .await?;
-        audit::record(
+        let id = file(
             &mut tx,
             actor,
-            AuditEntry::new("correction.request")
-                .target("correction", id)
-                .org(branch.id)
-                .after(serde_json::json!({
-                    "person_id": person_id,
-                    "name": changes.name,
-                    "id_number": changes.id_number.as_deref().and_then(|s| IdNumber::parse(s).ok()).map(|i| i.masked()),
-                    "reason": reason,
-                })),
+            person_id,
+            &branch,
+            scope.person_id(),
+            input,
+            today,
         )
         .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The member files a correction of their own name and/or ID number (个人中心), for the
+    /// province of their branch to decide; `NotFound` when they have no membership (a cadre
+    /// without one asks the admin of the organisation of the post).
+    pub async fn request_own_correction(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        input: &CorrectionInput,
+        today: NaiveDate,
+    ) -> Result<i64, CorrectionError> {
+        let mut tx = self.begin().await?;
+        let m = membership(&mut tx, person_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let branch = crate::org_moves::org_tx(&mut tx, m.org_id).await?;
+        let id = file(&mut tx, actor, person_id, &branch, person_id, input, today).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -568,6 +527,37 @@ impl Store {
         Ok(done)
     }
 
+    /// The member takes back a request they filed for themself while it waits; any other
+    /// request is `NotFound` to them.
+    pub async fn withdraw_own_correction(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        id: i64,
+    ) -> Result<Correction, StoreError> {
+        let mut tx = self.begin().await?;
+        let c = load(&mut tx, id).await?;
+        if c.person_id != person_id || c.requested_by != person_id {
+            return Err(StoreError::NotFound);
+        }
+        if !c.is_pending() {
+            return Err(not_pending(&c));
+        }
+        decide(&mut tx, &c, CorrectionStatus::Withdrawn, None, None).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            AuditEntry::new("correction.withdraw")
+                .target("correction", c.id)
+                .org(c.org_id)
+                .after(serde_json::json!({ "status": "withdrawn" })),
+        )
+        .await?;
+        let done = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
     /// The requester takes it back while it waits.
     pub async fn withdraw_correction(
         &self,
@@ -597,6 +587,94 @@ impl Store {
         tx.commit().await?;
         Ok(done)
     }
+}
+
+/// Files the request for `person_id`, a member of `branch`, asked by `requested_by` (the
+/// member's admin, or the member themself): checked, one pending per person, audited in `tx`.
+async fn file(
+    tx: &mut Tx,
+    actor: &Actor,
+    person_id: i64,
+    branch: &crate::orgs::Org,
+    requested_by: i64,
+    input: &CorrectionInput,
+    today: NaiveDate,
+) -> Result<i64, CorrectionError> {
+    let (name, id): (String, String) =
+        sqlx::query_as("SELECT name, id_number FROM people WHERE id = $1")
+            .bind(person_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let current_id = IdNumber::parse(&id).map_err(decode)?;
+    let (changes, reason) = input
+        .parse(&name, &current_id, today)
+        .map_err(CorrectionError::Faults)?;
+    if let Some(new_id) = &changes.id_number
+        && id_taken(tx, new_id, person_id).await?
+    {
+        return Err(CorrectionError::Faults(vec![already_registered(
+            "new_id_number",
+        )]));
+    }
+    let open: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM corrections WHERE person_id = $1 AND status = 'pending'",
+    )
+    .bind(person_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if open.is_some() {
+        let message = if requested_by == person_id {
+            "您已有一份待审核的更正申请，同一时间只能有一份；请等待省级团委审核，或在个人中心“我的申请和转接”中撤回后重新提交"
+        } else {
+            "该团员已有一份待审核的更正申请，请等待省级团委审核，或先撤回该申请再重新提交"
+        };
+        return Err(StoreError::Conflict {
+            code: ErrorCode::CorrectionPending,
+            message: message.into(),
+        }
+        .into());
+    }
+    // The provincial committee; an organisation with none above it (directly under 团中央)
+    // goes to the root.
+    let approver = branch
+        .province_id
+        .unwrap_or_else(|| branch.path.ids().first().copied().unwrap_or(branch.id));
+    let before = CorrectionValues {
+        name: Some(name),
+        id_number: Some(current_id.to_string()),
+    };
+    let before_json = serde_json::to_string(&before).map_err(decode)?;
+    let changes_json = serde_json::to_string(&changes).map_err(decode)?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO corrections (person_id, org_id, approver_org_id, requested_by, requested_at, \
+         before_json, changes_json, reason, status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending') RETURNING id",
+    )
+    .bind(person_id)
+    .bind(branch.id)
+    .bind(approver)
+    .bind(requested_by)
+    .bind(now())
+    .bind(&before_json)
+    .bind(&changes_json)
+    .bind(&reason)
+    .fetch_one(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        AuditEntry::new("correction.request")
+            .target("correction", id)
+            .org(branch.id)
+            .after(serde_json::json!({
+                "person_id": person_id,
+                "name": changes.name,
+                "id_number": changes.id_number.as_deref().and_then(|s| IdNumber::parse(s).ok()).map(|i| i.masked()),
+                "reason": reason,
+            })),
+    )
+    .await?;
+    Ok(id)
 }
 
 /// Whether someone other than `person_id` holds this ID number.

@@ -30,6 +30,7 @@ pub mod org_info;
 pub mod org_moves;
 pub mod org_search;
 pub mod orgs;
+pub mod own_record;
 pub mod people;
 pub mod range_book;
 mod reconnect;

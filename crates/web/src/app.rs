@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router {
         // Excel import and export of members and cadres (issue 5)
         .merge(crate::member_import::routes())
         .merge(crate::transfers::routes())
+        // 个人中心 (issue 12): the signed-in person's own record and requests
+        .merge(crate::me::routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
