@@ -102,6 +102,16 @@ fn actions_for(authority: &Authority, org: &Org, is_school: bool) -> Vec<(String
     if may(Action::DecideApplication) {
         out.push((format!("/orgs/{id}/applications"), "入团、注册与报到申请"));
     }
+    // 组织关系转接 (issue 12): out of this organisation's members; into it.
+    if may(Action::StartTransferOut) && org.level > OrgLevel::Provincial {
+        out.push((format!("/orgs/{id}/transfers/out/new"), "办理转出"));
+    }
+    if may(Action::StartTransferIn) && org.level > OrgLevel::Provincial {
+        out.push((format!("/orgs/{id}/transfers/in/new"), "办理转入"));
+    }
+    if relation == tuanjian_domain::Relation::Itself {
+        out.push(("/transfers?side=out".into(), "组织关系转接办理"));
+    }
     if relation == tuanjian_domain::Relation::Itself {
         out.push((format!("/orgs/{id}/import/cadres"), "导入本级团干部"));
         if !org.kind.is_branch() {

@@ -223,6 +223,7 @@ pub async fn start_in(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// out (办理转出, the default) or in (办理转入)
     pub side: Option<String>,
