@@ -56,10 +56,15 @@ pub enum Action {
     DecideApplication,
     /// Hand a 号段 to a direct child.
     AllocateDevRange,
+    /// 团籍: decide a member's way out (超龄离团 in bulk, 退团, 自行脱团, 开除团籍) or ask for a
+    /// membership to be restored; the relation is the admin's organisation to the member's branch.
+    DecideLeaving,
+    /// Approve or return a branch's 自行脱团, 开除团籍 or 恢复团籍 (the branch's direct superior).
+    ApproveLeaving,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Action::View,
         Action::CreateChild,
         Action::ManageRegistrationCode,
@@ -81,6 +86,8 @@ impl Action {
         Action::RequestCorrection,
         Action::DecideApplication,
         Action::AllocateDevRange,
+        Action::DecideLeaving,
+        Action::ApproveLeaving,
     ];
 }
 
@@ -222,6 +229,20 @@ pub fn authorize(action: Action, actor: ActorRole) -> Result<(), Refusal> {
                 message: "跨省组织迁移由团中央管理员办理；省内迁移请提交迁移申请",
             },
         ),
+        Action::DecideLeaving => need(
+            relation == Itself,
+            Refusal {
+                code: ErrorCode::NotOwnOrg,
+                message: "团员离团、退团、自行脱团、开除团籍和恢复团籍由团员所在团支部的管理员办理",
+            },
+        ),
+        Action::ApproveLeaving => need(
+            relation == DirectChild,
+            Refusal {
+                code: ErrorCode::NotDirectSuperior,
+                message: "自行脱团、开除团籍和恢复团籍由团员所在团支部的直属上级组织管理员审批",
+            },
+        ),
         Action::SetSchoolCode => need(
             relation == Itself,
             Refusal {
@@ -319,6 +340,8 @@ mod tests {
         }
         assert_eq!(allowed(Action::DecideApplication), vec![Itself]);
         assert_eq!(allowed(Action::AllocateDevRange), vec![DirectChild]);
+        assert_eq!(allowed(Action::DecideLeaving), vec![Itself]);
+        assert_eq!(allowed(Action::ApproveLeaving), vec![DirectChild]);
     }
 
     #[test]
