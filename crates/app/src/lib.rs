@@ -11,6 +11,7 @@ pub mod config;
 pub mod context;
 pub mod dev_ranges;
 pub mod fault;
+pub mod leaving;
 pub mod member_import;
 pub mod org_admin;
 pub mod org_edit;
