@@ -7,6 +7,7 @@ pub mod cli;
 pub mod dev_ranges;
 pub mod error;
 pub mod extract;
+pub mod leaving;
 pub mod member_import;
 pub mod members;
 pub mod ops;

@@ -9,6 +9,7 @@ use tuanjian_domain::ErrorCode;
 use tuanjian_domain::enums::Choice;
 use tuanjian_domain::{Action, ActorRole, MembershipStatus, Post, authorize};
 use tuanjian_store::cadres::{CadreFilter, CadreListItem, CadreQuery};
+use tuanjian_domain::leaving::Standing;
 use tuanjian_store::members::{MemberFilter, MemberListItem, MemberPage, MemberQuery, MemberSort};
 use tuanjian_store::orgs::{Org, Page, PageRequest};
 use tuanjian_store::scope::{AdminScope, ViewScope};
@@ -94,12 +95,16 @@ pub struct MemberListQuery {
 
 fn status_schema() -> RefOr<Schema> {
     one_of_or_empty(
-        "团籍状态: a code (normal, aged_out …) or its Chinese label; empty or absent for all.",
-        MembershipStatus::ALL.iter().flat_map(|s| {
-            [s.code(), s.label()]
-                .into_iter()
-                .chain(s.aliases().iter().copied())
-        }),
+        "团籍状态: empty or absent for members only (normal or a way out still waiting), \
+         left (已离团) for those who left, all (全部) for everyone, or one state's code \
+         (normal, aged_out …) or Chinese label.",
+        ["members", "团员", "left", "已离团", "all", "全部"]
+            .into_iter()
+            .chain(MembershipStatus::ALL.iter().flat_map(|s| {
+                [s.code(), s.label()]
+                    .into_iter()
+                    .chain(s.aliases().iter().copied())
+            })),
     )
 }
 
@@ -123,15 +128,12 @@ impl MemberListQuery {
                     })?,
             ),
         };
-        let status = match nonempty(&self.status) {
-            None => None,
-            Some(s) => Some(
-                MembershipStatus::parse(&s)
-                    .map_err(|e| bad(ErrorCode::StatusInvalid, &e.to_string()))?
-                    .code()
-                    .to_string(),
-            ),
-        };
+        let standing = Standing::parse(self.status.as_deref().unwrap_or("")).map_err(|e| {
+            bad(
+                ErrorCode::StatusInvalid,
+                &format!("{e}；也可以选“已离团”（left）或“全部”（all），不选只列出团员"),
+            )
+        })?;
         let sort = MemberSort::parse(self.sort.as_deref().unwrap_or("").trim()).ok_or_else(|| {
             bad(
                 ErrorCode::SortInvalid,
@@ -143,7 +145,7 @@ impl MemberListQuery {
                 name: nonempty(&self.name),
                 id_number: nonempty(&self.id_number),
                 join_year,
-                status,
+                standing,
                 faulty: self.faulty(),
             },
             sort,
@@ -354,13 +356,14 @@ pub async fn members_page(
         ),
         rows: members.items.iter().map(MemberRow::from).collect(),
         export_href,
-        statuses: MembershipStatus::labels(),
-        status_value: q
-            .status
-            .as_deref()
-            .and_then(|s| MembershipStatus::parse(s).ok())
-            .map(|s| s.label().to_string())
-            .unwrap_or_default(),
+        statuses: [Standing::Left.label(), Standing::All.label()]
+            .into_iter()
+            .chain(MembershipStatus::labels())
+            .collect(),
+        status_value: match Standing::parse(q.status.as_deref().unwrap_or("")) {
+            Ok(Standing::Members) | Err(_) => String::new(),
+            Ok(s) => s.label().to_string(),
+        },
         sort_value: sort.code(),
         can_enter: org.kind.is_branch()
             && authorize(
