@@ -308,11 +308,17 @@ mod tests {
         assert_eq!(aged_out_on(&id), d(2026, 5, 15));
         assert_eq!(id.age_on(d(2026, 5, 14)), 27);
         assert_eq!(id.age_on(aged_out_on(&id)), AGE_LIMIT);
-        assert_eq!(latest_birth_reaching_limit_by(d(2026, 5, 15)), d(1998, 5, 15));
+        assert_eq!(
+            latest_birth_reaching_limit_by(d(2026, 5, 15)),
+            d(1998, 5, 15)
+        );
         // 29 February: 28 on 1 March of a common year, and not yet on 28 February.
         assert_eq!(anniversary(d(2000, 2, 29), 28), d(2028, 2, 29));
         assert_eq!(anniversary(d(2000, 2, 29), 27), d(2027, 3, 1));
-        assert_eq!(latest_birth_reaching_limit_by(d(2028, 2, 29)), d(2000, 2, 29));
+        assert_eq!(
+            latest_birth_reaching_limit_by(d(2028, 2, 29)),
+            d(2000, 2, 29)
+        );
     }
 
     #[test]
@@ -320,16 +326,27 @@ mod tests {
         assert_eq!(horizon(d(2026, 1, 31), 1), Ok(d(2026, 2, 28)));
         assert_eq!(horizon(d(2026, 1, 1), 0), Ok(d(2026, 1, 1)));
         assert_eq!(
-            horizon(d(2026, 1, 1), MAX_NOTICE_MONTHS + 1).unwrap_err().code(),
+            horizon(d(2026, 1, 1), MAX_NOTICE_MONTHS + 1)
+                .unwrap_err()
+                .code(),
             "leaving_date_invalid"
         );
     }
 
     #[test]
     fn which_way_the_superior_approves() {
-        assert_eq!(Way::Lapsed.status_on_decision(), MembershipStatus::LapsedPending);
-        assert_eq!(Way::Expelled.status_on_decision(), MembershipStatus::ExpelledPending);
-        assert_eq!(Way::Withdrawn.status_on_decision(), MembershipStatus::Withdrawn);
+        assert_eq!(
+            Way::Lapsed.status_on_decision(),
+            MembershipStatus::LapsedPending
+        );
+        assert_eq!(
+            Way::Expelled.status_on_decision(),
+            MembershipStatus::ExpelledPending
+        );
+        assert_eq!(
+            Way::Withdrawn.status_on_decision(),
+            MembershipStatus::Withdrawn
+        );
         assert_eq!(Way::AgedOut.status_on_decision(), MembershipStatus::AgedOut);
         for w in Way::ALL {
             assert_eq!(Way::of_status(w.final_status()), Some(w));
@@ -383,7 +400,10 @@ mod tests {
     fn dates() {
         let today = d(2026, 6, 1);
         assert_eq!(parse_date("2026/5/1", today), Ok(d(2026, 5, 1)));
-        assert_eq!(parse_date("2026-06-02", today), Err(LeavingError::DateInFuture));
+        assert_eq!(
+            parse_date("2026-06-02", today),
+            Err(LeavingError::DateInFuture)
+        );
         assert_eq!(parse_date("5月1日", today), Err(LeavingError::DateFormat));
     }
 }

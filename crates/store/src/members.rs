@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::Row;
-use tuanjian_domain::member_record::{CadreInput, MemberInput, NewCadre, NewMember, Profile};
 use tuanjian_domain::leaving::Standing;
+use tuanjian_domain::member_record::{CadreInput, MemberInput, NewCadre, NewMember, Profile};
 use tuanjian_domain::{
     Action, ActorRole, BranchContext, IdNumber, JoinMonth, MemberFault, MemberFaultCode,
     MemberField, MembershipStatus, Refusal, authorize,

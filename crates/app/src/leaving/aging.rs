@@ -86,11 +86,10 @@ pub async fn leave(
         ));
     }
     if person_ids.is_empty() {
-        return Err(Fault::bad_request(
-            ErrorCode::RequiredMissing,
-            "请勾选要办理离团的团员",
-        )
-        .field("person_ids"));
+        return Err(
+            Fault::bad_request(ErrorCode::RequiredMissing, "请勾选要办理离团的团员")
+                .field("person_ids"),
+        );
     }
     let date = parse_date(date, beijing_today())
         .map_err(|e| Fault::bad_request(e.code(), e.to_string()).field("date"))?;

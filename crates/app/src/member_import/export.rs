@@ -7,11 +7,11 @@ use tuanjian_domain::MemberField;
 use tuanjian_domain::enums::{
     CadreNature, Choice, Education, Ethnicity, Occupation, PoliticalStatus,
 };
+use tuanjian_domain::leaving::Standing;
 use tuanjian_domain::{IdNumber, OrgPath};
 use tuanjian_sheet::write_filled;
 use tuanjian_store::audit::{self, AuditEntry};
 use tuanjian_store::member_bulk::{self, CadreExport, MemberExport};
-use tuanjian_domain::leaving::Standing;
 use tuanjian_store::members::{MemberFilter, MemberQuery, MemberSort};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::scope::AdminScope;

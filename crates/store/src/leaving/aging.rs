@@ -96,15 +96,19 @@ impl Store {
             "SELECT COUNT(*) FROM members m WHERE m.status = 'normal' AND m.org_path >= $1 \
              AND m.org_path < $2 AND m.birth_ymd <= $3",
         )
-            .bind(&q.lo)
-            .bind(&q.hi)
-            .bind(&q.birth_by)
-            .fetch_one(self.pool())
-            .await?)
+        .bind(&q.lo)
+        .bind(&q.hi)
+        .bind(&q.birth_by)
+        .fetch_one(self.pool())
+        .await?)
     }
 
     /// One page of the 超龄 list, by branch and then oldest first, with the total.
-    pub async fn aged_out(&self, q: &AgingQuery, page: PageRequest) -> Result<AgedPage, StoreError> {
+    pub async fn aged_out(
+        &self,
+        q: &AgingQuery,
+        page: PageRequest,
+    ) -> Result<AgedPage, StoreError> {
         let rows = sqlx::query(
             "SELECT m.person_id, m.person_name, m.person_id_number, m.org_id, o.full_name AS org_name, \
              m.join_month, p.occupation, \
@@ -158,10 +162,7 @@ fn refusal(
     if id.age_on(on) < tuanjian_domain::leaving::AGE_LIMIT {
         return Some((
             ErrorCode::NotAgedOut,
-            format!(
-                "{name}在{on}还未满28周岁（{}满28周岁）",
-                aged_out_on(id)
-            ),
+            format!("{name}在{on}还未满28周岁（{}满28周岁）", aged_out_on(id)),
         ));
     }
     kept.map(|k| (k.code(), format!("{name}：{}", k.label())))
@@ -218,7 +219,13 @@ pub async fn leave_aged_out_tx(
         });
     }
     for (person_id, _) in &chosen {
-        set_status(tx, *person_id, MembershipStatus::Normal, MembershipStatus::AgedOut).await?;
+        set_status(
+            tx,
+            *person_id,
+            MembershipStatus::Normal,
+            MembershipStatus::AgedOut,
+        )
+        .await?;
         record_step(
             tx,
             actor,

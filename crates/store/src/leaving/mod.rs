@@ -255,10 +255,7 @@ mod tests {
         ];
         for source in sources {
             for literal in crate::test_support::sql_literals(source, "m.status") {
-                assert!(
-                    MembershipStatus::from_code(literal).is_some(),
-                    "{literal}"
-                );
+                assert!(MembershipStatus::from_code(literal).is_some(), "{literal}");
             }
         }
     }

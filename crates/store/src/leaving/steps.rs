@@ -270,7 +270,11 @@ pub async fn review_tx(
             person_id,
             branch: &m.branch,
             kind,
-            step: if approve { Step::Approved } else { Step::Returned },
+            step: if approve {
+                Step::Approved
+            } else {
+                Step::Returned
+            },
             before: m.status,
             after,
             reason: None,

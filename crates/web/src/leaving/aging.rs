@@ -69,9 +69,10 @@ impl AgedQuery {
         let num = |v: &Option<String>, what: &str| -> Result<Option<i64>, Fault> {
             match v.as_deref().map(str::trim) {
                 None | Some("") => Ok(None),
-                Some(s) => s.parse::<i64>().map(Some).map_err(|_| {
-                    Fault::new(ErrorCode::QueryInvalid, format!("{what}应为正整数"))
-                }),
+                Some(s) => s
+                    .parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| Fault::new(ErrorCode::QueryInvalid, format!("{what}应为正整数"))),
             }
         };
         Ok((

@@ -230,7 +230,11 @@ pub async fn membership(
     Ok(Json(membership_body(&h.member, &h.history)))
 }
 
-async fn current(state: &AppState, user: &crate::auth::user::Signed, id: i64) -> ApiResult<MembershipBody> {
+async fn current(
+    state: &AppState,
+    user: &crate::auth::user::Signed,
+    id: i64,
+) -> ApiResult<MembershipBody> {
     let h = of_member(state, user, id).await?;
     Ok(Json(membership_body(&h.member, &h.history)))
 }
@@ -341,7 +345,10 @@ pub async fn inbox(State(state): State<AppState>, ApiUser(user): ApiUser) -> Api
 
 #[utoipa::path(get, path = "/api/v1/me/membership",
     responses((status = 200, body = MembershipBody), (status = 404, body = ErrorBody, description = "never a member")))]
-pub async fn mine(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<MembershipBody> {
+pub async fn mine(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> ApiResult<MembershipBody> {
     let (m, history) = mine_uc(&state, &user)
         .await?
         .ok_or_else(tuanjian_app::Fault::not_found)?;

@@ -106,9 +106,9 @@ async fn after(
     outcome: Result<&'static str, Fault>,
 ) -> PageResult {
     match outcome {
-        Ok(done) => {
-            Ok(Redirect::to(&format!("/members/{person_id}/membership?done={done}")).into_response())
-        }
+        Ok(done) => Ok(
+            Redirect::to(&format!("/members/{person_id}/membership?done={done}")).into_response(),
+        ),
         Err(f) if shown_on_page(&f) => {
             let mut res = render(state, user, person_id, None, Some(f.message.clone())).await?;
             *res.status_mut() = f.status();

@@ -49,18 +49,36 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/aged-out/leave", post(aging::leave_page))
         .route("/members/{id}/membership", get(member::show))
         .route("/members/{id}/membership/decide", post(member::decide_page))
-        .route("/members/{id}/membership/restore", post(member::restore_page))
-        .route("/members/{id}/membership/approve", post(member::approve_page))
+        .route(
+            "/members/{id}/membership/restore",
+            post(member::restore_page),
+        )
+        .route(
+            "/members/{id}/membership/approve",
+            post(member::approve_page),
+        )
         .route("/members/{id}/membership/return", post(member::return_page))
         .route("/leaving", get(member::inbox_page))
         .route("/my-membership", get(member::mine_page))
         .route("/api/v1/orgs/{id}/aged-out", get(api::aged_out))
-        .route("/api/v1/orgs/{id}/aged-out/leave", post(api::leave_aged_out))
+        .route(
+            "/api/v1/orgs/{id}/aged-out/leave",
+            post(api::leave_aged_out),
+        )
         .route("/api/v1/members/{id}/membership", get(api::membership))
         .route("/api/v1/members/{id}/membership/decide", post(api::decide))
-        .route("/api/v1/members/{id}/membership/restore", post(api::restore))
-        .route("/api/v1/members/{id}/membership/approve", post(api::approve))
-        .route("/api/v1/members/{id}/membership/return", post(api::return_step))
+        .route(
+            "/api/v1/members/{id}/membership/restore",
+            post(api::restore),
+        )
+        .route(
+            "/api/v1/members/{id}/membership/approve",
+            post(api::approve),
+        )
+        .route(
+            "/api/v1/members/{id}/membership/return",
+            post(api::return_step),
+        )
         .route("/api/v1/leaving", get(api::inbox))
         .route("/api/v1/me/membership", get(api::mine))
 }
