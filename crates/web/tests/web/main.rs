@@ -13,6 +13,7 @@ mod cli;
 mod dev_ranges;
 mod error_codes;
 mod extract;
+mod leaving;
 mod member_import;
 mod members;
 mod ops;
