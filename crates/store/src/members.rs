@@ -655,8 +655,8 @@ macro_rules! member_where {
           AND ($5 IS NULL OR m.join_month LIKE $5) \
           AND ($6 IS NULL OR m.status = $6) \
           AND ($7 = 0 OR m.entry_fault IS NOT NULL) \
-          AND ($8 = 'all' OR ($8 = 'members') = (m.status IN ('normal', 'aged_out_pending', \
-               'lapsed_pending', 'withdrawn_pending', 'expelled_pending')))"
+          AND ($8 = 'all' OR ($8 = 'members') = \
+               (m.status IN ('normal', 'aged_out_pending', 'lapsed_pending', 'withdrawn_pending', 'expelled_pending')))"
     };
 }
 

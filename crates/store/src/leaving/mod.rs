@@ -252,6 +252,7 @@ mod tests {
             include_str!("aging.rs"),
             include_str!("steps.rs"),
             include_str!("../members.rs"),
+            include_str!("../orgs.rs"),
         ];
         for source in sources {
             for literal in crate::test_support::sql_literals(source, "m.status") {
