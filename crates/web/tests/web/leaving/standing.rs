@@ -101,6 +101,8 @@ async fn a_left_member_signs_in_and_sees_their_record(app: TestApp) {
     assert_eq!(body["status_label"], "满28周岁离团");
     assert_eq!(body["history"][0]["kind"], "aged_out");
     let c = page_as(&app, m.id_number.as_str(), "member", t.w.branch.id).await;
+    let (_, home) = get_html(&app, &c, "/").await;
+    assert!(home.contains("id=\"my-membership\""), "{home}");
     let (status, html) = get_html(&app, &c, "/my-membership").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
