@@ -93,8 +93,12 @@ pub async fn leave(
     }
     let date = parse_date(date, beijing_today())
         .map_err(|e| Fault::bad_request(e.code(), e.to_string()).field("date"))?;
+    // A member ticked twice (two pages of the list, a client's repeat) leaves once.
+    let mut ids = person_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
     let mut tx = app.store.begin().await?;
-    let done = leave_aged_out_tx(&mut tx, &user.actor(), &org, person_ids, date).await?;
+    let done = leave_aged_out_tx(&mut tx, &user.actor(), &org, &ids, date).await?;
     tx.commit().await?;
     Ok(done)
 }
