@@ -12,6 +12,7 @@ pub mod context;
 pub mod dev_ranges;
 pub mod fault;
 pub mod graduation;
+pub mod leaving;
 pub mod me;
 pub mod member_import;
 pub mod members;

@@ -8,6 +8,8 @@
 //!
 //! - the first page (20) of the member list of the province with the most members, with its
 //!   total (`Store::members`, as the list page shows it), and of a county and a branch;
+//! - the first page (20) of the 超龄 list (members reaching 28 within three months, with the
+//!   total; `Store::aged_out`) of the same province, county and branch;
 //! - filtered counts in that province (`Store::count_members`): by join year, by part of a
 //!   name, by part of an ID number, faulty records only;
 //! - adding one member with every entry rule (`Store::add_member`: ID, age, development number
@@ -26,6 +28,7 @@ use tuanjian_domain::IdNumber;
 use tuanjian_domain::member_record::{MemberInput, ProfileInput};
 use tuanjian_store::Store;
 use tuanjian_store::audit::Actor;
+use tuanjian_store::leaving::aging::AgingQuery;
 use tuanjian_store::members::{MemberFilter, MemberQuery, MemberSort};
 use tuanjian_store::orgs::{Org, PageRequest};
 use tuanjian_store::scope::AdminScope;
@@ -295,6 +298,40 @@ async fn main() -> anyhow::Result<()> {
             50.0,
             &s,
         );
+    }
+
+    // (a2) The 超龄 list (issue 12): members reaching 28 within three months, first page of 20
+    // with its total, read from the partial index over normal members' branch path and birth.
+    let horizon = tuanjian_domain::leaving::horizon(
+        tuanjian_store::entry_faults::beijing_today(),
+        tuanjian_domain::leaving::DEFAULT_NOTICE_MONTHS,
+    )?;
+    for (label, org) in [
+        ("province", &province),
+        ("county", &county),
+        ("branch", &branch),
+    ] {
+        let q = AgingQuery::within(&central, org, horizon).context("out of scope")?;
+        let s = time(10, 200, || {
+            let (store, q) = (&store, &q);
+            async move {
+                let page = store
+                    .aged_out(q, PageRequest::new(Some(1), Some(20)))
+                    .await?;
+                anyhow::Ok(page.total)
+            }
+        })
+        .await?;
+        table.row(
+            &format!("超龄 list (28 within 3 months), first page of 20 with total: {label}"),
+            50.0,
+            &s,
+        );
+        let total = store.aged_out_count(&q).await?;
+        table.note(&format!(
+            "超龄 list of the {label}: {} members reach 28 within 3 months",
+            thousands(total as u64)
+        ));
     }
 
     // (b) Filtered counts over the province.

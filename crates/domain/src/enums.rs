@@ -412,8 +412,10 @@ choices! {
 }
 
 choices! {
-    /// 团籍状态. Codes are the values of `members.status` (`normal` is the default there). Each
-    /// way out of the league first waits for the superior's approval.
+    /// 团籍状态. Codes are the values of `members.status` (`normal` is the default there). Which
+    /// way out waits for the superior's approval (`*_pending`) is decided in `leaving::Way`:
+    /// 自行脱团 and 开除团籍 do; 超龄离团 and 退团 take effect on the branch's decision, so their
+    /// pending states are not set by this system.
     MembershipStatus, field: "团籍状态", hint: None,
     {
         Normal => "normal", "正常";

@@ -210,6 +210,16 @@ error_codes! {
     // 个人中心: what a person changes in their own record.
     NotSelfEditable = "not_self_editable", 403, "该项不能自行修改：姓名、身份证号码请提交更正申请，入团年月、发展团员编号和入党信息由组织管理员维护";
     NoMemberRecord = "no_member_record", 409, "您没有团员档案，不能办理此项业务；如有疑问请联系所在团组织";
+    // 团籍: leaving the league and coming back.
+    LeavingWayInvalid = "leaving_way_invalid", 400, "办理方式只能是退团、自行脱团或开除团籍；超龄离团请在超龄团员名单中办理";
+    LeavingDateInvalid = "leaving_date_invalid", 400, "日期不正确，应如 2026-05-01，且不能晚于今天";
+    MemberHasLeft = "member_has_left", 409, "该团员已离团，不能再办理；如需恢复团籍，请申请恢复团籍";
+    LeavingPending = "leaving_pending", 409, "该团员已有一项待上级审批的团籍变动，请等待审批结果";
+    NotAgedOut = "not_aged_out", 409, "该团员在离团日期时未满28周岁，不能办理超龄离团";
+    HoldsPost = "holds_post", 409, "该团员担任团内职务，任职期满后再办理超龄离团";
+    StudentKept = "student_kept", 409, "该团员是在校学生，可保留团籍至毕业";
+    NotLeft = "not_left", 409, "该团员没有离团，无需恢复团籍";
+    NothingPending = "nothing_pending", 409, "该团员没有待审批的团籍变动";
     // Excel files and import jobs.
     SheetEmpty = "sheet_empty", 422, "文件为空，请选择填写好的 Excel 表格后重新上传";
     SheetUnreadable = "sheet_unreadable", 422, "文件不是 Excel 表格，请下载模板填写后再上传";

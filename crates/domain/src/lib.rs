@@ -27,6 +27,7 @@ pub mod enums;
 pub mod identity_status;
 pub mod join_age;
 pub mod join_month;
+pub mod leaving;
 pub mod member_fault;
 
 pub use dev_number::{DevNumber, DevNumberError};

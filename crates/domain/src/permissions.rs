@@ -67,10 +67,15 @@ pub enum Action {
     /// Mark a branch's graduation (month, teachers', mixed) or a member of it as graduating
     /// late: the school's organisations above the branch, never the branch itself.
     MarkGraduation,
+    /// 团籍: decide a member's way out (超龄离团 in bulk, 退团, 自行脱团, 开除团籍) or ask for a
+    /// membership to be restored; the relation is the admin's organisation to the member's branch.
+    DecideLeaving,
+    /// Approve or return a branch's 自行脱团, 开除团籍 or 恢复团籍 (the branch's direct superior).
+    ApproveLeaving,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 28] = [
         Action::View,
         Action::CreateChild,
         Action::ManageRegistrationCode,
@@ -97,6 +102,8 @@ impl Action {
         Action::StartTransferIn,
         Action::DecideTransferIn,
         Action::MarkGraduation,
+        Action::DecideLeaving,
+        Action::ApproveLeaving,
     ];
 }
 
@@ -188,6 +195,14 @@ const GRADUATION_BY_SUPERIOR: Refusal = Refusal {
     code: ErrorCode::SuperiorAdminOnly,
     message: "毕业时间和延期毕业由学校团委、团总支等团支部的上级组织的管理员标注，团支部管理员不能标注",
 };
+const LEAVING_BY_BRANCH: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrg,
+    message: "团员离团、退团、自行脱团、开除团籍和恢复团籍由团员所在团支部的管理员办理",
+};
+const LEAVING_APPROVED_BY_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::NotDirectSuperior,
+    message: "自行脱团、开除团籍和恢复团籍由团员所在团支部的直属上级组织管理员审批",
+};
 const SCHOOL_CODE_BY_OWN: Refusal = Refusal {
     code: ErrorCode::NotOwnOrg,
     message: "学校机构编号由学校团组织自己的管理员填写",
@@ -272,6 +287,8 @@ fn admin_rule(action: Action) -> (Who, Refusal) {
             (Who::InScope, TRANSFER_IN_BY_RECEIVER)
         }
         Action::MarkGraduation => (Who::Below, GRADUATION_BY_SUPERIOR),
+        Action::DecideLeaving => (Who::Itself, LEAVING_BY_BRANCH),
+        Action::ApproveLeaving => (Who::DirectChild, LEAVING_APPROVED_BY_SUPERIOR),
     }
 }
 
@@ -362,6 +379,8 @@ mod tests {
         }
         assert_eq!(allowed(Action::DecideApplication), vec![Itself]);
         assert_eq!(allowed(Action::AllocateDevRange), vec![DirectChild]);
+        assert_eq!(allowed(Action::DecideLeaving), vec![Itself]);
+        assert_eq!(allowed(Action::ApproveLeaving), vec![DirectChild]);
         assert_eq!(
             allowed(Action::MarkGraduation),
             vec![DirectChild, Descendant]

@@ -17,6 +17,7 @@ pub mod graduation;
 mod hot_cache;
 pub mod import_jobs;
 pub mod inbox;
+pub mod leaving;
 pub mod member_bulk;
 pub mod member_detail;
 pub mod member_edit;

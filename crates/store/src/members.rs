@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::Row;
+use tuanjian_domain::leaving::Standing;
 use tuanjian_domain::member_record::{CadreInput, MemberInput, NewCadre, NewMember, Profile};
 use tuanjian_domain::{
     Action, ActorRole, BranchContext, IdNumber, JoinMonth, MemberFault, MemberFaultCode,
@@ -506,8 +507,8 @@ pub struct MemberFilter {
     /// The whole ID number or a part of it (digits and X).
     pub id_number: Option<String>,
     pub join_year: Option<i32>,
-    /// A `MembershipStatus` code.
-    pub status: Option<String>,
+    /// Members only (the default), those who left, everyone, or one 团籍 state.
+    pub standing: Standing,
     /// Only records with a faulty development number or another broken entry rule.
     pub faulty: bool,
 }
@@ -624,9 +625,21 @@ impl<'a> MemberQuery<'a> {
             Self::like(&self.filter.name),
             Self::like(&id),
             self.filter.join_year.map(|y| format!("{y:04}-%")),
-            self.filter.status.clone().filter(|s| !s.is_empty()),
+            match self.filter.standing {
+                Standing::Exactly(s) => Some(s.code().to_string()),
+                _ => None,
+            },
             i64::from(self.filter.faulty),
         )
+    }
+
+    /// The standing filter as bound: `members`, `left` or `all` (one state filters by `$6`).
+    fn standing(&self) -> &'static str {
+        match self.filter.standing {
+            Standing::Members => "members",
+            Standing::Left => "left",
+            Standing::All | Standing::Exactly(_) => "all",
+        }
     }
 }
 
@@ -641,7 +654,9 @@ macro_rules! member_where {
           AND ($4 IS NULL OR m.person_id_number LIKE $4 ESCAPE '\\') \
           AND ($5 IS NULL OR m.join_month LIKE $5) \
           AND ($6 IS NULL OR m.status = $6) \
-          AND ($7 = 0 OR m.entry_fault IS NOT NULL)"
+          AND ($7 = 0 OR m.entry_fault IS NOT NULL) \
+          AND ($8 = 'all' OR ($8 = 'members') = \
+               (m.status IN ('normal', 'aged_out_pending', 'lapsed_pending', 'withdrawn_pending', 'expelled_pending')))"
     };
 }
 
@@ -669,7 +684,7 @@ macro_rules! member_list {
             member_where!(),
             " ",
             member_order!($order),
-            " LIMIT $8 OFFSET $9) page JOIN members m ON m.person_id = page.person_id \
+            " LIMIT $9 OFFSET $10) page JOIN members m ON m.person_id = page.person_id \
              JOIN orgs o ON o.id = m.org_id ",
             member_order!($order)
         )
@@ -718,6 +733,7 @@ impl Store {
             .bind(join.clone())
             .bind(status.clone())
             .bind(faulty)
+            .bind(q.standing())
             .bind(page.per_page)
             .bind(page.offset())
             .fetch_all(self.pool())
@@ -746,6 +762,7 @@ impl Store {
                 .bind(join)
                 .bind(status)
                 .bind(faulty)
+                .bind(q.standing())
                 .fetch_one(self.pool())
                 .await?,
         )
@@ -782,6 +799,7 @@ impl Store {
             .bind(join)
             .bind(status)
             .bind(faulty)
+            .bind(q.standing())
             .fetch_all(self.pool())
             .await?)
     }

@@ -92,6 +92,11 @@ pub const ORG_REFERENCES: &[(&str, &str, &str)] = &[
         "org_id",
         "deleted (marks of members who have since left; refused while members exist)",
     ),
+    (
+        "membership_changes",
+        "org_id",
+        "set to NULL (a member's 团籍 history keeps the branch's name)",
+    ),
 ];
 
 /// What stands in the way of deleting an organisation.
@@ -260,6 +265,8 @@ async fn settle_references(
         "DELETE FROM org_changes WHERE org_id = $1",
         // Decided changes of former children keep their history without the approver.
         "UPDATE org_changes SET approver_org_id = NULL WHERE approver_org_id = $1",
+        // A member's 团籍 history outlives the branch it happened in (its name is kept).
+        "UPDATE membership_changes SET org_id = NULL WHERE org_id = $1",
         "DELETE FROM org_moves WHERE org_id = $1 OR from_parent_id = $1 OR to_parent_id = $1",
         // Sessions acting in a role here simply have no role any more.
         "UPDATE sessions SET role_kind = NULL, role_org_id = NULL WHERE role_org_id = $1",

@@ -341,11 +341,12 @@ impl Store {
         )
     }
 
-    /// Members in the subtree of `path`.
+    /// Members in the subtree of `path`: those who left are not counted (domain::leaving).
     pub async fn subtree_member_count(&self, path: &OrgPath) -> Result<i64, StoreError> {
         let (lo, hi) = path.subtree_range();
         Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2",
+            "SELECT COUNT(*) FROM members m WHERE m.org_path >= $1 AND m.org_path < $2 \
+             AND m.status IN ('normal', 'aged_out_pending', 'lapsed_pending', 'withdrawn_pending', 'expelled_pending')",
         )
         .bind(lo)
         .bind(hi)

@@ -8,6 +8,7 @@ pub mod dev_ranges;
 pub mod error;
 pub mod extract;
 pub mod graduation;
+pub mod leaving;
 pub mod me;
 pub mod member_import;
 pub mod members;

@@ -7,6 +7,7 @@ use tuanjian_domain::MemberField;
 use tuanjian_domain::enums::{
     CadreNature, Choice, Education, Ethnicity, Occupation, PoliticalStatus,
 };
+use tuanjian_domain::leaving::Standing;
 use tuanjian_domain::{IdNumber, OrgPath};
 use tuanjian_sheet::write_filled;
 use tuanjian_store::audit::{self, AuditEntry};
@@ -31,7 +32,7 @@ pub struct ListFilter {
     pub id_number: Option<String>,
     /// Year joined, e.g. 2019.
     pub join_year: Option<String>,
-    /// A 团籍状态 code such as `normal`.
+    /// Empty for members only; `left`, `all`, or a 团籍状态 code such as `aged_out`.
     pub status: Option<String>,
     /// `1` for records that break an entry rule only.
     pub faulty: Option<String>,
@@ -60,12 +61,19 @@ fn filter_of(q: &ListFilter) -> Result<(MemberFilter, MemberSort), Fault> {
         .field("sort")
     })?;
     let faulty = matches!(q.faulty.as_deref(), Some("1" | "true" | "on"));
+    let standing = Standing::parse(q.status.as_deref().unwrap_or("")).map_err(|e| {
+        Fault::new(
+            ErrorCode::StatusInvalid,
+            format!("{e}；也可以填 left（已离团）或 all（全部），不填只导出团员"),
+        )
+        .field("status")
+    })?;
     Ok((
         MemberFilter {
             name: q.name.clone().filter(|s| !s.trim().is_empty()),
             id_number: q.id_number.clone().filter(|s| !s.trim().is_empty()),
             join_year,
-            status: q.status.clone().filter(|s| !s.trim().is_empty()),
+            standing,
             faulty,
         },
         sort,
@@ -175,7 +183,7 @@ pub async fn members_xlsx(
                 "name": filter.name,
                 "id_number": filter.id_number.is_some(),
                 "join_year": filter.join_year,
-                "status": filter.status,
+                "status": filter.standing.code(),
                 "faulty": filter.faulty,
                 "sort": sort.code(),
             })),

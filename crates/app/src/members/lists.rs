@@ -1,7 +1,8 @@
 //! Lists of members and cadres of an organisation's subtree (inside the admin's scope), with
 //! filters, paging and sorting, read from the filters as typed.
 
-use tuanjian_domain::{Action, ActorRole, ErrorCode, MembershipStatus, Post, authorize};
+use tuanjian_domain::leaving::Standing;
+use tuanjian_domain::{Action, ActorRole, ErrorCode, Post, authorize};
 use tuanjian_store::cadres::{CadreFilter, CadreListItem, CadreQuery};
 use tuanjian_store::members::{MemberFilter, MemberPage, MemberQuery, MemberSort};
 use tuanjian_store::orgs::{Org, Page, PageRequest};
@@ -85,15 +86,12 @@ impl MemberListInput {
                     })?,
             ),
         };
-        let status = match nonempty(&self.status) {
-            None => None,
-            Some(s) => Some(
-                MembershipStatus::parse(&s)
-                    .map_err(|e| bad(ErrorCode::StatusInvalid, &e.to_string()))?
-                    .code()
-                    .to_string(),
-            ),
-        };
+        let standing = Standing::parse(self.status.as_deref().unwrap_or("")).map_err(|e| {
+            bad(
+                ErrorCode::StatusInvalid,
+                &format!("{e}；也可以选“已离团”（left）或“全部”（all），不选只列出团员"),
+            )
+        })?;
         let sort = MemberSort::parse(self.sort.as_deref().unwrap_or("").trim()).ok_or_else(|| {
             bad(
                 ErrorCode::SortInvalid,
@@ -105,7 +103,7 @@ impl MemberListInput {
                 name: nonempty(&self.name),
                 id_number: nonempty(&self.id_number),
                 join_year,
-                status,
+                standing,
                 faulty: self.faulty(),
             },
             sort,

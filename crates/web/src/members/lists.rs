@@ -9,6 +9,7 @@ use tuanjian_app::members::lists::{
     CadreListInput, MemberListInput, cadres_of, may_enter, members_of, nonempty,
 };
 use tuanjian_domain::enums::Choice;
+use tuanjian_domain::leaving::Standing;
 use tuanjian_domain::{MembershipStatus, Post};
 use tuanjian_store::members::MemberListItem;
 use tuanjian_store::orgs::Org;
@@ -48,12 +49,16 @@ pub struct MemberListQuery {
 
 fn status_schema() -> RefOr<Schema> {
     one_of_or_empty(
-        "团籍状态: a code (normal, aged_out …) or its Chinese label; empty or absent for all.",
-        MembershipStatus::ALL.iter().flat_map(|s| {
-            [s.code(), s.label()]
-                .into_iter()
-                .chain(s.aliases().iter().copied())
-        }),
+        "团籍状态: empty or absent for members only (normal or a way out still waiting), \
+         left (已离团) for those who left, all (全部) for everyone, or one state's code \
+         (normal, aged_out …) or Chinese label.",
+        ["members", "团员", "left", "已离团", "all", "全部"]
+            .into_iter()
+            .chain(MembershipStatus::ALL.iter().flat_map(|s| {
+                [s.code(), s.label()]
+                    .into_iter()
+                    .chain(s.aliases().iter().copied())
+            })),
     )
 }
 
@@ -245,13 +250,14 @@ pub async fn members_page(
         ),
         rows: members.items.iter().map(MemberRow::from).collect(),
         export_href,
-        statuses: MembershipStatus::labels(),
-        status_value: q
-            .status
-            .as_deref()
-            .and_then(|s| MembershipStatus::parse(s).ok())
-            .map(|s| s.label().to_string())
-            .unwrap_or_default(),
+        statuses: [Standing::Left.label(), Standing::All.label()]
+            .into_iter()
+            .chain(MembershipStatus::labels())
+            .collect(),
+        status_value: match Standing::parse(q.status.as_deref().unwrap_or("")) {
+            Ok(Standing::Members) | Err(_) => String::new(),
+            Ok(s) => s.label().to_string(),
+        },
         sort_value: sort.code(),
         can_enter: org.kind.is_branch() && may_enter(&scope, &org),
         org,

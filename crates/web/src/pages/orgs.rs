@@ -79,6 +79,10 @@ fn actions_for(authority: &Authority, org: &Org, is_school: bool) -> Vec<(String
     if may(Action::ViewMembers) {
         out.push((format!("/orgs/{id}/members"), "团员列表"));
         out.push((format!("/orgs/{id}/cadres"), "团干部列表"));
+        out.push((format!("/orgs/{id}/aged-out"), "超龄团员（满28周岁离团）"));
+    }
+    if relation == tuanjian_domain::Relation::Itself && !org.kind.is_branch() {
+        out.push(("/leaving".to_string(), "团籍变动审批与备案"));
     }
     if may(Action::EnterMember) {
         if org.kind.is_branch() {

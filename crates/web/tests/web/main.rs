@@ -14,6 +14,7 @@ mod dev_ranges;
 mod error_codes;
 mod extract;
 mod graduation;
+mod leaving;
 mod me;
 mod member_import;
 mod members;

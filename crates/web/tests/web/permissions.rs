@@ -3,7 +3,9 @@
 //! role (admin, cadre, member, anonymous). Allowed requests reach the action's own rules;
 //! refused ones answer with the permission's code and change nothing.
 //! Decisions on pending requests are covered relation by relation in `org_edit::changes` and
-//! `org_admin::moves`, which create the requests they decide.
+//! `org_admin::moves`, which create the requests they decide; the 团籍 actions on one member
+//! (decide, approve, restore: `Action::DecideLeaving`, `ApproveLeaving`) in `leaving::decisions`
+//! and `leaving::standing`, which need members in the branches they act on.
 
 use crate::support::{ApiClient, TestApp};
 use reqwest::{Method, StatusCode};
@@ -54,9 +56,13 @@ enum Act {
     SetSchoolCode,
     TransferOut,
     TransferIn,
+    /// 团籍: the 超龄 list of the target's subtree.
+    AgedOutList,
+    /// 团籍: 办理离团 of the target's members (its own admin; a committee is not a branch).
+    LeaveAgedOut,
 }
 
-const ACTS: [Act; 12] = [
+const ACTS: [Act; 14] = [
     Act::View,
     Act::ViewHistory,
     Act::Completion,
@@ -69,6 +75,8 @@ const ACTS: [Act; 12] = [
     Act::SetSchoolCode,
     Act::TransferOut,
     Act::TransferIn,
+    Act::AgedOutList,
+    Act::LeaveAgedOut,
 ];
 
 /// For an admin of the actor organisation (a county committee): the relations where the
@@ -76,8 +84,11 @@ const ACTS: [Act; 12] = [
 fn admin_allowed(act: Act) -> &'static [Rel] {
     use Rel::*;
     match act {
-        Act::View | Act::ViewHistory | Act::Completion => &[Itself, DirectChild, Descendant],
-        Act::CreateChild | Act::ApplyMigration => &[Itself],
+        Act::View | Act::ViewHistory | Act::Completion | Act::AgedOutList => {
+            &[Itself, DirectChild, Descendant]
+        }
+        // Allowed for itself only, where the leaving rules refuse a committee (not_a_branch).
+        Act::CreateChild | Act::ApplyMigration | Act::LeaveAgedOut => &[Itself],
         Act::RegistrationCode | Act::Delete => &[DirectChild],
         // Own admin asks, the direct superior edits: both reach validation.
         Act::ChangeInfo => &[Itself, DirectChild],
@@ -89,7 +100,12 @@ fn admin_allowed(act: Act) -> &'static [Rel] {
     }
 }
 
-fn request(act: Act, target: &Org, taken_full_name: &str) -> (Method, String, Value) {
+fn request(
+    act: Act,
+    target: &Org,
+    taken_full_name: &str,
+    member_id: i64,
+) -> (Method, String, Value) {
     let id = target.id;
     match act {
         Act::View => (Method::GET, format!("/api/v1/orgs/{id}"), Value::Null),
@@ -151,6 +167,17 @@ fn request(act: Act, target: &Org, taken_full_name: &str) -> (Method, String, Va
             format!("/api/v1/orgs/{id}/school-code"),
             json!({"school_code": "4401010001"}),
         ),
+        Act::AgedOutList => (
+            Method::GET,
+            format!("/api/v1/orgs/{id}/aged-out"),
+            Value::Null,
+        ),
+        // The member is 18: if allowed on the branch, the age rule refuses it.
+        Act::LeaveAgedOut => (
+            Method::POST,
+            format!("/api/v1/orgs/{id}/aged-out/leave"),
+            json!({"person_ids": [member_id], "date": "2024-01-01"}),
+        ),
     }
 }
 
@@ -166,6 +193,8 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM org_moves",
         "SELECT COUNT(*) FROM people",
         "SELECT COUNT(*) FROM transfers",
+        "SELECT COUNT(*) FROM membership_changes",
+        "SELECT COUNT(*) FROM members WHERE status = 'normal'",
     ] {
         out.push(
             sqlx::query_scalar(sql)
@@ -273,7 +302,7 @@ async fn permission_matrix(app: TestApp) {
         for act in ACTS {
             for rel in RELS {
                 let t = target(rel);
-                let (method, path, body) = request(act, t, &city.full_name);
+                let (method, path, body) = request(act, t, &city.full_name, member.id);
                 let before = snapshot(&app).await;
                 let (status, answer) = send(api, method.clone(), &path, &body).await;
                 let code = answer["error"]["code"].as_str().unwrap_or("");

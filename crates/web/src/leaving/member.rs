@@ -1,0 +1,252 @@
+//! A member's 团籍 page (the branch decides, asks to restore; the superior approves or returns),
+//! the superior's list of what waits and what its branches did (备案), and the member's own page.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect};
+use serde::Deserialize;
+use tuanjian_app::authority;
+use tuanjian_app::leaving::decide::{DecisionInput, decide, request_restore};
+use tuanjian_app::leaving::history::{inbox, mine, of_member};
+use tuanjian_app::leaving::review::review;
+use tuanjian_domain::leaving::Way;
+use tuanjian_store::entry_faults::beijing_today;
+
+use super::{StepRow, shown_on_page};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::user::{PageUser, Signed};
+use crate::error::{Fault, FaultStatus};
+use crate::extract::{PageQuery, parse_id};
+use crate::pages::error::{PageError, PageResult};
+use crate::pages::nav::Nav;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "leaving_member.html")]
+struct MemberPage {
+    nav: Option<Nav>,
+    csrf: String,
+    person_id: i64,
+    name: String,
+    id_number: String,
+    branch_id: i64,
+    branch_name: String,
+    status: &'static str,
+    is_member: bool,
+    is_pending: bool,
+    waiting: Option<StepRow>,
+    history: Vec<StepRow>,
+    may_decide: bool,
+    may_review: bool,
+    ways: Vec<(&'static str, &'static str)>,
+    today: String,
+    notice: Option<&'static str>,
+    error: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    user: &Signed,
+    person_id: i64,
+    notice: Option<&'static str>,
+    error: Option<String>,
+) -> PageResult {
+    let h = of_member(state, user, person_id).await?;
+    let page = MemberPage {
+        nav: Some(Nav::for_authority(state, user, &h.authority).await?),
+        csrf: user.session.csrf_token.clone(),
+        person_id,
+        name: h.member.name.clone(),
+        id_number: h.member.id_number.masked(),
+        branch_id: h.member.branch.id,
+        branch_name: h.member.branch.full_name.clone(),
+        status: h.member.status.label(),
+        is_member: h.member.status.is_member(),
+        is_pending: h.member.status.is_pending(),
+        waiting: h.waiting.as_ref().map(StepRow::from),
+        history: h.history.iter().rev().map(StepRow::from).collect(),
+        may_decide: h.may_decide,
+        may_review: h.may_review,
+        ways: [Way::Withdrawn, Way::Lapsed, Way::Expelled]
+            .into_iter()
+            .map(|w| (w.code(), w.label()))
+            .collect(),
+        today: beijing_today().to_string(),
+        notice,
+        error,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    PageQuery(q): PageQuery<DoneQuery>,
+) -> PageResult {
+    let notice = match q.done.as_deref() {
+        Some("decided") => Some("已办理。需要上级审批的，等待直属上级组织的管理员审批。"),
+        Some("restore") => Some("恢复团籍申请已提交，等待直属上级组织的管理员审批。"),
+        Some("approved") => Some("已审批通过。"),
+        Some("returned") => Some("已退回，团员的团籍状态恢复为办理前的状态。"),
+        _ => None,
+    };
+    render(&state, &user, parse_id(&raw)?, notice, None).await
+}
+
+async fn after(
+    state: &AppState,
+    user: &Signed,
+    person_id: i64,
+    outcome: Result<&'static str, Fault>,
+) -> PageResult {
+    match outcome {
+        Ok(done) => Ok(
+            Redirect::to(&format!("/members/{person_id}/membership?done={done}")).into_response(),
+        ),
+        Err(f) if shown_on_page(&f) => {
+            let mut res = render(state, user, person_id, None, Some(f.message.clone())).await?;
+            *res.status_mut() = f.status();
+            Ok(res)
+        }
+        Err(f) => Err(PageError(f)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    way: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    date: String,
+}
+
+pub async fn decide_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<DecideForm>,
+) -> PageResult {
+    let id = parse_id(&raw)?;
+    let input = DecisionInput {
+        way: &form.way,
+        reason: &form.reason,
+        date: &form.date,
+    };
+    let outcome = decide(&state, &user, id, &input).await.map(|_| "decided");
+    after(&state, &user, id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn restore_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<ReasonForm>,
+) -> PageResult {
+    let id = parse_id(&raw)?;
+    let outcome = request_restore(&state, &user, id, &form.reason)
+        .await
+        .map(|_| "restore");
+    after(&state, &user, id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    comment: Option<String>,
+}
+
+pub async fn approve_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<CommentForm>,
+) -> PageResult {
+    let id = parse_id(&raw)?;
+    let outcome = review(&state, &user, id, true, form.comment.as_deref())
+        .await
+        .map(|_| "approved");
+    after(&state, &user, id, outcome).await
+}
+
+pub async fn return_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<CommentForm>,
+) -> PageResult {
+    let id = parse_id(&raw)?;
+    let outcome = review(&state, &user, id, false, form.comment.as_deref())
+        .await
+        .map(|_| "returned");
+    after(&state, &user, id, outcome).await
+}
+
+#[derive(Template)]
+#[template(path = "leaving_inbox.html")]
+struct InboxPage {
+    nav: Option<Nav>,
+    org_name: String,
+    to_approve: Vec<StepRow>,
+    recent: Vec<StepRow>,
+}
+
+pub async fn inbox_page(State(state): State<AppState>, PageUser(user): PageUser) -> PageResult {
+    let i = inbox(&state, &user).await?;
+    let org_name = match &i.authority {
+        tuanjian_app::Authority::Admin(s) => s.org().full_name.clone(),
+        _ => String::new(),
+    };
+    let page = InboxPage {
+        nav: Some(Nav::for_authority(&state, &user, &i.authority).await?),
+        org_name,
+        to_approve: i.to_approve.iter().map(StepRow::from).collect(),
+        recent: i.recent.iter().map(StepRow::from).collect(),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "leaving_mine.html")]
+struct MinePage {
+    nav: Option<Nav>,
+    membership: Option<(String, &'static str, bool)>,
+    history: Vec<StepRow>,
+}
+
+pub async fn mine_page(State(state): State<AppState>, PageUser(user): PageUser) -> PageResult {
+    let own = mine(&state, &user).await?;
+    let nav = match authority::current(&state, &user).await? {
+        Some(a) => Nav::for_authority(&state, &user, &a).await?,
+        None => Nav::plain(&user),
+    };
+    let (membership, history) = match own {
+        Some((m, h)) => (
+            Some((
+                m.branch.full_name.clone(),
+                m.status.label(),
+                m.status.is_member(),
+            )),
+            h.iter().rev().map(StepRow::from).collect(),
+        ),
+        None => (None, Vec::new()),
+    };
+    let page = MinePage {
+        nav: Some(nav),
+        membership,
+        history,
+    };
+    Ok(Html(page.render()?).into_response())
+}
