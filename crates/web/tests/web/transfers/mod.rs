@@ -1,7 +1,9 @@
 //! 组织关系转接 (issue 12) over the API and the pages, on both databases: each of the three
 //! starters, both approvals, assignment to a branch, return, withdraw, lapse, leaving the system,
-//! across provinces, a bulk of 500, and every refusal with its code.
+//! across provinces, a bulk of 500, and every refusal with its code; the member's journey on
+//! phones in a browser (`browser`).
 
+mod browser;
 mod bulk;
 mod flows;
 mod pages;
