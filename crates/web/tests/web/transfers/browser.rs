@@ -1,7 +1,7 @@
 //! The transfer journey in headless Chromium on phone-sized windows, on SQLite like the other
-//! `browser` modules: the member starts a transfer from the home page (search by part of the
+//! `browser` modules: the member starts a transfer in 个人中心 (search by part of the
 //! receiving 团委's full name, pick it, reason and detail), the sending branch's admin ticks it on
-//! 组织关系转接 and approves, the receiving 团委's admin opens it from 待办, chooses the branch and
+//! 组织关系转接办理 and approves, the receiving 团委's admin opens it from 待办, chooses the branch and
 //! approves, and the member sees the new branch. Every transfer page is shot
 //! (`target/screenshots/transfer_*.png`) and none may scroll sideways at 375 px.
 
@@ -55,9 +55,11 @@ async fn status_shown(driver: &WebDriver) -> String {
         .unwrap_or_default()
 }
 
-/// The member's part: from the home page to the submitted request. Returns its id.
+/// The member's part: from 个人中心 to the submitted request. Returns its id.
 async fn member_starts(phone: &WebDriver, world: &World) -> i64 {
-    snap(phone, "transfer_01_member_home").await;
+    click(phone, By::Id("me-center-link")).await;
+    wait_for_path(phone, "/me").await;
+    shot(phone, "01_member_me").await;
     click(phone, By::Id("start-transfer")).await;
     wait_for_path(phone, "/me/transfers/new").await;
     shot(phone, "02_member_form").await;
@@ -87,7 +89,7 @@ async fn member_starts(phone: &WebDriver, world: &World) -> i64 {
     id
 }
 
-/// The sending branch's admin: 组织关系转接 from the branch's page, tick, approve.
+/// The sending branch's admin: 组织关系转接办理 from the branch's page, 全选, approve.
 async fn sender_approves(phone: &WebDriver, app: &TestApp, world: &World, id: i64) {
     phone
         .goto(app.url(&format!("/orgs/{}", world.w.branch.id)))
@@ -95,7 +97,7 @@ async fn sender_approves(phone: &WebDriver, app: &TestApp, world: &World, id: i6
         .unwrap();
     click(phone, By::Css("a[href='/transfers?side=out']")).await;
     wait_for_path(phone, "/transfers").await;
-    let row = text_of(phone, By::Id(&format!("transfer-{id}"))).await;
+    let row = text_of(phone, By::Id(format!("transfer-{id}"))).await;
     assert!(row.contains("广州市越秀区某中学"), "{row}");
     shot(phone, "06_sender_list").await;
     // 全选 stands above the list (a phone hides the header row) and ticks the request.
@@ -168,7 +170,7 @@ async fn receiver_assigns(phone: &WebDriver, app: &TestApp, world: &World, id: i
         .goto(app.url("/transfers?side=in&state=done"))
         .await
         .unwrap();
-    find(phone, By::Id(&format!("transfer-{id}"))).await;
+    find(phone, By::Id(format!("transfer-{id}"))).await;
     shot(phone, "13_receiver_done_list").await;
     phone
         .goto(app.url(&format!("/orgs/{}/transfers/in/new", world.w.sibling.id)))
@@ -218,10 +220,17 @@ async fn a_member_moves_to_a_branch_of_another_committee_on_phones() {
         "a completed transfer cannot be withdrawn"
     );
     shot(&member_phone, "15_member_sees_branch").await;
+    // 个人中心's 电子团员证 names the new branch, and nothing is in progress any more.
+    click(&member_phone, By::Id("me-center-link")).await;
+    wait_for_path(&member_phone, "/me").await;
+    let card = text_of(&member_phone, By::Id("card-branch")).await;
+    assert_eq!(card, world.sibling_branch.full_name);
+    find(&member_phone, By::Id("no-open-transfer")).await;
+    shot(&member_phone, "16_member_card_after").await;
     // Home lists the member's role in the new branch.
     member_phone.goto(app.url("/")).await.unwrap();
     let roles = text_of(&member_phone, By::Css(".roles")).await;
     assert!(roles.contains(&world.sibling_branch.full_name), "{roles}");
-    shot(&member_phone, "16_member_home_after").await;
+    shot(&member_phone, "17_member_home_after").await;
     member_phone.quit().await.unwrap();
 }
