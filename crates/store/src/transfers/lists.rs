@@ -2,7 +2,6 @@
 //! index range on the side's path, newest first.
 
 use serde::Serialize;
-use sqlx::Row;
 use tuanjian_domain::OrgPath;
 
 use super::{Transfer, transfer_from_row, transfer_query};
@@ -106,23 +105,5 @@ impl Store {
             page,
             per_page,
         })
-    }
-
-    /// Requests waiting for a decision of the scope's admins: the sending side's first step
-    /// for its members, the receiving side's for its organisations.
-    pub async fn transfers_awaiting(&self, scope: &OrgPath) -> Result<i64, StoreError> {
-        let (lo, hi) = scope.subtree_range();
-        let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM transfers WHERE from_path >= $1 AND from_path < $2 \
-               AND status = 'pending_out' AND expires_at > $3) AS out_count, \
-             (SELECT COUNT(*) FROM transfers WHERE to_path >= $1 AND to_path < $2 \
-               AND status = 'pending_in' AND expires_at > $3) AS in_count",
-        )
-        .bind(&lo)
-        .bind(&hi)
-        .bind(now())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(row.try_get::<i64, _>("out_count")? + row.try_get::<i64, _>("in_count")?)
     }
 }

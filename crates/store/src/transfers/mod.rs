@@ -63,13 +63,6 @@ pub struct Transfer {
     pub comment: Option<String>,
 }
 
-impl Transfer {
-    /// Whether the receiving side's approval was given when it was started (办理转入).
-    pub fn in_approved_at_start(&self) -> bool {
-        self.in_decided_at.is_some() && self.status == TransferStatus::PendingOut
-    }
-}
-
 /// A member a 办理转出 form lists.
 #[derive(Debug, Clone, Serialize)]
 pub struct Transferable {

@@ -34,10 +34,28 @@ impl CardView {
             id_number: c.id_number_masked.clone(),
             branch: c.branch_full_name.clone(),
             join_month: or_dash(&c.join_month).unwrap_or_else(|| "未填写".into()),
-            dev_number: or_dash(&c.dev_number).unwrap_or_else(|| "无（2017年以前入团）".into()),
+            dev_number: or_dash(&c.dev_number).unwrap_or_else(|| no_dev_number(&c.join_month)),
             status: c.status.label(),
             valid: c.valid,
         }
+    }
+}
+
+/// Without a number: those who joined before numbering began need none; otherwise it is
+/// simply not filled in (the join month may be unknown too).
+fn no_dev_number(join_month: &Option<String>) -> String {
+    let year = join_month
+        .as_deref()
+        .and_then(|m| m.get(..4))
+        .and_then(|y| y.parse::<i32>().ok());
+    match year {
+        Some(y) if y < tuanjian_domain::dev_number::NUMBERED_FROM => {
+            format!(
+                "无（{}年以前入团）",
+                tuanjian_domain::dev_number::NUMBERED_FROM
+            )
+        }
+        _ => "未填写".into(),
     }
 }
 
