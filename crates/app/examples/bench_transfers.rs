@@ -71,28 +71,35 @@ struct Place {
     admin: Signed,
 }
 
-/// The county above the branch with the most members (of a province, or outside it).
+/// The county above the largest branch that has one (of a province, or outside it): some
+/// branches stand right under a city or a 系统团委.
 async fn county_of_largest_branch(
     store: &Store,
     in_province: bool,
     province: i64,
 ) -> anyhow::Result<Org> {
-    let branch: i64 = sqlx::query_scalar(
+    let branches: Vec<i64> = sqlx::query_scalar(
         "SELECT m.org_id FROM members m JOIN orgs o ON o.id = m.org_id \
-         WHERE (o.province_id = $1) = $2 GROUP BY m.org_id ORDER BY COUNT(*) DESC, m.org_id LIMIT 1",
+         WHERE (o.province_id = $1) = $2 GROUP BY m.org_id ORDER BY COUNT(*) DESC, m.org_id LIMIT 100",
     )
     .bind(province)
     .bind(in_province)
-    .fetch_one(store.pool())
-    .await
-    .context("no branch with members")?;
-    store
-        .lineage(branch)
-        .await?
-        .into_iter()
-        .find(|a| a.org.level == tuanjian_domain::OrgLevel::County)
-        .map(|a| a.org)
-        .context("the branch has no county above it")
+    .fetch_all(store.pool())
+    .await?;
+    for branch in branches {
+        let county = store
+            .lineage(branch)
+            .await?
+            .into_iter()
+            .find(|a| a.org.level == tuanjian_domain::OrgLevel::County)
+            .map(|a| a.org);
+        if let Some(county) = county
+            && store.transferable_members(&county.path, CLASS).await?.len() as i64 == CLASS
+        {
+            return Ok(county);
+        }
+    }
+    anyhow::bail!("no county with {CLASS} members")
 }
 
 /// A session acting as an admin of `org` for `person` (as the adapters build it).
