@@ -7,8 +7,8 @@ use tuanjian_store::corrections::Correction;
 use tuanjian_store::transfers::Transfer;
 
 use crate::context::App;
-use crate::leaving::request::{OwnRequest, requests_in};
 use crate::fault::Fault;
+use crate::leaving::request::{OwnRequest, requests_in};
 use crate::signed::Signed;
 
 pub struct MyRequests {

@@ -57,7 +57,12 @@ pub async fn request_tx(
 
 /// The member takes their waiting request back: the state is normal again.
 pub async fn cancel_tx(tx: &mut Tx, actor: &Actor, person_id: i64) -> Result<(), StoreError> {
-    let m = waiting(tx, person_id, "您没有等待团支部处理的退团申请，可能已经处理过").await?;
+    let m = waiting(
+        tx,
+        person_id,
+        "您没有等待团支部处理的退团申请，可能已经处理过",
+    )
+    .await?;
     set_status(tx, person_id, WAITING, MembershipStatus::Normal).await?;
     record_step(
         tx,
@@ -85,7 +90,12 @@ pub async fn decide_request_tx(
     let m = waiting(tx, person_id, "").await?;
     let (step_kind, after, date, comment) = match decision {
         Ok(date) => (Step::Decided, MembershipStatus::Withdrawn, Some(date), None),
-        Err(comment) => (Step::Declined, MembershipStatus::Normal, None, Some(comment)),
+        Err(comment) => (
+            Step::Declined,
+            MembershipStatus::Normal,
+            None,
+            Some(comment),
+        ),
     };
     // The member's own reason goes with the decision, so the superior's 备案 list shows it.
     let reason = open_reason(tx, person_id).await?;

@@ -99,7 +99,9 @@ pub async fn show(
         Some("approved") => Some("已审批通过。"),
         Some("returned") => Some("已退回，团员的团籍状态恢复为办理前的状态。"),
         Some("accepted") => Some("已同意退团申请，退团已生效，并报上级组织备案。"),
-        Some("declined") => Some("已不同意退团申请，团员的团籍状态恢复为正常，团员可以看到您的意见。"),
+        Some("declined") => {
+            Some("已不同意退团申请，团员的团籍状态恢复为正常，团员可以看到您的意见。")
+        }
         _ => None,
     };
     render(&state, &user, parse_id(&raw)?, notice, None).await
