@@ -4,8 +4,10 @@
 //!
 //! - 超龄离团: at `AGE_LIMIT` a member leaves, done by the branch in bulk with the date; those
 //!   holding a league post stay until the post ends, students until they graduate.
-//! - 退团 (the member's written request): the branch decides; the superior is informed (备案),
-//!   it does not approve.
+//! - 退团 (the member's written request): the member asks online (`withdrawn_pending` while
+//!   it waits, and may take it back), or the branch records a request made on paper; the
+//!   branch decides (accepts with the date, or declines with a comment); the superior is
+//!   informed (备案), it does not approve.
 //! - 自行脱团 and 开除团籍: the branch decides; the member waits in the `*_pending` state until
 //!   the superior approves (the final state) or returns it (back to normal) with a comment.
 //! - 恢复团籍: the branch asks, the superior approves; the way back takes the approval path.
@@ -174,14 +176,24 @@ pub enum Step {
     Returned,
     /// The branch asked for the membership to be restored (恢复团籍).
     RestoreRequested,
+    /// The member asked the branch for 退团 (the state is `withdrawn_pending` until the branch
+    /// decides; accepting it is a `Decided` step).
+    Requested,
+    /// The member took the 退团 request back while it waited.
+    RequestCancelled,
+    /// The branch declined the member's 退团 request with a comment.
+    Declined,
 }
 
 impl Step {
-    pub const ALL: [Step; 4] = [
+    pub const ALL: [Step; 7] = [
         Step::Decided,
         Step::Approved,
         Step::Returned,
         Step::RestoreRequested,
+        Step::Requested,
+        Step::RequestCancelled,
+        Step::Declined,
     ];
 
     pub fn code(self) -> &'static str {
@@ -190,6 +202,9 @@ impl Step {
             Step::Approved => "approved",
             Step::Returned => "returned",
             Step::RestoreRequested => "restore_requested",
+            Step::Requested => "requested",
+            Step::RequestCancelled => "request_cancelled",
+            Step::Declined => "declined",
         }
     }
 
@@ -199,6 +214,9 @@ impl Step {
             Step::Approved => "上级审批通过",
             Step::Returned => "上级退回",
             Step::RestoreRequested => "团支部申请恢复团籍",
+            Step::Requested => "团员本人申请退团",
+            Step::RequestCancelled => "团员撤回退团申请",
+            Step::Declined => "团支部不同意退团",
         }
     }
 

@@ -1,5 +1,6 @@
 //! A member's 团籍 and its history: as their admins see it, as the member sees their own, and
-//! the superior's list of what waits and what its branches did (备案).
+//! the list of what waits (the branch: its members' 退团 requests; the superior: what it
+//! approves) and what the branches below did (备案).
 
 use tuanjian_domain::Action;
 use tuanjian_store::leaving::{HistoryEntry, Standing};
@@ -18,6 +19,8 @@ pub struct MemberHistory {
     pub history: Vec<HistoryEntry>,
     /// The step waiting for the superior, if any.
     pub waiting: Option<HistoryEntry>,
+    /// The member's own 退团 request waiting for the branch, if any.
+    pub request: Option<HistoryEntry>,
     /// The viewer is the branch's admin (decides, asks to restore).
     pub may_decide: bool,
     /// The viewer is the branch's direct superior (approves, returns).
@@ -29,6 +32,7 @@ pub async fn of_member(app: &App, user: &Signed, person_id: i64) -> Result<Membe
     let (authority, member) = member_for(app, user, person_id, Action::ViewMembers).await?;
     let history = app.store.membership_history(person_id).await?;
     let waiting = history.iter().find(|h| h.pending).cloned();
+    let request = super::request::waiting_in(member.status, &history);
     let may_decide = permit(&authority, Action::DecideLeaving, &member.branch).is_ok();
     let may_review = permit(&authority, Action::ApproveLeaving, &member.branch).is_ok();
     Ok(MemberHistory {
@@ -36,6 +40,7 @@ pub async fn of_member(app: &App, user: &Signed, person_id: i64) -> Result<Membe
         member,
         history,
         waiting,
+        request,
         may_decide,
         may_review,
     })
@@ -58,6 +63,8 @@ pub async fn mine(
 /// changes in those branches.
 pub struct LeavingInbox {
     pub authority: Authority,
+    /// For a branch's admin: its members' 退团 requests waiting for the branch.
+    pub requests: Vec<HistoryEntry>,
     pub to_approve: Vec<HistoryEntry>,
     pub recent: Vec<HistoryEntry>,
 }
@@ -74,10 +81,16 @@ pub async fn inbox(app: &App, user: &Signed) -> Result<LeavingInbox, Fault> {
         .with_code(tuanjian_domain::ErrorCode::AdminRequired));
     };
     let org_id = scope.org().id;
+    let requests = if scope.org().kind.is_branch() {
+        app.store.withdrawal_requests(org_id).await?
+    } else {
+        Vec::new()
+    };
     let to_approve = app.store.leaving_to_approve(org_id).await?;
     let recent = app.store.leaving_under(org_id, RECENT).await?;
     Ok(LeavingInbox {
         authority,
+        requests,
         to_approve,
         recent,
     })

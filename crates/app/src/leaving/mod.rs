@@ -1,11 +1,13 @@
 //! 团籍 and leaving (issue 12, part 4): the 超龄 list and bulk 办理离团 (`aging`), the branch's
-//! decisions and restore requests (`decide`), the superior's approvals (`review`), and the
+//! decisions and restore requests (`decide`), the member's own 退团 request and the branch's
+//! answer (`request`), the superior's approvals (`review`), and the
 //! history a member, their admins and the superior read (`history`). Each use case asks
 //! `tuanjian_domain::authorize` with the member's branch as the target.
 
 pub mod aging;
 pub mod decide;
 pub mod history;
+pub mod request;
 pub mod review;
 
 use tuanjian_domain::leaving::REASON_MAX;

@@ -1,5 +1,6 @@
 //! 团籍: a member's standing and history, the 超龄 list (`aging`), and the steps that change the
-//! standing (`steps`): the branch's decisions, the superior's approvals and returns, restores.
+//! standing (`steps`): the branch's decisions, the superior's approvals and returns, restores;
+//! the member's own 退团 request and the branch's answer (`request`).
 //! Each step writes a row of `membership_changes` and an audit record in the caller's
 //! transaction; a member's state changes only by a conditional update from the state read, so
 //! two admins acting at once cannot both succeed.
@@ -93,6 +94,9 @@ macro_rules! history_select {
          LEFT JOIN people a ON a.id = c.actor_id "
     };
 }
+
+// Declared after `history_select!`, which it uses.
+pub mod request;
 
 fn history_from_row(r: &sqlx::any::AnyRow) -> Result<HistoryEntry, StoreError> {
     let step: String = r.try_get("step")?;
@@ -251,6 +255,7 @@ mod tests {
             include_str!("mod.rs"),
             include_str!("aging.rs"),
             include_str!("steps.rs"),
+            include_str!("request.rs"),
             include_str!("../members.rs"),
             include_str!("../orgs.rs"),
         ];
@@ -258,6 +263,12 @@ mod tests {
             for literal in crate::test_support::sql_literals(source, "m.status") {
                 assert!(MembershipStatus::from_code(literal).is_some(), "{literal}");
             }
+        }
+        for literal in crate::test_support::sql_literals(include_str!("request.rs"), "step") {
+            assert!(Step::from_code(literal).is_some(), "{literal}");
+        }
+        for literal in crate::test_support::sql_literals(include_str!("request.rs"), "kind") {
+            assert!(ChangeKind::from_code(literal).is_ok(), "{literal}");
         }
     }
 }

@@ -101,6 +101,15 @@ pub(crate) async fn set_status(
 
 /// Refuses a way out for a member who is not simply a member now.
 fn must_be_normal(m: &Standing) -> Result<(), StoreError> {
+    if m.status == MembershipStatus::WithdrawnPending {
+        return Err(StoreError::Conflict {
+            code: ErrorCode::LeavingPending,
+            message: format!(
+                "{}本人提交的退团申请正在等待团支部处理，请先同意或不同意该申请",
+                m.name
+            ),
+        });
+    }
     if m.status.is_pending() {
         return Err(StoreError::Conflict {
             code: ErrorCode::LeavingPending,

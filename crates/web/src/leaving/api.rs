@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use tuanjian_app::leaving::aging::{leave, list};
 use tuanjian_app::leaving::decide::{DecisionInput, decide as decide_uc, request_restore};
 use tuanjian_app::leaving::history::{inbox as inbox_uc, mine as mine_uc, of_member};
+use tuanjian_app::leaving::request::waiting_in;
 use tuanjian_app::leaving::review::review;
 use tuanjian_store::leaving::{HistoryEntry, Standing};
 use utoipa::{IntoParams, ToSchema};
@@ -200,11 +201,13 @@ pub struct MembershipBody {
     pub status_label: &'static str,
     /// Normal or a way out still waiting: counted as a member.
     pub is_member: bool,
+    /// The member's own 退团 request while it waits for the branch (status `withdrawn_pending`).
+    pub withdraw_request: Option<StepBody>,
     /// Oldest step first.
     pub history: Vec<StepBody>,
 }
 
-fn membership_body(m: &Standing, history: &[HistoryEntry]) -> MembershipBody {
+pub(super) fn membership_body(m: &Standing, history: &[HistoryEntry]) -> MembershipBody {
     MembershipBody {
         person_id: m.person_id,
         name: m.name.clone(),
@@ -214,6 +217,7 @@ fn membership_body(m: &Standing, history: &[HistoryEntry]) -> MembershipBody {
         status: m.status.code(),
         status_label: m.status.label(),
         is_member: m.status.is_member(),
+        withdraw_request: waiting_in(m.status, history).as_ref().map(StepBody::from),
         history: history.iter().map(StepBody::from).collect(),
     }
 }
@@ -230,7 +234,7 @@ pub async fn membership(
     Ok(Json(membership_body(&h.member, &h.history)))
 }
 
-async fn current(
+pub(super) async fn current(
     state: &AppState,
     user: &crate::auth::user::Signed,
     id: i64,
@@ -328,6 +332,8 @@ pub async fn return_step(
 
 #[derive(Serialize, ToSchema)]
 pub struct InboxBody {
+    /// For a branch's admin: its members' 退团 requests waiting for the branch, oldest first.
+    pub requests: Vec<StepBody>,
     /// Steps waiting for this organisation's approval (its branches' 自行脱团, 开除团籍, 恢复团籍).
     pub to_approve: Vec<StepBody>,
     /// The latest steps in its branches, newest first (备案, 退团 included).
@@ -338,6 +344,7 @@ pub struct InboxBody {
 pub async fn inbox(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<InboxBody> {
     let i = inbox_uc(&state, &user).await?;
     Ok(Json(InboxBody {
+        requests: i.requests.iter().map(StepBody::from).collect(),
         to_approve: i.to_approve.iter().map(StepBody::from).collect(),
         recent: i.recent.iter().map(StepBody::from).collect(),
     }))

@@ -1,13 +1,14 @@
 //! A member's 团籍 page (the branch decides, asks to restore; the superior approves or returns),
-//! the superior's list of what waits and what its branches did (备案), and the member's own page.
+//! the branch's list of its members' 退团 requests and the superior's list of what waits and
+//! what its branches did (备案).
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
-use tuanjian_app::authority;
 use tuanjian_app::leaving::decide::{DecisionInput, decide, request_restore};
-use tuanjian_app::leaving::history::{inbox, mine, of_member};
+use tuanjian_app::leaving::history::{inbox, of_member};
+use tuanjian_app::leaving::request::{accept, decline};
 use tuanjian_app::leaving::review::review;
 use tuanjian_domain::leaving::Way;
 use tuanjian_store::entry_faults::beijing_today;
@@ -35,6 +36,8 @@ struct MemberPage {
     is_member: bool,
     is_pending: bool,
     waiting: Option<StepRow>,
+    /// The member's own 退团 request waiting for the branch.
+    request: Option<StepRow>,
     history: Vec<StepRow>,
     may_decide: bool,
     may_review: bool,
@@ -64,6 +67,7 @@ async fn render(
         is_member: h.member.status.is_member(),
         is_pending: h.member.status.is_pending(),
         waiting: h.waiting.as_ref().map(StepRow::from),
+        request: h.request.as_ref().map(StepRow::from),
         history: h.history.iter().rev().map(StepRow::from).collect(),
         may_decide: h.may_decide,
         may_review: h.may_review,
@@ -94,12 +98,16 @@ pub async fn show(
         Some("restore") => Some("恢复团籍申请已提交，等待直属上级组织的管理员审批。"),
         Some("approved") => Some("已审批通过。"),
         Some("returned") => Some("已退回，团员的团籍状态恢复为办理前的状态。"),
+        Some("accepted") => Some("已同意退团申请，退团已生效，并报上级组织备案。"),
+        Some("declined") => {
+            Some("已不同意退团申请，团员的团籍状态恢复为正常，团员可以看到您的意见。")
+        }
         _ => None,
     };
     render(&state, &user, parse_id(&raw)?, notice, None).await
 }
 
-async fn after(
+pub(super) async fn after(
     state: &AppState,
     user: &Signed,
     person_id: i64,
@@ -199,6 +207,7 @@ pub async fn return_page(
 struct InboxPage {
     nav: Option<Nav>,
     org_name: String,
+    requests: Vec<StepRow>,
     to_approve: Vec<StepRow>,
     recent: Vec<StepRow>,
 }
@@ -212,41 +221,49 @@ pub async fn inbox_page(State(state): State<AppState>, PageUser(user): PageUser)
     let page = InboxPage {
         nav: Some(Nav::for_authority(&state, &user, &i.authority).await?),
         org_name,
+        requests: i.requests.iter().map(StepRow::from).collect(),
         to_approve: i.to_approve.iter().map(StepRow::from).collect(),
         recent: i.recent.iter().map(StepRow::from).collect(),
     };
     Ok(Html(page.render()?).into_response())
 }
 
-#[derive(Template)]
-#[template(path = "leaving_mine.html")]
-struct MinePage {
-    nav: Option<Nav>,
-    membership: Option<(String, &'static str, bool)>,
-    history: Vec<StepRow>,
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    #[serde(default)]
+    date: String,
 }
 
-pub async fn mine_page(State(state): State<AppState>, PageUser(user): PageUser) -> PageResult {
-    let own = mine(&state, &user).await?;
-    let nav = match authority::current(&state, &user).await? {
-        Some(a) => Nav::for_authority(&state, &user, &a).await?,
-        None => Nav::plain(&user),
-    };
-    let (membership, history) = match own {
-        Some((m, h)) => (
-            Some((
-                m.branch.full_name.clone(),
-                m.status.label(),
-                m.status.is_member(),
-            )),
-            h.iter().rev().map(StepRow::from).collect(),
-        ),
-        None => (None, Vec::new()),
-    };
-    let page = MinePage {
-        nav: Some(nav),
-        membership,
-        history,
-    };
-    Ok(Html(page.render()?).into_response())
+/// The branch accepts the member's own 退团 request.
+pub async fn accept_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<AcceptForm>,
+) -> PageResult {
+    let id = parse_id(&raw)?;
+    let outcome = accept(&state, &user, id, &form.date)
+        .await
+        .map(|_| "accepted");
+    after(&state, &user, id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct DeclineForm {
+    #[serde(default)]
+    comment: String,
+}
+
+/// The branch declines the member's own 退团 request with a comment.
+pub async fn decline_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<DeclineForm>,
+) -> PageResult {
+    let id = parse_id(&raw)?;
+    let outcome = decline(&state, &user, id, &form.comment)
+        .await
+        .map(|_| "declined");
+    after(&state, &user, id, outcome).await
 }

@@ -1,11 +1,14 @@
 //! 团籍 and leaving (issue 12, part 4): the 超龄 list and bulk 办理离团 (`aging`), a member's
 //! 团籍 page with the branch's decisions and the superior's approvals (`member`), the
-//! superior's list (`inbox`), the member's own page, and their JSON twins (`api`). Every
+//! branch's and the superior's list (`inbox`), the member's own page with the 退团 request
+//! (`mine`), and their JSON twins (`api`, `request_api`). Every
 //! action calls the same use case in `tuanjian_app::leaving` as its page.
 
 pub mod aging;
 pub mod api;
 pub mod member;
+pub mod mine;
+pub mod request_api;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -27,6 +30,10 @@ use crate::state::AppState;
         api::return_step,
         api::inbox,
         api::mine,
+        request_api::request,
+        request_api::cancel,
+        request_api::accept_request,
+        request_api::decline_request,
     ),
     components(schemas(
         api::AgedBody,
@@ -39,6 +46,9 @@ use crate::state::AppState;
         api::RestoreRequest,
         api::ReviewRequest,
         api::InboxBody,
+        request_api::WithdrawRequest,
+        request_api::AcceptRequest,
+        request_api::DeclineRequest,
     ))
 )]
 pub struct LeavingApi;
@@ -59,7 +69,20 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/members/{id}/membership/return", post(member::return_page))
         .route("/leaving", get(member::inbox_page))
-        .route("/my-membership", get(member::mine_page))
+        .route(
+            "/members/{id}/membership/withdraw-request/accept",
+            post(member::accept_page),
+        )
+        .route(
+            "/members/{id}/membership/withdraw-request/decline",
+            post(member::decline_page),
+        )
+        .route("/my-membership", get(mine::mine_page))
+        .route("/my-membership/withdraw-request", post(mine::ask_page))
+        .route(
+            "/my-membership/withdraw-request/cancel",
+            post(mine::cancel_page),
+        )
         .route("/api/v1/orgs/{id}/aged-out", get(api::aged_out))
         .route(
             "/api/v1/orgs/{id}/aged-out/leave",
@@ -81,6 +104,22 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/leaving", get(api::inbox))
         .route("/api/v1/me/membership", get(api::mine))
+        .route(
+            "/api/v1/me/membership/withdraw-request",
+            post(request_api::request),
+        )
+        .route(
+            "/api/v1/me/membership/withdraw-request/cancel",
+            post(request_api::cancel),
+        )
+        .route(
+            "/api/v1/members/{id}/membership/withdraw-request/accept",
+            post(request_api::accept_request),
+        )
+        .route(
+            "/api/v1/members/{id}/membership/withdraw-request/decline",
+            post(request_api::decline_request),
+        )
 }
 
 /// A history step as the pages show it.

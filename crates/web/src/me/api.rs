@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use tuanjian_app::leaving::request::OwnRequest;
 use tuanjian_app::me::details::DetailsChange;
 use tuanjian_app::me::record::{Card, in_progress};
 use tuanjian_app::me::{correction, details, record, requests};
@@ -435,14 +436,42 @@ impl From<&Correction> for MyCorrectionBody {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct MyWithdrawalBody {
+    /// waiting, taken_back, accepted or declined.
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub reason: Option<String>,
+    pub requested_at: i64,
+    /// The day 退团 took effect (accepted).
+    pub date: Option<String>,
+    /// The branch's comment (declined).
+    pub comment: Option<String>,
+}
+
+impl From<&OwnRequest> for MyWithdrawalBody {
+    fn from(r: &OwnRequest) -> Self {
+        Self {
+            state: r.state.code(),
+            state_label: r.state.label(),
+            reason: r.asked.reason.clone(),
+            requested_at: r.asked.at,
+            date: r.answer.as_ref().and_then(|a| a.effective_date.clone()),
+            comment: r.answer.as_ref().and_then(|a| a.comment.clone()),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct MyRequestsBody {
     pub applications: Vec<MyApplicationBody>,
     pub transfers: Vec<MyTransferBody>,
     pub corrections: Vec<MyCorrectionBody>,
+    /// 退团 requests, newest first.
+    pub withdrawals: Vec<MyWithdrawalBody>,
 }
 
 #[utoipa::path(get, path = "/api/v1/me/requests",
-    description = "我的申请 / 我的转接: the person's applications, the transfers of their record and the corrections of their name or ID number, newest first.",
+    description = "我的申请 / 我的转接: the person's applications, the transfers of their record and the corrections of their name or ID number and the 退团 requests, newest first.",
     responses((status = 200, body = MyRequestsBody)))]
 pub async fn requests(
     State(state): State<AppState>,
@@ -458,5 +487,6 @@ pub async fn requests(
             .map(|t| MyTransferBody::new(t, now))
             .collect(),
         corrections: r.corrections.iter().map(MyCorrectionBody::from).collect(),
+        withdrawals: r.withdrawals.iter().map(MyWithdrawalBody::from).collect(),
     }))
 }

@@ -44,6 +44,7 @@ use crate::state::AppState;
         api::MyApplicationBody,
         api::MyTransferBody,
         api::MyCorrectionBody,
+        api::MyWithdrawalBody,
     ))
 )]
 pub struct MeApi;

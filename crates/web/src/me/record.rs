@@ -24,6 +24,10 @@ pub struct CardView {
     pub dev_number: String,
     pub status: &'static str,
     pub valid: bool,
+    /// The member's 退团 request waits for the branch.
+    pub withdraw_waiting: bool,
+    /// Simply a member: may ask for 退团 (on 我的团籍).
+    pub may_ask: bool,
 }
 
 impl CardView {
@@ -37,6 +41,8 @@ impl CardView {
             dev_number: or_dash(&c.dev_number).unwrap_or_else(|| no_dev_number(&c.join_month)),
             status: c.status.label(),
             valid: c.valid,
+            withdraw_waiting: c.status == tuanjian_domain::MembershipStatus::WithdrawnPending,
+            may_ask: c.status == tuanjian_domain::MembershipStatus::Normal,
         }
     }
 }

@@ -1,12 +1,13 @@
 //! /me/requests (我的申请 / 我的转接): the person's self-service applications, the transfers of
-//! their record (whoever started them) and the corrections of their name or ID number, each
-//! with its state and a link to it.
+//! their record (whoever started them), the corrections of their name or ID number and their
+//! 退团 requests, each with its state and a link to it.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
 use tuanjian_app::beijing::beijing;
+use tuanjian_app::leaving::request::{OwnRequest, RequestState};
 use tuanjian_app::me::requests;
 use tuanjian_store::applications::{Application, status_text};
 use tuanjian_store::transfers::Transfer;
@@ -66,6 +67,39 @@ impl TransferLine {
     }
 }
 
+/// A 退团 request as the page lists it.
+pub struct WithdrawalLine {
+    pub state: &'static str,
+    pub state_code: &'static str,
+    pub reason: String,
+    pub asked_at: String,
+    /// The branch's date (accepted) or comment (declined).
+    pub answer: String,
+    pub waiting: bool,
+}
+
+impl WithdrawalLine {
+    fn new(r: &OwnRequest) -> Self {
+        let answer = match (r.state, &r.answer) {
+            (RequestState::Accepted, Some(a)) => {
+                format!("退团日期 {}", a.effective_date.clone().unwrap_or_default())
+            }
+            (RequestState::Declined, Some(a)) => {
+                format!("团支部意见：{}", a.comment.clone().unwrap_or_default())
+            }
+            _ => String::new(),
+        };
+        Self {
+            state: r.state.label(),
+            state_code: r.state.code(),
+            reason: r.asked.reason.clone().unwrap_or_default(),
+            asked_at: beijing(r.asked.at),
+            answer,
+            waiting: r.state == RequestState::Waiting,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "me_requests.html")]
 struct RequestsPage {
@@ -76,6 +110,7 @@ struct RequestsPage {
     applications: Vec<ApplicationLine>,
     transfers: Vec<TransferLine>,
     corrections: Vec<CorrectionLine>,
+    withdrawals: Vec<WithdrawalLine>,
 }
 
 #[derive(Deserialize, Default)]
@@ -101,6 +136,7 @@ pub async fn show(
             .iter()
             .map(|c| CorrectionLine::new(c, user.person.id))
             .collect(),
+        withdrawals: r.withdrawals.iter().map(WithdrawalLine::new).collect(),
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -1,10 +1,12 @@
 //! 团籍 and leaving: the 超龄 list and bulk 办理离团 (`aging`), the branch's decisions with the
-//! superior's approvals and returns, and restores (`decisions`), and how those who left are
+//! superior's approvals and returns, and restores (`decisions`), the member's own 退团 request
+//! and the branch's answer (`requests`), and how those who left are
 //! hidden from lists yet found, can sign in and see their record, and stay out of other scopes
 //! (`standing`).
 
 mod aging;
 mod decisions;
+mod requests;
 mod standing;
 
 use chrono::{Datelike, Months, NaiveDate};
