@@ -44,6 +44,8 @@ pub mod settings;
 mod sqlite_cache;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_db;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_seed;
 #[cfg(test)]
 mod test_support;
 pub mod throttle;

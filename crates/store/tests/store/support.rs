@@ -3,14 +3,14 @@
 //! build on (the database itself is `tuanjian_store::test_db`, shared with the web tests, whose
 //! harness in crates/web/tests/web/support does the same behind HTTP).
 
-use tuanjian_domain::{IdNumber, OrgClass, OrgKind, OrgLevel};
+use tuanjian_domain::{IdNumber, OrgKind, OrgLevel};
 use tuanjian_store::Store;
-use tuanjian_store::audit::Actor;
 use tuanjian_store::bootstrap::FirstAdmin;
-use tuanjian_store::orgs::{NewOrg, Org, PageRequest, insert_org};
-use tuanjian_store::people::{Person, insert_person};
-use tuanjian_store::roles::insert_admin;
+use tuanjian_store::orgs::Org;
+use tuanjian_store::people::Person;
 pub use tuanjian_store::test_db::{Db, TestDb};
+pub use tuanjian_store::test_seed::Guangzhou;
+use tuanjian_store::test_seed::Seed;
 
 /// The central admin every test database starts with.
 pub const ROOT_ADMIN_ID: &str = "11010519491231002X";
@@ -52,17 +52,15 @@ impl TestStore {
         }
     }
 
+    fn seed(&self) -> Seed<'_> {
+        Seed {
+            store: &self.store,
+            root: &self.root,
+        }
+    }
+
     pub async fn province(&self, short_name: &str) -> Org {
-        let page = self
-            .store
-            .children(self.root.id, PageRequest::new(Some(1), Some(200)))
-            .await
-            .unwrap();
-        page.items
-            .into_iter()
-            .map(|c| c.org)
-            .find(|o| o.short_name == short_name)
-            .expect("province exists")
+        self.seed().province(short_name).await
     }
 
     pub async fn add_org(
@@ -73,126 +71,26 @@ impl TestStore {
         short: &str,
         full: &str,
     ) -> Org {
-        let mut tx = self.store.begin().await.unwrap();
-        let org = insert_org(
-            &mut tx,
-            &Actor::default(),
-            Some(parent),
-            &NewOrg {
-                class: OrgClass { level, kind },
-                short_name: short,
-                full_name: full,
-                xinjiang: false,
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        org
+        self.seed().add_org(parent, level, kind, short, full).await
     }
 
     /// A person; `password_hash` None leaves the account in its initial state.
     pub async fn add_person(&self, id: &str, name: &str, password_hash: Option<&str>) -> Person {
-        let mut tx = self.store.begin().await.unwrap();
-        let p = insert_person(
-            &mut tx,
-            &Actor::default(),
-            &IdNumber::parse(id).unwrap(),
-            name,
-            None,
-            password_hash,
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        p
+        self.seed().add_person(id, name, password_hash).await
     }
 
     pub async fn make_admin(&self, org: &Org, person: &Person) {
-        let mut tx = self.store.begin().await.unwrap();
-        insert_admin(&mut tx, &Actor::default(), org.id, person.id)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        self.seed().make_admin(org, person).await
     }
 
     pub async fn make_member(&self, org: &Org, person: &Person) {
-        sqlx::query("INSERT INTO members (person_id, org_id, org_path, status, created_at) VALUES ($1, $2, $3, 'normal', 0)")
-            .bind(person.id)
-            .bind(org.id)
-            .bind(org.path.as_str())
-            .execute(self.store.pool())
-            .await
-            .unwrap();
-        // A statement outside `Tx`: the next read must not see a cached role list.
-        self.store.forget_cached();
+        self.seed().make_member(org, person).await
     }
 
-    /// 广东 → 团广州市委 → 团天河区委 (with a sibling county, 团越秀区委) → a school's 团委 →
-    /// one of its 团支部: the tree the web tests share as `Guangzhou`.
+    /// The tree the web tests share too (`tuanjian_store::test_seed::Guangzhou`).
     pub async fn guangzhou(&self) -> Guangzhou {
-        use OrgKind::{Branch, Committee};
-        use OrgLevel::{County, Grassroots, Municipal};
-        let province = self.province("团广东省委").await;
-        let city = self
-            .add_org(
-                &province,
-                Municipal,
-                Committee,
-                "团广州市委",
-                "共青团广州市委员会",
-            )
-            .await;
-        let county = self
-            .add_org(
-                &city,
-                County,
-                Committee,
-                "团天河区委",
-                "共青团广州市天河区委员会",
-            )
-            .await;
-        let sibling = self
-            .add_org(
-                &city,
-                County,
-                Committee,
-                "团越秀区委",
-                "共青团广州市越秀区委员会",
-            )
-            .await;
-        let school = self
-            .add_org(
-                &county,
-                Grassroots,
-                Committee,
-                "一中团委",
-                "共青团广州市天河区第一中学委员会",
-            )
-            .await;
-        let branch = self
-            .add_org(
-                &school,
-                Grassroots,
-                Branch,
-                "高一1班团支部",
-                "共青团广州市天河区第一中学高一1班支部",
-            )
-            .await;
-        Guangzhou {
-            county,
-            sibling,
-            school,
-            branch,
-        }
+        self.seed().guangzhou().await
     }
-}
-
-pub struct Guangzhou {
-    pub county: Org,
-    pub sibling: Org,
-    pub school: Org,
-    pub branch: Org,
 }
 
 /// Runs an async test function against SQLite and against PostgreSQL.

@@ -21,14 +21,14 @@ use std::net::SocketAddr;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tuanjian_domain::{IdNumber, OrgClass, OrgKind, OrgLevel};
+use tuanjian_domain::{IdNumber, OrgKind, OrgLevel};
 use tuanjian_store::Store;
-use tuanjian_store::audit::Actor;
 use tuanjian_store::bootstrap::FirstAdmin;
-use tuanjian_store::orgs::{NewOrg, Org, insert_org};
-use tuanjian_store::people::{Person, insert_person};
-use tuanjian_store::roles::{insert_admin, insert_cadre_post};
+use tuanjian_store::orgs::Org;
+use tuanjian_store::people::Person;
 pub use tuanjian_store::test_db::{Db, TestDb};
+pub use tuanjian_store::test_seed::Guangzhou;
+use tuanjian_store::test_seed::Seed;
 use tuanjian_web::auth::password_hash::Hasher;
 use tuanjian_web::{AppState, Config};
 
@@ -203,20 +203,15 @@ impl TestApp {
         }
     }
 
+    fn seed(&self) -> Seed<'_> {
+        Seed {
+            store: &self.store,
+            root: &self.root,
+        }
+    }
+
     pub async fn province(&self, short_name: &str) -> Org {
-        let page = self
-            .store
-            .children(
-                self.root.id,
-                tuanjian_store::orgs::PageRequest::new(Some(1), Some(200)),
-            )
-            .await
-            .unwrap();
-        page.items
-            .into_iter()
-            .map(|c| c.org)
-            .find(|o| o.short_name == short_name)
-            .expect("province exists")
+        self.seed().province(short_name).await
     }
 
     pub async fn add_org(
@@ -227,22 +222,7 @@ impl TestApp {
         short: &str,
         full: &str,
     ) -> Org {
-        let mut tx = self.store.begin().await.unwrap();
-        let org = insert_org(
-            &mut tx,
-            &Actor::default(),
-            Some(parent),
-            &NewOrg {
-                class: OrgClass { level, kind },
-                short_name: short,
-                full_name: full,
-                xinjiang: false,
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        org
+        self.seed().add_org(parent, level, kind, short, full).await
     }
 
     /// A person; `password` None leaves the account in its initial state.
@@ -251,47 +231,19 @@ impl TestApp {
             Some(p) => Some(Hasher::new(1).hash(p.into()).await.unwrap()),
             None => None,
         };
-        let mut tx = self.store.begin().await.unwrap();
-        let p = insert_person(
-            &mut tx,
-            &Actor::default(),
-            &IdNumber::parse(id).unwrap(),
-            name,
-            None,
-            hash.as_deref(),
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        p
+        self.seed().add_person(id, name, hash.as_deref()).await
     }
 
     pub async fn make_admin(&self, org: &Org, person: &Person) {
-        let mut tx = self.store.begin().await.unwrap();
-        insert_admin(&mut tx, &Actor::default(), org.id, person.id)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        self.seed().make_admin(org, person).await
     }
 
     pub async fn make_cadre(&self, org: &Org, person: &Person, post: &str) {
-        let mut tx = self.store.begin().await.unwrap();
-        insert_cadre_post(&mut tx, &Actor::default(), org.id, person.id, post)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        self.seed().make_cadre(org, person, post).await
     }
 
     pub async fn make_member(&self, org: &Org, person: &Person) {
-        sqlx::query("INSERT INTO members (person_id, org_id, org_path, status, created_at) VALUES ($1, $2, $3, 'normal', 0)")
-            .bind(person.id)
-            .bind(org.id)
-            .bind(org.path.as_str())
-            .execute(self.store.pool())
-            .await
-            .unwrap();
-        // A statement outside `Tx`: the next request must not read a cached role list.
-        self.store.forget_cached();
+        self.seed().make_member(org, person).await
     }
 
     /// Signs in through the login page like a browser; returns the client holding the cookie.
@@ -334,73 +286,9 @@ impl TestApp {
 
 /// A small tree in 广东 that many tests share: the province → 团广州市委 → 团天河区委 (with a
 /// sibling county, 团越秀区委) → a school's 团委 → one of its 团支部.
-pub struct Guangzhou {
-    pub province: Org,
-    pub city: Org,
-    pub county: Org,
-    pub sibling: Org,
-    pub school: Org,
-    pub branch: Org,
-}
-
 impl TestApp {
     pub async fn guangzhou(&self) -> Guangzhou {
-        use OrgKind::{Branch, Committee};
-        use OrgLevel::{County, Grassroots, Municipal};
-        let province = self.province("团广东省委").await;
-        let city = self
-            .add_org(
-                &province,
-                Municipal,
-                Committee,
-                "团广州市委",
-                "共青团广州市委员会",
-            )
-            .await;
-        let county = self
-            .add_org(
-                &city,
-                County,
-                Committee,
-                "团天河区委",
-                "共青团广州市天河区委员会",
-            )
-            .await;
-        let sibling = self
-            .add_org(
-                &city,
-                County,
-                Committee,
-                "团越秀区委",
-                "共青团广州市越秀区委员会",
-            )
-            .await;
-        let school = self
-            .add_org(
-                &county,
-                Grassroots,
-                Committee,
-                "一中团委",
-                "共青团广州市天河区第一中学委员会",
-            )
-            .await;
-        let branch = self
-            .add_org(
-                &school,
-                Grassroots,
-                Branch,
-                "高一1班团支部",
-                "共青团广州市天河区第一中学高一1班支部",
-            )
-            .await;
-        Guangzhou {
-            province,
-            city,
-            county,
-            sibling,
-            school,
-            branch,
-        }
+        self.seed().guangzhou().await
     }
 }
 
