@@ -5,6 +5,7 @@
 //! (`standing`).
 
 mod aging;
+mod browser;
 mod decisions;
 mod requests;
 mod standing;
