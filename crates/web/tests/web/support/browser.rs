@@ -261,8 +261,22 @@ pub async fn type_into(driver: &WebDriver, id: &str, text: &str) {
     input.send_keys(text).await.unwrap();
 }
 
+/// The text of the first element matching `by`. A page that replaces itself (an import's
+/// progress reloading) may swap the element between finding and reading it: find it again.
 pub async fn text_of(driver: &WebDriver, by: By) -> String {
-    find(driver, by).await.text().await.unwrap()
+    let started = Instant::now();
+    loop {
+        match find(driver, by.clone()).await.text().await {
+            Ok(text) => return text,
+            Err(e)
+                if format!("{e:?}").contains("StaleElementReference")
+                    && started.elapsed() < WAIT =>
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("reading {by:?}: {e}"),
+        }
+    }
 }
 
 /// Opens /login and submits it; the caller waits for where it should land.
