@@ -62,6 +62,16 @@ else
     echo "all present"
 fi
 
+# The accessibility test injects axe-core (npm registry) into the pages; kept under target/.
+axe_version=4.14.1
+axe_dir=target/tools
+if ! grep -qs "\"version\": \"$axe_version\"" "$axe_dir/node_modules/axe-core/package.json"; then
+    command -v npm >/dev/null || apt_install npm
+    echo "installing axe-core $axe_version into $axe_dir"
+    npm install --silent --no-audit --no-fund --prefix "$axe_dir" "axe-core@$axe_version"
+fi
+export TUANJIAN_AXE_JS="$PWD/$axe_dir/node_modules/axe-core/axe.min.js"
+
 # --- PostgreSQL on 127.0.0.1:5432 --------------------------------------------------------------
 
 step "Checking PostgreSQL on 127.0.0.1:5432"

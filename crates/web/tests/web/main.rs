@@ -7,6 +7,7 @@
 #[macro_use]
 mod support;
 
+mod a11y;
 mod api;
 mod auth;
 mod cli;
