@@ -104,7 +104,8 @@ async fn member_rows(driver: &WebDriver) -> Vec<(String, String, String, String)
         .unwrap()
     {
         let id = row.attr("id").await.unwrap().unwrap_or_default();
-        let cells = row.find_all(By::Tag("td")).await.unwrap();
+        // The tick box has a cell of its own; read the data cells.
+        let cells = row.find_all(By::Css("td:not(.tick)")).await.unwrap();
         let mut text = Vec::new();
         for c in &cells {
             text.push(c.text().await.unwrap());
