@@ -133,13 +133,6 @@ impl MemberListQuery {
     pub fn filters_query(&self) -> String {
         serde_urlencoded::to_string(self.filter_pairs()).unwrap_or_default()
     }
-
-    /// Whether any filter is set (the 重置 button is then offered).
-    pub fn filtered(&self) -> bool {
-        !self.filter_pairs().is_empty()
-            || nonempty(&self.branch).is_some()
-            || nonempty(&self.branch_name).is_some()
-    }
 }
 
 /// `pairs` and, when the list is narrowed, the organisation by id under `key` (a full name
@@ -198,13 +191,6 @@ impl CadreListQuery {
         .into_iter()
         .filter_map(|(k, v)| nonempty(v).map(|v| (k, v)))
         .collect()
-    }
-
-    /// Whether any filter is set (the 重置 button is then offered).
-    pub fn filtered(&self) -> bool {
-        !self.filter_pairs().is_empty()
-            || nonempty(&self.unit).is_some()
-            || nonempty(&self.unit_name).is_some()
     }
 }
 

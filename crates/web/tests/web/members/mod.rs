@@ -4,3 +4,4 @@ mod api;
 mod browser;
 mod pages;
 mod scope;
+mod tables;
