@@ -5,3 +5,4 @@ mod browser;
 mod pages;
 mod scope;
 mod tables;
+mod tables_browser;
