@@ -4,6 +4,7 @@
 //! the admin's scope is told as not found, so ids outside cannot be probed.
 
 use tuanjian_domain::ErrorCode;
+use tuanjian_store::StoreError;
 use tuanjian_store::member_bulk;
 use tuanjian_store::orgs::{Org, PageRequest};
 use tuanjian_store::scope::{AdminScope, ViewScope};
@@ -65,12 +66,15 @@ pub async fn narrow(
             .ok()
             .filter(|n| *n > 0)
             .ok_or_else(|| not_found(within, &told))?;
-        let found = app
+        let found = match app
             .store
             .org_in_scope(&ViewScope::Subtree(scope.clone()), id)
             .await
-            .ok()
-            .filter(|o| within.fits(listed, o));
+        {
+            Ok(o) => Some(o).filter(|o| within.fits(listed, o)),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
         return found.map(Some).ok_or_else(|| not_found(within, &told));
     }
     let Some(name) = nonempty(full_name) else {
@@ -90,22 +94,24 @@ pub async fn narrow(
 /// What the page offers to narrow to: every choice when there are at most `CHOICES`, else
 /// `None` (the page shows a text box for the full name).
 pub async fn choices(app: &App, listed: &Org, within: Within) -> Result<Option<Vec<Org>>, Fault> {
-    let found = match within {
-        Within::Branches if listed.kind.is_branch() => return Ok(Some(Vec::new())),
-        Within::Branches => app.store.branches_under(&listed.path, CHOICES + 1).await?,
+    match within {
+        Within::Branches if listed.kind.is_branch() => Ok(Some(Vec::new())),
+        Within::Branches => Ok(app.store.few_branches_under(&listed.path, CHOICES).await?),
         Within::Any => {
+            // The organisation itself and its direct children (a cached read of its page).
             let req = PageRequest {
                 page: 1,
                 per_page: CHOICES,
             };
             let (_, children, _) = app.store.lineage_and_children(listed.id, req).await?;
-            if children.total > CHOICES - 1 {
+            if children.total >= CHOICES {
                 return Ok(None);
             }
-            std::iter::once(listed.clone())
-                .chain(children.items.into_iter().map(|c| c.org))
-                .collect()
+            Ok(Some(
+                std::iter::once(listed.clone())
+                    .chain(children.items.into_iter().map(|c| c.org))
+                    .collect(),
+            ))
         }
-    };
-    Ok((found.len() as i64 <= CHOICES).then_some(found))
+    }
 }

@@ -22,6 +22,7 @@ both_databases!(
     bulk_reset_codes_all_or_none,
     bulk_transfer_and_row_actions,
     cadre_table,
+    many_branches_offer_a_text_box,
 );
 
 /// The world with a second branch under the school: 5 members in the first (n 1–5), 2 in the
@@ -552,4 +553,50 @@ async fn cadre_table(app: TestApp) {
         values_of(Kind::Cadres, &res.bytes().await.unwrap()).len(),
         1
     );
+}
+
+async fn many_branches_offer_a_text_box(app: TestApp) {
+    let t = World::new(&app).await;
+    let (second, ..) = seeded(&app, &t).await;
+    // With the two branches the school has, 101: too many for a select.
+    for n in 0..99 {
+        app.add_org(
+            &t.w.school,
+            OrgLevel::Grassroots,
+            OrgKind::Branch,
+            &format!("初三{n}班团支部"),
+            &format!("共青团某中学初三{n}班支部"),
+        )
+        .await;
+    }
+    let c = school_pages(&app, &t).await;
+    let list = format!("/orgs/{}/members", t.w.school.id);
+    let (_, html) = get_html(&app, &c, &list).await;
+    assert!(html.contains("id=\"f-branch-name\"") && !html.contains("id=\"f-branch\""));
+    // The full name typed narrows the list; the box keeps it, the links carry the id.
+    let (status, html) = get_html(
+        &app,
+        &c,
+        &format!("{list}?branch_name={}&per_page=1", second.full_name),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!("value=\"{}\" placeholder", second.full_name)),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("branch={}&#38;page=2", second.id)),
+        "{html}"
+    );
+    assert!(!html.contains("<th>所在团支部</th>"));
+    // The county's list (its subtree holds the branch too) is narrowed by the full name as well.
+    let (_, b) = t
+        .county
+        .get(&format!(
+            "/api/v1/orgs/{}/members?branch_name={}",
+            t.w.county.id, second.full_name
+        ))
+        .await;
+    assert_eq!(b["total"], 2);
 }
