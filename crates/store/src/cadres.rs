@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use sqlx::Row;
-use tuanjian_domain::IdNumber;
+use tuanjian_domain::{IdNumber, OrgPath};
 
 use crate::orgs::{Org, Page, PageRequest};
 use crate::scope::AdminScope;
@@ -18,6 +18,8 @@ pub struct CadreFilter {
     pub id_number: Option<String>,
     /// A post label exactly (书记, 副书记 …).
     pub post: Option<String>,
+    /// Posts of this organisation itself only (所在组织), inside the query's subtree.
+    pub org_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +30,9 @@ pub struct CadreListItem {
     #[serde(skip)]
     pub id_number: IdNumber,
     pub org_id: i64,
+    /// The post's organisation's path (who may act on the row depends on it).
+    #[serde(skip)]
+    pub org_path: OrgPath,
     pub org_name: String,
     pub post: String,
     pub post_since: Option<String>,
@@ -71,7 +76,8 @@ macro_rules! cadre_where {
           WHERE o.path >= $1 AND o.path < $2 \
           AND ($3 IS NULL OR p.name LIKE $3 ESCAPE '\\') \
           AND ($4 IS NULL OR p.id_number LIKE $4 ESCAPE '\\') \
-          AND ($5 IS NULL OR c.post = $5)"
+          AND ($5 IS NULL OR c.post = $5) \
+          AND ($6 IS NULL OR c.org_id = $6)"
     };
 }
 
@@ -98,16 +104,17 @@ impl Store {
             .filter(|s| !s.is_empty())
             .map(str::to_string);
         let rows = sqlx::query(concat!(
-            "SELECT c.id AS post_id, c.person_id, p.name, p.id_number, c.org_id, o.full_name AS org_name, \
+            "SELECT c.id AS post_id, c.person_id, p.name, p.id_number, c.org_id, o.path AS org_path, o.full_name AS org_name, \
              c.post, c.post_since, c.nature, c.party_committee",
             cadre_where!(),
-            " ORDER BY o.path, c.id LIMIT $6 OFFSET $7"
+            " ORDER BY o.path, c.id LIMIT $7 OFFSET $8"
         ))
         .bind(&q.lo)
         .bind(&q.hi)
         .bind(name.clone())
         .bind(id.clone())
         .bind(post.clone())
+        .bind(q.filter.org_id)
         .bind(page.per_page)
         .bind(page.offset())
         .fetch_all(self.pool())
@@ -123,6 +130,8 @@ impl Store {
                     id_number: IdNumber::parse(&id)
                         .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.to_string().into())))?,
                     org_id: r.try_get("org_id")?,
+                    org_path: OrgPath::parse(&r.try_get::<String, _>("org_path")?)
+                        .map_err(|_| StoreError::Broken("orgs.path is no organisation path"))?,
                     org_name: r.try_get("org_name")?,
                     post: r.try_get("post")?,
                     post_since: r.try_get("post_since")?,
@@ -137,6 +146,7 @@ impl Store {
             .bind(name)
             .bind(id)
             .bind(post)
+            .bind(q.filter.org_id)
             .fetch_one(self.pool())
             .await?;
         Ok(Page {

@@ -18,6 +18,7 @@ mod hot_cache;
 pub mod import_jobs;
 pub mod inbox;
 pub mod leaving;
+pub mod list_choices;
 pub mod member_bulk;
 pub mod member_detail;
 pub mod member_edit;

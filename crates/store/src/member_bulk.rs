@@ -563,6 +563,43 @@ pub async fn cadres_for_export(
         .collect()
 }
 
+/// The cadre posts `post_ids` with their holders, in that order: (organisation path,
+/// profile, post). Posts that do not exist are left out.
+pub async fn cadre_posts_for_export(
+    tx: &mut Tx,
+    post_ids: &[i64],
+) -> Result<Vec<(String, MemberExport, CadreExport)>, StoreError> {
+    let rows = select_in(
+        tx,
+        concat!(
+            "SELECT c.id AS post_id, o.path AS org_path, c.person_id, c.post, c.post_since, \
+             c.nature, c.party_committee, ",
+            profile_columns!(),
+            " FROM cadre_posts c JOIN people p ON p.id = c.person_id \
+             JOIN orgs o ON o.id = c.org_id WHERE c.id IN"
+        ),
+        "",
+        post_ids.iter().map(|&i| Val::Int(i)).collect(),
+    )
+    .await?;
+    let mut by_id: HashMap<i64, (String, MemberExport, CadreExport)> = HashMap::new();
+    for r in &rows {
+        let mut e = MemberExport {
+            person_id: r.try_get("person_id")?,
+            ..MemberExport::default()
+        };
+        profile_into(r, &mut e)?;
+        let c = CadreExport {
+            post: r.try_get("post")?,
+            post_since: r.try_get("post_since")?,
+            nature: r.try_get("nature")?,
+            party_committee: r.try_get::<i64, _>("party_committee")? != 0,
+        };
+        by_id.insert(r.try_get("post_id")?, (r.try_get("org_path")?, e, c));
+    }
+    Ok(post_ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use tuanjian_domain::leaving::Standing;
 use tuanjian_domain::member_record::{CadreInput, MemberInput, NewCadre, NewMember, Profile};
 use tuanjian_domain::{
     Action, ActorRole, BranchContext, IdNumber, JoinMonth, MemberFault, MemberFaultCode,
-    MemberField, MembershipStatus, Refusal, authorize,
+    MemberField, MembershipStatus, OrgPath, Refusal, authorize,
 };
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -557,6 +557,9 @@ pub struct MemberListItem {
     #[serde(skip)]
     pub id_number: IdNumber,
     pub org_id: i64,
+    /// The branch's path (who may act on the row depends on it).
+    #[serde(skip)]
+    pub org_path: OrgPath,
     pub org_name: String,
     pub join_month: Option<String>,
     pub dev_number: Option<String>,
@@ -679,7 +682,7 @@ macro_rules! member_order {
 macro_rules! member_list {
     ($order:tt) => {
         concat!(
-            "SELECT m.person_id, m.person_name, m.person_id_number, m.org_id, o.full_name AS org_name, \
+            "SELECT m.person_id, m.person_name, m.person_id_number, m.org_id, m.org_path, o.full_name AS org_name, \
              m.join_month, m.dev_number, m.status, m.entry_fault FROM (SELECT m.person_id",
             member_where!(),
             " ",
@@ -708,6 +711,8 @@ fn item_from_row(r: &sqlx::any::AnyRow) -> Result<MemberListItem, StoreError> {
         id_number: IdNumber::parse(&id)
             .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.to_string().into())))?,
         org_id: r.try_get("org_id")?,
+        org_path: OrgPath::parse(&r.try_get::<String, _>("org_path")?)
+            .map_err(|_| StoreError::Broken("members.org_path is no organisation path"))?,
         org_name: r.try_get("org_name")?,
         join_month: r.try_get("join_month")?,
         dev_number: r.try_get("dev_number")?,

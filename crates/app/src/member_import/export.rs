@@ -99,7 +99,7 @@ fn text(v: &Option<String>) -> String {
 }
 
 /// The ID number in full where the scope covers the record, masked elsewhere.
-fn id_for(scope: &AdminScope, org_path: Option<&str>, id: &str) -> String {
+pub(super) fn id_for(scope: &AdminScope, org_path: Option<&str>, id: &str) -> String {
     let covered = org_path
         .and_then(|p| OrgPath::parse(p).ok())
         .is_some_and(|p| scope.covers(&p));
@@ -111,7 +111,12 @@ fn id_for(scope: &AdminScope, org_path: Option<&str>, id: &str) -> String {
 }
 
 /// One exported row in the columns of the template of `kind`.
-fn values(kind: Kind, e: &MemberExport, id: String, post: Option<&CadreExport>) -> Vec<String> {
+pub(super) fn values(
+    kind: Kind,
+    e: &MemberExport,
+    id: String,
+    post: Option<&CadreExport>,
+) -> Vec<String> {
     use MemberField as F;
     kind.fields()
         .iter()
@@ -221,7 +226,7 @@ pub async fn cadres_xlsx(app: &App, user: &Signed, org_id: i64) -> Result<(Org, 
     Ok((org, bytes))
 }
 
-async fn write_sheet(target: Target, rows: Vec<Vec<String>>) -> Result<Vec<u8>, Fault> {
+pub(super) async fn write_sheet(target: Target, rows: Vec<Vec<String>>) -> Result<Vec<u8>, Fault> {
     tokio::task::spawn_blocking(move || {
         let mut t = target.template();
         // The drop-downs reach as far as the data.

@@ -8,6 +8,7 @@ pub mod access;
 pub mod check;
 pub mod columns;
 pub mod export;
+pub mod export_selected;
 pub mod files;
 pub mod job_faults;
 pub mod jobs;

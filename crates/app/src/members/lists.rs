@@ -5,10 +5,12 @@ use tuanjian_domain::leaving::Standing;
 use tuanjian_domain::{Action, ActorRole, ErrorCode, Post, authorize};
 use tuanjian_store::cadres::{CadreFilter, CadreListItem, CadreQuery};
 use tuanjian_store::members::{MemberFilter, MemberPage, MemberQuery, MemberSort};
-use tuanjian_store::orgs::{Org, Page, PageRequest};
+use tuanjian_store::orgs::{Org, Page};
 use tuanjian_store::scope::{AdminScope, ViewScope};
 
 use super::admin_scope;
+use super::narrow::{Within, narrow};
+use super::paging::{Paging, PastEnd};
 use crate::context::App;
 use crate::fault::Fault;
 use crate::signed::Signed;
@@ -42,24 +44,6 @@ pub fn nonempty(v: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn page_request(page: &Option<String>, per_page: &Option<String>) -> Result<PageRequest, Fault> {
-    let num = |v: &Option<String>, what: &str| -> Result<Option<i64>, Fault> {
-        match nonempty(v) {
-            None => Ok(None),
-            Some(s) => s.parse::<i64>().map(Some).map_err(|_| {
-                bad(
-                    ErrorCode::QueryInvalid,
-                    &format!("{what}应为正整数，请检查网址中的参数"),
-                )
-            }),
-        }
-    };
-    Ok(PageRequest::new(
-        num(page, "页码")?,
-        num(per_page, "每页条数")?,
-    ))
-}
-
 /// The member list's filters as typed: every one optional.
 #[derive(Debug, Clone, Default)]
 pub struct MemberListInput {
@@ -69,12 +53,16 @@ pub struct MemberListInput {
     pub status: Option<String>,
     pub faulty: Option<String>,
     pub sort: Option<String>,
+    /// 所在团支部 by id.
+    pub branch: Option<String>,
+    /// 所在团支部 by full name (the text box of a large subtree).
+    pub branch_name: Option<String>,
     pub page: Option<String>,
     pub per_page: Option<String>,
 }
 
 impl MemberListInput {
-    pub fn parse(&self) -> Result<(MemberFilter, MemberSort, PageRequest), Fault> {
+    pub fn parse(&self) -> Result<(MemberFilter, MemberSort, Paging), Fault> {
         let join_year = match nonempty(&self.join_year) {
             None => None,
             Some(y) => Some(
@@ -107,7 +95,7 @@ impl MemberListInput {
                 faulty: self.faulty(),
             },
             sort,
-            page_request(&self.page, &self.per_page)?,
+            Paging::read(&self.page, &self.per_page)?,
         ))
     }
 
@@ -120,18 +108,63 @@ impl MemberListInput {
     }
 }
 
-/// One page of the subtree's members.
+/// A page of a list with what it was narrowed to and what the reader is told.
+#[derive(Debug, Clone)]
+pub struct Listed<P> {
+    /// The organisation whose subtree is listed.
+    pub org: Org,
+    /// The organisation the list is narrowed to (所在团支部 / 所在组织), if any.
+    pub narrowed: Option<Org>,
+    pub page: P,
+    /// A page size or number brought into bounds.
+    pub notices: Vec<String>,
+    /// The admin's scope (the pages decide each row's actions with it).
+    pub scope: AdminScope,
+}
+
+impl<P> Listed<P> {
+    /// Every row of the list stands in one 团支部 (the org is one, or the list is narrowed to
+    /// one), so a column naming it would repeat itself.
+    pub fn one_branch(&self) -> bool {
+        self.org.kind.is_branch() || self.narrowed.as_ref().is_some_and(|o| o.kind.is_branch())
+    }
+}
+
+/// One page of the subtree's members (or of the branch it is narrowed to).
 pub async fn members_of(
     app: &App,
     user: &Signed,
     org_id: i64,
     q: &MemberListInput,
-) -> Result<(Org, MemberPage), Fault> {
+    past_end: PastEnd,
+) -> Result<Listed<MemberPage>, Fault> {
     let (scope, org) = org_in_scope(app, user, org_id, Action::ViewMembers).await?;
-    let (filter, sort, page) = q.parse()?;
-    let query = MemberQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
-    let members = app.store.members(&query, sort, page).await?;
-    Ok((org, members))
+    let (filter, sort, mut paging) = q.parse()?;
+    let narrowed = narrow(
+        app,
+        &scope,
+        &org,
+        Within::Branches,
+        &q.branch,
+        &q.branch_name,
+    )
+    .await?;
+    let within = narrowed.as_ref().unwrap_or(&org);
+    let query = MemberQuery::within(&scope, within, &filter).ok_or_else(Fault::not_found)?;
+    let mut members = app.store.members(&query, sort, paging.request).await?;
+    if past_end == PastEnd::ShowLast
+        && let Some(last) = paging.past_end(members.total)
+    {
+        paging.go_to_last(last);
+        members = app.store.members(&query, sort, paging.request).await?;
+    }
+    Ok(Listed {
+        org,
+        narrowed,
+        page: members,
+        notices: paging.notices,
+        scope,
+    })
 }
 
 /// The cadre list's filters as typed.
@@ -140,12 +173,16 @@ pub struct CadreListInput {
     pub name: Option<String>,
     pub id_number: Option<String>,
     pub post: Option<String>,
+    /// 所在组织 by id: posts of that organisation itself.
+    pub unit: Option<String>,
+    /// 所在组织 by full name.
+    pub unit_name: Option<String>,
     pub page: Option<String>,
     pub per_page: Option<String>,
 }
 
 impl CadreListInput {
-    pub fn parse(&self) -> Result<(CadreFilter, PageRequest), Fault> {
+    pub fn parse(&self) -> Result<(CadreFilter, Paging), Fault> {
         let post = match nonempty(&self.post) {
             None => None,
             Some(p) => Some(
@@ -160,23 +197,40 @@ impl CadreListInput {
                 name: nonempty(&self.name),
                 id_number: nonempty(&self.id_number),
                 post,
+                org_id: None,
             },
-            page_request(&self.page, &self.per_page)?,
+            Paging::read(&self.page, &self.per_page)?,
         ))
     }
 }
 
-/// One page of the posts held in the subtree.
+/// One page of the posts held in the subtree (or in the one organisation it is narrowed to).
 pub async fn cadres_of(
     app: &App,
     user: &Signed,
     org_id: i64,
     q: &CadreListInput,
-) -> Result<(Org, Page<CadreListItem>), Fault> {
+    past_end: PastEnd,
+) -> Result<Listed<Page<CadreListItem>>, Fault> {
     let (scope, org) = org_in_scope(app, user, org_id, Action::ViewMembers).await?;
-    let (filter, page) = q.parse()?;
+    let (mut filter, mut paging) = q.parse()?;
+    let narrowed = narrow(app, &scope, &org, Within::Any, &q.unit, &q.unit_name).await?;
+    filter.org_id = narrowed.as_ref().map(|o| o.id);
     let query = CadreQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
-    Ok((org, app.store.cadres(&query, page).await?))
+    let mut cadres = app.store.cadres(&query, paging.request).await?;
+    if past_end == PastEnd::ShowLast
+        && let Some(last) = paging.past_end(cadres.total)
+    {
+        paging.go_to_last(last);
+        cadres = app.store.cadres(&query, paging.request).await?;
+    }
+    Ok(Listed {
+        org,
+        narrowed,
+        page: cadres,
+        notices: paging.notices,
+        scope,
+    })
 }
 
 /// Whether the admin may enter records into `org` (its own admin or the direct superior's).

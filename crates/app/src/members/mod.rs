@@ -6,7 +6,10 @@ pub mod corrections;
 pub mod entry;
 pub mod failure;
 pub mod lists;
+pub mod narrow;
+pub mod paging;
 pub mod record;
+pub mod selection;
 
 use tuanjian_store::scope::AdminScope;
 

@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 use tuanjian_app::members::corrections::{self as corr, Decision};
 use tuanjian_app::members::entry::{self, entry_target};
 use tuanjian_app::members::lists;
+use tuanjian_app::members::paging::{PastEnd, pages};
 use tuanjian_app::members::record::{self, may};
 
 use super::entry::INITIAL_PASSWORD_NOTICE;
@@ -79,6 +80,12 @@ pub struct MemberListBody {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// Pages the total fills (at least 1); a page past it answers no items.
+    pub pages: i64,
+    /// The 团支部 the list is narrowed to (`branch` or `branch_name`), null when not narrowed.
+    pub branch_id: Option<i64>,
+    /// A page size or number brought into bounds, in Chinese.
+    pub notices: Vec<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/members",
@@ -91,13 +98,16 @@ pub async fn list_members(
     Path(raw): Path<String>,
     ApiQuery(q): ApiQuery<MemberListQuery>,
 ) -> Result<Json<MemberListBody>, ApiError> {
-    let (org, page) = lists::members_of(&state, &user, parse_id(&raw)?, &q.input()).await?;
+    let l = lists::members_of(&state, &user, parse_id(&raw)?, &q.input(), PastEnd::Empty).await?;
     Ok(Json(MemberListBody {
-        org_id: org.id,
-        items: page.items.iter().map(MemberItemBody::from).collect(),
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
+        org_id: l.org.id,
+        items: l.page.items.iter().map(MemberItemBody::from).collect(),
+        total: l.page.total,
+        page: l.page.page,
+        per_page: l.page.per_page,
+        pages: pages(l.page.total, l.page.per_page),
+        branch_id: l.narrowed.as_ref().map(|o| o.id),
+        notices: l.notices,
     }))
 }
 
@@ -293,6 +303,12 @@ pub struct CadreListBody {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// Pages the total fills (at least 1); a page past it answers no items.
+    pub pages: i64,
+    /// The organisation the list is narrowed to (`unit` or `unit_name`), null when not.
+    pub unit_id: Option<i64>,
+    /// A page size or number brought into bounds, in Chinese.
+    pub notices: Vec<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/cadres",
@@ -304,13 +320,16 @@ pub async fn list_cadres(
     Path(raw): Path<String>,
     ApiQuery(q): ApiQuery<CadreListQuery>,
 ) -> Result<Json<CadreListBody>, ApiError> {
-    let (org, page) = lists::cadres_of(&state, &user, parse_id(&raw)?, &q.input()).await?;
+    let l = lists::cadres_of(&state, &user, parse_id(&raw)?, &q.input(), PastEnd::Empty).await?;
     Ok(Json(CadreListBody {
-        org_id: org.id,
-        items: page.items.iter().map(CadreItemBody::from).collect(),
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
+        org_id: l.org.id,
+        items: l.page.items.iter().map(CadreItemBody::from).collect(),
+        total: l.page.total,
+        page: l.page.page,
+        per_page: l.page.per_page,
+        pages: pages(l.page.total, l.page.per_page),
+        unit_id: l.narrowed.as_ref().map(|o| o.id),
+        notices: l.notices,
     }))
 }
 

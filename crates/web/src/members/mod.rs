@@ -3,11 +3,13 @@
 //! `tuanjian_app::members`.
 
 pub mod api;
+pub mod bulk;
 mod correction_line;
 pub mod corrections;
 pub mod entry;
 pub mod form;
 pub mod lists;
+pub mod pager;
 pub mod record;
 
 use axum::Router;
@@ -37,6 +39,9 @@ pub(crate) use tuanjian_app::members::{Failure, admin_scope};
         api::approve_correction,
         api::return_correction,
         api::withdraw_correction,
+        bulk::members_export_api,
+        bulk::cadres_export_api,
+        bulk::reset_codes_api,
     ),
     components(schemas(
         FaultItem,
@@ -56,6 +61,9 @@ pub(crate) use tuanjian_app::members::{Failure, admin_scope};
         api::CadreRequest,
         api::CorrectionRequest,
         api::ReturnRequest,
+        bulk::SelectedRequest,
+        bulk::IssuedCodeBody,
+        bulk::IssuedCodesBody,
     ))
 )]
 pub struct MembersApi;
@@ -64,6 +72,17 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orgs/{id}/members", get(lists::members_page))
         .route("/orgs/{id}/cadres", get(lists::cadres_page))
+        .route("/orgs/{id}/members/bulk", post(bulk::members_submit))
+        .route("/orgs/{id}/cadres/bulk", post(bulk::cadres_submit))
+        .route(
+            "/api/v1/orgs/{id}/members/export-selected",
+            post(bulk::members_export_api),
+        )
+        .route(
+            "/api/v1/orgs/{id}/cadres/export-selected",
+            post(bulk::cadres_export_api),
+        )
+        .route("/api/v1/members/reset-codes", post(bulk::reset_codes_api))
         .route(
             "/orgs/{id}/members/new",
             get(entry::member_form).post(entry::member_submit),

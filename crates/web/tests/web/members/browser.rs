@@ -16,38 +16,38 @@ use tuanjian_domain::IdNumber;
 use tuanjian_domain::member_record::{MemberInput, ProfileInput};
 use tuanjian_store::audit::Actor;
 
-const ADMIN_PASSWORD: &str = "Admin2024x";
+pub(super) const ADMIN_PASSWORD: &str = "Admin2024x";
 const MEMBER_PASSWORD: &str = "Tuanyuan2024x";
 const BRANCH_SHORT: &str = "高一1班团支部";
 /// Members entered in setup, so the list has a second page (20 a page).
-const SEEDED: u32 = 25;
+pub(super) const SEEDED: u32 = 25;
 /// Names for the seeded members: none shares a character with 王小明 or 李华.
 const SEEDED_NAMES: [&str; 5] = ["陈", "刘", "赵", "黄", "周"];
 const GIVEN: [&str; 5] = ["一", "二", "三", "四", "五"];
 
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     (chrono::Utc::now() + Duration::hours(8)).date_naive()
 }
 
 /// A pupil born 2008-03-01 (13 before joining in 2022), different for each `n`.
-fn youth(n: u32) -> String {
+pub(super) fn youth(n: u32) -> String {
     IdNumber::from_first17(&format!("44010620080301{n:03}")).to_string()
 }
 
-fn adult(n: u32) -> String {
+pub(super) fn adult(n: u32) -> String {
     IdNumber::from_first17(&format!("44010619800101{n:03}")).to_string()
 }
 
-fn masked(id: &str) -> String {
+pub(super) fn masked(id: &str) -> String {
     IdNumber::parse(id).unwrap().masked()
 }
 
-async fn assert_fits(driver: &WebDriver, page: &str) {
+pub(super) async fn assert_fits(driver: &WebDriver, page: &str) {
     let (fits, sizes) = fits_viewport(driver).await;
     assert!(fits, "{page} scrolls sideways on a phone: {sizes}");
 }
 
-async fn click(driver: &WebDriver, by: By) {
+pub(super) async fn click(driver: &WebDriver, by: By) {
     let e = find(driver, by).await;
     e.scroll_into_view().await.unwrap();
     e.click().await.unwrap();
@@ -62,7 +62,7 @@ async fn value_of(driver: &WebDriver, id: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn choose(driver: &WebDriver, select: &str, option: &str) {
+pub(super) async fn choose(driver: &WebDriver, select: &str, option: &str) {
     click(
         driver,
         By::Css(format!("#{select} option[value='{option}']")),
@@ -71,7 +71,7 @@ async fn choose(driver: &WebDriver, select: &str, option: &str) {
 }
 
 /// Waits until the address contains `part`.
-async fn wait_for_url_containing(driver: &WebDriver, part: &str) {
+pub(super) async fn wait_for_url_containing(driver: &WebDriver, part: &str) {
     let started = std::time::Instant::now();
     loop {
         let url = driver.current_url().await.unwrap();
@@ -96,7 +96,7 @@ async fn shot_at(driver: &WebDriver, by: By, name: &str, phone: bool) {
 }
 
 /// The visible rows of the member table: (person id, name, masked ID, join month).
-async fn member_rows(driver: &WebDriver) -> Vec<(String, String, String, String)> {
+pub(super) async fn member_rows(driver: &WebDriver) -> Vec<(String, String, String, String)> {
     let mut out = Vec::new();
     for row in driver
         .find_all(By::Css("#members tbody tr[id^='member-']"))
@@ -104,7 +104,8 @@ async fn member_rows(driver: &WebDriver) -> Vec<(String, String, String, String)
         .unwrap()
     {
         let id = row.attr("id").await.unwrap().unwrap_or_default();
-        let cells = row.find_all(By::Tag("td")).await.unwrap();
+        // The tick box has a cell of its own; read the data cells.
+        let cells = row.find_all(By::Css("td:not(.tick)")).await.unwrap();
         let mut text = Vec::new();
         for c in &cells {
             text.push(c.text().await.unwrap());
@@ -127,7 +128,7 @@ async fn fill_member(driver: &WebDriver, fields: &[(&str, &str)]) {
 }
 
 /// 25 members of the branch entered through the store, joining in 2022.
-async fn seed_members(app: &TestApp, admin_id: i64, w: &crate::support::Guangzhou) {
+pub(super) async fn seed_members(app: &TestApp, admin_id: i64, w: &crate::support::Guangzhou) {
     let scope = app
         .store
         .admin_scope(admin_id, w.school.id)

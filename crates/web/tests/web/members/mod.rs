@@ -4,3 +4,5 @@ mod api;
 mod browser;
 mod pages;
 mod scope;
+mod tables;
+mod tables_browser;
