@@ -19,8 +19,10 @@ use utoipa::openapi::{RefOr, Schema};
 use super::admin_scope;
 use super::form::fault_message;
 use crate::api::query::{one_of_or_empty, page_schema, per_page_schema};
+use crate::auth::role::Authority;
 use crate::auth::user::PageUser;
 use crate::extract::{PageQuery, parse_id};
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::PageResult;
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -206,6 +208,7 @@ fn pager(base: &str, filters: &str, page: i64, per_page: i64, total: i64) -> Pag
 #[template(path = "members_list.html")]
 struct MembersPage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     org: Org,
     q: MemberListQuery,
     rows: Vec<MemberRow>,
@@ -233,14 +236,9 @@ pub async fn members_page(
         format!("/orgs/{}/members/export.xlsx?{filters}", org.id)
     };
     let page = MembersPage {
-        nav: Some(
-            Nav::for_authority(
-                &state,
-                &user,
-                &crate::auth::role::Authority::Admin(scope.clone()),
-            )
+        crumbs: OrgCrumbs::read(&state, &Authority::Admin(scope.clone()), org.id, "团员列表")
             .await?,
-        ),
+        nav: Some(Nav::for_authority(&state, &user, &Authority::Admin(scope.clone())).await?),
         pager: pager(
             &format!("/orgs/{}/members", org.id),
             &filters,
@@ -281,6 +279,7 @@ pub struct CadreRow {
 #[template(path = "members_cadres.html")]
 struct CadresPage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     org: Org,
     q: CadreListQuery,
     rows: Vec<CadreRow>,
@@ -315,14 +314,14 @@ pub async fn cadres_page(
         }
     }
     let page = CadresPage {
-        nav: Some(
-            Nav::for_authority(
-                &state,
-                &user,
-                &crate::auth::role::Authority::Admin(scope.clone()),
-            )
-            .await?,
-        ),
+        crumbs: OrgCrumbs::read(
+            &state,
+            &Authority::Admin(scope.clone()),
+            org.id,
+            "团干部列表",
+        )
+        .await?,
+        nav: Some(Nav::for_authority(&state, &user, &Authority::Admin(scope.clone())).await?),
         pager: pager(
             &format!("/orgs/{}/cadres", org.id),
             &filters,
