@@ -255,14 +255,15 @@ impl Menu {
     }
 
     /// A member's or cadre's menu (or one with no role chosen): their own affairs, and their
-    /// organisation's page when the role has one.
+    /// organisation's page when the role has one. Requests that depend on the person's state
+    /// (申请组织关系转接 only with a membership and none open) stay on 个人中心, which offers
+    /// them only when they may be made.
     pub fn personal(org_id: Option<i64>, current: Option<&str>) -> Self {
         let mut links = vec![
             Link::new(Group::Mine, "/me", "个人中心"),
             Link::new(Group::Mine, "/my-membership", "我的团籍"),
             Link::new(Group::Mine, "/applications/mine", "我的申请"),
             Link::new(Group::Mine, "/me/requests", "我的办理事项"),
-            Link::new(Group::Mine, "/me/transfers/new", "申请组织关系转接"),
         ];
         if let Some(id) = org_id {
             links.push(Link::new(Group::Mine, format!("/orgs/{id}"), "我的团组织"));
