@@ -213,11 +213,14 @@ impl Store {
         Ok(())
     }
 
+    /// Makes `role` the session's active one; with `remember`, also the role the person's next
+    /// browser login starts in (`remembered_role`), in the same transaction.
     pub async fn set_session_role(
         &self,
         actor: &Actor,
         session: &Session,
         role: (RoleKind, i64),
+        remember: bool,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         sqlx::query("UPDATE sessions SET role_kind = $1, role_org_id = $2 WHERE token_hash = $3")
@@ -226,6 +229,20 @@ impl Store {
             .bind(&session.token_hash)
             .execute(&mut *tx)
             .await?;
+        if remember {
+            sqlx::query(
+                "INSERT INTO remembered_roles (person_id, role_kind, role_org_id, updated_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (person_id) DO UPDATE SET \
+                 role_kind = excluded.role_kind, role_org_id = excluded.role_org_id, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(session.person_id)
+            .bind(role.0.code())
+            .bind(role.1)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        }
         audit::record(
             &mut tx,
             actor,
@@ -237,6 +254,26 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The role the person last chose in a browser, as stored; the caller checks that the
+    /// person still holds it.
+    pub async fn remembered_role(
+        &self,
+        person_id: i64,
+    ) -> Result<Option<(RoleKind, i64)>, StoreError> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT role_kind, role_org_id FROM remembered_roles WHERE person_id = $1",
+        )
+        .bind(person_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|(kind, org_id)| {
+            RoleKind::parse(&kind)
+                .map(|k| (k, org_id))
+                .ok_or(StoreError::Broken("a remembered role of an unknown kind"))
+        })
+        .transpose()
     }
 
     /// Removes sessions idle longer than `idle_timeout`; run periodically.

@@ -53,6 +53,11 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.css", get(css))
         .fallback(not_found)
         .layer(middleware::from_fn(friendly_errors))
+        // Outside `friendly_errors`, so the pages it gives a body keep the header too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::pages::frame::page_frame,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use tuanjian_domain::{ErrorCode, IdNumber};
 use tuanjian_store::audit::{self, Actor, AuditEntry};
 use tuanjian_store::people::Person;
-use tuanjian_store::roles::Role;
+use tuanjian_store::roles::{Role, RoleKind};
 use tuanjian_store::sessions::{SessionKind, create_session};
 use tuanjian_store::{now, throttle};
 
@@ -19,6 +19,22 @@ pub struct LoggedIn {
     pub token: String,
     pub person: Person,
     pub roles: Vec<Role>,
+    /// The role the session starts in, if any (`starting_role`).
+    pub role: Option<(RoleKind, i64)>,
+}
+
+/// The role a new session starts in: the one remembered from the person's last choice while
+/// they still hold it (a role taken away since is not applied), else the only role when there
+/// is exactly one (nothing to choose), else none (the person chooses on 我的身份).
+pub fn starting_role(
+    roles: &[Role],
+    remembered: Option<(RoleKind, i64)>,
+) -> Option<(RoleKind, i64)> {
+    let held = |r: &(RoleKind, i64)| roles.iter().any(|x| x.kind == r.0 && x.org_id == r.1);
+    remembered.filter(held).or(match roles {
+        [only] => Some((only.kind, only.org_id)),
+        _ => None,
+    })
 }
 
 /// The throttle key of a typed account: also cleared when a reset code sets a new password.
@@ -143,11 +159,12 @@ pub async fn login(
 
     let person = person.expect("matched implies found");
     let roles = store.roles_of(person.id).await?;
-    // With exactly one role there is nothing to choose: start in it.
-    let role = match roles.as_slice() {
-        [only] => Some((only.kind, only.org_id)),
-        _ => None,
+    // Only a browser login starts in the remembered role: an API client chooses its own.
+    let remembered = match kind {
+        SessionKind::Web => store.remembered_role(person.id).await?,
+        SessionKind::Api => None,
     };
+    let role = starting_role(&roles, remembered);
     let mut tx = store.begin().await?;
     throttle::clear(&mut tx, &acct_key).await?;
     let token = create_session(&mut tx, &actor, person.id, kind, role).await?;
@@ -157,11 +174,42 @@ pub async fn login(
         token,
         person,
         roles,
+        role,
     })
 }
 
 #[cfg(test)]
 mod tests {
+    use tuanjian_store::roles::{Role, RoleKind};
+
+    fn role(kind: RoleKind, org_id: i64) -> Role {
+        Role {
+            kind,
+            org_id,
+            org_short_name: String::new(),
+            org_full_name: String::new(),
+            posts: vec![],
+        }
+    }
+
+    #[test]
+    fn starting_role_prefers_a_remembered_role_still_held() {
+        use super::starting_role;
+        let two = [role(RoleKind::Admin, 5), role(RoleKind::Member, 9)];
+        let member = Some((RoleKind::Member, 9));
+        assert_eq!(starting_role(&two, member), member);
+        // Taken away since (or never held): not applied; two roles leave the choice open.
+        assert_eq!(starting_role(&two, Some((RoleKind::Admin, 6))), None);
+        assert_eq!(starting_role(&two, None), None);
+        // One role: start in it, whatever was remembered.
+        let one = [role(RoleKind::Admin, 5)];
+        assert_eq!(
+            starting_role(&one, Some((RoleKind::Member, 9))),
+            Some((RoleKind::Admin, 5))
+        );
+        assert_eq!(starting_role(&[], Some((RoleKind::Member, 9))), None);
+    }
+
     #[test]
     fn account_key_hides_the_id() {
         let k = super::account_key("11010519491231002X");

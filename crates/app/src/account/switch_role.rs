@@ -8,12 +8,14 @@ use crate::fault::Fault;
 use crate::signed::Signed;
 
 /// Makes one of the person's own roles (`kind` as typed: admin, cadre or member) the active
-/// one. Returns the role's organisation.
+/// one. Returns the role's organisation. A choice made in the browser (`remember`) is also
+/// where the person's next browser login starts; an API client's choice is its own business.
 pub async fn switch_role(
     app: &App,
     user: &Signed,
     kind: &str,
     org_id: i64,
+    remember: bool,
 ) -> Result<(RoleKind, i64), Fault> {
     let kind = RoleKind::parse(kind).ok_or_else(|| {
         Fault::new(
@@ -29,7 +31,7 @@ pub async fn switch_role(
         );
     }
     app.store
-        .set_session_role(&user.actor(), &user.session, (kind, org_id))
+        .set_session_role(&user.actor(), &user.session, (kind, org_id), remember)
         .await?;
     Ok((kind, org_id))
 }

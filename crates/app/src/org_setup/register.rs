@@ -230,7 +230,7 @@ pub async fn register_existing(app: &App, user: &Signed, code: &str) -> Result<i
     reg_codes::mark_used(&mut tx, &actor, &rec, user.person.id).await?;
     tx.commit().await?;
     app.store
-        .set_session_role(&actor, &user.session, (RoleKind::Admin, rec.org_id))
+        .set_session_role(&actor, &user.session, (RoleKind::Admin, rec.org_id), false)
         .await?;
     Ok(rec.org_id)
 }

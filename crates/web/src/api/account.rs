@@ -170,7 +170,7 @@ pub async fn switch_role(
     ApiUser(user): ApiUser,
     ApiJson(body): ApiJson<RoleRequest>,
 ) -> Result<Json<ActiveRole>, ApiError> {
-    let (kind, org_id) = do_switch_role(&state, &user, &body.kind, body.org_id).await?;
+    let (kind, org_id) = do_switch_role(&state, &user, &body.kind, body.org_id, false).await?;
     Ok(Json(ActiveRole {
         kind: kind.code(),
         org_id,

@@ -37,23 +37,32 @@ async fn load(
             .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())),
     };
     let Some(token) = token else { return Ok(None) };
-    let Some(found) = state
-        .store
-        .session(&token, state.config.idle_timeout)
-        .await?
+    let Some(signed) = signed_by_token(state, &token, client_addr(parts, &state.config)).await?
     else {
         return Ok(None);
-    };
-    let signed = Signed {
-        session: found.session,
-        person: found.person,
-        addr: client_addr(parts, &state.config),
-        admin_scope: found.admin_scope,
-        inbox_count: found.inbox_count,
     };
     // Later extractors (the CSRF-checked form) find the session here instead of loading it again.
     parts.extensions.insert(signed.clone());
     Ok(Some(signed))
+}
+
+/// The live session of `token` with its person, or `None` (unknown or expired).
+pub async fn signed_by_token(
+    state: &AppState,
+    token: &str,
+    addr: std::net::IpAddr,
+) -> Result<Option<Signed>, Fault> {
+    let found = state
+        .store
+        .session(token, state.config.idle_timeout)
+        .await?;
+    Ok(found.map(|found| Signed {
+        session: found.session,
+        person: found.person,
+        addr,
+        admin_scope: found.admin_scope,
+        inbox_count: found.inbox_count,
+    }))
 }
 
 /// Why a page request was turned away (shown by `pages::error`).

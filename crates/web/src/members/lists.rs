@@ -23,9 +23,11 @@ use utoipa::openapi::{RefOr, Schema};
 use super::form::fault_message;
 use super::pager::Pager;
 use crate::api::query::{int_or_empty, one_of_or_empty, page_schema};
+use crate::auth::role::Authority;
 use crate::auth::user::{PageUser, Signed};
 use crate::extract::{PageQuery, parse_id};
 use crate::pages::error::{PageError, PageResult};
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::nav::Nav;
 use crate::state::AppState;
 
@@ -304,6 +306,7 @@ impl NarrowField {
 struct MembersPage {
     nav: Option<Nav>,
     csrf: String,
+    crumbs: OrgCrumbs,
     org: Org,
     q: MemberListQuery,
     rows: Vec<MemberRow>,
@@ -324,7 +327,7 @@ async fn nav(state: &AppState, user: &Signed, scope: &AdminScope) -> Result<Nav,
     Ok(Nav::for_authority(
         state,
         user,
-        &crate::auth::role::Authority::Admin(scope.clone()),
+        &Authority::Admin(scope.clone()),
     )
     .await?)
 }
@@ -355,6 +358,8 @@ pub async fn members_page(
         format!("/orgs/{target}/members/export.xlsx?{filters}")
     };
     let page = MembersPage {
+        crumbs: OrgCrumbs::read(&state, &Authority::Admin(scope.clone()), org.id, "团员列表")
+            .await?,
         nav: Some(nav(&state, &user, &scope).await?),
         csrf: user.session.csrf_token.clone(),
         pager: Pager::new(
@@ -437,6 +442,7 @@ impl CadreRow {
 struct CadresPage {
     nav: Option<Nav>,
     csrf: String,
+    crumbs: OrgCrumbs,
     org: Org,
     q: CadreListQuery,
     rows: Vec<CadreRow>,
@@ -483,6 +489,13 @@ pub async fn cadres_page(
         scope,
     } = cadres_of(&state, &user, parse_id(&raw)?, &input, PastEnd::ShowLast).await?;
     let page = CadresPage {
+        crumbs: OrgCrumbs::read(
+            &state,
+            &Authority::Admin(scope.clone()),
+            org.id,
+            "团干部列表",
+        )
+        .await?,
         nav: Some(nav(&state, &user, &scope).await?),
         csrf: user.session.csrf_token.clone(),
         pager: Pager::new(

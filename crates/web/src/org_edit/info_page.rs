@@ -18,6 +18,7 @@ use crate::error::Fault;
 use crate::error::FaultStatus;
 use crate::extract::{PageQuery, parse_id};
 use crate::org_edit::view::{self, InfoView};
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -45,6 +46,7 @@ type Choice = (String, String, bool);
 #[template(path = "edit_info.html")]
 struct InfoPage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     csrf: String,
     view: InfoView,
     notices: Vec<String>,
@@ -191,6 +193,7 @@ pub async fn render(
         ));
     }
     let page = InfoPage {
+        crumbs: OrgCrumbs::read(state, authority, org.id, "组织信息").await?,
         nav: Some(Nav::for_authority(state, user, authority).await?),
         csrf: user.session.csrf_token.clone(),
         form_shown: mode.is_some(),

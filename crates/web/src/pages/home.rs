@@ -80,6 +80,6 @@ pub async fn switch(
     PageUser(user): PageUser,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> PageResult {
-    let (_, org_id) = switch_role(&state, &user, &form.kind, form.org_id).await?;
+    let (_, org_id) = switch_role(&state, &user, &form.kind, form.org_id, true).await?;
     Ok(Redirect::to(&format!("/orgs/{org_id}")).into_response())
 }

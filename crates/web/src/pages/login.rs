@@ -110,10 +110,12 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> PageResult {
     .await
     {
         Ok(done) => {
-            let next = if done.person.in_initial_state() {
-                "/password"
-            } else {
-                "/"
+            // Straight into the role the session starts in (管理中心 for an admin); 我的身份
+            // when there is a choice to make.
+            let next = match done.role {
+                _ if done.person.in_initial_state() => "/password".to_string(),
+                Some((_, org_id)) => format!("/orgs/{org_id}"),
+                None => "/".to_string(),
             };
             Ok((
                 AppendHeaders([
@@ -126,7 +128,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> PageResult {
                         cookies::clear(cookies::LOGIN_CSRF, state.config.secure_cookies),
                     ),
                 ]),
-                Redirect::to(next),
+                Redirect::to(&next),
             )
                 .into_response())
         }

@@ -2,8 +2,11 @@
 //! a service, and render.
 
 pub mod account;
+pub mod crumbs;
 pub mod error;
+pub mod frame;
 pub mod home;
 pub mod login;
+pub mod menu;
 pub mod nav;
 pub mod orgs;

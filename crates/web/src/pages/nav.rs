@@ -1,19 +1,42 @@
 use crate::auth::role::Authority;
 use crate::auth::user::Signed;
 use crate::error::Fault;
+use crate::pages::menu::Menu;
 use crate::state::AppState;
-use tuanjian_store::roles::Role;
+use tuanjian_store::roles::{Role, RoleKind};
 
-/// The header's view of the signed-in person.
+tokio::task_local! {
+    /// The path of the page being answered, set by `frame::page_frame` around every page
+    /// request, so the menu marks the page shown without each of the many handlers passing it.
+    static PAGE_PATH: String;
+}
+
+/// Runs `f` (a page request's handling) with `path` as the page being answered.
+pub async fn with_page_path<F: Future>(path: String, f: F) -> F::Output {
+    PAGE_PATH.scope(path, f).await
+}
+
+fn page_path() -> Option<String> {
+    PAGE_PATH.try_with(Clone::clone).ok()
+}
+
+/// The header's and menu's view of the signed-in person.
 pub struct Nav {
     pub person_name: String,
     pub role_label: Option<String>,
     pub csrf: String,
     /// Items waiting in the approval inbox, for an admin role (shown as 待办 (N)).
     pub inbox_count: Option<i64>,
+    /// 管理中心 for an admin role, the personal menu otherwise.
+    pub menu: Menu,
 }
 
 impl Nav {
+    /// Something waits in the inbox: the header's 待办 stands out.
+    pub fn inbox_waiting(&self) -> bool {
+        self.inbox_count.is_some_and(|n| n > 0)
+    }
+
     pub fn new(signed: &Signed, roles: &[Role]) -> Self {
         let role_label = signed
             .session
@@ -21,10 +44,8 @@ impl Nav {
             .and_then(|(kind, org)| roles.iter().find(|r| r.kind == kind && r.org_id == org))
             .map(Role::label);
         Self {
-            person_name: signed.person.name.clone(),
             role_label,
-            csrf: signed.session.csrf_token.clone(),
-            inbox_count: None,
+            ..Self::plain(signed)
         }
     }
 
@@ -34,7 +55,9 @@ impl Nav {
             person_name: signed.person.name.clone(),
             role_label: None,
             csrf: signed.session.csrf_token.clone(),
-            inbox_count: None,
+            // Read with the session: present only while an admin role holds.
+            inbox_count: signed.inbox_count,
+            menu: session_menu(signed),
         }
     }
 
@@ -53,9 +76,16 @@ impl Nav {
             Authority::Cadre { org_id } => ("团干部", state.store.org(*org_id).await?.short_name),
             Authority::Member { org_id } => ("团员", state.store.org(*org_id).await?.short_name),
         };
+        let menu = match authority {
+            Authority::Admin(s) => Menu::admin(s, inbox_count, page_path().as_deref()),
+            Authority::Cadre { org_id } | Authority::Member { org_id } => {
+                Menu::personal(Some(*org_id), page_path().as_deref())
+            }
+        };
         Ok(Self {
             role_label: Some(format!("{org_name} {label}")),
             inbox_count,
+            menu,
             ..Self::plain(signed)
         })
     }
@@ -70,5 +100,18 @@ impl Nav {
         // Read with the session, only while the admin role still holds.
         self.inbox_count = signed.inbox_count;
         Ok(self)
+    }
+}
+
+/// The menu of the session's role as read with the session: the admin's scope comes with it
+/// (only while the role holds); a member's or cadre's organisation is the session's.
+fn session_menu(signed: &Signed) -> Menu {
+    let path = page_path();
+    match (&signed.admin_scope, signed.session.role) {
+        (Some(scope), _) => Menu::admin(scope, signed.inbox_count, path.as_deref()),
+        (None, Some((RoleKind::Cadre | RoleKind::Member, org_id))) => {
+            Menu::personal(Some(org_id), path.as_deref())
+        }
+        (None, _) => Menu::personal(None, path.as_deref()),
     }
 }

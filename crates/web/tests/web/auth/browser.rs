@@ -171,7 +171,22 @@ async fn wrong_password_on_a_phone() {
 
     // One failure does not lock the account: the right password still works.
     submit_login(&driver, &app, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
-    wait_for_path(&driver, "/").await;
+    // One role: straight into 管理中心, the menu folded behind 菜单 on the phone.
+    wait_for_path(&driver, &format!("/orgs/{}", app.root.id)).await;
+    assert!(
+        find(&driver, By::Id("menu-phone"))
+            .await
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    let (fits, sizes) = fits_viewport(&driver).await;
+    assert!(
+        fits,
+        "the landing page scrolls sideways on a phone: {sizes}"
+    );
+    // 我的身份 stays reachable.
+    driver.goto(app.url("/")).await.unwrap();
     let body = text_of(&driver, By::Tag("main")).await;
     assert!(body.contains("我的身份"), "{body}");
     let (fits, sizes) = fits_viewport(&driver).await;

@@ -13,7 +13,8 @@ use tuanjian_web::Config;
 const MEMBER_ID: &str = "440524188001010014";
 
 both_databases!(
-    page_login_lands_on_home,
+    page_login_lands_in_the_only_role,
+    page_login_lands_in_the_remembered_role,
     wrong_password_and_unknown_account_read_the_same,
     initial_password_forces_a_change,
     password_rules_are_enforced,
@@ -25,10 +26,11 @@ both_databases!(
     api_login_and_me,
 );
 
-async fn page_login_lands_on_home(app: TestApp) {
+async fn page_login_lands_in_the_only_role(app: TestApp) {
     let (c, res) = app.page_login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), "/");
+    // One role, nothing to choose: straight into 管理中心 of 团中央.
+    assert_eq!(location(&res), format!("/orgs/{}", app.root.id));
     let cookie = res
         .headers()
         .get_all("set-cookie")
@@ -40,6 +42,19 @@ async fn page_login_lands_on_home(app: TestApp) {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
+    let org = c
+        .get(app.url(&location(&res)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        org.contains("id=\"menu-side\"") && org.contains("团中央 管理员"),
+        "{org}"
+    );
+    // 我的身份 stays reachable for switching.
     let home = c.get(app.url("/")).send().await.unwrap();
     assert_eq!(home.status(), StatusCode::OK);
     let html = home.text().await.unwrap();
@@ -48,6 +63,93 @@ async fn page_login_lands_on_home(app: TestApp) {
         "{html}"
     );
     assert_eq!(app.audit_count("login.success").await, 1);
+}
+
+/// A person with several roles starts where they last chose in the browser; a role taken away
+/// since is not applied (back to 我的身份), and an API client's choice is not remembered.
+async fn page_login_lands_in_the_remembered_role(app: TestApp) {
+    let gd = app.province("团广东省委").await;
+    let school = app
+        .add_org(
+            &gd,
+            OrgLevel::Grassroots,
+            OrgKind::Committee,
+            "一中团委",
+            "测试市第一中学团委",
+        )
+        .await;
+    let branch = app
+        .add_org(
+            &school,
+            OrgLevel::Grassroots,
+            OrgKind::Branch,
+            "一班团支部",
+            "测试市第一中学一班团支部",
+        )
+        .await;
+    let p = app.add_person(MEMBER_ID, "王五", Some("Several2024")).await;
+    app.make_member(&branch, &p).await;
+    app.make_admin(&school, &p).await;
+    // Two roles and nothing remembered: choose on 我的身份.
+    let (c, res) = app.page_login(MEMBER_ID, "Several2024").await;
+    assert_eq!(location(&res), "/");
+    let home = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&home);
+    c.post(app.url("/role"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("kind", "admin"),
+            ("org_id", &school.id.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    // An API client switching to the member role does not change where the browser starts.
+    let mut api = app.api();
+    api.login(MEMBER_ID, "Several2024").await;
+    let (status, _) = api
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/role",
+            json!({ "kind": "member", "org_id": branch.id }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (c, res) = app.page_login(MEMBER_ID, "Several2024").await;
+    assert_eq!(location(&res), format!("/orgs/{}", school.id));
+    let page = c
+        .get(app.url(&location(&res)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("一中团委 管理员"), "{page}");
+    // The API's login starts in no role: it chooses its own.
+    let mut api = app.api();
+    api.login(MEMBER_ID, "Several2024").await;
+    let (_, me) = api.get("/api/v1/me").await;
+    assert!(me["active_role"].is_null(), "{me}");
+    // The admin role is taken away: the next login does not apply it.
+    let (_, gd_api) = crate::support::admin::admin_of(&app, &gd, 7, "省管理员").await;
+    let (status, body) = gd_api
+        .post(
+            &format!("/api/v1/orgs/{}/admins/{}/revoke", school.id, p.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, res) = app.page_login(MEMBER_ID, "Several2024").await;
+    // One role left (the membership): start in it.
+    assert_eq!(location(&res), format!("/orgs/{}", branch.id));
 }
 
 async fn wrong_password_and_unknown_account_read_the_same(app: TestApp) {
@@ -118,7 +220,8 @@ async fn initial_password_forces_a_change(app: TestApp) {
     let (_, old) = app.page_login(MEMBER_ID, "01010014").await;
     assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
     let (_, new) = app.page_login(MEMBER_ID, "Youth2024a").await;
-    assert_eq!(location(&new), "/");
+    // The only role (the membership) is taken at once.
+    assert_eq!(location(&new), format!("/orgs/{}", branch.id));
     assert_eq!(app.audit_count("account.password_change").await, 1);
 }
 

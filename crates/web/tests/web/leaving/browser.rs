@@ -7,7 +7,7 @@ use thirtyfour::prelude::*;
 use super::{born, member_born};
 use crate::support::admin::PW;
 use crate::support::browser::{
-    ChromeDriver, find, fits_viewport, snap, submit_login, wait_for_path,
+    ChromeDriver, find, fits_viewport, snap, submit_login, wait_for_path, wait_to_leave,
 };
 use crate::support::members::World;
 use crate::support::{Db, TestApp};
@@ -39,7 +39,7 @@ async fn membership_and_graduation_pages_on_a_phone() {
 
     let phone = chromedriver.phone().await;
     submit_login(&phone, &app, world.branch_admin.id_number.as_str(), PW).await;
-    wait_for_path(&phone, "/").await;
+    assert!(wait_to_leave(&phone, "/login").await.starts_with("/orgs/"));
     let branch = world.w.branch.id;
     look(
         &phone,
@@ -66,7 +66,7 @@ async fn membership_and_graduation_pages_on_a_phone() {
 
     let phone = chromedriver.phone().await;
     submit_login(&phone, &app, world.school_admin.id_number.as_str(), PW).await;
-    wait_for_path(&phone, "/").await;
+    assert!(wait_to_leave(&phone, "/login").await.starts_with("/orgs/"));
     let school = world.w.school.id;
     look(
         &phone,

@@ -7,7 +7,7 @@ use thirtyfour::prelude::*;
 use super::{dev_number, member};
 use crate::support::admin::PW;
 use crate::support::browser::{
-    ChromeDriver, find, fits_viewport, snap, submit_login, text_of, wait_for_path,
+    ChromeDriver, find, fits_viewport, snap, submit_login, text_of, wait_for_path, wait_to_leave,
 };
 use crate::support::{Db, TestApp};
 
@@ -19,7 +19,7 @@ async fn card_on_a_phone() {
     let chromedriver = ChromeDriver::start();
     let phone = chromedriver.phone().await;
     submit_login(&phone, &app, p.id_number.as_str(), PW).await;
-    wait_for_path(&phone, "/").await;
+    assert!(wait_to_leave(&phone, "/login").await.starts_with("/orgs/"));
     find(&phone, By::Id("me-center-link"))
         .await
         .click()

@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::browser::{
-    ChromeDriver, find, fits_viewport, snap, submit_login, text_of, wait_for_path,
+    ChromeDriver, find, fits_viewport, snap, submit_login, text_of, wait_for_path, wait_to_leave,
 };
 use crate::support::import::*;
 use crate::support::{Db, TestApp};
@@ -55,7 +55,7 @@ async fn upload_see_faults_download_report_fix_commit_see_members() {
     let chromedriver = ChromeDriver::start();
     let driver = chromedriver.desktop().await;
     submit_login(&driver, &app, &s.admin_id, ADMIN_PASSWORD).await;
-    wait_for_path(&driver, "/").await;
+    assert!(wait_to_leave(&driver, "/login").await.starts_with("/orgs/"));
 
     // 1. From the organisation page to the import.
     driver
@@ -193,7 +193,7 @@ async fn upload_see_faults_download_report_fix_commit_see_members() {
     // On a phone the preview does not scroll sideways either.
     let phone = chromedriver.phone().await;
     submit_login(&phone, &app, &s.admin_id, ADMIN_PASSWORD).await;
-    wait_for_path(&phone, "/").await;
+    assert!(wait_to_leave(&phone, "/login").await.starts_with("/orgs/"));
     phone.goto(app.url(&import_path)).await.unwrap();
     find(&phone, By::Id("import-job")).await;
     assert_fits(&phone, "the import page on a phone").await;

@@ -8,6 +8,7 @@
 
 use crate::support::browser::{
     ChromeDriver, find, fits_viewport, snap, submit_login, text_of, type_into, wait_for_path,
+    wait_to_leave,
 };
 use crate::support::{Db, TestApp};
 use chrono::{Duration, NaiveDate};
@@ -182,7 +183,7 @@ async fn school_admin_enters_lists_edits_and_corrects_members() {
     let phone = chromedriver.phone().await;
     for d in [&desk, &phone] {
         submit_login(d, &app, &school_id, ADMIN_PASSWORD).await;
-        wait_for_path(d, "/").await;
+        assert!(wait_to_leave(d, "/login").await.starts_with("/orgs/"));
     }
 
     // 1. From the school's page to the branch's, then 录入团员.
@@ -518,7 +519,7 @@ async fn school_admin_enters_lists_edits_and_corrects_members() {
     // The province's admin, on a phone, approves it from 待办.
     let prov = chromedriver.phone().await;
     submit_login(&prov, &app, &province_id, ADMIN_PASSWORD).await;
-    wait_for_path(&prov, "/").await;
+    assert!(wait_to_leave(&prov, "/login").await.starts_with("/orgs/"));
     let inbox = text_of(&prov, By::Id("inbox-link")).await;
     assert_eq!(inbox, "待办 (1)");
     click(&prov, By::Id("inbox-link")).await;

@@ -101,7 +101,11 @@ async fn branch_created_registered_completed_and_secretary_signs_in() {
 
     // 1. The county's admin signs in (one role: acting in it at once) and opens its page.
     submit_login(&superior, &app, &county_admin_id, COUNTY_ADMIN_PASSWORD).await;
-    wait_for_path(&superior, "/").await;
+    assert!(
+        wait_to_leave(&superior, "/login")
+            .await
+            .starts_with("/orgs/")
+    );
     superior
         .goto(app.url(&format!("/orgs/{}", county.id)))
         .await
@@ -229,7 +233,7 @@ async fn branch_created_registered_completed_and_secretary_signs_in() {
     snap(&phone, "setup_07_phone_register").await;
     assert_fits(&phone, "/register/admin on a phone").await;
     submit_login(&phone, &app, &new_admin_id, NEW_ADMIN_PASSWORD).await;
-    wait_for_path(&phone, "/").await;
+    assert!(wait_to_leave(&phone, "/login").await.starts_with("/orgs/"));
     phone.goto(app.url(&info_path)).await.unwrap();
     find(&phone, By::Id("secretary-name")).await;
     snap(&phone, "setup_08_phone_info").await;

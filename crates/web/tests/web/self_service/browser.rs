@@ -7,6 +7,7 @@
 
 use crate::support::browser::{
     ChromeDriver, find, fits_viewport, snap, submit_login, text_of, type_into, wait_for_path,
+    wait_to_leave,
 };
 use crate::support::{Db, TestApp};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -149,7 +150,7 @@ async fn a_young_person_applies_and_becomes_a_member() {
     // 4. The branch admin, on a desktop, finds it in the inbox.
     let desk = chromedriver.desktop().await;
     submit_login(&desk, &app, &admin_id, ADMIN_PASSWORD).await;
-    wait_for_path(&desk, "/").await;
+    assert!(wait_to_leave(&desk, "/login").await.starts_with("/orgs/"));
     desk.goto(app.url("/inbox")).await.unwrap();
     click(&desk, By::Css(format!("a[href='{app_path}']"))).await;
     wait_for_path(&desk, &app_path).await;
@@ -213,7 +214,11 @@ async fn a_young_person_applies_and_becomes_a_member() {
     // The admin's page on a phone fits too.
     let admin_phone = chromedriver.phone().await;
     submit_login(&admin_phone, &app, &admin_id, ADMIN_PASSWORD).await;
-    wait_for_path(&admin_phone, "/").await;
+    assert!(
+        wait_to_leave(&admin_phone, "/login")
+            .await
+            .starts_with("/orgs/")
+    );
     admin_phone
         .goto(app.url(&format!("/orgs/{}/applications", w.branch.id)))
         .await
@@ -240,7 +245,7 @@ async fn a_young_person_applies_and_becomes_a_member() {
     assert_fits(&phone, "the approved application on a phone").await;
     phone.delete_all_cookies().await.unwrap();
     submit_login(&phone, &app, &applicant_id, APPLICANT_PASSWORD).await;
-    wait_for_path(&phone, "/").await;
+    assert!(wait_to_leave(&phone, "/login").await.starts_with("/orgs/"));
     let role = text_of(&phone, By::Css("header .role")).await;
     assert_eq!(role, format!("{BRANCH_SHORT} 团员"));
     snap(&phone, "join_15_member_home").await;

@@ -42,7 +42,7 @@ async fn shot(driver: &WebDriver, name: &str) {
 async fn phone_as(d: &ChromeDriver, app: &TestApp, id_number: &str) -> WebDriver {
     let phone = d.phone().await;
     submit_login(&phone, app, id_number, PW).await;
-    wait_for_path(&phone, "/").await;
+    assert!(wait_to_leave(&phone, "/login").await.starts_with("/orgs/"));
     phone
 }
 
@@ -95,7 +95,7 @@ async fn sender_approves(phone: &WebDriver, app: &TestApp, world: &World, id: i6
         .goto(app.url(&format!("/orgs/{}", world.w.branch.id)))
         .await
         .unwrap();
-    click(phone, By::Css("a[href='/transfers?side=out']")).await;
+    click(phone, By::Css("#org-actions a[href='/transfers?side=out']")).await;
     wait_for_path(phone, "/transfers").await;
     let row = text_of(phone, By::Id(format!("transfer-{id}"))).await;
     assert!(row.contains("广州市越秀区某中学"), "{row}");

@@ -1,4 +1,10 @@
-//! The organisation tree: paging children, breadcrumbs, scope, on SQLite and PostgreSQL.
+//! The organisation tree: paging children, breadcrumbs, scope, on SQLite and PostgreSQL; the
+//! 管理中心 menu (`menu`), error pages with the signed-in header (`frame`), and the menu in a
+//! browser (`browser`).
+
+mod browser;
+mod frame;
+mod menu;
 
 use crate::support::{ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
 use reqwest::StatusCode;
