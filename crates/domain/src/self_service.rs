@@ -3,9 +3,10 @@
 //! who may use which way. The entry rules proper stay in `entry_rules` / `member_record`.
 
 use crate::error_code::ErrorCode;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::entry_rules::{join_age, month_turning};
 use crate::id_number::IdNumber;
 use crate::join_age::MIN_JOIN_AGE;
 use crate::join_month::JoinMonth;
@@ -234,23 +235,20 @@ pub fn check_register_join_month(join: JoinMonth) -> Result<(), SelfServiceFault
     ))
 }
 
-/// 我要入团: at least `JOIN_MIN_AGE` and not yet `JOIN_MAX_AGE` on the day of applying.
+/// 我要入团: at least `JOIN_MIN_AGE` as the joining rule counts it (in months: the month of
+/// the thirteenth birthday counts, whatever the day — `entry_rules::join_age`) and not yet
+/// `JOIN_MAX_AGE` (full years) on the day of applying. Returns the full years.
 pub fn check_join_applicant_age(id: &IdNumber, today: NaiveDate) -> Result<u32, SelfServiceFault> {
     let age = id.age_on(today);
-    if age < JOIN_MIN_AGE {
-        let birth = id.birth_date();
-        let from = birth
-            .with_year(birth.year() + JOIN_MIN_AGE as i32)
-            // Born on 29 February: the birthday falls on 1 March in a common year.
-            .or_else(|| NaiveDate::from_ymd_opt(birth.year() + JOIN_MIN_AGE as i32, 3, 1))
-            .expect("a valid date");
+    if join_age(id, JoinMonth::of_date(today)) < JOIN_MIN_AGE {
+        let from = month_turning(id.birth_date(), JOIN_MIN_AGE);
         return Err(SelfServiceFault::new(
             ErrorCode::ApplicantTooYoung,
             Some(MemberField::IdNumber),
             format!(
-                "申请入团须年满{JOIN_MIN_AGE}周岁。按身份证号码，您今天{age}周岁，\
-                 请于{}（年满{JOIN_MIN_AGE}周岁）以后再提交入团申请",
-                from.format("%Y年%m月%d日")
+                "申请入团须年满{JOIN_MIN_AGE}周岁（年满{JOIN_MIN_AGE}周岁的当月即可）。\
+                 按身份证号码，您本月{age}周岁，请于{}起再提交入团申请",
+                from.label()
             ),
         ));
     }
@@ -307,14 +305,16 @@ mod tests {
     #[test]
     fn join_applicants_are_13_to_27() {
         let today = day(2026, 6, 15);
-        // The 13th birthday is today: old enough; tomorrow: not yet.
+        // The 13th birthday is today, or later this month: old enough (the month counts) …
         assert_eq!(
             check_join_applicant_age(&id("20130615"), today).unwrap(),
             13
         );
-        let f = check_join_applicant_age(&id("20130616"), today).unwrap_err();
+        assert!(check_join_applicant_age(&id("20130630"), today).is_ok());
+        // … next month: not yet, and the message names the month.
+        let f = check_join_applicant_age(&id("20130701"), today).unwrap_err();
         assert_eq!(f.code, "applicant_too_young");
-        assert!(f.message.contains("2026年06月16日"), "{}", f.message);
+        assert!(f.message.contains("请于2026年7月起"), "{}", f.message);
         // The 28th birthday is tomorrow: still 27; today: too old.
         assert_eq!(
             check_join_applicant_age(&id("19980616"), today).unwrap(),
@@ -325,9 +325,10 @@ mod tests {
     }
 
     #[test]
-    fn a_leap_day_birthday_falls_on_1_march() {
-        let f = check_join_applicant_age(&id("20160229"), day(2028, 6, 1)).unwrap_err();
-        assert!(f.message.contains("2029年03月01日"), "{}", f.message);
+    fn a_leap_day_birthday_counts_in_february() {
+        let f = check_join_applicant_age(&id("20160229"), day(2029, 1, 31)).unwrap_err();
+        assert!(f.message.contains("2029年2月起"), "{}", f.message);
+        assert!(check_join_applicant_age(&id("20160229"), day(2029, 2, 1)).is_ok());
     }
 
     #[test]
