@@ -125,6 +125,14 @@ fn actions_for(authority: &Authority, org: &Org, is_school: bool) -> Vec<(String
             ));
         }
     }
+    // 入团年龄特殊情况 (seed, question 4): filed on a branch, gathered by the province,
+    // entered by 团中央.
+    if may(Action::FileAgeCase) && org.kind.is_branch() {
+        out.push((format!("/orgs/{id}/age-cases/new"), "报送入团年龄特殊情况"));
+    }
+    if relation == tuanjian_domain::Relation::Itself && org.level <= OrgLevel::Provincial {
+        out.push(("/age-cases".into(), "入团年龄特殊情况汇总"));
+    }
     out
 }
 

@@ -7,6 +7,7 @@
 #[macro_use]
 mod support;
 
+mod age_cases;
 mod api;
 mod auth;
 mod cli;
