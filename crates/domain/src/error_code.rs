@@ -190,6 +190,7 @@ error_codes! {
     ApplicantTooYoung = "applicant_too_young", 400, "申请入团须年满13周岁";
     ApplicantTooOld = "applicant_too_old", 400, "申请入团须未满28周岁";
     JoinedSince2020 = "joined_since_2020", 400, "团员团干部注册只适用于2020年以前入团的团员";
+    CadreIsMember = "cadre_is_member", 400, "共青团员请以团员身份注册；以团干部身份注册只用于不是团员的团干部";
     ConfirmRequired = "confirm_required", 400, "只导入无误的行需要明确确认";
     // 入团年龄特殊情况 (seed, question 4): gathered by the province, entered by 团中央.
     AgeCaseOpen = "age_case_open", 409, "该身份证号码已有一份待办理的入团年龄特殊情况，不能重复报送";

@@ -4,13 +4,15 @@
 
 use crate::error_code::ErrorCode;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::entry_rules::{join_age, month_turning};
 use crate::id_number::IdNumber;
 use crate::join_age::MIN_JOIN_AGE;
 use crate::join_month::JoinMonth;
+use crate::enums::PoliticalStatus;
 use crate::member_fault::MemberField;
+use crate::member_record::{CadreInput, ProfileInput};
 
 /// Since 2020 only members who joined before this year may register themselves; later
 /// members are entered by their branch's admin.
@@ -235,6 +237,50 @@ pub fn check_register_join_month(join: JoinMonth) -> Result<(), SelfServiceFault
     ))
 }
 
+/// 团员团干部注册 as a cadre who is not a league member (seed, question 9: the way is for
+/// members **and cadres** no admin entered — a 中共党员 or 群众 serving as 团干部): the post and
+/// its organisation (any level, not only a 团支部) instead of a membership. Approved into a post
+/// (`insert_cadre_tx`), never a member record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CadrePost {
+    /// 团内职务, e.g. 书记, 副书记, 委员.
+    pub post: String,
+    /// 任职年月, optional.
+    pub post_since: String,
+    /// 团干部性质: 专职, 兼职, 挂职.
+    pub cadre_nature: String,
+    /// 是否同级党委委员: 是/否.
+    pub party_committee: String,
+}
+
+impl CadrePost {
+    /// The post with the applicant's personal fields, as the cadre entry parses it.
+    pub fn with_profile(&self, profile: ProfileInput) -> CadreInput {
+        CadreInput {
+            profile,
+            post: self.post.clone(),
+            post_since: self.post_since.clone(),
+            cadre_nature: self.cadre_nature.clone(),
+            party_committee: self.party_committee.clone(),
+        }
+    }
+}
+
+/// A cadre registering as not a member is not a 共青团员: members register as members (with
+/// their 入团年月), so their membership is recorded.
+pub fn check_cadre_registrant(p: PoliticalStatus) -> Result<(), SelfServiceFault> {
+    if p != PoliticalStatus::LeagueMember {
+        return Ok(());
+    }
+    Err(SelfServiceFault::new(
+        ErrorCode::CadreIsMember,
+        Some(MemberField::PoliticalStatus),
+        "政治面貌为共青团员的，请选择“以团员身份注册”并填写入团年月；\
+         “以团干部身份注册”只用于不是团员的团干部（如中共党员、群众担任团干部）",
+    ))
+}
+
 /// 我要入团: at least `JOIN_MIN_AGE` as the joining rule counts it (in months: the month of
 /// the thirteenth birthday counts, whatever the day — `entry_rules::join_age`) and not yet
 /// `JOIN_MAX_AGE` (full years) on the day of applying. Returns the full years.
@@ -300,6 +346,24 @@ mod tests {
             "自2020年起，只有2020年以前入团的团员可以自行注册"
         );
         assert_eq!(join_age_range(), "年满13周岁、未满28周岁");
+    }
+
+    #[test]
+    fn a_registering_cadre_is_not_a_league_member() {
+        assert!(check_cadre_registrant(PoliticalStatus::CpcMember).is_ok());
+        assert!(check_cadre_registrant(PoliticalStatus::Masses).is_ok());
+        let f = check_cadre_registrant(PoliticalStatus::LeagueMember).unwrap_err();
+        assert_eq!(f.code, "cadre_is_member");
+        assert_eq!(f.field, Some(MemberField::PoliticalStatus));
+        let c = CadrePost {
+            post: "副书记".into(),
+            ..CadrePost::default()
+        }
+        .with_profile(ProfileInput {
+            name: "党员甲".into(),
+            ..ProfileInput::default()
+        });
+        assert_eq!((c.post.as_str(), c.profile.name.as_str()), ("副书记", "党员甲"));
     }
 
     #[test]
