@@ -334,7 +334,11 @@ mod tests {
             .check()
             .unwrap_err();
         assert_eq!(f[0].code(), "join_age_too_young");
-        assert!(f[0].message.contains("入团当月12周岁，未满13周岁"), "{}", f[0]);
+        assert!(
+            f[0].message.contains("入团当月12周岁，未满13周岁"),
+            "{}",
+            f[0]
+        );
         assert!(f[0].message.contains("即最早2023年6月入团"), "{}", f[0]);
         assert!(f[0].message.contains("入团当月年满13周岁"), "{}", f[0]);
         // The first day of the month: the same month is fine, the month before is not.
@@ -378,7 +382,10 @@ mod tests {
         assert_eq!(f[0].code(), "dev_number_year_mismatch");
         let before_birth = entry(&young, "2012-05", "", false);
         assert_eq!(
-            before_birth.check_with(AgeRule::WaivedByCentral).unwrap_err()[0].code(),
+            before_birth
+                .check_with(AgeRule::WaivedByCentral)
+                .unwrap_err()[0]
+                .code(),
             "join_date_invalid"
         );
     }

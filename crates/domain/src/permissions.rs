@@ -413,10 +413,7 @@ mod tests {
             vec![Itself, DirectChild, Descendant]
         );
         assert_eq!(allowed(Action::GatherAgeCases), vec![Itself]);
-        assert_eq!(
-            allowed(Action::EnterAgeCase),
-            vec![DirectChild, Descendant]
-        );
+        assert_eq!(allowed(Action::EnterAgeCase), vec![DirectChild, Descendant]);
         assert_eq!(
             allowed(Action::MarkGraduation),
             vec![DirectChild, Descendant]

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::entry_rules::{join_age, month_turning};
+use crate::enums::PoliticalStatus;
 use crate::id_number::IdNumber;
 use crate::join_age::MIN_JOIN_AGE;
 use crate::join_month::JoinMonth;
-use crate::enums::PoliticalStatus;
 use crate::member_fault::MemberField;
 use crate::member_record::{CadreInput, ProfileInput};
 
@@ -363,7 +363,10 @@ mod tests {
             name: "党员甲".into(),
             ..ProfileInput::default()
         });
-        assert_eq!((c.post.as_str(), c.profile.name.as_str()), ("副书记", "党员甲"));
+        assert_eq!(
+            (c.post.as_str(), c.profile.name.as_str()),
+            ("副书记", "党员甲")
+        );
     }
 
     #[test]

@@ -123,8 +123,9 @@ fn case_from_row(r: &AnyRow) -> Result<AgeCase, StoreError> {
         join_month: r.try_get("join_month")?,
         dev_number: r.try_get("dev_number")?,
         statement: r.try_get("statement")?,
-        status: AgeCaseStatus::parse(&status)
-            .ok_or(StoreError::Broken("age_cases.status holds an unknown value"))?,
+        status: AgeCaseStatus::parse(&status).ok_or(StoreError::Broken(
+            "age_cases.status holds an unknown value",
+        ))?,
         filed_by_name: r.try_get("filed_by_name")?,
         filed_at: r.try_get("filed_at")?,
         forwarded_at: r.try_get("forwarded_at")?,

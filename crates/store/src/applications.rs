@@ -851,13 +851,13 @@ async fn enter_cadre(
     today: NaiveDate,
 ) -> Result<i64, ReviewError> {
     let input = post.with_profile(app.details.member.profile.clone());
-    let c = input
-        .parse(org.kind, today)
-        .map_err(ReviewError::Faults)?;
+    let c = input.parse(org.kind, today).map_err(ReviewError::Faults)?;
     check_cadre_registrant(c.profile.political_status)?;
     let by = admin_name(tx, scope).await?;
     let mut details = app.details.clone();
-    details.history.push(step(StepEvent::Approved, &by, comment));
+    details
+        .history
+        .push(step(StepEvent::Approved, &by, comment));
     close_tx(
         tx,
         scope,

@@ -9,9 +9,9 @@ use tuanjian_domain::{Action, MemberFault, MemberFaultCode, MemberField};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::member_detail::{member_detail_on, membership};
 use crate::members::{EntryError, check_dev_number_free, org_for, parse_member_with};
-use tuanjian_domain::AgeRule;
 use crate::scope::AdminScope;
 use crate::{Store, StoreError, Tx, now};
+use tuanjian_domain::AgeRule;
 
 /// The editable fields as JSON, for the audit record's before and after.
 fn snapshot(input: &MemberInput) -> serde_json::Value {

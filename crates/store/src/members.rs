@@ -8,8 +8,7 @@ use sqlx::Row;
 use tuanjian_domain::leaving::Standing;
 use tuanjian_domain::member_record::{CadreInput, MemberInput, NewCadre, NewMember, Profile};
 use tuanjian_domain::{
-    AgeRule,
-    Action, ActorRole, BranchContext, IdNumber, JoinMonth, MemberFault, MemberFaultCode,
+    Action, ActorRole, AgeRule, BranchContext, IdNumber, JoinMonth, MemberFault, MemberFaultCode,
     MemberField, MembershipStatus, Refusal, authorize,
 };
 

@@ -5,9 +5,7 @@
 
 use tuanjian_domain::entry_rules::check_join_age;
 use tuanjian_domain::org_info::parse_mobile;
-use tuanjian_domain::{
-    AgeRule, BoundedText, ErrorCode, JoinMonth, MemberEntry, MemberField,
-};
+use tuanjian_domain::{AgeRule, BoundedText, ErrorCode, JoinMonth, MemberEntry, MemberField};
 use tuanjian_store::age_cases::{self, NewAgeCase};
 use tuanjian_store::range_book::range_book;
 

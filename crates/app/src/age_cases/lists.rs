@@ -171,10 +171,10 @@ pub async fn export(
 ) -> Result<(String, Vec<u8>), Fault> {
     let l = list(app, user, status).await?;
     if l.role == Role::Filer {
-        return Err(Fault::forbidden(
-            "入团年龄特殊情况汇总表由省级团委或团中央导出",
-        )
-        .with_code(ErrorCode::ProvinceOnly));
+        return Err(
+            Fault::forbidden("入团年龄特殊情况汇总表由省级团委或团中央导出")
+                .with_code(ErrorCode::ProvinceOnly),
+        );
     }
     let rows: Vec<Vec<String>> = l
         .cases

@@ -106,7 +106,6 @@ pub async fn case_view(
     let forwarded = case.status == AgeCaseStatus::Forwarded;
     let province = gathering_province(&scope).is_ok_and(|p| p == case.province_id);
     let may_enter = central && forwarded;
-    let may_return =
-        may_enter || (province && case.status == AgeCaseStatus::Collecting);
+    let may_return = may_enter || (province && case.status == AgeCaseStatus::Collecting);
     Ok((case, may_enter, may_return))
 }

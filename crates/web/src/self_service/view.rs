@@ -5,8 +5,8 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 use tuanjian_domain::dev_number::{DEV_NUMBER_LEN, NUMBERED_FROM, XINJIANG_NUMBERED_FROM};
-use tuanjian_domain::member_record::MemberInput;
 use tuanjian_domain::enums::{CadreNature, Post};
+use tuanjian_domain::member_record::MemberInput;
 use tuanjian_domain::self_service::{
     ApplicationKind, ApplicationStatus, CadrePost, JoinStage, register_rule,
 };

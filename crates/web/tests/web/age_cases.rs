@@ -211,7 +211,11 @@ async fn a_case_goes_from_the_county_to_the_province_to_central(app: TestApp) {
     // The recheck of stored records leaves the waived age alone.
     let stats = app
         .store
-        .recheck_all_members(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), 100, |_| {})
+        .recheck_all_members(
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+            100,
+            |_| {},
+        )
         .await
         .unwrap();
     assert_eq!(stats.faulty, 0, "{stats:?}");
@@ -314,7 +318,9 @@ async fn filing_keeps_every_other_rule(app: TestApp) {
     let w = app.guangzhou().await;
     let county = admin_of(&app, &w.county, 101).await;
     // Old enough: nothing to report, the branch enters the member.
-    let grown = IdNumber::from_first17("44010620100515001").as_str().to_string();
+    let grown = IdNumber::from_first17("44010620100515001")
+        .as_str()
+        .to_string();
     let (s, e) = file(&county, &w.branch, case_body(&grown)).await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
     assert_eq!(e["error"]["code"], "not_age_exception");
@@ -338,7 +344,10 @@ async fn filing_keeps_every_other_rule(app: TestApp) {
         })
         .collect();
     assert!(codes.contains(&("phone", "mobile_invalid")), "{codes:?}");
-    assert!(codes.contains(&("statement", "required_missing")), "{codes:?}");
+    assert!(
+        codes.contains(&("statement", "required_missing")),
+        "{codes:?}"
+    );
     assert!(
         codes.contains(&("dev_number", "dev_number_year_mismatch")),
         "{codes:?}"

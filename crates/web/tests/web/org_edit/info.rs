@@ -129,7 +129,10 @@ async fn own_admin_requests_names_kind_and_industry(app: TestApp) {
     let (s, r) = put(&branch_admin, &w.branch, json!({ "kind": "06BYBTZB" })).await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(r["pending"], json!(["kind"]));
-    assert_eq!(app.store.org(w.branch.id).await.unwrap().kind, OrgKind::Branch);
+    assert_eq!(
+        app.store.org(w.branch.id).await.unwrap().kind,
+        OrgKind::Branch
+    );
     let (school_admin, _) = admin_of(&app, &w.school, 105, "校管理员二").await;
     let id = r["pending_change_id"].as_i64().unwrap();
     let (s, r) = decide(&school_admin, &w.branch, id, "approve", json!({})).await;
@@ -186,7 +189,12 @@ async fn a_name_taken_before_approval_is_refused_clearly(app: TestApp) {
     let id = r["pending_change_id"].as_i64().unwrap();
     // Meanwhile the city renames the sibling county committee to that name, at once.
     let (city, _) = admin_of(&app, &w.city, 102, "市管理员").await;
-    let (s, r) = put(&city, &w.sibling, json!({ "full_name": "共青团广州市天河区实验中学委员会" })).await;
+    let (s, r) = put(
+        &city,
+        &w.sibling,
+        json!({ "full_name": "共青团广州市天河区实验中学委员会" }),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{r}");
 
     let (s, e) = decide(&county, &w.school, id, "approve", json!({})).await;
@@ -194,7 +202,10 @@ async fn a_name_taken_before_approval_is_refused_clearly(app: TestApp) {
     assert_eq!(e["error"]["code"], "org_name_taken");
     let message = e["error"]["message"].as_str().unwrap();
     assert!(message.starts_with("这份申请现在不能批准："), "{message}");
-    assert!(message.contains(wanted) && message.contains("请退回"), "{message}");
+    assert!(
+        message.contains(wanted) && message.contains("请退回"),
+        "{message}"
+    );
     let org = app.store.org(w.school.id).await.unwrap();
     assert_eq!(org.full_name, "共青团广州市天河区第一中学委员会");
     let status: String = sqlx::query_scalar("SELECT status FROM org_changes WHERE id = $1")
@@ -203,7 +214,14 @@ async fn a_name_taken_before_approval_is_refused_clearly(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(status, "pending", "still waiting to be returned");
-    let (s, r) = decide(&county, &w.school, id, "return", json!({ "comment": "全称已被使用" })).await;
+    let (s, r) = decide(
+        &county,
+        &w.school,
+        id,
+        "return",
+        json!({ "comment": "全称已被使用" }),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{r}");
 }
 

@@ -168,7 +168,10 @@ async fn pages_fill_request_and_decide(app: TestApp) {
 
     // The own admin's page offers the name fields too; a new name waits for the superior.
     let html = c.get(&info_url).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("id=\"f-short_name\""), "the own admin may ask to rename");
+    assert!(
+        html.contains("id=\"f-short_name\""),
+        "the own admin may ask to rename"
+    );
     let csrf = csrf_of(&html);
     let res = c
         .post(&info_url)

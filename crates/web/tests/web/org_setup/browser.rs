@@ -182,7 +182,10 @@ async fn branch_created_registered_completed_and_secretary_signs_in() {
     );
     // The own admin fills or asks to change names, kind and 行业类别 too (seed, question 7).
     let hint = text_of(&new_admin, By::Id("own-edit-hint")).await;
-    assert!(hint.contains("包括组织简称、全称、类别和行业类别"), "{hint}");
+    assert!(
+        hint.contains("包括组织简称、全称、类别和行业类别"),
+        "{hint}"
+    );
     assert!(
         !new_admin
             .find_all(By::Id("f-industry"))
