@@ -358,7 +358,7 @@ fn cadre_specs() -> Vec<Spec> {
 
 fn org_legend(kind: ApplicationKind) -> &'static str {
     match kind {
-        ApplicationKind::Register => "所在团支部",
+        ApplicationKind::Register => "所在团支部（以团干部身份注册的：任职的团组织，可以是任一级）",
         ApplicationKind::Join => "申请加入的团支部",
         ApplicationKind::Report => "报到的团支部（现在所在地）",
     }

@@ -198,6 +198,10 @@ async fn a_case_goes_from_the_county_to_the_province_to_central(app: TestApp) {
     .await
     .unwrap();
     assert!(after.contains(reason), "{after}");
+    // The record shows it.
+    let (s, rec) = central.get(&format!("/api/v1/members/{person}")).await;
+    assert_eq!(s, StatusCode::OK, "{rec}");
+    assert_eq!(rec["membership"]["age_exception"], reason, "{rec}");
     // Entered once only.
     let (s, e) = central
         .post(
