@@ -2,7 +2,9 @@
 //! a case, the province gathers it (list, Excel, 报团中央), 团中央 enters the member with the
 //! age rule waived and the reason recorded; anyone else meets the age fault.
 
-use crate::support::{ApiClient, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp, idn};
+use crate::support::{
+    ApiClient, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp, csrf_of, idn, location,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tuanjian_domain::{IdNumber, OrgKind, OrgLevel};
@@ -168,6 +170,20 @@ async fn a_case_goes_from_the_county_to_the_province_to_central(app: TestApp) {
     assert_eq!(s, StatusCode::OK, "{l}");
     assert_eq!(l["role"], "central");
     assert_eq!(l["total"], 1);
+    // Its page offers 团中央 the entry form (民族, 政治面貌, 录入原因).
+    let (page, _) = app.page_login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
+    let html = page
+        .get(app.url(&format!("/age-cases/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("id=\"enter-form\"") && html.contains("id=\"f-reason\""),
+        "{html}"
+    );
     let reason = "广东省团委报送，入团时未满13周岁，经团中央审核同意录入";
     let (s, r) = central
         .post(
@@ -406,6 +422,76 @@ async fn returns_need_a_comment(app: TestApp) {
     assert!(html.contains("入团年龄特殊情况汇总"), "{html}");
     assert!(html.contains("id=\"cases-total\">2<"), "{html}");
     assert!(html.contains("id=\"forward-submit\""));
+
+    // The county files on the branch's page; the form keeps what was typed on a fault.
+    let (c, _) = app.page_login(&idn(101), PW).await;
+    let org_page = c
+        .get(app.url(&format!("/orgs/{}", w.branch.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let new_path = format!("/orgs/{}/age-cases/new", w.branch.id);
+    assert!(
+        org_page.contains(&new_path),
+        "the branch page links the form"
+    );
+    let form = c
+        .get(app.url(&new_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&form);
+    let other = IdNumber::from_first17("44010620120720002")
+        .as_str()
+        .to_string();
+    let post = |phone: &'static str| {
+        let c = c.clone();
+        let url = app.url(&new_path);
+        let csrf = csrf.clone();
+        let other = other.clone();
+        async move {
+            c.post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("name", "小晚"),
+                    ("id_number", other.as_str()),
+                    ("phone", phone),
+                    ("join_month", "2024-06"),
+                    ("dev_number", "202444000002"),
+                    ("statement", "入团时未满13周岁，特此说明"),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = post("1").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("id=\"err-phone\"") && html.contains("小晚"),
+        "{html}"
+    );
+    let res = post("13900139000").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = location(&res);
+    assert!(to.ends_with("?done=filed"), "{to}");
+    let html = c
+        .get(app.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("已报送") && html.contains("小晚"), "{html}");
+    assert!(!html.contains("id=\"enter-form\""), "only 团中央 enters");
 }
 
 /// Every cell of the first sheet, joined.
