@@ -5,6 +5,7 @@
 //! database.
 
 pub mod account;
+pub mod age_cases;
 pub mod authority;
 pub mod beijing;
 pub mod config;

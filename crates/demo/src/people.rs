@@ -224,8 +224,14 @@ mod tests {
             let joined =
                 NaiveDate::parse_from_str(&format!("{}-01", m.join_month), "%Y-%m-%d").unwrap();
             assert!(joined <= today());
-            // Full years at the first day of the join month: at least 13.
-            assert!(id.age_on(joined) >= 13, "{} {}", id.as_str(), m.join_month);
+            // The joining rule's own count (months): at least 13.
+            let month = tuanjian_domain::JoinMonth::of_date(joined);
+            assert!(
+                tuanjian_domain::entry_rules::join_age(&id, month) >= 13,
+                "{} {}",
+                id.as_str(),
+                m.join_month
+            );
             let threshold = if xinjiang {
                 XINJIANG_NUMBERED_FROM
             } else {

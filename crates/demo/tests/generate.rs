@@ -229,7 +229,11 @@ async fn check_shape(
         } else {
             12
         };
-        assert!(id.age_on(joined) >= min_age, "{id:?} {join_month}");
+        let month = tuanjian_domain::JoinMonth::of_date(joined);
+        assert!(
+            tuanjian_domain::entry_rules::join_age(&id, month) >= min_age,
+            "{id:?} {join_month}"
+        );
         let dev: Option<String> = r.get("dev_number");
         let year: i32 = join_month[..4].parse().unwrap();
         match dev {

@@ -2,16 +2,16 @@
 //! number and the ID number. The one place forms, the API and Excel import all call, so a
 //! record refused in one is refused in the others with the same words.
 //!
-//! Age is counted in full years on the first day of the join month: only the month is
-//! recorded, and "at least 13" means having turned 13 on or before the day of joining, so the
-//! earliest day of the month is the one day that never admits someone too young. (The real
-//! system is said to count months; this is stricter by less than a month.)
+//! Age is counted in months, as the league does (domain.md §5): only the month of joining is
+//! recorded, and someone who turns 13 on any day of the join month meets the rule — born
+//! 2010-06-30, joining in 2023-06 is fine, in 2023-05 too young. The day of birth never
+//! matters; a 29 February birthday turns a year older in February, leap year or not.
 //!
 //! What needs the database — the ID number or development number already in use, the
 //! branch named — is checked by the store, which adds `MemberFault::already_registered`,
 //! `dev_number_taken`, `org_not_found` or `not_a_branch` to the same list.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::dev_number::{DEV_NUMBER_LEN, DevNumber, DevNumberError, dev_number_required};
 use crate::dev_range::{DevRange, in_any};
@@ -20,9 +20,22 @@ use crate::join_age::{min_join_age, rule_for as age_rule_for};
 use crate::join_month::{JoinMonth, JoinMonthError};
 use crate::member_fault::{MemberFault, MemberFaultCode, MemberField};
 
-/// Full years of age on the first day of the join month.
+/// Age at joining as the league counts it: whole years of months from the birth month to the
+/// join month, so the birthday's month is the month one is a year older, whatever the day.
+/// The one place the joining age is computed (entry, import, recheck, self-service).
 pub fn join_age(id: &IdNumber, join: JoinMonth) -> u32 {
-    id.age_on(join.first_day())
+    let months = months_between(id.birth_date(), join);
+    (months.max(0) / 12) as u32
+}
+
+/// Months from the birth month to `join` (negative before birth).
+fn months_between(birth: NaiveDate, join: JoinMonth) -> i32 {
+    (join.year() - birth.year()) * 12 + join.month() as i32 - birth.month() as i32
+}
+
+/// The first month in which someone born on `birth` is `age` as the league counts.
+pub fn month_turning(birth: NaiveDate, age: u32) -> JoinMonth {
+    JoinMonth::new(birth.year() + age as i32, birth.month()).expect("a valid month")
 }
 
 /// The age rule; on success the age at joining.
@@ -41,14 +54,15 @@ pub fn check_join_age(
         MemberFaultCode::JoinAgeTooYoung,
         Some(MemberField::JoinMonth),
         format!(
-            "入团年龄不符合规定：出生日期{}，{}入团时{}周岁，未满{}周岁（{}）。\
-             因入团年龄问题无法录入的，由发展其入团的团组织或县级团委开具说明，\
-             经省级团委汇总后报团中央统一录入",
+            "入团年龄不符合规定：出生日期{}，{}入团，入团当月{}周岁，未满{}周岁\
+             （{}，即最早{}入团）。因入团年龄问题无法录入的，由发展其入团的团组织或县级团委\
+             开具说明，经省级团委汇总后报团中央统一录入",
             id.birth_date().format("%Y年%-m月%-d日"),
             join.label(),
             age,
             min,
-            rule
+            rule,
+            month_turning(id.birth_date(), min).label()
         ),
     ))
 }
@@ -158,11 +172,26 @@ impl ValidEntry {
     }
 }
 
+/// Whether the joining age applies. Only a 团中央 admin entering a gathered case (seed,
+/// question 4: 「由团中央统一录入」) waives it, and only it: ID, number and 号段 still apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AgeRule {
+    #[default]
+    Applies,
+    /// Waived for a member 团中央 entered with a recorded reason (`members.age_exception`).
+    WaivedByCentral,
+}
+
 impl MemberEntry<'_> {
     /// Every fault of the entry, not only the first, each with its field. A rule that needs a
     /// value which is itself faulty is skipped (no age without a valid ID number and join
     /// month), so each fault names something the admin can fix.
     pub fn check(&self) -> Result<ValidEntry, Vec<MemberFault>> {
+        self.check_with(AgeRule::Applies)
+    }
+
+    /// `check`, with the joining age applied or waived.
+    pub fn check_with(&self, age_rule: AgeRule) -> Result<ValidEntry, Vec<MemberFault>> {
         let mut faults = Vec::new();
         let mut warnings = Vec::new();
 
@@ -193,6 +222,9 @@ impl MemberEntry<'_> {
         if let (Some(id), Some(join)) = (&id, join) {
             match join.check_after_birth(id.birth_date()) {
                 Err(e) => faults.push(join_fault(&e)),
+                Ok(()) if age_rule == AgeRule::WaivedByCentral => {
+                    age_at_join = Some(join_age(id, join));
+                }
                 Ok(()) => match check_join_age(id, join, self.is_xinjiang) {
                     Ok(age) => age_at_join = Some(age),
                     Err(f) => faults.push(f),
@@ -294,21 +326,68 @@ mod tests {
     }
 
     #[test]
-    fn thirteenth_birthday_on_and_after_the_joining_day() {
-        // Joining counts as the 1st of the month: 13 on 2023-06-01 is old enough …
+    fn thirteen_at_any_day_of_the_join_month() {
+        // The last day of the month: born 2010-06-30, joining 2023-06 is fine …
+        assert!(codes(entry(&id("20100630"), "2023-06", "202313000001", false)).is_empty());
+        // … the month before is too young, and the message names the earliest month.
+        let f = entry(&id("20100630"), "2023-05", "202313000001", false)
+            .check()
+            .unwrap_err();
+        assert_eq!(f[0].code(), "join_age_too_young");
+        assert!(
+            f[0].message.contains("入团当月12周岁，未满13周岁"),
+            "{}",
+            f[0]
+        );
+        assert!(f[0].message.contains("即最早2023年6月入团"), "{}", f[0]);
+        assert!(f[0].message.contains("入团当月年满13周岁"), "{}", f[0]);
+        // The first day of the month: the same month is fine, the month before is not.
         assert!(codes(entry(&id("20100601"), "2023-06", "202313000001", false)).is_empty());
-        // … turning 13 on 2023-06-02, the day after, is not, until the next month.
         assert_eq!(
-            codes(entry(&id("20100602"), "2023-06", "202313000001", false)),
+            codes(entry(&id("20100601"), "2023-05", "202313000001", false)),
             ["join_age_too_young"]
         );
-        assert!(codes(entry(&id("20100602"), "2023-07", "202313000001", false)).is_empty());
-        // A 29 February birthday turns 13 on 1 March in a common year.
+        // Born on 1 or 31 January: January of the thirteenth year, not December before.
+        assert!(codes(entry(&id("20100131"), "2023-01", "202313000001", false)).is_empty());
         assert_eq!(
-            codes(entry(&id("20080229"), "2021-02", "202113000001", false)),
+            codes(entry(&id("20100101"), "2022-12", "202213000001", false)),
             ["join_age_too_young"]
         );
-        assert!(codes(entry(&id("20080229"), "2021-03", "202113000001", false)).is_empty());
+        // 29 February turns 13 in February, also in a common year …
+        assert!(codes(entry(&id("20080229"), "2021-02", "202113000001", false)).is_empty());
+        assert_eq!(
+            codes(entry(&id("20080229"), "2021-01", "202113000001", false)),
+            ["join_age_too_young"]
+        );
+        // … and in a leap year.
+        assert!(codes(entry(&id("20040229"), "2017-02", "201713000001", false)).is_empty());
+        // The age reported is the months' count.
+        let p = IdNumber::parse(&id("20100630")).unwrap();
+        assert_eq!(join_age(&p, JoinMonth::new(2023, 6).unwrap()), 13);
+        assert_eq!(join_age(&p, JoinMonth::new(2023, 5).unwrap()), 12);
+        assert_eq!(join_age(&p, JoinMonth::new(2010, 6).unwrap()), 0);
+    }
+
+    #[test]
+    fn only_the_age_is_waived_for_central_entry() {
+        let young = id("20120601");
+        let e = entry(&young, "2023-06", "202313000001", false);
+        assert_eq!(codes(e), ["join_age_too_young"]);
+        let ok = e.check_with(AgeRule::WaivedByCentral).unwrap();
+        assert_eq!(ok.age_at_join, 11);
+        // Every other rule still holds.
+        let bad = entry(&young, "2023-06", "202213000001", false);
+        let f = bad.check_with(AgeRule::WaivedByCentral).unwrap_err();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code(), "dev_number_year_mismatch");
+        let before_birth = entry(&young, "2012-05", "", false);
+        assert_eq!(
+            before_birth
+                .check_with(AgeRule::WaivedByCentral)
+                .unwrap_err()[0]
+                .code(),
+            "join_date_invalid"
+        );
     }
 
     #[test]
@@ -320,13 +399,13 @@ mod tests {
             codes(entry(&person, "2017-01", "201713000001", false)),
             ["join_age_too_young"]
         );
-        // Twelfth birthday on the joining day before 2017; the day after is too young.
-        assert!(codes(entry(&id("20040601"), "2016-06", "", false)).is_empty());
+        // Twelve during the join month before 2017, whatever the day; the month before is too young.
+        assert!(codes(entry(&id("20040630"), "2016-06", "", false)).is_empty());
         assert_eq!(
-            codes(entry(&id("20040602"), "2016-06", "", false)),
+            codes(entry(&id("20040601"), "2016-05", "", false)),
             ["join_age_too_young"]
         );
-        let faults = entry(&id("20040602"), "2016-06", "", false)
+        let faults = entry(&id("20040601"), "2016-05", "", false)
             .check()
             .unwrap_err();
         assert!(faults[0].message.contains("未满12周岁"), "{}", faults[0]);
@@ -350,8 +429,8 @@ mod tests {
 
     #[test]
     fn xinjiang_2016_needs_a_number_and_age_13() {
-        // Born 2003-07-01: 12 in June 2016.
-        let person = id("20030701");
+        // Born 2003-07-31: 12 in June 2016, 13 in July.
+        let person = id("20030731");
         assert!(codes(entry(&person, "2016-06", "", false)).is_empty());
         assert_eq!(
             codes(entry(&person, "2016-06", "", true)),
@@ -498,7 +577,7 @@ mod tests {
         );
         // Too young and a wrong year at once.
         assert_eq!(
-            codes(entry(&id("20100602"), "2023-06", "202213000001", false)),
+            codes(entry(&id("20100702"), "2023-06", "202213000001", false)),
             ["join_age_too_young", "dev_number_year_mismatch"]
         );
     }
@@ -588,7 +667,7 @@ mod tests {
         }
 
         #[test]
-        fn the_age_rule_is_full_years_on_the_first_of_the_month(
+        fn the_age_rule_counts_months_from_the_birth_month(
             birth in 0i64..(20 * 365),
             join_offset in 3000i64..6000,
             xinjiang in any::<bool>(),
@@ -600,9 +679,19 @@ mod tests {
             let dev = format!("{}13000001", joined.year());
             let join = joined.to_string();
             let result = entry(&person, &join, &dev, xinjiang).check();
-            let parsed = IdNumber::parse(&person).unwrap();
-            let old_enough = parsed.age_on(joined.first_day()) >= min_join_age(joined, xinjiang);
+            let min = min_join_age(joined, xinjiang);
+            // Old enough exactly when the join month is on or after the month of the
+            // birthday that makes one `min`: the same calendar month `min` years on.
+            let old_enough = (joined.year(), joined.month())
+                >= (birth.year() + min as i32, birth.month());
             prop_assert_eq!(result.is_ok(), old_enough, "{:?}", result);
+            // Equivalently: full years on the last day of the join month, except for a
+            // 29 February birthday in a common year, which the month count admits in February.
+            let last_day = joined.first_day() + chrono::Months::new(1) - chrono::Days::new(1);
+            let parsed = IdNumber::parse(&person).unwrap();
+            if !(birth.month() == 2 && birth.day() == 29) {
+                prop_assert_eq!(parsed.age_on(last_day) >= min, old_enough);
+            }
         }
     }
 }

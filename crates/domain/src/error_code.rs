@@ -84,6 +84,7 @@ error_codes! {
     NotNewParent = "not_new_parent", 403, "迁入审批由选择迁入的组织（新的直属上级）的管理员办理";
     CentralOnly = "central_only", 403, "此项业务由团中央管理员办理";
     SuperiorAdminOnly = "superior_admin_only", 403, "此项业务由上级组织的管理员办理，本组织的管理员不能办理";
+    ProvinceOnly = "province_only", 403, "此项业务由省级团委管理员办理";
     // Organisations: creation, information, deletion.
     OrgKindInvalid = "org_kind_invalid", 400, "组织类别或级别不正确，请从列表中选择";
     OrgKindNotAllowed = "org_kind_not_allowed", 409, "上级组织下不能建立这一类别的组织";
@@ -189,7 +190,12 @@ error_codes! {
     ApplicantTooYoung = "applicant_too_young", 400, "申请入团须年满13周岁";
     ApplicantTooOld = "applicant_too_old", 400, "申请入团须未满28周岁";
     JoinedSince2020 = "joined_since_2020", 400, "团员团干部注册只适用于2020年以前入团的团员";
+    CadreIsMember = "cadre_is_member", 400, "共青团员请以团员身份注册；以团干部身份注册只用于不是团员的团干部";
     ConfirmRequired = "confirm_required", 400, "只导入无误的行需要明确确认";
+    // 入团年龄特殊情况 (seed, question 4): gathered by the province, entered by 团中央.
+    AgeCaseOpen = "age_case_open", 409, "该身份证号码已有一份待办理的入团年龄特殊情况，不能重复报送";
+    AgeCaseNotOpen = "age_case_not_open", 409, "这份入团年龄特殊情况已经处理过或不在这一环节，请刷新页面查看";
+    NotAgeException = "not_age_exception", 409, "此人入团年龄符合规定，请由其所在团支部正常录入，不需要报团中央";
     // 团组织关系转接.
     TransferReasonInvalid = "transfer_reason_invalid", 400, "请选择转接原因：升学、就业、参军、出国(境)、未就业或其他";
     TransferDetailInvalid = "transfer_detail_invalid", 400, "请填写转接原因的说明（不超过100个字）";

@@ -32,7 +32,7 @@ pub mod member_fault;
 
 pub use dev_number::{DevNumber, DevNumberError};
 pub use dev_range::{DevRange, DevRangeError};
-pub use entry_rules::{MemberEntry, ValidEntry};
+pub use entry_rules::{AgeRule, MemberEntry, ValidEntry};
 pub use enums::{
     CadreNature, Choice, ChoiceError, Education, Ethnicity, MembershipStatus, Occupation,
     PoliticalStatus, Post,

@@ -105,7 +105,7 @@ impl MemberFaultCode {
                 return format!("{}必须填写发展团员编号", dev_number::required_rule()).into();
             }
             MemberFaultCode::DevNumberTaken => {
-                "发展团员编号已被占用：该编号已被其他人使用并已录入系统。请请求上级团组织协助，联系对方核实后协商解决"
+                "发展团员编号已被占用：该编号已被其他人使用并已录入系统。请上级团组织协助，联系对方核实后协商解决"
             }
             MemberFaultCode::DevNumberYearMismatch => "发展团员编号前四位年份与入团年份不一致",
             MemberFaultCode::DevNumberBadLength => {
@@ -314,7 +314,7 @@ impl MemberFault {
             Some(MemberField::DevNumber),
             format!(
                 "发展团员编号 {number} 已被占用：该编号已被其他人使用并已录入系统{place}。\
-                 请核对编号；确认无误的，请请求上级团组织协助，联系对方协商解决"
+                 请核对编号；确认无误的，请上级团组织协助联系对方，协商解决"
             ),
         )
     }
@@ -458,8 +458,8 @@ mod tests {
     fn messages_built_from_the_rules_numbers_read_as_before() {
         assert_eq!(
             MemberFaultCode::JoinAgeTooYoung.message(),
-            "入团年龄不符合规定：2017年1月1日及以后入团须年满13周岁（新疆地区各年份均为13周岁），\
-             2017年1月1日以前入团须年满12周岁。因入团年龄问题无法录入的，由发展其入团的团组织\
+            "入团年龄不符合规定：2017年1月1日及以后入团须入团当月年满13周岁（新疆地区各年份均为13周岁），\
+             2017年1月1日以前入团须入团当月年满12周岁。因入团年龄问题无法录入的，由发展其入团的团组织\
              或县级团委开具说明，经省级团委汇总后报团中央统一录入"
         );
         assert_eq!(
@@ -512,6 +512,9 @@ mod tests {
         let f = MemberFault::dev_number_taken("201913000001", None);
         assert_eq!(f.field, Some(MemberField::DevNumber));
         assert!(f.message.contains("201913000001") && f.message.contains("上级团组织协助"));
+        // The seed says 请求上级组织协助; the old text doubled 请 (「请请求」).
+        assert!(!f.message.contains("请请求"), "{}", f.message);
+        assert!(!MemberFaultCode::DevNumberTaken.message().contains("请请求"));
         let f = MemberFault::org_not_found("初三一班");
         assert!(f.message.contains("全称") && f.message.contains("初三一班"));
         let long = "长".repeat(100);

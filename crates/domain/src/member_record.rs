@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dev_number::DevNumber;
 use crate::dev_range::DevRange;
-use crate::entry_rules::MemberEntry;
+use crate::entry_rules::{AgeRule, MemberEntry};
 use crate::enums::{CadreNature, Choice, Education, Ethnicity, Occupation, PoliticalStatus, Post};
 use crate::id_number::IdNumber;
 use crate::join_month::{JoinMonth, JoinMonthError};
@@ -338,6 +338,15 @@ fn member_status_fits(p: PoliticalStatus) -> bool {
 impl MemberInput {
     /// Every fault of the record, each with its field, or the parsed record.
     pub fn parse(&self, branch: BranchContext<'_>) -> Result<NewMember, Vec<MemberFault>> {
+        self.parse_with(branch, AgeRule::Applies)
+    }
+
+    /// `parse`, with the joining age applied or waived (`AgeRule`).
+    pub fn parse_with(
+        &self,
+        branch: BranchContext<'_>,
+        age_rule: AgeRule,
+    ) -> Result<NewMember, Vec<MemberFault>> {
         let mut f = Faults(Vec::new());
         let today = branch.today;
         let profile = self.profile.parse_profile(&mut f, today);
@@ -363,7 +372,7 @@ impl MemberInput {
             ranges: branch.ranges,
             today,
         }
-        .check();
+        .check_with(age_rule);
         let entry = match entry {
             Ok(e) => Some(e),
             Err(faults) => {

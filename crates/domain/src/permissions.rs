@@ -72,10 +72,19 @@ pub enum Action {
     DecideLeaving,
     /// Approve or return a branch's 自行脱团, 开除团籍 or 恢复团籍 (the branch's direct superior).
     ApproveLeaving,
+    /// 入团年龄特殊情况: file a case of a member of the target branch (its own admin or any
+    /// above it in the province: the developing branch, a 县级团委 …).
+    FileAgeCase,
+    /// Gather the cases of the target province and forward them to 团中央 (the province's own
+    /// admin; the caller checks the target is a provincial committee).
+    GatherAgeCases,
+    /// Enter a forwarded case's member with the age rule waived: 团中央's admin only (the
+    /// caller passes whether the actor is 团中央, as for `MoveDirectly`).
+    EnterAgeCase,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 31] = [
         Action::View,
         Action::CreateChild,
         Action::ManageRegistrationCode,
@@ -104,6 +113,9 @@ impl Action {
         Action::MarkGraduation,
         Action::DecideLeaving,
         Action::ApproveLeaving,
+        Action::FileAgeCase,
+        Action::GatherAgeCases,
+        Action::EnterAgeCase,
     ];
 }
 
@@ -203,6 +215,18 @@ const LEAVING_APPROVED_BY_SUPERIOR: Refusal = Refusal {
     code: ErrorCode::NotDirectSuperior,
     message: "自行脱团、开除团籍和恢复团籍由团员所在团支部的直属上级组织管理员审批",
 };
+const AGE_CASES_FILED_FROM_BELOW: Refusal = Refusal {
+    code: ErrorCode::OutOfScope,
+    message: "入团年龄特殊情况由发展其入团的团组织或县级团委报送，只能报送本级及下级团支部的团员",
+};
+const AGE_CASES_GATHERED_BY_PROVINCE: Refusal = Refusal {
+    code: ErrorCode::ProvinceOnly,
+    message: "入团年龄特殊情况由省级团委管理员汇总后报团中央",
+};
+const AGE_CASES_ENTERED_BY_CENTRAL: Refusal = Refusal {
+    code: ErrorCode::CentralOnly,
+    message: "因入团年龄问题无法录入的团员，由团中央管理员统一录入",
+};
 const SCHOOL_CODE_BY_OWN: Refusal = Refusal {
     code: ErrorCode::NotOwnOrg,
     message: "学校机构编号由学校团组织自己的管理员填写",
@@ -289,6 +313,9 @@ fn admin_rule(action: Action) -> (Who, Refusal) {
         Action::MarkGraduation => (Who::Below, GRADUATION_BY_SUPERIOR),
         Action::DecideLeaving => (Who::Itself, LEAVING_BY_BRANCH),
         Action::ApproveLeaving => (Who::DirectChild, LEAVING_APPROVED_BY_SUPERIOR),
+        Action::FileAgeCase => (Who::InScope, AGE_CASES_FILED_FROM_BELOW),
+        Action::GatherAgeCases => (Who::Itself, AGE_CASES_GATHERED_BY_PROVINCE),
+        Action::EnterAgeCase => (Who::Below, AGE_CASES_ENTERED_BY_CENTRAL),
     }
 }
 
@@ -382,6 +409,12 @@ mod tests {
         assert_eq!(allowed(Action::DecideLeaving), vec![Itself]);
         assert_eq!(allowed(Action::ApproveLeaving), vec![DirectChild]);
         assert_eq!(
+            allowed(Action::FileAgeCase),
+            vec![Itself, DirectChild, Descendant]
+        );
+        assert_eq!(allowed(Action::GatherAgeCases), vec![Itself]);
+        assert_eq!(allowed(Action::EnterAgeCase), vec![DirectChild, Descendant]);
+        assert_eq!(
             allowed(Action::MarkGraduation),
             vec![DirectChild, Descendant]
         );
@@ -411,5 +444,10 @@ mod tests {
         );
         // An admin of the organisation itself cannot move it directly; only 团中央 does that.
         assert_eq!(code(Action::MoveDirectly, Itself), "central_only");
+        // The branch's own admin cannot waive the age rule; a county cannot gather for the
+        // province.
+        assert_eq!(code(Action::EnterAgeCase, Itself), "central_only");
+        assert_eq!(code(Action::GatherAgeCases, Parent), "province_only");
+        assert_eq!(code(Action::FileAgeCase, Parent), "out_of_scope");
     }
 }

@@ -3,13 +3,16 @@
 //! who may use which way. The entry rules proper stay in `entry_rules` / `member_record`.
 
 use crate::error_code::ErrorCode;
-use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
+use crate::entry_rules::{join_age, month_turning};
+use crate::enums::PoliticalStatus;
 use crate::id_number::IdNumber;
 use crate::join_age::MIN_JOIN_AGE;
 use crate::join_month::JoinMonth;
 use crate::member_fault::MemberField;
+use crate::member_record::{CadreInput, ProfileInput};
 
 /// Since 2020 only members who joined before this year may register themselves; later
 /// members are entered by their branch's admin.
@@ -234,23 +237,64 @@ pub fn check_register_join_month(join: JoinMonth) -> Result<(), SelfServiceFault
     ))
 }
 
-/// 我要入团: at least `JOIN_MIN_AGE` and not yet `JOIN_MAX_AGE` on the day of applying.
+/// 团员团干部注册 as a cadre who is not a league member (seed, question 9: the way is for
+/// members **and cadres** no admin entered — a 中共党员 or 群众 serving as 团干部): the post and
+/// its organisation (any level, not only a 团支部) instead of a membership. Approved into a post
+/// (`insert_cadre_tx`), never a member record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CadrePost {
+    /// 团内职务, e.g. 书记, 副书记, 委员.
+    pub post: String,
+    /// 任职年月, optional.
+    pub post_since: String,
+    /// 团干部性质: 专职, 兼职, 挂职.
+    pub cadre_nature: String,
+    /// 是否同级党委委员: 是/否.
+    pub party_committee: String,
+}
+
+impl CadrePost {
+    /// The post with the applicant's personal fields, as the cadre entry parses it.
+    pub fn with_profile(&self, profile: ProfileInput) -> CadreInput {
+        CadreInput {
+            profile,
+            post: self.post.clone(),
+            post_since: self.post_since.clone(),
+            cadre_nature: self.cadre_nature.clone(),
+            party_committee: self.party_committee.clone(),
+        }
+    }
+}
+
+/// A cadre registering as not a member is not a 共青团员: members register as members (with
+/// their 入团年月), so their membership is recorded.
+pub fn check_cadre_registrant(p: PoliticalStatus) -> Result<(), SelfServiceFault> {
+    if p != PoliticalStatus::LeagueMember {
+        return Ok(());
+    }
+    Err(SelfServiceFault::new(
+        ErrorCode::CadreIsMember,
+        Some(MemberField::PoliticalStatus),
+        "政治面貌为共青团员的，请选择“以团员身份注册”并填写入团年月；\
+         “以团干部身份注册”只用于不是团员的团干部（如中共党员、群众担任团干部）",
+    ))
+}
+
+/// 我要入团: at least `JOIN_MIN_AGE` as the joining rule counts it (in months: the month of
+/// the thirteenth birthday counts, whatever the day — `entry_rules::join_age`) and not yet
+/// `JOIN_MAX_AGE` (full years) on the day of applying. Returns the full years.
 pub fn check_join_applicant_age(id: &IdNumber, today: NaiveDate) -> Result<u32, SelfServiceFault> {
     let age = id.age_on(today);
-    if age < JOIN_MIN_AGE {
-        let birth = id.birth_date();
-        let from = birth
-            .with_year(birth.year() + JOIN_MIN_AGE as i32)
-            // Born on 29 February: the birthday falls on 1 March in a common year.
-            .or_else(|| NaiveDate::from_ymd_opt(birth.year() + JOIN_MIN_AGE as i32, 3, 1))
-            .expect("a valid date");
+    if join_age(id, JoinMonth::of_date(today)) < JOIN_MIN_AGE {
+        let from = month_turning(id.birth_date(), JOIN_MIN_AGE);
         return Err(SelfServiceFault::new(
             ErrorCode::ApplicantTooYoung,
             Some(MemberField::IdNumber),
             format!(
-                "申请入团须年满{JOIN_MIN_AGE}周岁。按身份证号码，您今天{age}周岁，\
-                 请于{}（年满{JOIN_MIN_AGE}周岁）以后再提交入团申请",
-                from.format("%Y年%m月%d日")
+                "申请入团须年满{JOIN_MIN_AGE}周岁（年满{JOIN_MIN_AGE}周岁的当月即可）。\
+                 按身份证号码，您本月{age}周岁，请于{}起再提交入团申请",
+                from.label()
             ),
         ));
     }
@@ -305,16 +349,39 @@ mod tests {
     }
 
     #[test]
+    fn a_registering_cadre_is_not_a_league_member() {
+        assert!(check_cadre_registrant(PoliticalStatus::CpcMember).is_ok());
+        assert!(check_cadre_registrant(PoliticalStatus::Masses).is_ok());
+        let f = check_cadre_registrant(PoliticalStatus::LeagueMember).unwrap_err();
+        assert_eq!(f.code, "cadre_is_member");
+        assert_eq!(f.field, Some(MemberField::PoliticalStatus));
+        let c = CadrePost {
+            post: "副书记".into(),
+            ..CadrePost::default()
+        }
+        .with_profile(ProfileInput {
+            name: "党员甲".into(),
+            ..ProfileInput::default()
+        });
+        assert_eq!(
+            (c.post.as_str(), c.profile.name.as_str()),
+            ("副书记", "党员甲")
+        );
+    }
+
+    #[test]
     fn join_applicants_are_13_to_27() {
         let today = day(2026, 6, 15);
-        // The 13th birthday is today: old enough; tomorrow: not yet.
+        // The 13th birthday is today, or later this month: old enough (the month counts) …
         assert_eq!(
             check_join_applicant_age(&id("20130615"), today).unwrap(),
             13
         );
-        let f = check_join_applicant_age(&id("20130616"), today).unwrap_err();
+        assert!(check_join_applicant_age(&id("20130630"), today).is_ok());
+        // … next month: not yet, and the message names the month.
+        let f = check_join_applicant_age(&id("20130701"), today).unwrap_err();
         assert_eq!(f.code, "applicant_too_young");
-        assert!(f.message.contains("2026年06月16日"), "{}", f.message);
+        assert!(f.message.contains("请于2026年7月起"), "{}", f.message);
         // The 28th birthday is tomorrow: still 27; today: too old.
         assert_eq!(
             check_join_applicant_age(&id("19980616"), today).unwrap(),
@@ -325,9 +392,10 @@ mod tests {
     }
 
     #[test]
-    fn a_leap_day_birthday_falls_on_1_march() {
-        let f = check_join_applicant_age(&id("20160229"), day(2028, 6, 1)).unwrap_err();
-        assert!(f.message.contains("2029年03月01日"), "{}", f.message);
+    fn a_leap_day_birthday_counts_in_february() {
+        let f = check_join_applicant_age(&id("20160229"), day(2029, 1, 31)).unwrap_err();
+        assert!(f.message.contains("2029年2月起"), "{}", f.message);
+        assert!(check_join_applicant_age(&id("20160229"), day(2029, 2, 1)).is_ok());
     }
 
     #[test]

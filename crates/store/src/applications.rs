@@ -9,14 +9,15 @@ use sqlx::Row;
 use tuanjian_domain::ErrorCode;
 use tuanjian_domain::member_record::MemberInput;
 use tuanjian_domain::self_service::{
-    ApplicationKind, ApplicationStatus, JoinStage, SelfServiceFault, check_register_join_month,
+    ApplicationKind, ApplicationStatus, CadrePost, JoinStage, SelfServiceFault,
+    check_cadre_registrant, check_register_join_month,
 };
 use tuanjian_domain::{
     Action, IdNumber, JoinMonth, MemberFault, MemberField, OrgPath, PoliticalStatus, Refusal,
 };
 
 use crate::audit::{self, Actor, AuditEntry};
-use crate::members::{EntryError, insert_member_tx, org_for, parse_member_for};
+use crate::members::{EntryError, insert_cadre_tx, insert_member_tx, org_for, parse_member_for};
 use crate::orgs::{Org, org_from_row};
 use crate::people::insert_person;
 use crate::scope::AdminScope;
@@ -32,6 +33,10 @@ pub struct Details {
     pub member: MemberInput,
     /// 流动团员报到: the home organisation's name, free text.
     pub home_org: String,
+    /// 团员团干部注册 as a cadre who is not a member: the post in the organisation applied to
+    /// (approved into a post, not a member record). `None` for members.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cadre: Option<CadrePost>,
     /// Every step, oldest first, for the applicant and the admin to read.
     pub history: Vec<Step>,
 }
@@ -407,6 +412,8 @@ pub struct NewApplication<'a> {
     pub password_hash: &'a str,
     pub member: MemberInput,
     pub home_org: String,
+    /// A cadre who is not a member: the post (团员团干部注册 only).
+    pub cadre: Option<CadrePost>,
 }
 
 /// Why a submission or a decision did not happen.
@@ -480,6 +487,7 @@ pub async fn submit_tx(
     let details = Details {
         member: new.member,
         home_org: new.home_org,
+        cadre: new.cadre,
         history: vec![Step {
             event: StepEvent::Submitted,
             at: t,
@@ -527,6 +535,7 @@ pub struct Resubmission<'a> {
     pub phone: Option<&'a str>,
     pub member: MemberInput,
     pub home_org: String,
+    pub cadre: Option<CadrePost>,
 }
 
 /// The applicant's application, or `NotFound` (someone else's cannot be probed).
@@ -584,6 +593,7 @@ pub async fn resubmit_tx(
     let mut details = app.details.clone();
     details.member = r.member;
     details.home_org = r.home_org;
+    details.cadre = r.cadre;
     details.history.push(Step {
         event: StepEvent::Resubmitted,
         at: t,
@@ -817,11 +827,63 @@ pub async fn approve_tx(
             "入团申请按阶段办理：请使用“确定为入团积极分子”“确定为发展对象”“发展为团员”逐步办理",
         ));
     }
+    if let Some(post) = app.details.cadre.clone() {
+        return enter_cadre(tx, actor, scope, &app, &branch, &post, comment, today).await;
+    }
     let input = app.details.member.clone();
     enter_member(
         tx, actor, scope, &app, &branch, &input, None, comment, today,
     )
     .await
+}
+
+/// Approves a 团员团干部注册 of a cadre who is not a member: the post in the organisation
+/// applied to (any level), with `insert_cadre_tx`; no member record. Returns the person.
+#[allow(clippy::too_many_arguments)]
+async fn enter_cadre(
+    tx: &mut Tx,
+    actor: &Actor,
+    scope: &AdminScope,
+    app: &Application,
+    org: &Org,
+    post: &CadrePost,
+    comment: Option<&str>,
+    today: NaiveDate,
+) -> Result<i64, ReviewError> {
+    let input = post.with_profile(app.details.member.profile.clone());
+    let c = input.parse(org.kind, today).map_err(ReviewError::Faults)?;
+    check_cadre_registrant(c.profile.political_status)?;
+    let by = admin_name(tx, scope).await?;
+    let mut details = app.details.clone();
+    details
+        .history
+        .push(step(StepEvent::Approved, &by, comment));
+    close_tx(
+        tx,
+        scope,
+        app,
+        ApplicationStatus::Approved,
+        None,
+        &details,
+        comment,
+    )
+    .await?;
+    let post_id = insert_cadre_tx(tx, actor, scope, org, &c).await?;
+    audit::record(
+        tx,
+        actor,
+        AuditEntry::new("application.approve")
+            .target("application", app.id)
+            .org(org.id)
+            .after(serde_json::json!({
+                "kind": app.kind.code(),
+                "person_id": app.person_id,
+                "post_id": post_id,
+                "post": c.post.label(),
+            })),
+    )
+    .await?;
+    Ok(app.person_id)
 }
 
 /// What the last 我要入团 stage adds to the record.

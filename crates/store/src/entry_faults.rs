@@ -12,7 +12,7 @@ use chrono::{FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use tuanjian_domain::dev_number::accepted_years;
-use tuanjian_domain::{DevRange, JoinMonth, MemberEntry, OrgPath};
+use tuanjian_domain::{AgeRule, DevRange, JoinMonth, MemberEntry, OrgPath};
 
 use crate::orgs::Org;
 use crate::range_book::{RangeBook, range_from_row};
@@ -113,6 +113,28 @@ pub fn stored_fault(
     book: &RangeBook,
     today: NaiveDate,
 ) -> Option<&'static str> {
+    stored_fault_with(
+        id_number,
+        join_month,
+        dev_number,
+        is_xinjiang,
+        book,
+        today,
+        AgeRule::Applies,
+    )
+}
+
+/// `stored_fault` with the joining age applied or waived: waived for a member 团中央 entered
+/// with a recorded reason (`members.age_exception`), whom no recheck may call too young.
+pub fn stored_fault_with(
+    id_number: &str,
+    join_month: Option<&str>,
+    dev_number: Option<&str>,
+    is_xinjiang: bool,
+    book: &RangeBook,
+    today: NaiveDate,
+    age_rule: AgeRule,
+) -> Option<&'static str> {
     let join_month = join_month.unwrap_or("");
     let ranges = JoinMonth::parse_on(join_month, today)
         .ok()
@@ -125,7 +147,7 @@ pub fn stored_fault(
         ranges: ranges.as_deref(),
         today,
     }
-    .check()
+    .check_with(age_rule)
     .err()
     .and_then(|faults| faults.first().map(|f| f.code().as_str()))
 }
@@ -181,6 +203,8 @@ struct Stored {
     id_number: String,
     xinjiang: bool,
     province_id: Option<i64>,
+    /// Entered by 团中央 under the joining age, with this reason.
+    age_exception: bool,
 }
 
 /// Judges up to `limit` members after `after` (path, person id) in the target and stores the
@@ -201,7 +225,7 @@ async fn recheck_batch(
     // `org_path >= $3` keeps the index usable; the OR then skips what the last batch read.
     let rows = sqlx::query(
         "SELECT m.person_id, m.org_path, m.join_month, m.dev_number, m.entry_fault, p.id_number, \
-         o.xinjiang, o.province_id \
+         o.xinjiang, o.province_id, m.age_exception \
          FROM members m JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id \
          WHERE m.org_path >= $1 AND m.org_path < $2 \
          AND m.org_path >= $3 AND (m.org_path > $3 OR m.person_id > $4) \
@@ -230,6 +254,7 @@ async fn recheck_batch(
             id_number: r.try_get("id_number")?,
             xinjiang: r.try_get::<i64, _>("xinjiang")? != 0,
             province_id: r.try_get("province_id")?,
+            age_exception: r.try_get::<Option<String>, _>("age_exception")?.is_some(),
         };
         // Rows come by branch: one book per branch.
         if book.as_ref().is_none_or(|(p, _)| *p != s.org_path) {
@@ -238,13 +263,19 @@ async fn recheck_batch(
             book = Some((s.org_path.clone(), index.book(&path, s.province_id)));
         }
         let (_, b) = book.as_ref().expect("set above");
-        let fault = stored_fault(
+        let age_rule = if s.age_exception {
+            AgeRule::WaivedByCentral
+        } else {
+            AgeRule::Applies
+        };
+        let fault = stored_fault_with(
             &s.id_number,
             s.join_month.as_deref(),
             s.dev_number.as_deref(),
             s.xinjiang,
             b,
             today,
+            age_rule,
         );
         stats.checked += 1;
         if fault.is_some() {

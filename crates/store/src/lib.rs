@@ -2,6 +2,7 @@
 //! (values are integers, text and booleans only: times are Unix seconds, dates ISO text);
 //! each database keeps its own migrations.
 
+pub mod age_cases;
 pub mod applications;
 pub mod audit;
 pub mod bootstrap;

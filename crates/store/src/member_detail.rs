@@ -58,6 +58,8 @@ pub struct Membership {
     pub card_number: Option<String>,
     /// The code of a broken entry rule, NULL when the record keeps them all.
     pub entry_fault: Option<String>,
+    /// Why 团中央 entered the member under the joining age (入团年龄特殊情况), if it did.
+    pub age_exception: Option<String>,
     pub updated_at: Option<i64>,
 }
 
@@ -209,7 +211,7 @@ pub(crate) async fn membership(
     let row = sqlx::query(
         "SELECT m.org_id, o.path, o.full_name, o.province_id, m.join_month, m.dev_number, m.status, \
          m.join_unit, m.party_applied, m.party_applied_month, m.party_join_month, m.income, \
-         m.card_number, m.entry_fault, m.updated_at \
+         m.card_number, m.entry_fault, m.age_exception, m.updated_at \
          FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.person_id = $1",
     )
     .bind(person_id)
@@ -232,6 +234,7 @@ pub(crate) async fn membership(
         income: r.try_get("income")?,
         card_number: r.try_get("card_number")?,
         entry_fault: r.try_get("entry_fault")?,
+        age_exception: r.try_get("age_exception")?,
         updated_at: r.try_get("updated_at")?,
     }))
 }

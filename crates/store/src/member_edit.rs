@@ -8,9 +8,10 @@ use tuanjian_domain::{Action, MemberFault, MemberFaultCode, MemberField};
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::member_detail::{member_detail_on, membership};
-use crate::members::{EntryError, check_dev_number_free, org_for, parse_member_for};
+use crate::members::{EntryError, check_dev_number_free, org_for, parse_member_with};
 use crate::scope::AdminScope;
 use crate::{Store, StoreError, Tx, now};
+use tuanjian_domain::AgeRule;
 
 /// The editable fields as JSON, for the audit record's before and after.
 fn snapshot(input: &MemberInput) -> serde_json::Value {
@@ -102,7 +103,18 @@ impl Store {
         let mut input = input.clone();
         input.profile.name = before.person.name.clone();
         input.profile.id_number = before.person.id_number.to_string();
-        let m = parse_member_for(&mut tx, &branch, &input, today).await?;
+        // A member 团中央 entered under the joining age keeps that waiver when edited.
+        let waived: Option<String> =
+            sqlx::query_scalar("SELECT age_exception FROM members WHERE person_id = $1")
+                .bind(person_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let age_rule = if waived.is_some() {
+            AgeRule::WaivedByCentral
+        } else {
+            AgeRule::Applies
+        };
+        let m = parse_member_with(&mut tx, &branch, &input, today, age_rule).await?;
         if let Some(n) = &m.dev_number {
             check_dev_number_free(&mut tx, scope, n.as_str(), Some(person_id)).await?;
         }

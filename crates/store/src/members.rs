@@ -8,7 +8,7 @@ use sqlx::Row;
 use tuanjian_domain::leaving::Standing;
 use tuanjian_domain::member_record::{CadreInput, MemberInput, NewCadre, NewMember, Profile};
 use tuanjian_domain::{
-    Action, ActorRole, BranchContext, IdNumber, JoinMonth, MemberFault, MemberFaultCode,
+    Action, ActorRole, AgeRule, BranchContext, IdNumber, JoinMonth, MemberFault, MemberFaultCode,
     MemberField, MembershipStatus, OrgPath, Refusal, authorize,
 };
 
@@ -321,16 +321,31 @@ pub async fn parse_member_for(
     input: &MemberInput,
     today: NaiveDate,
 ) -> Result<NewMember, EntryError> {
+    parse_member_with(tx, branch, input, today, AgeRule::Applies).await
+}
+
+/// `parse_member_for` with the joining age applied or waived: waived only for 团中央 entering
+/// a gathered case (`age_cases`) and for editing a member it entered so.
+pub async fn parse_member_with(
+    tx: &mut Tx,
+    branch: &Org,
+    input: &MemberInput,
+    today: NaiveDate,
+    age_rule: AgeRule,
+) -> Result<NewMember, EntryError> {
     let book = range_book(tx, branch).await?;
     let ranges = JoinMonth::parse_on(&input.join_month, today)
         .ok()
         .and_then(|j| book.applicable(j.year()));
     input
-        .parse(BranchContext {
-            is_xinjiang: branch.xinjiang,
-            ranges: ranges.as_deref(),
-            today,
-        })
+        .parse_with(
+            BranchContext {
+                is_xinjiang: branch.xinjiang,
+                ranges: ranges.as_deref(),
+                today,
+            },
+            age_rule,
+        )
         .map_err(EntryError::Faults)
 }
 

@@ -83,8 +83,10 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("secretary_phone", "书记手机号码"),
 ];
 
-/// Fields only the direct superior may change (seed, question 7; domain.md section 1).
-pub const SUPERIOR_ONLY: [&str; 4] = ["short_name", "full_name", "kind", "industry"];
+/// The organisation's identity: its own admin may ask to change these like any other field
+/// (seed, question 7: every change of the own admin waits for the superior), but the root,
+/// which has nobody to approve, cannot change them itself.
+pub const IDENTITY_FIELDS: [&str; 4] = ["short_name", "full_name", "kind", "industry"];
 
 pub fn field_label(key: &str) -> &'static str {
     FIELDS
@@ -538,6 +540,31 @@ pub async fn change_kind(
     if kind == org.kind {
         return Ok(org.clone());
     }
+    check_kind_change(tx, org, kind).await?;
+    sqlx::query("UPDATE orgs SET kind = $1 WHERE id = $2")
+        .bind(kind.code())
+        .bind(org.id)
+        .execute(&mut **tx)
+        .await?;
+    audit::record(
+        tx,
+        actor,
+        AuditEntry::new("org.kind")
+            .target("org", org.id)
+            .org(org.id)
+            .before(serde_json::json!({ "kind": org.kind.code() }))
+            .after(serde_json::json!({ "kind": kind.code() })),
+    )
+    .await?;
+    Ok(Org {
+        kind,
+        ..org.clone()
+    })
+}
+
+/// Whether `org` may become `kind` now: under its parent, over its children, and with its
+/// members (a branch with members stays a branch). Nothing is written.
+async fn check_kind_change(tx: &mut Tx, org: &Org, kind: OrgKind) -> Result<(), StoreError> {
     let new = OrgClass {
         level: org.level,
         kind,
@@ -586,25 +613,26 @@ pub async fn change_kind(
             ));
         }
     }
-    sqlx::query("UPDATE orgs SET kind = $1 WHERE id = $2")
-        .bind(kind.code())
-        .bind(org.id)
-        .execute(&mut **tx)
-        .await?;
-    audit::record(
-        tx,
-        actor,
-        AuditEntry::new("org.kind")
-            .target("org", org.id)
-            .org(org.id)
-            .before(serde_json::json!({ "kind": org.kind.code() }))
-            .after(serde_json::json!({ "kind": kind.code() })),
-    )
-    .await?;
-    Ok(Org {
-        kind,
-        ..org.clone()
-    })
+    Ok(())
+}
+
+/// The identity fields of a request as they would apply now: the new kind fits, the new full
+/// name is free. Checked when the own admin asks (so an impossible request is refused at
+/// once) and again by `apply_changes` when the superior approves.
+async fn check_identity(tx: &mut Tx, org: &Org, ch: &InfoChanges) -> Result<(), StoreError> {
+    if let Some(code) = ch.get("kind") {
+        let kind = OrgKind::parse(&code).map_err(|e| conflict(e.code(), e.to_string()))?;
+        if kind != org.kind {
+            check_kind_change(tx, org, kind).await?;
+        }
+    }
+    if let Some(full) = ch.get("full_name") {
+        let key = tuanjian_domain::text::comparison_key(&full);
+        if let Some(holder) = crate::orgs::name_holder(tx, &full, &key, Some(org.id)).await? {
+            return Err(crate::orgs::name_taken(&full, &holder));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a 书记 whose ID number is in the system under another name: checked when the
@@ -777,18 +805,21 @@ pub async fn submit_own(
     let org = lock_org(tx, org_id).await?;
     let current = snapshot(tx, &org).await?;
     let (mut fills, mut changes) = split_fills(&current, desired);
-    if let Some(key) = SUPERIOR_ONLY
-        .into_iter()
-        .find(|k| fills.get(k).is_some() || changes.get(k).is_some())
+    if org.parent_id.is_none()
+        && let Some(key) = IDENTITY_FIELDS
+            .into_iter()
+            .find(|k| fills.get(k).is_some() || changes.get(k).is_some())
     {
         return Err(conflict(
             ErrorCode::FieldNotEditable,
             format!(
-                "{}不能由本组织修改，请联系直属上级组织的管理员",
+                "{}不能由本组织修改：本组织没有上级组织，无人审批这类修改",
                 field_label(key)
             ),
         ));
     }
+    check_identity(tx, &org, &fills).await?;
+    check_identity(tx, &org, &changes).await?;
     if org.parent_id.is_none() {
         fills.merge(&changes);
         changes = InfoChanges::default();

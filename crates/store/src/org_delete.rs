@@ -97,6 +97,16 @@ pub const ORG_REFERENCES: &[(&str, &str, &str)] = &[
         "org_id",
         "set to NULL (a member's 团籍 history keeps the branch's name)",
     ),
+    (
+        "age_cases",
+        "branch_id",
+        "kept under the parent (the province and 团中央 still decide them)",
+    ),
+    (
+        "age_cases",
+        "province_id",
+        "only provinces are referred to; they are never deleted",
+    ),
 ];
 
 /// What stands in the way of deleting an organisation.
@@ -244,6 +254,11 @@ async fn settle_references(
     let returned_applications = settle_for_deleted_org_tx(tx, actor, org_id, parent_id).await?;
     crate::transfers::settle_for_deleted_org(tx, actor, org_id).await?;
     sqlx::query("UPDATE corrections SET org_id = $1 WHERE org_id = $2")
+        .bind(parent_id)
+        .bind(org_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE age_cases SET branch_id = $1 WHERE branch_id = $2")
         .bind(parent_id)
         .bind(org_id)
         .execute(&mut **tx)

@@ -47,6 +47,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::transfers::routes())
         // 个人中心 (issue 12): the signed-in person's own record and requests
         .merge(crate::me::routes())
+        // 入团年龄特殊情况 (issue 13, seed question 4)
+        .merge(crate::age_cases::routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))

@@ -1,5 +1,6 @@
 //! The tuanjian server: pages, JSON API, operations endpoints and the command line.
 
+pub mod age_cases;
 pub mod api;
 pub mod app;
 pub mod auth;

@@ -81,6 +81,29 @@ pub async fn decide(
         comment.as_deref(),
     )
     .await
-    .map_err(store_fault)?;
+    .map_err(|e| approval_fault(decision, store_fault(e)))?;
     commit(tx).await
+}
+
+/// A request that no longer applies when the superior approves it (the name was taken since,
+/// the kind no longer fits the parent or the children …): the rule's own words, said to be
+/// why it cannot be approved now and what to do. The request stays pending.
+fn approval_fault(decision: Decision, fault: Fault) -> Fault {
+    let stale = matches!(
+        fault.code,
+        ErrorCode::OrgNameTaken
+            | ErrorCode::OrgKindNotAllowed
+            | ErrorCode::OrgKindInvalid
+            | ErrorCode::OrgKindChildren
+            | ErrorCode::BranchHasMembers
+            | ErrorCode::SecretaryNameMismatch
+    );
+    if decision != Decision::Approve || !stale {
+        return fault;
+    }
+    let message = format!(
+        "这份申请现在不能批准：{}。申请仍在等待审批，请退回并在退回意见中说明，由本组织修改后重新提交",
+        fault.message.trim_end_matches('。')
+    );
+    Fault { message, ..fault }
 }

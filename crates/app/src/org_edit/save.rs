@@ -1,10 +1,11 @@
 //! Saving what an admin entered as organisation information: at once for the direct superior;
-//! for the own admin, fills at once and changes as one pending request.
+//! for the own admin, fills at once and changes as one pending request — names, kind and
+//! industry included (seed, question 7).
 
 use tuanjian_domain::ErrorCode;
 use tuanjian_domain::OrgKind;
 use tuanjian_domain::org_info::industry;
-use tuanjian_store::org_changes::{self, InfoChanges, SUPERIOR_ONLY, Submitted, field_label};
+use tuanjian_store::org_changes::{self, IDENTITY_FIELDS, InfoChanges, Submitted, field_label};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::{StoreError, Tx};
 
@@ -76,10 +77,11 @@ pub(crate) async fn commit(tx: Tx) -> Result<(), Fault> {
     Ok(())
 }
 
-/// Refuses the fields only the direct superior changes when the own admin's input would
-/// change them; unchanged values are dropped so a full form can be sent back as shown.
-fn strip_superior_only(input: &mut InfoInput, current: &InfoChanges) -> Result<(), Fault> {
-    for key in SUPERIOR_ONLY {
+/// The root organisation has nobody to approve a change of its identity (names, kind,
+/// industry): its own admin cannot change them. Unchanged values are dropped so a full form
+/// can be sent back as shown. Every other own admin requests such changes like any other.
+fn strip_identity_of_root(input: &mut InfoInput, current: &InfoChanges) -> Result<(), Fault> {
+    for key in IDENTITY_FIELDS {
         let Some(given) = input.get(key).map(str::to_string) else {
             continue;
         };
@@ -89,13 +91,9 @@ fn strip_superior_only(input: &mut InfoInput, current: &InfoChanges) -> Result<(
             _ => Some(given),
         };
         if normalized.is_none() || normalized != current.get(key) {
-            let how = if key == "industry" && current.get(key).is_none() {
-                "行业类别尚未填写，请联系直属上级组织的管理员填写"
-            } else {
-                "如需修改，请联系直属上级组织的管理员"
-            };
             return Err(Fault::forbidden(format!(
-                "组织简称、组织全称、组织类别和单位所属行业类别不能由本组织修改（{}）；{how}",
+                "本组织没有上级组织，组织简称、组织全称、组织类别和单位所属行业类别无人审批，\
+                 不能在这里修改（{}）",
                 field_label(key)
             ))
             .with_code(ErrorCode::FieldNotEditable)
@@ -124,8 +122,8 @@ pub async fn save(
     let info = app.store.org_info(org.id).await?;
     let current = InfoChanges::current(org, &info);
     let mut input = input.clone();
-    if mode == Mode::Own {
-        strip_superior_only(&mut input, &current)?;
+    if mode == Mode::Own && org.parent_id.is_none() {
+        strip_identity_of_root(&mut input, &current)?;
     }
     let desired = validate(&input, org, &current).map_err(SaveError::Fields)?;
     let mut tx = app.store.begin().await?;

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use tuanjian_domain::ErrorCode;
 use tuanjian_domain::member_record::MemberInput;
 use tuanjian_domain::self_service::{
-    ApplicationKind, check_join_applicant_age, check_register_join_month,
+    ApplicationKind, CadrePost, check_cadre_registrant, check_join_applicant_age,
+    check_register_join_month,
 };
 use tuanjian_domain::{BoundedText, IdNumber, JoinMonth, MemberFault, PoliticalStatus};
 use tuanjian_store::members::{EntryError, parse_member_for};
@@ -28,6 +29,9 @@ pub struct Fields {
     /// 流动团员报到: the home organisation.
     pub home_org: String,
     pub member: MemberInput,
+    /// 团员团干部注册 as a cadre who is not a member: the post (the organisation may then be of
+    /// any level). `None` registers a member.
+    pub cadre: Option<CadrePost>,
 }
 
 /// A submission that keeps every rule a submission is judged by.
@@ -40,6 +44,7 @@ pub struct Checked {
     /// Normalised for storage: a 我要入团 application keeps only its profile.
     pub member: MemberInput,
     pub home_org: String,
+    pub cadre: Option<CadrePost>,
 }
 
 async fn suggestions(app: &App, province_id: i64, name: &str) -> Result<Vec<Suggestion>, Fault> {
@@ -72,7 +77,12 @@ pub async fn check(
     today: NaiveDate,
 ) -> Result<Checked, ApplyError> {
     let mut faults: Vec<Fault> = Vec::new();
-    let (branch, suggested) = find_branch(app, fields, &mut faults).await?;
+    // Only 团员团干部注册 knows cadres; a cadre's organisation may be of any level.
+    let cadre = fields
+        .cadre
+        .clone()
+        .filter(|_| kind == ApplicationKind::Register);
+    let (branch, suggested) = find_branch(app, fields, cadre.is_some(), &mut faults).await?;
     let mut member = fields.member.clone();
     if member.profile.phone.trim().is_empty() {
         faults.push(
@@ -86,6 +96,9 @@ pub async fn check(
     let mut home_org = String::new();
     match kind {
         ApplicationKind::Join => member = check_join(member, today, &mut faults),
+        ApplicationKind::Register if cadre.is_some() => {
+            member = check_cadre(member, cadre.as_ref(), branch.as_ref(), today, &mut faults);
+        }
         ApplicationKind::Register | ApplicationKind::Report => {
             home_org = check_membership(
                 app,
@@ -111,6 +124,7 @@ pub async fn check(
         phone: tuanjian_domain::org_info::parse_mobile(&member.profile.phone).ok(),
         member,
         home_org,
+        cadre,
     })
 }
 
@@ -119,6 +133,7 @@ pub async fn check(
 async fn find_branch(
     app: &App,
     fields: &Fields,
+    any_level: bool,
     faults: &mut Vec<Fault>,
 ) -> Result<(Option<Org>, Vec<Suggestion>), Fault> {
     let provinces = app.store.province_choices().await?;
@@ -147,7 +162,7 @@ async fn find_branch(
             .org_in_province_by_full_name(p, &fields.org_name)
             .await?
         {
-            Some(org) if org.kind.is_branch() => branch = Some(org),
+            Some(org) if any_level || org.kind.is_branch() => branch = Some(org),
             Some(org) => {
                 faults.push(
                     member_fault(&MemberFault::not_a_branch(&org.full_name)).field("org_name"),
@@ -191,6 +206,36 @@ fn check_join(member: MemberInput, today: NaiveDate, faults: &mut Vec<Fault>) ->
         && let Err(f) = check_join_applicant_age(&id, today)
     {
         faults.push(rule_fault(&f));
+    }
+    member
+}
+
+/// 团员团干部注册 as a cadre who is not a member: the profile and the post as the cadre entry
+/// of that organisation parses them, and a 政治面貌 other than 共青团员. No membership fields.
+fn check_cadre(
+    member: MemberInput,
+    post: Option<&CadrePost>,
+    org: Option<&Org>,
+    today: NaiveDate,
+    faults: &mut Vec<Fault>,
+) -> MemberInput {
+    let member = MemberInput {
+        profile: member.profile,
+        ..MemberInput::default()
+    };
+    let input = post
+        .cloned()
+        .unwrap_or_default()
+        .with_profile(member.profile.clone());
+    // Without an organisation the post is judged as a 团支部's would be.
+    let kind = org.map_or(tuanjian_domain::OrgKind::Branch, |o| o.kind);
+    match input.parse(kind, today) {
+        Ok(c) => {
+            if let Err(f) = check_cadre_registrant(c.profile.political_status) {
+                faults.push(rule_fault(&f));
+            }
+        }
+        Err(fs) => faults.extend(fs.iter().map(member_fault)),
     }
     member
 }

@@ -176,6 +176,7 @@ pub async fn resubmit(
             phone: checked.phone.as_deref(),
             member: checked.member,
             home_org: checked.home_org,
+            cadre: checked.cadre,
         },
     )
     .await?;

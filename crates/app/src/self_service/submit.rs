@@ -146,6 +146,7 @@ pub async fn submit(
             password_hash: &hash,
             member: checked.member,
             home_org: checked.home_org,
+            cadre: checked.cadre,
         },
     )
     .await

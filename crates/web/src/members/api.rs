@@ -399,6 +399,8 @@ pub struct MembershipBody {
     pub card_number: Option<String>,
     pub entry_fault: Option<String>,
     pub entry_fault_message: Option<String>,
+    /// Why 团中央 entered the member under the joining age (入团年龄特殊情况); null otherwise.
+    pub age_exception: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -470,6 +472,7 @@ impl MemberRecordBody {
                 card_number: m.card_number.clone(),
                 entry_fault: m.entry_fault.clone(),
                 entry_fault_message: m.entry_fault.as_deref().map(fault_message),
+                age_exception: m.age_exception.clone(),
             }),
             posts: d
                 .posts

@@ -167,7 +167,15 @@ fn membership_rows(
                 ("入党年月", or_dash(&m.party_join_month)),
                 ("收入", or_dash(&m.income)),
                 ("团员证编号", or_dash(&m.card_number)),
-            ],
+            ]
+            .into_iter()
+            // 入团年龄特殊情况: 团中央 entered the member with this reason.
+            .chain(
+                m.age_exception
+                    .iter()
+                    .map(|r| ("团中央统一录入原因（入团年龄特殊情况）", r.clone())),
+            )
+            .collect(),
             m.entry_fault.as_deref().map(fault_message),
         ),
         None => (None, Vec::new(), None),

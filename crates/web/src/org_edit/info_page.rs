@@ -54,6 +54,9 @@ struct InfoPage {
     /// The form is shown to the own admin and the direct superior's admin.
     form_shown: bool,
     superior: bool,
+    /// Names, kind and industry in the form: the superior changes them, the own admin asks
+    /// for them (not at the root, which has nobody to approve).
+    identity: bool,
     /// No superior to wait for (the root organisation).
     no_superior: bool,
     names: Vec<InputView>,
@@ -178,7 +181,8 @@ pub async fn render(
         .map(make)
         .collect();
     let superior = mode == Some(Mode::Superior);
-    let names = if superior {
+    let identity = superior || (mode == Some(Mode::Own) && org.parent_id.is_some());
+    let names = if identity {
         vec![make("short_name"), make("full_name")]
     } else {
         vec![]
@@ -198,11 +202,12 @@ pub async fn render(
         csrf: user.session.csrf_token.clone(),
         form_shown: mode.is_some(),
         superior,
+        identity,
         no_superior: org.parent_id.is_none(),
         names,
         kind_choices,
         kind_error: error_of("kind"),
-        industry_shown: superior && form.asks("industry"),
+        industry_shown: identity && form.asks("industry"),
         industry_choices,
         industry_error: error_of("industry"),
         inputs,

@@ -153,6 +153,14 @@ fn member_links(org: &Org, relation: Relation, is_school: Option<bool>) -> Vec<L
     if may(Action::DecideApplication, relation) {
         add(format!("/orgs/{id}/applications"), "入团、注册与报到申请");
     }
+    // 入团年龄特殊情况 (seed, question 4): filed on a branch, gathered by the province,
+    // entered by 团中央.
+    if may(Action::FileAgeCase, relation) && org.kind.is_branch() {
+        add(format!("/orgs/{id}/age-cases/new"), "报送入团年龄特殊情况");
+    }
+    if relation == Relation::Itself && org.level <= OrgLevel::Provincial {
+        add("/age-cases".into(), "入团年龄特殊情况汇总");
+    }
     out
 }
 

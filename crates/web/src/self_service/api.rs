@@ -11,7 +11,12 @@ use serde::{Deserialize, Serialize};
 use tuanjian_app::self_service::lists::{self, OrgApplications};
 use tuanjian_app::self_service::{ApplyError, Fields, Viewer, review, submit as submission};
 use tuanjian_domain::member_record::MemberInput;
-use tuanjian_domain::self_service::{ApplicationKind, ApplicationStatus};
+use tuanjian_domain::self_service::{ApplicationKind, ApplicationStatus, CadrePost};
+
+/// The post when the request registers a cadre who is not a member.
+fn cadre_of(register_as: &str, post: &CadrePost) -> Option<CadrePost> {
+    (register_as.trim() == "cadre").then(|| post.clone())
+}
 use tuanjian_store::StoreError;
 use tuanjian_store::applications::{Admission, Application, status_text};
 use tuanjian_store::sessions::SessionKind;
@@ -112,6 +117,14 @@ pub struct ApplyRequest {
     /// The password of the new account: 8+ characters, letters and digits.
     #[serde(default)]
     pub password: String,
+    /// 团员团干部注册 only: `cadre` registers a cadre who is not a member (the organisation
+    /// may then be of any level, and the post is required); empty or `member` a member.
+    #[serde(default)]
+    pub register_as: String,
+    /// The post of a cadre who is not a member: 团内职务, 任职年月, 团干部性质, 是否同级党委委员.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub cadre: CadrePost,
     #[serde(flatten)]
     #[schema(value_type = Object)]
     pub member: MemberInput,
@@ -124,6 +137,7 @@ impl ApplyRequest {
             org_name: self.org_full_name.clone(),
             home_org: self.home_org.clone(),
             member: self.member.clone(),
+            cadre: cadre_of(&self.register_as, &self.cadre),
         }
     }
 }
@@ -429,6 +443,14 @@ pub struct ResubmitRequest {
     pub org_full_name: String,
     #[serde(default)]
     pub home_org: String,
+    /// 团员团干部注册 only: `cadre` registers a cadre who is not a member (the organisation
+    /// may then be of any level, and the post is required); empty or `member` a member.
+    #[serde(default)]
+    pub register_as: String,
+    /// The post of a cadre who is not a member: 团内职务, 任职年月, 团干部性质, 是否同级党委委员.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub cadre: CadrePost,
     #[serde(flatten)]
     #[schema(value_type = Object)]
     pub member: MemberInput,
@@ -448,6 +470,7 @@ pub async fn resubmit(
         province_id: Some(req.province_id),
         org_name: req.org_full_name,
         home_org: req.home_org,
+        cadre: cadre_of(&req.register_as, &req.cadre),
         member: req.member,
     };
     let app = review::resubmit(&state, &user, parse_id(&raw)?, &fields).await?;

@@ -5,8 +5,11 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 use tuanjian_domain::dev_number::{DEV_NUMBER_LEN, NUMBERED_FROM, XINJIANG_NUMBERED_FROM};
+use tuanjian_domain::enums::{CadreNature, Post};
 use tuanjian_domain::member_record::MemberInput;
-use tuanjian_domain::self_service::{ApplicationKind, ApplicationStatus, JoinStage, register_rule};
+use tuanjian_domain::self_service::{
+    ApplicationKind, ApplicationStatus, CadrePost, JoinStage, register_rule,
+};
 use tuanjian_domain::{Education, Ethnicity, MemberField, Occupation};
 use tuanjian_store::applications::{Application, status_text};
 use tuanjian_store::org_search::ProvinceChoice;
@@ -26,11 +29,27 @@ pub struct ApplyForm {
     /// A suggested branch chosen after a name that did not match; wins over `org_name`.
     pub org_pick: String,
     pub home_org: String,
+    /// 团员团干部注册: `cadre` for a cadre who is not a member, else a member.
+    pub register_as: String,
+    pub post: String,
+    pub post_since: String,
+    pub cadre_nature: String,
+    pub party_committee: String,
     #[serde(flatten)]
     pub member: MemberInput,
 }
 
 impl ApplyForm {
+    /// The post of a cadre who is not a member, when the form registers one.
+    fn cadre(&self) -> Option<CadrePost> {
+        (self.register_as.trim() == "cadre").then(|| CadrePost {
+            post: self.post.clone(),
+            post_since: self.post_since.clone(),
+            cadre_nature: self.cadre_nature.clone(),
+            party_committee: self.party_committee.clone(),
+        })
+    }
+
     pub fn fields(&self) -> Fields {
         Fields {
             province_id: self.province_id.trim().parse().ok(),
@@ -41,16 +60,27 @@ impl ApplyForm {
             },
             home_org: self.home_org.clone(),
             member: self.member.clone(),
+            cadre: self.cadre(),
         }
     }
 
     /// The form prefilled from a stored application, for correcting it.
     pub fn from_application(app: &Application, province_id: Option<i64>) -> Self {
+        let c = app.details.cadre.clone().unwrap_or_default();
         Self {
             province_id: province_id.map(|p| p.to_string()).unwrap_or_default(),
             org_name: app.org_full_name.clone(),
             home_org: app.details.home_org.clone(),
             member: app.details.member.clone(),
+            register_as: if app.details.cadre.is_some() {
+                "cadre".into()
+            } else {
+                String::new()
+            },
+            post: c.post.clone(),
+            post_since: c.post_since.clone(),
+            cadre_nature: c.cadre_nature.clone(),
+            party_committee: c.party_committee.clone(),
             ..Self::default()
         }
     }
@@ -63,6 +93,11 @@ impl ApplyForm {
             "org_name" if !self.org_pick.trim().is_empty() => &self.org_pick,
             "org_name" => &self.org_name,
             "home_org" => &self.home_org,
+            "register_as" => &self.register_as,
+            "post" => &self.post,
+            "post_since" => &self.post_since,
+            "cadre_nature" => &self.cadre_nature,
+            "party_committee" => &self.party_committee,
             "id_number" => &p.id_number,
             "name" => &p.name,
             "ethnicity" => &p.ethnicity,
@@ -199,8 +234,19 @@ pub fn groups(
         ("org", org_legend(kind), false, org_specs(kind, provinces)),
         ("profile", "个人信息", false, profile_specs(kind)),
     ];
+    if kind == ApplicationKind::Register {
+        out.push(("register-as", "注册身份", false, register_as_specs()));
+    }
     if kind != ApplicationKind::Join {
         out.push(("membership", "团籍信息", false, membership_specs(kind)));
+    }
+    if kind == ApplicationKind::Register {
+        out.push((
+            "cadre",
+            "团干部职务（以团干部身份注册的填写）",
+            true,
+            cadre_specs(),
+        ));
     }
     out.push(("more", "更多信息（选填）", true, more_specs(kind)));
     out.into_iter()
@@ -270,9 +316,49 @@ fn account_specs(mode: Mode) -> Vec<Spec> {
     account
 }
 
+/// 团员团干部注册 is for members and cadres (seed, question 9): which one registers.
+fn register_as_specs() -> Vec<Spec> {
+    vec![Spec {
+        options: vec![
+            (String::new(), "以团员身份注册（填写团籍信息）".into()),
+            (
+                "cadre".into(),
+                "以团干部身份注册（不是团员，如中共党员、群众担任团干部）".into(),
+            ),
+        ],
+        ..text(
+            "register_as",
+            "注册身份",
+            true,
+            "不是团员的团干部：组织可以是任一级团组织，填写团干部职务，不填团籍信息；审核通过后记入团干部名单，不记为团员",
+        )
+    }]
+}
+
+/// The post of a cadre who is not a member.
+fn cadre_specs() -> Vec<Spec> {
+    use MemberField as F;
+    vec![
+        choice("post", label(F::Post), false, Post::labels()),
+        text("post_since", label(F::PostSince), false, "如 2019-09"),
+        choice(
+            "cadre_nature",
+            label(F::CadreNature),
+            false,
+            CadreNature::labels(),
+        ),
+        choice(
+            "party_committee",
+            label(F::PartyCommittee),
+            false,
+            vec!["否", "是"],
+        ),
+    ]
+}
+
 fn org_legend(kind: ApplicationKind) -> &'static str {
     match kind {
-        ApplicationKind::Register => "所在团支部",
+        ApplicationKind::Register => "所在团支部（以团干部身份注册的：任职的团组织，可以是任一级）",
         ApplicationKind::Join => "申请加入的团支部",
         ApplicationKind::Report => "报到的团支部（现在所在地）",
     }

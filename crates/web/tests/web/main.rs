@@ -8,6 +8,7 @@
 mod support;
 
 mod a11y;
+mod age_cases;
 mod api;
 mod auth;
 mod cli;

@@ -60,9 +60,11 @@ enum Act {
     AgedOutList,
     /// 团籍: 办理离团 of the target's members (its own admin; a committee is not a branch).
     LeaveAgedOut,
+    /// 入团年龄特殊情况: file a case of the target branch (any admin at or above it).
+    FileAgeCase,
 }
 
-const ACTS: [Act; 14] = [
+const ACTS: [Act; 15] = [
     Act::View,
     Act::ViewHistory,
     Act::Completion,
@@ -77,6 +79,7 @@ const ACTS: [Act; 14] = [
     Act::TransferIn,
     Act::AgedOutList,
     Act::LeaveAgedOut,
+    Act::FileAgeCase,
 ];
 
 /// For an admin of the actor organisation (a county committee): the relations where the
@@ -97,6 +100,8 @@ fn admin_allowed(act: Act) -> &'static [Rel] {
         Act::SetSchoolCode => &[],
         // 办理转出 / 办理转入: the organisation and everything below it.
         Act::TransferOut | Act::TransferIn => &[Itself, DirectChild, Descendant],
+        // Any admin at or above the branch; on a committee the case rules refuse (not_a_branch).
+        Act::FileAgeCase => &[Itself, DirectChild, Descendant],
     }
 }
 
@@ -172,6 +177,12 @@ fn request(
             format!("/api/v1/orgs/{id}/aged-out"),
             Value::Null,
         ),
+        // A bad phone: if allowed on the branch, the case's checks refuse it (nothing filed).
+        Act::FileAgeCase => (
+            Method::POST,
+            format!("/api/v1/orgs/{id}/age-cases"),
+            json!({"name": "矩阵", "id_number": OUTSIDER_ID, "phone": "1", "join_month": "2023-05", "statement": "矩阵"}),
+        ),
         // The member is 18: if allowed on the branch, the age rule refuses it.
         Act::LeaveAgedOut => (
             Method::POST,
@@ -195,6 +206,7 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM transfers",
         "SELECT COUNT(*) FROM membership_changes",
         "SELECT COUNT(*) FROM members WHERE status = 'normal'",
+        "SELECT COUNT(*) FROM age_cases",
     ] {
         out.push(
             sqlx::query_scalar(sql)

@@ -5,7 +5,9 @@ use super::*;
 
 both_databases!(
     own_admin_fills_at_once_and_changes_wait,
-    own_admin_cannot_change_names_kind_or_industry,
+    own_admin_requests_names_kind_and_industry,
+    a_name_taken_before_approval_is_refused_clearly,
+    the_root_cannot_change_its_identity,
     superior_changes_names_kind_and_industry_at_once,
     kind_change_must_fit,
     completeness_flips,
@@ -77,45 +79,89 @@ async fn own_admin_fills_at_once_and_changes_wait(app: TestApp) {
     assert!(r["pending_change_id"].is_null());
 }
 
-async fn own_admin_cannot_change_names_kind_or_industry(app: TestApp) {
+/// Seed, question 7: every change the own admin makes waits for the superior — names, kind
+/// and industry too.
+async fn own_admin_requests_names_kind_and_industry(app: TestApp) {
     let w = world(&app).await;
     let (own, _) = admin_of(&app, &w.school, 103, "校管理员").await;
-    let before = info(&own, &w.school).await;
-    for (key, value) in [
-        ("short_name", json!("二中团委")),
-        ("full_name", json!("共青团广州市天河区第二中学委员会")),
-        ("kind", json!("团工委")),
-        // Empty so far: still the superior's to fill.
-        ("industry", json!("普通高中")),
-    ] {
-        let (s, e) = put(
-            &own,
-            &w.school,
-            json!({ key: value, "admin_staff_quota": 3 }),
-        )
-        .await;
-        assert_eq!(s, StatusCode::FORBIDDEN, "{key}: {e}");
-        assert_eq!(e["error"]["code"], "field_not_editable");
-        assert_eq!(e["error"]["field"], key);
-    }
-    let after = info(&own, &w.school).await;
-    assert_eq!(before, after, "nothing changed");
-    assert_eq!(changes_of(&app, &w.school).await, 0);
-    let org = app.store.org(w.school.id).await.unwrap();
-    assert_eq!(org.short_name, "一中团委");
-    assert_eq!(org.kind, OrgKind::Committee);
+    let (county, _) = admin_of(&app, &w.county, 101, "区管理员").await;
+    let approve = |id: i64| {
+        let county = &county;
+        let school = &w.school;
+        async move {
+            let (s, r) = decide(county, school, id, "approve", json!({})).await;
+            assert_eq!(s, StatusCode::OK, "{r}");
+        }
+    };
 
-    // The values as shown may be sent back: they are not changes.
+    // 组织简称 and 组织全称: both wait, nothing changes yet.
     let (s, r) = put(
         &own,
         &w.school,
-        json!({ "short_name": "一中团委", "kind": "03TW", "admin_staff_quota": 3 }),
+        json!({ "short_name": "天河一中团委", "full_name": "共青团广州市天河区第一中学团委员会" }),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    assert_eq!(r["applied"], json!(["admin_staff_quota"]));
+    assert_eq!(r["applied"], json!([]));
+    assert_eq!(r["pending"], json!(["short_name", "full_name"]));
+    let org = app.store.org(w.school.id).await.unwrap();
+    assert_eq!(org.short_name, "一中团委", "not before approval");
+    approve(r["pending_change_id"].as_i64().unwrap()).await;
+    let org = app.store.org(w.school.id).await.unwrap();
+    assert_eq!(org.short_name, "天河一中团委");
+    assert_eq!(org.full_name, "共青团广州市天河区第一中学团委员会");
+    assert_eq!(app.audit_count("org.rename").await, 1);
 
-    // The page says who fills in the industry.
+    // 行业类别 empty so far: filled at once, like any empty field; a change then waits.
+    let (s, r) = put(&own, &w.school, json!({ "industry": "普通高中" })).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["applied"], json!(["industry"]));
+    let (s, r) = put(&own, &w.school, json!({ "industry": "08GYQY" })).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["pending"], json!(["industry"]));
+    assert_eq!(r["info"]["industry"], "05PTGZ", "not before approval");
+    approve(r["pending_change_id"].as_i64().unwrap()).await;
+    let info_school = app.store.org_info(w.school.id).await.unwrap();
+    assert_eq!(info_school.industry.as_deref(), Some("08GYQY"));
+
+    // 组织类别: the branch (no members) asks to become a graduating branch.
+    let (branch_admin, _) = admin_of(&app, &w.branch, 104, "支部管理员").await;
+    let (s, r) = put(&branch_admin, &w.branch, json!({ "kind": "06BYBTZB" })).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["pending"], json!(["kind"]));
+    assert_eq!(
+        app.store.org(w.branch.id).await.unwrap().kind,
+        OrgKind::Branch
+    );
+    let (school_admin, _) = admin_of(&app, &w.school, 105, "校管理员二").await;
+    let id = r["pending_change_id"].as_i64().unwrap();
+    let (s, r) = decide(&school_admin, &w.branch, id, "approve", json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        app.store.org(w.branch.id).await.unwrap().kind,
+        OrgKind::GraduatingBranch
+    );
+    assert_eq!(app.audit_count("org.kind").await, 1);
+
+    // What could never be approved is refused when asked, with nothing written: a kind that
+    // does not fit (the school holds a branch), a full name another organisation uses.
+    let before = changes_of(&app, &w.school).await;
+    let (s, e) = put(&own, &w.school, json!({ "kind": "团支部" })).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["error"]["code"], "org_kind_children");
+    assert_eq!(e["error"]["field"], "kind");
+    let (s, e) = put(
+        &own,
+        &w.school,
+        json!({ "full_name": "共青团广州市越秀区委员会" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["error"]["code"], "org_name_taken");
+    assert_eq!(e["error"]["field"], "full_name");
+    assert_eq!(changes_of(&app, &w.school).await, before);
+
+    // The page offers the names, kind and industry to the own admin, saying they wait.
     let (c, _) = app.page_login(&idn(103), PW).await;
     let html = c
         .get(app.url(&format!("/orgs/{}/info", w.school.id)))
@@ -125,9 +171,71 @@ async fn own_admin_cannot_change_names_kind_or_industry(app: TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("id=\"industry-hint\""), "{html}");
-    assert!(!html.contains("id=\"f-short_name\""));
-    assert!(!html.contains("id=\"f-kind\""));
+    for id in ["f-short_name", "f-full_name", "f-kind", "f-industry"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    assert!(html.contains("包括组织简称、全称、类别和行业类别"));
+}
+
+/// The request was fine when made; by the time the superior approves, another organisation
+/// took the name: the approval is refused, saying why and what to do, and the request waits.
+async fn a_name_taken_before_approval_is_refused_clearly(app: TestApp) {
+    let w = world(&app).await;
+    let (own, _) = admin_of(&app, &w.school, 103, "校管理员").await;
+    let (county, _) = admin_of(&app, &w.county, 101, "区管理员").await;
+    let wanted = "共青团广州市天河区实验中学委员会";
+    let (s, r) = put(&own, &w.school, json!({ "full_name": wanted })).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let id = r["pending_change_id"].as_i64().unwrap();
+    // Meanwhile the city renames the sibling county committee to that name, at once.
+    let (city, _) = admin_of(&app, &w.city, 102, "市管理员").await;
+    let (s, r) = put(
+        &city,
+        &w.sibling,
+        json!({ "full_name": "共青团广州市天河区实验中学委员会" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+
+    let (s, e) = decide(&county, &w.school, id, "approve", json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["error"]["code"], "org_name_taken");
+    let message = e["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("这份申请现在不能批准："), "{message}");
+    assert!(
+        message.contains(wanted) && message.contains("请退回"),
+        "{message}"
+    );
+    let org = app.store.org(w.school.id).await.unwrap();
+    assert_eq!(org.full_name, "共青团广州市天河区第一中学委员会");
+    let status: String = sqlx::query_scalar("SELECT status FROM org_changes WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "pending", "still waiting to be returned");
+    let (s, r) = decide(
+        &county,
+        &w.school,
+        id,
+        "return",
+        json!({ "comment": "全称已被使用" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+}
+
+/// The root has nobody to approve a change of its names, kind or industry.
+async fn the_root_cannot_change_its_identity(app: TestApp) {
+    let p = app.add_person(&idn(110), "团中央管理员", Some(PW)).await;
+    app.make_admin(&app.root, &p).await;
+    let mut own = app.api();
+    own.login(&idn(110), PW).await;
+    let (s, e) = put(&own, &app.root, json!({ "short_name": "团中央二" })).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    assert_eq!(e["error"]["code"], "field_not_editable");
+    assert_eq!(e["error"]["field"], "short_name");
+    assert_eq!(changes_of(&app, &app.root).await, 0);
 }
 
 async fn superior_changes_names_kind_and_industry_at_once(app: TestApp) {

@@ -3,6 +3,7 @@
 //! (`secretary`), history (`history`), the pages and the OpenAPI entries (`pages`). Below: the
 //! tree, admins and API calls the modules share.
 
+mod browser;
 mod changes;
 mod history;
 mod info;

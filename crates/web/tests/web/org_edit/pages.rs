@@ -166,8 +166,12 @@ async fn pages_fill_request_and_decide(app: TestApp) {
         "团天河区委（新）"
     );
 
-    // The own admin's page offers no name fields, and sending them is refused.
+    // The own admin's page offers the name fields too; a new name waits for the superior.
     let html = c.get(&info_url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("id=\"f-short_name\""),
+        "the own admin may ask to rename"
+    );
     let csrf = csrf_of(&html);
     let res = c
         .post(&info_url)
@@ -175,8 +179,12 @@ async fn pages_fill_request_and_decide(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(res.text().await.unwrap().contains("不能由本组织修改"));
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        location(&res).contains("waiting=short_name&pending="),
+        "{}",
+        location(&res)
+    );
     assert_eq!(
         app.store.org(w.county.id).await.unwrap().short_name,
         "团天河区委（新）"

@@ -184,16 +184,19 @@ async fn branch_created_registered_completed_and_secretary_signs_in() {
         complete.attr("data-complete").await.unwrap().as_deref(),
         Some("0")
     );
-    // The own admin cannot set the 行业类别; the page says who does.
-    let hint = text_of(&new_admin, By::Id("industry-hint")).await;
-    assert!(hint.contains("上级组织"), "{hint}");
+    // The own admin fills or asks to change names, kind and 行业类别 too (seed, question 7).
+    let hint = text_of(&new_admin, By::Id("own-edit-hint")).await;
     assert!(
-        new_admin
+        hint.contains("包括组织简称、全称、类别和行业类别"),
+        "{hint}"
+    );
+    assert!(
+        !new_admin
             .find_all(By::Id("f-industry"))
             .await
             .unwrap()
             .is_empty(),
-        "the own admin has no industry field"
+        "the own admin has the industry field"
     );
     snap(&new_admin, "setup_05_info_new_admin").await;
 

@@ -9,7 +9,96 @@ both_databases!(
     registering_twice_names_only_the_province,
     only_the_branchs_own_admin_decides,
     already_registered_answers_are_throttled,
+    a_cadre_who_is_not_a_member_is_approved_into_a_post,
 );
+
+const SCHOOL_FULL: &str = "共青团广州市天河区第一中学委员会";
+
+fn cadre_registration(province: &Org, id: &str, political: &str) -> Value {
+    json!({
+        "province_id": province.id,
+        "org_full_name": SCHOOL_FULL,
+        "password": APPLICANT_PASSWORD,
+        "id_number": id,
+        "name": "党员干部",
+        "ethnicity": "汉族",
+        "political_status": political,
+        "phone": "13800138011",
+        "register_as": "cadre",
+        "cadre": { "post": "副书记", "cadre_nature": "兼职", "post_since": "2023-09" },
+    })
+}
+
+/// Seed, question 9: 团员团干部注册 is for members and cadres; a 中共党员 serving as 团干部 of a
+/// school's committee (not a 团支部) registers and is approved into the post by that
+/// committee's admin — no member record.
+async fn a_cadre_who_is_not_a_member_is_approved_into_a_post(app: TestApp) {
+    let World { w, admin, .. } = world(&app).await;
+    let id = id_aged(30, 7);
+    // A 共青团员 registers as a member, not as a cadre.
+    let (s, e) = submit(
+        &app,
+        "/api/v1/register/member",
+        cadre_registration(&w.province, &id, "共青团员"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert!(codes(&e).contains(&"cadre_is_member".to_string()), "{e}");
+    // A post the organisation does not have is a field fault.
+    let mut bad = cadre_registration(&w.province, &id, "中共党员");
+    bad["cadre"]["post"] = json!("宣传委员会主任");
+    let (s, e) = submit(&app, "/api/v1/register/member", bad).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    // The member path still wants a 团支部.
+    let mut member = registration(&w.province, &id, "党员干部", "2015-05", "");
+    member["org_full_name"] = json!(SCHOOL_FULL);
+    let (s, e) = submit(&app, "/api/v1/register/member", member).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert!(codes(&e).contains(&"not_a_branch".to_string()), "{e}");
+
+    let (_, a) = applicant(
+        &app,
+        "/api/v1/register/member",
+        cadre_registration(&w.province, &id, "中共党员"),
+    )
+    .await;
+    assert_eq!(a["org_full_name"], SCHOOL_FULL);
+    let app_id = a["id"].as_i64().unwrap();
+    let person_id = a["person_id"].as_i64().unwrap();
+    // The branch's admin is not the approver: the school committee's admin is.
+    let (s, e) = admin
+        .post(&format!("/api/v1/applications/{app_id}/approve"), json!({}))
+        .await;
+    assert!(
+        matches!(s, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{s} {e}"
+    );
+    let p = app
+        .add_person(&id_aged(40, 901), "校团委管理员", Some(ADMIN_PASSWORD))
+        .await;
+    app.make_admin(&w.school, &p).await;
+    let mut school_admin = app.api();
+    school_admin.login(&id_aged(40, 901), ADMIN_PASSWORD).await;
+    let (s, done) = school_admin
+        .post(&format!("/api/v1/applications/{app_id}/approve"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{done}");
+    assert_eq!(done["status"], "approved");
+    // A post, not a member record.
+    let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE person_id = $1")
+        .bind(person_id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(members, 0);
+    let post: (i64, String) =
+        sqlx::query_as("SELECT org_id, post FROM cadre_posts WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(post, (w.school.id, "副书记".to_string()));
+}
 
 async fn register_is_approved_into_the_branch(app: TestApp) {
     let World { w, admin, .. } = world(&app).await;
