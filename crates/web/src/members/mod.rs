@@ -3,6 +3,7 @@
 //! `tuanjian_app::members`.
 
 pub mod api;
+pub mod assist;
 mod correction_line;
 pub mod corrections;
 pub mod entry;
@@ -37,6 +38,8 @@ pub(crate) use tuanjian_app::members::{Failure, admin_scope};
         api::approve_correction,
         api::return_correction,
         api::withdraw_correction,
+        assist::api_next_dev_number,
+        assist::check_member_field,
     ),
     components(schemas(
         FaultItem,
@@ -56,6 +59,10 @@ pub(crate) use tuanjian_app::members::{Failure, admin_scope};
         api::CadreRequest,
         api::CorrectionRequest,
         api::ReturnRequest,
+        assist::NextDevNumberBody,
+        assist::CheckValues,
+        assist::FieldCheckRequest,
+        assist::FieldCheckBody,
     ))
 )]
 pub struct MembersApi;
@@ -71,6 +78,19 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/orgs/{id}/cadres/new",
             get(entry::cadre_form).post(entry::cadre_submit),
+        )
+        .route("/static/member-form.js", get(assist::script))
+        .route(
+            "/orgs/{id}/dev-numbers/next",
+            get(assist::page_next_dev_number),
+        )
+        .route(
+            "/api/v1/orgs/{id}/dev-numbers/next",
+            get(assist::api_next_dev_number),
+        )
+        .route(
+            "/api/v1/checks/member-field",
+            post(assist::check_member_field),
         )
         .route("/members/{id}", get(record::show))
         .route(
