@@ -18,7 +18,9 @@
   function show(input, message) {
     var box = input.closest(".field") || input.parentNode;
     var id = "fault-" + input.id;
-    var span = document.getElementById(id);
+    // The server's message for the field, on the forms that name it err-… (self-service).
+    var span = document.getElementById(id) || document.getElementById("err-" + input.id);
+    if (span) id = span.id;
     if (!message) {
       if (span) span.remove();
       box.classList.remove("has-fault");
