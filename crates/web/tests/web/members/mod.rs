@@ -1,6 +1,7 @@
 //! Members and cadres (`src/members/`): the API, the pages, scope, and the journey in a browser.
 
 mod api;
+mod assist;
 mod browser;
 mod pages;
 mod scope;
