@@ -33,6 +33,9 @@ pub struct Row {
     /// Faults found by the column rules; a column with a fault here should not be checked
     /// further by the caller (see `is_clean`).
     pub faults: Vec<CellFault>,
+    /// The sheet column of the template's first column in the file read (1 in an error report,
+    /// see `Template::first_column`), for the caller's own cell references.
+    pub first_column: usize,
 }
 
 impl Row {
@@ -570,5 +573,6 @@ fn check_row(template: &Template, number: u32, cells: &[(u32, Raw)]) -> Row {
         number,
         values,
         faults,
+        first_column: template.first_column,
     }
 }

@@ -124,7 +124,7 @@ impl Store {
     pub async fn inbox(&self, org_id: i64) -> Result<Vec<InboxItem>, StoreError> {
         let rows = sqlx::query(
             "SELECT 0 AS kind, c.id, c.org_id, o.short_name, o.full_name, c.requested_at, p.name AS requester, \
-               NULL AS to_parent, NULL AS subject_id, NULL AS subject_name, NULL AS subject_id_number \
+               NULL AS to_parent, CAST(NULL AS BIGINT) AS subject_id, NULL AS subject_name, NULL AS subject_id_number \
                FROM org_changes c JOIN orgs o ON o.id = c.org_id JOIN people p ON p.id = c.requested_by \
                WHERE c.approver_org_id = $1 AND c.status = 'pending' \
              UNION ALL \
