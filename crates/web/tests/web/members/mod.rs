@@ -3,5 +3,6 @@
 mod api;
 mod assist;
 mod browser;
+mod form_browser;
 mod pages;
 mod scope;
