@@ -93,9 +93,11 @@ mod tests {
 
     #[test]
     fn other_fields_give_context() {
-        let mut input = MemberInput::default();
-        input.join_month = "2019-05".into();
-        input.dev_number = "202001000001".into();
+        let mut input = MemberInput {
+            join_month: "2019-05".into(),
+            dev_number: "202001000001".into(),
+            ..Default::default()
+        };
         assert_eq!(
             codes(&input, MemberField::DevNumber),
             ["dev_number_year_mismatch"]
