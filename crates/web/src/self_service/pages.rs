@@ -111,6 +111,7 @@ async fn render_form(
         (Mode::Correct, _) => "修改后重新提交",
         (_, k) => k.label(),
     };
+    let groups = view::groups(kind, mode, form, &provinces, error);
     let page = ApplyPage {
         nav: user.map(Nav::plain),
         csrf: match user {
@@ -123,9 +124,9 @@ async fn render_form(
         action,
         correcting: mode == Mode::Correct,
         id_number_masked,
-        groups: view::groups(kind, mode, form, &provinces, error),
+        faults: in_form_order(&groups, error.map(|e| e.faults.clone()).unwrap_or_default()),
+        groups,
         error: error.map(|e| e.fault.message.clone()),
-        faults: error.map(|e| e.faults.clone()).unwrap_or_default(),
         suggestions: view::suggestion_rows(error),
         signed_in_as: user.map(|u| u.person.name.clone()),
         picker,
@@ -133,6 +134,21 @@ async fn render_form(
     };
     let status = error.map_or(StatusCode::OK, |e| e.fault.status());
     Ok((status, page.render()?))
+}
+
+/// The faults as the form lists them above its fields: those of no field first, then in the
+/// order of the fields they concern (the list links to each).
+fn in_form_order(groups: &[Group], mut faults: Vec<Fault>) -> Vec<Fault> {
+    let position = |f: &Fault| {
+        f.field.and_then(|k| {
+            groups
+                .iter()
+                .flat_map(|g| &g.fields)
+                .position(|v| v.key == k)
+        })
+    };
+    faults.sort_by_key(|f| position(f).map_or(0, |p| p + 1));
+    faults
 }
 
 /// The anonymous form, with the login page's double-submit CSRF cookie. Never stored: it may
