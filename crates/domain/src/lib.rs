@@ -24,6 +24,7 @@ pub mod dev_number;
 pub mod dev_range;
 pub mod entry_rules;
 pub mod enums;
+pub mod field_check;
 pub mod identity_status;
 pub mod join_age;
 pub mod join_month;

@@ -429,14 +429,20 @@ mod tests {
         );
         assert_eq!(rows[0].values, values[0]);
         assert_eq!(rows[1].faults[0].code, "required_missing");
+        // The report's first column says what is wrong; cell references count it.
+        assert_eq!(rows[1].faults[0].cell, "C6", "{:?}", rows[1].faults);
         use calamine::Reader;
         let mut book: calamine::Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(report)).unwrap();
         let range = book.worksheet_range_at(0).unwrap().unwrap();
-        assert_eq!(range.get_value((0, 4)).unwrap().to_string(), REPORT_COLUMN);
+        assert_eq!(range.get_value((0, 0)).unwrap().to_string(), REPORT_COLUMN);
+        assert_eq!(
+            range.get_value((0, 1)).unwrap().to_string(),
+            t.columns[0].title
+        );
         assert!(
             range
-                .get_value((5, 4))
+                .get_value((5, 0))
                 .unwrap()
                 .to_string()
                 .contains("必须填写")

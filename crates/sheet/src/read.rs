@@ -12,8 +12,9 @@ use crate::error::{CellFault, SheetError};
 use crate::spec::{Template, column_letter};
 use crate::xlsx_guard::{self, CELL_CHARS, GuardError, OVERLONG};
 
-/// The title of the column an error report adds after the template's (see `write_report`). An
-/// upload may keep it: the admin fixes the report's cells and uploads the report itself.
+/// The title of the column an error report puts before the template's (see `write_report`). An
+/// upload may keep it: the admin fixes the report's cells and uploads the report itself. Older
+/// reports had it after the template's columns, which is still read.
 pub const REPORT_COLUMN: &str = "错误说明（导入时忽略此列）";
 /// Columns beyond the template's that are still looked at (for the header check).
 const EXTRA_COLUMNS: u32 = 30;
@@ -32,6 +33,9 @@ pub struct Row {
     /// Faults found by the column rules; a column with a fault here should not be checked
     /// further by the caller (see `is_clean`).
     pub faults: Vec<CellFault>,
+    /// The sheet column of the template's first column in the file read (1 in an error report,
+    /// see `Template::first_column`), for the caller's own cell references.
+    pub first_column: usize,
 }
 
 impl Row {
@@ -56,7 +60,7 @@ impl CellFault {
         detail: impl AsRef<str>,
     ) -> Self {
         let title = template.columns[col].title.clone();
-        let cell = format!("{}{row}", column_letter(col));
+        let cell = format!("{}{row}", column_letter(col + template.first_column));
         Self {
             message: format!("第{row}行“{title}”（{cell}单元格）：{}", detail.as_ref()),
             row,
@@ -234,12 +238,12 @@ pub fn read_rows(
     } else {
         return Err(unreadable());
     };
-    let (grid, row_count) = match read {
+    let (grid, row_count, offset) = match read {
         None => return Err(unreadable()),
         Some(Outcome::TooMuch) => return Err(too_much()),
-        Some(Outcome::Done(grid, n)) => (grid, n),
+        Some(Outcome::Done(grid, n, offset)) => (grid, n, offset),
     };
-    rows_from_grid(template, grid, row_count)
+    rows_from_grid(&template.starting_at(offset as usize), grid, row_count)
 }
 
 /// calamine on a damaged file may panic (an integer overflow it does not expect): that file is
@@ -252,8 +256,9 @@ fn guarded<T>(read: impl FnOnce() -> Option<T>) -> Option<T> {
 
 /// What reading a sheet gave.
 enum Outcome {
-    /// The cells kept and how many rows hold anything at all.
-    Done(Grid, usize),
+    /// The cells kept (in the template's columns), how many rows hold anything at all, and the
+    /// sheet column of the template's first column.
+    Done(Grid, usize, u32),
     /// More than `KEPT_TEXT_BYTES` of text.
     TooMuch,
 }
@@ -267,6 +272,9 @@ struct Keeper {
     max_col: u32,
     keep_rows: u32,
     text: usize,
+    /// 1 when the header starts with an error report's `REPORT_COLUMN`: the template's
+    /// columns then start one to the right, and that column is not read.
+    offset: u32,
 }
 
 impl Keeper {
@@ -278,6 +286,7 @@ impl Keeper {
             max_col,
             keep_rows,
             text: 0,
+            offset: 0,
         }
     }
 
@@ -290,6 +299,14 @@ impl Keeper {
             .grid
             .first_key_value()
             .is_none_or(|(&first, _)| r <= first);
+        if header && c == 0 && self.grid.is_empty() && title_text(&raw.text()) == REPORT_COLUMN {
+            self.offset = 1;
+            return true;
+        }
+        if c < self.offset {
+            return true;
+        }
+        let c = c - self.offset;
         if c >= self.ncols && !header {
             return true;
         }
@@ -306,7 +323,7 @@ impl Keeper {
 
     fn done(self) -> Outcome {
         let n = self.rows_seen.len();
-        Outcome::Done(self.grid, n)
+        Outcome::Done(self.grid, n, self.offset)
     }
 }
 
@@ -556,5 +573,6 @@ fn check_row(template: &Template, number: u32, cells: &[(u32, Raw)]) -> Row {
         number,
         values,
         faults,
+        first_column: template.first_column,
     }
 }

@@ -98,6 +98,9 @@ pub struct Template {
     pub max_bytes: usize,
     /// Most an .xlsx may unpack to (a small zip can hide gigabytes).
     pub max_unpacked_bytes: u64,
+    /// The sheet column of the template's first column: 0, or 1 in an error report, whose
+    /// first column says what is wrong (`REPORT_COLUMN`). Cell references (B5) count it.
+    pub first_column: usize,
 }
 
 impl Template {
@@ -109,6 +112,16 @@ impl Template {
             max_rows: 2_000,
             max_bytes: 2 * 1024 * 1024,
             max_unpacked_bytes: 64 * 1024 * 1024,
+            first_column: 0,
+        }
+    }
+
+    /// The same template as laid out in a file with `first_column` columns before it (an
+    /// error report uploaded again).
+    pub fn starting_at(&self, first_column: usize) -> Self {
+        Self {
+            first_column,
+            ..self.clone()
         }
     }
 

@@ -49,20 +49,20 @@ pub fn write_filled(t: &Template, rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxE
     )
 }
 
-/// One uploaded row for an error report: its row number as Excel shows it, its values, its
-/// faults (none for a good row).
+/// One uploaded row for an error report: the row number it gets in the report as Excel shows
+/// it, its values, its faults (none for a good row).
 pub struct ReportRow<'a> {
     pub number: u32,
     pub values: &'a [String],
     pub faults: &'a [CellFault],
 }
 
-/// The error report: the uploaded rows where they were, each faulty cell filled red, and after
-/// the template's columns one saying what is wrong with the row. The admin can correct the cells
-/// in the report and upload it again: the reader ignores that last column.
+/// The error report: the rows given, each faulty cell filled red, and before the template's
+/// columns one saying what is wrong with the row (first, so it is seen). The admin can correct
+/// the cells in the report and upload it again: the reader skips that column.
 pub fn write_report(t: &Template, rows: &[ReportRow<'_>]) -> Result<Vec<u8>, XlsxError> {
     write_book(
-        t,
+        &t.starting_at(1),
         rows.iter()
             .map(|r| (r.number.saturating_sub(1), r.values, r.faults)),
         true,
@@ -79,14 +79,14 @@ fn write_book<'a>(
     let sheet = book.add_worksheet();
     sheet.set_name(&t.name)?;
     let long_lists = write_header(sheet, t, &f)?;
-    let report_col = t.columns.len() as u16;
+    let report_col = 0;
     if report {
-        sheet.set_column_width(report_col, 80.0)?;
+        sheet.set_column_width(report_col, 60.0)?;
         sheet.write_string_with_format(0, report_col, REPORT_COLUMN, &f.title)?;
         sheet.write_string_with_format(
             1,
             report_col,
-            "选填；红色单元格有错误，改正后可直接上传本表",
+            "导入时忽略此列；红色单元格有错误，改正后可直接上传本表",
             &f.note,
         )?;
     }
@@ -157,7 +157,7 @@ fn write_header(
     // Lists too long for an inline drop-down go to a hidden sheet, one column each.
     let mut long_lists: Vec<(usize, String)> = Vec::new();
     for (i, col) in t.columns.iter().enumerate() {
-        let c = i as u16;
+        let c = (i + t.first_column) as u16;
         let width = col
             .title
             .chars()
@@ -207,8 +207,9 @@ fn write_cells(
     faults: &[CellFault],
 ) -> Result<Vec<String>, XlsxError> {
     let mut notes: Vec<String> = Vec::new();
-    for (c, value) in values.iter().enumerate().take(t.columns.len()) {
-        let title = &t.columns[c].title;
+    for (i, value) in values.iter().enumerate().take(t.columns.len()) {
+        let title = &t.columns[i].title;
+        let c = i + t.first_column;
         let (value, cut) = fit_cell(value);
         if let Some(kept) = cut {
             notes.push(format!("“{title}”此单元格过长，已截断显示前 {kept} 个字"));
@@ -315,10 +316,11 @@ mod tests {
         let mut book: calamine::Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(report)).unwrap();
         let range = book.worksheet_range_at(0).unwrap().unwrap();
-        let cell = range.get_value((2, 0)).unwrap().to_string();
+        // The message first, then the template's columns.
+        let cell = range.get_value((2, 1)).unwrap().to_string();
         assert_eq!(cell.chars().count(), EXCEL_CELL_MAX);
-        assert_eq!(range.get_value((2, 1)).unwrap().to_string(), "团委");
-        let message = range.get_value((2, 2)).unwrap().to_string();
+        assert_eq!(range.get_value((2, 2)).unwrap().to_string(), "团委");
+        let message = range.get_value((2, 0)).unwrap().to_string();
         assert!(message.encode_utf16().count() <= EXCEL_CELL_MAX);
         assert!(
             message.ends_with(&format!(

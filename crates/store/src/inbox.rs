@@ -3,6 +3,8 @@
 use serde::Serialize;
 use sqlx::Row;
 
+use tuanjian_domain::IdNumber;
+
 use crate::{Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,6 +74,18 @@ pub struct InboxItem {
     /// (For transfers `org_short_name` holds the member's name, `org_full_name` the sending
     /// branch's.)
     pub to_parent_full_name: Option<String>,
+    /// The person the item is about (the applicant, the person whose name or ID is corrected,
+    /// the member transferred); none for an organisation's change or move.
+    pub person: Option<InboxPerson>,
+}
+
+/// Who an item is about, so the inbox names the person and not only the organisation.
+#[derive(Debug, Clone, Serialize)]
+pub struct InboxPerson {
+    pub person_id: i64,
+    pub name: String,
+    #[serde(skip)]
+    pub id_number: IdNumber,
 }
 
 impl InboxItem {
@@ -89,6 +103,19 @@ impl InboxItem {
     }
 }
 
+fn person_of(r: &sqlx::any::AnyRow) -> Result<Option<InboxPerson>, StoreError> {
+    let Some(person_id) = r.try_get::<Option<i64>, _>("subject_id")? else {
+        return Ok(None);
+    };
+    let id_number: String = r.try_get("subject_id_number")?;
+    Ok(Some(InboxPerson {
+        person_id,
+        name: r.try_get("subject_name")?,
+        id_number: IdNumber::parse(&id_number)
+            .map_err(|_| StoreError::Broken("a stored ID number does not parse"))?,
+    }))
+}
+
 /// At most this many items are listed; the count covers all.
 pub const INBOX_LIMIT: i64 = 500;
 
@@ -97,34 +124,40 @@ impl Store {
     pub async fn inbox(&self, org_id: i64) -> Result<Vec<InboxItem>, StoreError> {
         let rows = sqlx::query(
             "SELECT 0 AS kind, c.id, c.org_id, o.short_name, o.full_name, c.requested_at, p.name AS requester, \
-               NULL AS to_parent \
+               NULL AS to_parent, CAST(NULL AS BIGINT) AS subject_id, NULL AS subject_name, NULL AS subject_id_number \
                FROM org_changes c JOIN orgs o ON o.id = c.org_id JOIN people p ON p.id = c.requested_by \
                WHERE c.approver_org_id = $1 AND c.status = 'pending' \
              UNION ALL \
-             SELECT 1, m.id, m.org_id, o.short_name, o.full_name, m.requested_at, p.name, t.full_name \
+             SELECT 1, m.id, m.org_id, o.short_name, o.full_name, m.requested_at, p.name, t.full_name, \
+               NULL, NULL, NULL \
                FROM org_moves m JOIN orgs o ON o.id = m.org_id JOIN people p ON p.id = m.requested_by \
                JOIN orgs t ON t.id = m.to_parent_id \
                WHERE m.from_parent_id = $1 AND m.status = 'pending_old' \
              UNION ALL \
-             SELECT 2, m.id, m.org_id, o.short_name, o.full_name, m.requested_at, p.name, t.full_name \
+             SELECT 2, m.id, m.org_id, o.short_name, o.full_name, m.requested_at, p.name, t.full_name, \
+               NULL, NULL, NULL \
                FROM org_moves m JOIN orgs o ON o.id = m.org_id JOIN people p ON p.id = m.requested_by \
                JOIN orgs t ON t.id = m.to_parent_id \
                WHERE m.to_parent_id = $1 AND m.status = 'pending_new' \
              UNION ALL \
              SELECT CASE a.kind WHEN 'register' THEN 3 WHEN 'join' THEN 4 ELSE 5 END, a.id, a.org_id, \
-               o.short_name, o.full_name, a.submitted_at, p.name, NULL \
+               o.short_name, o.full_name, a.submitted_at, p.name, NULL, p.id, p.name, p.id_number \
                FROM applications a JOIN orgs o ON o.id = a.org_id JOIN people p ON p.id = a.person_id \
                WHERE a.org_id = $1 AND a.status = 'pending' \
              UNION ALL \
-             SELECT 6, c.id, c.org_id, o.short_name, o.full_name, c.requested_at, p.name, NULL \
+             SELECT 6, c.id, c.org_id, o.short_name, o.full_name, c.requested_at, p.name, NULL, \
+               q.id, q.name, q.id_number \
                FROM corrections c JOIN orgs o ON o.id = c.org_id JOIN people p ON p.id = c.requested_by \
+               JOIN people q ON q.id = c.person_id \
                WHERE c.approver_org_id = $1 AND c.status = 'pending' \
              UNION ALL \
-             SELECT 7, t.id, t.from_org_id, p.name, t.from_org_name, t.started_at, s.name, t.to_org_name \
+             SELECT 7, t.id, t.from_org_id, p.name, t.from_org_name, t.started_at, s.name, t.to_org_name, \
+               p.id, p.name, p.id_number \
                FROM transfers t JOIN people p ON p.id = t.person_id JOIN people s ON s.id = t.started_by \
                WHERE t.from_org_id = $1 AND t.status = 'pending_out' \
              UNION ALL \
-             SELECT 8, t.id, t.to_org_id, p.name, t.from_org_name, t.started_at, s.name, t.to_org_name \
+             SELECT 8, t.id, t.to_org_id, p.name, t.from_org_name, t.started_at, s.name, t.to_org_name, \
+               p.id, p.name, p.id_number \
                FROM transfers t JOIN people p ON p.id = t.person_id JOIN people s ON s.id = t.started_by \
                WHERE t.to_org_id = $1 AND t.status = 'pending_in' \
              ORDER BY 6, 1, 2 LIMIT $2",
@@ -154,6 +187,7 @@ impl Store {
                     requested_at: r.try_get("requested_at")?,
                     requested_by_name: r.try_get("requester")?,
                     to_parent_full_name: r.try_get("to_parent")?,
+                    person: person_of(r)?,
                 })
             })
             .collect()

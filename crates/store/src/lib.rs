@@ -25,6 +25,7 @@ pub mod member_detail;
 pub mod member_edit;
 pub mod members;
 pub mod name_check;
+pub mod next_dev_number;
 pub mod org_admins;
 pub mod org_changes;
 pub mod org_create;

@@ -541,6 +541,8 @@ pub async fn check_file(
                 FileFault::from_sheet(&e, &other)
             })?
     };
+    // An error report uploaded again has its reason column first: cell references count it.
+    let template = template.starting_at(rows.first().map_or(0, |r| r.first_column));
     let total = rows.len() as u64;
     progress.tell(JobPhase::Checking, 0, total).await;
     // The branches named in the file, each resolved once, with its 号段 loaded once.

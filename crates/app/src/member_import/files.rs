@@ -1,5 +1,5 @@
 //! The files an import page offers: the template for an organisation, and the error report of a
-//! checked job (the uploaded rows, faulty cells red, what is wrong).
+//! checked job (the rows not imported, faulty cells red, what is wrong in the first column).
 
 use std::collections::HashMap;
 
@@ -30,7 +30,10 @@ pub async fn template_bytes(
         .map_err(Fault::internal)
 }
 
-/// The error report of a checked job, while its file is kept.
+/// The error report of a checked job, while its file is kept. Once the job is committed (only
+/// the valid rows, chosen explicitly) the rows it imported are left out, so the report, fixed
+/// and uploaded again, imports the rest without "already in the system"; the rows left keep
+/// their row numbers, which the messages name.
 pub async fn report_bytes(
     app: &App,
     scope: AdminScope,
@@ -53,6 +56,7 @@ pub async fn report_bytes(
         ));
     }
     let faults = faults_of(job);
+    let imported = job.state == JobState::Committed;
     let name = job.file_name.clone();
     tokio::task::spawn_blocking(move || {
         let t = target.template();
@@ -72,6 +76,7 @@ pub async fn report_bytes(
         let empty = Vec::new();
         let report: Vec<ReportRow<'_>> = rows
             .iter()
+            .filter(|r| !imported || by_row.contains_key(&r.number))
             .map(|r| ReportRow {
                 number: r.number,
                 values: &r.values,

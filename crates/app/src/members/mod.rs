@@ -3,8 +3,10 @@
 //! admin's subtree can be read or changed. Pages and the API call the same functions.
 
 pub mod corrections;
+pub mod dev_number;
 pub mod entry;
 pub mod failure;
+pub mod field_check;
 pub mod lists;
 pub mod narrow;
 pub mod paging;

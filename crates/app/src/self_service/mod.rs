@@ -5,6 +5,7 @@
 pub mod apply_error;
 pub mod check;
 pub mod lists;
+pub mod picker;
 pub mod review;
 pub mod submit;
 

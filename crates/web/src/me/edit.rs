@@ -62,15 +62,9 @@ fn sections(input: &OwnDetailsInput, faults: &[FaultItem]) -> Vec<Section> {
     let fields = OWN_DETAIL_FIELDS
         .iter()
         .map(|&f| FieldView {
-            key: f.key(),
-            label: f.label(),
-            value: value_of(input, f),
             options: options(f),
-            blank: true,
-            required: false,
-            readonly: false,
             hint: hint(f),
-            error: error(f.key()),
+            ..FieldView::plain(f.key(), f.label(), value_of(input, f), error(f.key()))
         })
         .collect();
     vec![Section {

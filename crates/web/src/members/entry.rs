@@ -11,7 +11,9 @@ use tuanjian_domain::Post;
 use tuanjian_domain::member_record::{CadreInput, MemberInput};
 use tuanjian_store::orgs::Org;
 
-use super::form::{Faults, Section, cadre_sections, faulty_fields, member_sections};
+use super::form::{
+    Faults, Section, Suggestion, cadre_sections, faulty_fields, member_sections, suggest,
+};
 use super::{Failure, admin_scope};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::role::Authority;
@@ -21,6 +23,7 @@ use crate::extract::parse_id;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
+use tuanjian_app::members::dev_number::{join_year, proposal};
 
 /// Said wherever a record is added: the account is usable at once.
 pub const INITIAL_PASSWORD_NOTICE: &str =
@@ -43,16 +46,43 @@ struct EntryPage {
     fault_count: usize,
 }
 
+/// The next free 发展团员编号 for the year of the 入团年月 typed (this year before one is), under
+/// the number field; the form's script asks again when the month changes.
+async fn propose_number(
+    state: &AppState,
+    org: &Org,
+    join_month: &str,
+    sections: &mut [Section],
+) -> Result<(), PageError> {
+    let year = join_year(None, Some(join_month))
+        .unwrap_or_else(|_| chrono::Datelike::year(&tuanjian_app::beijing::today()));
+    let p = proposal(state, org, year).await?;
+    suggest(
+        sections,
+        "dev_number",
+        Suggestion {
+            value: p.number,
+            message: p.message,
+            url: format!("/orgs/{}/dev-numbers/next", org.id),
+        },
+    );
+    Ok(())
+}
+
 async fn render(
     state: &AppState,
     user: &Signed,
     org: Org,
-    member: bool,
-    sections: Vec<Section>,
+    member: Option<&str>,
+    mut sections: Vec<Section>,
     faults: &Faults,
     status: StatusCode,
 ) -> PageResult {
     let scope = admin_scope(state, user).await?;
+    if let Some(join_month) = member {
+        propose_number(state, &org, join_month, &mut sections).await?;
+    }
+    let member = member.is_some();
     let (title, path, list, list_label, intro) = if member {
         (
             "录入团员",
@@ -101,7 +131,7 @@ async fn refill(
     state: &AppState,
     user: &Signed,
     org: Org,
-    member: bool,
+    member: Option<&str>,
     failure: Failure,
     sections: impl Fn(&Faults) -> Vec<Section>,
 ) -> PageResult {
@@ -137,7 +167,16 @@ pub async fn member_form(
         ..Default::default()
     };
     let sections = member_sections(&input, &faults, false);
-    render(&state, &user, org, true, sections, &faults, StatusCode::OK).await
+    render(
+        &state,
+        &user,
+        org,
+        Some(""),
+        sections,
+        &faults,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn member_submit(
@@ -150,7 +189,7 @@ pub async fn member_submit(
     match add_member(&state, &user, org.id, &input).await {
         Ok(added) => Ok(created(added.person_id, "member")),
         Err(failure) => {
-            refill(&state, &user, org, true, failure, |f| {
+            refill(&state, &user, org, Some(&input.join_month), failure, |f| {
                 member_sections(&input, f, false)
             })
             .await
@@ -173,7 +212,7 @@ pub async fn cadre_form(
         ..Default::default()
     };
     let sections = cadre_sections(&input, Post::for_kind(org.kind), &faults);
-    render(&state, &user, org, false, sections, &faults, StatusCode::OK).await
+    render(&state, &user, org, None, sections, &faults, StatusCode::OK).await
 }
 
 pub async fn cadre_submit(
@@ -187,7 +226,7 @@ pub async fn cadre_submit(
         Ok(added) => Ok(created(added.person_id, "cadre")),
         Err(failure) => {
             let posts = Post::for_kind(org.kind);
-            refill(&state, &user, org, false, failure, |f| {
+            refill(&state, &user, org, None, failure, |f| {
                 cadre_sections(&input, posts, f)
             })
             .await

@@ -25,6 +25,35 @@ pub struct FieldView {
     pub readonly: bool,
     pub hint: &'static str,
     pub error: Option<String>,
+    /// The phone keyboard to offer (`numeric`, `email` …); empty for the default.
+    pub inputmode: &'static str,
+    pub placeholder: &'static str,
+    /// Checked by `/api/v1/checks/member-field` when the user leaves it (a script; saving
+    /// checks everything anyway).
+    pub check: bool,
+    /// Extra classes of the input (`id-input` for an 18-character ID number).
+    pub class: &'static str,
+    /// A value the form proposes (the next free 发展团员编号), shown under the field.
+    pub suggestion: Option<Suggestion>,
+}
+
+/// A proposed value with what it is, and where the form's script asks again when the fields
+/// it depends on change.
+pub struct Suggestion {
+    pub value: Option<String>,
+    pub message: String,
+    pub url: String,
+}
+
+/// Puts `suggestion` under the field `key`.
+pub fn suggest(sections: &mut [Section], key: &str, suggestion: Suggestion) {
+    if let Some(f) = sections
+        .iter_mut()
+        .flat_map(|s| s.fields.iter_mut())
+        .find(|f| f.key == key)
+    {
+        f.suggestion = Some(suggestion);
+    }
 }
 
 pub struct Section {
@@ -92,6 +121,39 @@ pub fn faulty_fields(sections: &[Section]) -> Vec<(&'static str, &'static str)> 
         .collect()
 }
 
+impl FieldView {
+    /// A text field with nothing but its value and fault; the phone keyboard and the check on
+    /// leaving follow from the key (phone and QQ digits, e-mail), as on the admin's forms.
+    pub fn plain(
+        key: &'static str,
+        label: &'static str,
+        value: String,
+        error: Option<String>,
+    ) -> Self {
+        let inputmode = match key {
+            "phone" | "qq" => "numeric",
+            "email" => "email",
+            _ => "",
+        };
+        Self {
+            key,
+            label,
+            value,
+            options: Vec::new(),
+            blank: true,
+            required: false,
+            readonly: false,
+            hint: "",
+            error,
+            inputmode,
+            placeholder: "",
+            check: tuanjian_domain::field_check::checked_field(key).is_some(),
+            class: "",
+            suggestion: None,
+        }
+    }
+}
+
 struct Builder<'a> {
     faults: &'a Faults,
 }
@@ -99,15 +161,8 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn text(&self, key: &'static str, label: &'static str, value: &str) -> FieldView {
         FieldView {
-            key,
-            label,
-            value: value.to_string(),
-            options: Vec::new(),
-            blank: true,
-            required: false,
-            readonly: false,
-            hint: "",
-            error: self.faults.get(key),
+            inputmode: "",
+            ..FieldView::plain(key, label, value.to_string(), self.faults.get(key))
         }
     }
 
@@ -138,6 +193,25 @@ impl FieldView {
 
     fn no_blank(mut self) -> Self {
         self.blank = false;
+        self
+    }
+
+    fn mode(mut self, inputmode: &'static str) -> Self {
+        self.inputmode = inputmode;
+        self
+    }
+
+    /// Digits only on a phone's keyboard (phone, QQ, 发展团员编号).
+    fn numeric(mut self) -> Self {
+        self.inputmode = "numeric";
+        self
+    }
+
+    /// A month typed in any form `JoinMonth` reads; the digits-only form 201905 is what a
+    /// phone's number pad can type.
+    fn month(mut self) -> Self {
+        self.inputmode = "numeric";
+        self.placeholder = "如 2019-05 或 201905";
         self
     }
 }
@@ -180,6 +254,9 @@ fn identity(b: &Builder, p: &ProfileInput, readonly: bool) -> Section {
         });
     name.readonly = readonly;
     id.readonly = readonly;
+    // Not `numeric`: one ID in eleven ends in X, which a phone's number pad cannot type.
+    id.class = "id-input";
+    id.placeholder = "18位身份证号码";
     Section {
         title: "基本信息",
         fields: vec![name, id],
@@ -208,9 +285,11 @@ fn personal(b: &Builder, p: &ProfileInput) -> Section {
                 PoliticalStatus::labels(),
             )
             .required(),
-            b.text("phone", "手机号码", &p.phone).hint("11位手机号码"),
-            b.text("email", "电子邮箱", &p.email),
-            b.text("qq", "QQ号", &p.qq),
+            b.text("phone", "手机号码", &p.phone)
+                .hint("11位手机号码")
+                .numeric(),
+            b.text("email", "电子邮箱", &p.email).mode("email"),
+            b.text("qq", "QQ号", &p.qq).numeric(),
             b.text("wechat", "微信号", &p.wechat),
             b.select(
                 "full_time_education",
@@ -237,8 +316,12 @@ fn personal(b: &Builder, p: &ProfileInput) -> Section {
 }
 
 /// Hints built once from the rules' numbers (`join_age`, `dev_number`).
-static JOIN_MONTH_HINT: LazyLock<String> =
-    LazyLock::new(|| format!("如 2019-05；{}", join_age::short_rule()));
+static JOIN_MONTH_HINT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "如 2019-05、2019/5、2019年5月 或 201905；{}",
+        join_age::short_rule()
+    )
+});
 static DEV_NUMBER_HINT: LazyLock<String> = LazyLock::new(|| {
     format!(
         "{DEV_NUMBER_LEN}位数字，前4位为入团年份，须在本团支部的号段内；{NUMBERED_FROM}年1月1日及以后入团的必填（新疆{XINJIANG_NUMBERED_FROM}年起）"
@@ -255,9 +338,11 @@ pub fn member_sections(m: &MemberInput, faults: &Faults, edit: bool) -> Vec<Sect
             fields: vec![
                 b.text("join_month", "入团年月", &m.join_month)
                     .required()
-                    .hint(&JOIN_MONTH_HINT),
+                    .hint(&JOIN_MONTH_HINT)
+                    .month(),
                 b.text("dev_number", "发展团员编号", &m.dev_number)
-                    .hint(&DEV_NUMBER_HINT),
+                    .hint(&DEV_NUMBER_HINT)
+                    .numeric(),
                 b.text("join_unit", "入团时所在单位", &m.join_unit),
                 b.select(
                     "party_applied",
@@ -270,10 +355,13 @@ pub fn member_sections(m: &MemberInput, faults: &Faults, edit: bool) -> Vec<Sect
                     "party_applied_month",
                     "递交入党申请书年月",
                     &m.party_applied_month,
-                ),
-                b.text("party_join_month", "入党年月", &m.party_join_month),
+                )
+                .month(),
+                b.text("party_join_month", "入党年月", &m.party_join_month)
+                    .month(),
                 b.text("income", "收入", &m.income)
-                    .hint("用于计算团费，可不填"),
+                    .hint("用于计算团费，可不填")
+                    .mode("decimal"),
                 b.text("card_number", "团员证编号", &m.card_number),
             ],
         },
@@ -297,7 +385,8 @@ pub fn cadre_sections(c: &CadreInput, posts: &[Post], faults: &Faults) -> Vec<Se
                 )
                 .required(),
                 b.text("post_since", "任现职年月", &c.post_since)
-                    .hint("如 2023-09"),
+                    .hint("如 2023-09、2023/9、2023年9月")
+                    .month(),
                 b.select(
                     "cadre_nature",
                     "团干部性质",

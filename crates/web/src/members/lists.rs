@@ -26,8 +26,8 @@ use crate::api::query::{int_or_empty, one_of_or_empty, page_schema};
 use crate::auth::role::Authority;
 use crate::auth::user::{PageUser, Signed};
 use crate::extract::{PageQuery, parse_id};
-use crate::pages::error::{PageError, PageResult};
 use crate::pages::crumbs::OrgCrumbs;
+use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
 
@@ -324,12 +324,7 @@ struct MembersPage {
 }
 
 async fn nav(state: &AppState, user: &Signed, scope: &AdminScope) -> Result<Nav, PageError> {
-    Ok(Nav::for_authority(
-        state,
-        user,
-        &Authority::Admin(scope.clone()),
-    )
-    .await?)
+    Ok(Nav::for_authority(state, user, &Authority::Admin(scope.clone())).await?)
 }
 
 pub async fn members_page(

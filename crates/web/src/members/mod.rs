@@ -3,6 +3,7 @@
 //! `tuanjian_app::members`.
 
 pub mod api;
+pub mod assist;
 pub mod bulk;
 mod correction_line;
 pub mod corrections;
@@ -42,6 +43,8 @@ pub(crate) use tuanjian_app::members::{Failure, admin_scope};
         bulk::members_export_api,
         bulk::cadres_export_api,
         bulk::reset_codes_api,
+        assist::api_next_dev_number,
+        assist::check_member_field,
     ),
     components(schemas(
         FaultItem,
@@ -64,6 +67,10 @@ pub(crate) use tuanjian_app::members::{Failure, admin_scope};
         bulk::SelectedRequest,
         bulk::IssuedCodeBody,
         bulk::IssuedCodesBody,
+        assist::NextDevNumberBody,
+        assist::CheckValues,
+        assist::FieldCheckRequest,
+        assist::FieldCheckBody,
     ))
 )]
 pub struct MembersApi;
@@ -90,6 +97,19 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/orgs/{id}/cadres/new",
             get(entry::cadre_form).post(entry::cadre_submit),
+        )
+        .route("/static/member-form.js", get(assist::script))
+        .route(
+            "/orgs/{id}/dev-numbers/next",
+            get(assist::page_next_dev_number),
+        )
+        .route(
+            "/api/v1/orgs/{id}/dev-numbers/next",
+            get(assist::api_next_dev_number),
+        )
+        .route(
+            "/api/v1/checks/member-field",
+            post(assist::check_member_field),
         )
         .route("/members/{id}", get(record::show))
         .route(

@@ -371,6 +371,17 @@ pub struct InboxItemBody {
     pub requested_at: i64,
     /// The page where it is decided.
     pub link: String,
+    /// Who the item is about (applicant, person corrected, member transferred); null for an
+    /// organisation's change or move.
+    pub person: Option<InboxPersonBody>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InboxPersonBody {
+    pub person_id: i64,
+    pub name: String,
+    /// Masked: first 6 and last 4 characters.
+    pub id_number: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -404,6 +415,11 @@ pub async fn inbox(
                 requested_by_name: i.requested_by_name.clone(),
                 requested_at: i.requested_at,
                 link: i.link(),
+                person: i.person.as_ref().map(|p| InboxPersonBody {
+                    person_id: p.person_id,
+                    name: p.name.clone(),
+                    id_number: p.id_number.masked(),
+                }),
             })
             .collect(),
     }))

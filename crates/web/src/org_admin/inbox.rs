@@ -16,6 +16,8 @@ use crate::state::AppState;
 pub struct ItemRow {
     pub kind: &'static str,
     pub label: &'static str,
+    /// Who the item is about: name and masked ID number.
+    pub person: Option<(String, String)>,
     pub org_full_name: String,
     pub detail: Option<String>,
     pub requested_at: String,
@@ -40,11 +42,13 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser) -> Pa
         .map(|i| ItemRow {
             kind: i.kind.code(),
             label: i.kind.label(),
+            person: i
+                .person
+                .as_ref()
+                .map(|p| (p.name.clone(), p.id_number.masked())),
             org_full_name: i.org_full_name.clone(),
             detail: i.to_parent_full_name.as_ref().map(|t| match i.kind {
-                InboxKind::TransferOut | InboxKind::TransferIn => {
-                    format!("团员{}，转往：{t}", i.org_short_name)
-                }
+                InboxKind::TransferOut | InboxKind::TransferIn => format!("转往：{t}"),
                 _ => format!("申请迁入：{t}"),
             }),
             requested_at: fmt_time(i.requested_at),

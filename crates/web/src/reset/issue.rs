@@ -24,6 +24,23 @@ use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
 
+const COPY_SCRIPT: &str = include_str!("../../static/copy.js");
+
+/// The 复制 button's script.
+pub async fn copy_script() -> axum::response::Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        COPY_SCRIPT,
+    )
+        .into_response()
+}
+
 struct LatestView {
     state_label: &'static str,
     created_at: String,
@@ -53,6 +70,8 @@ struct IssuePage {
     code: Option<String>,
     expires_at: String,
     latest: Option<LatestView>,
+    /// Asked before a still valid code is replaced (the admin confirms on a second step).
+    confirming: bool,
 }
 
 async fn render(
@@ -61,6 +80,7 @@ async fn render(
     authority: &Authority,
     person: ResetTarget,
     code: Option<(String, ResetRecord)>,
+    confirming: bool,
 ) -> PageResult {
     let latest = latest(state, person.person_id).await?;
     let page = IssuePage {
@@ -73,6 +93,7 @@ async fn render(
             .unwrap_or_default(),
         code: code.map(|(c, _)| c),
         latest: latest.as_ref().map(LatestView::new),
+        confirming,
     };
     // A page holding a code must not be kept by the browser or a proxy.
     Ok(([(CACHE_CONTROL, "no-store")], Html(page.render()?)).into_response())
@@ -84,26 +105,49 @@ pub async fn page(
     Path(raw): Path<String>,
 ) -> PageResult {
     let (authority, _, person) = target(&state, &user, parse_id(&raw)?).await?;
-    render(&state, &user, &authority, person, None).await
+    render(&state, &user, &authority, person, None, false).await
 }
 
+/// `confirm=1` once the admin has confirmed replacing a code that is still valid.
 #[derive(Deserialize)]
-pub struct Empty {}
+pub struct IssueForm {
+    #[serde(default)]
+    confirm: String,
+}
 
 pub async fn submit(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(raw): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(form): CsrfForm<IssueForm>,
 ) -> PageResult {
     let person_id = parse_id(&raw)?;
+    // Replacing a valid code voids the one the person may be about to use: ask first, on a page
+    // of its own (a second POST), so a stray click or a double tap never replaces it.
+    if form.confirm != "1" {
+        let (authority, _, person) = target(&state, &user, person_id).await?;
+        let active = latest(&state, person.person_id)
+            .await?
+            .is_some_and(|r| r.state() == CodeState::Active);
+        if active {
+            return render(&state, &user, &authority, person, None, true).await;
+        }
+    }
     let Issued {
         person,
         code,
         record,
     } = issue(&state, &user, person_id).await.map_err(PageError)?;
     let authority = role::required(&state, &user).await?;
-    render(&state, &user, &authority, person, Some((code, record))).await
+    render(
+        &state,
+        &user,
+        &authority,
+        person,
+        Some((code, record)),
+        false,
+    )
+    .await
 }
 
 #[derive(Serialize, ToSchema)]

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod picker;
 pub mod view;
 
 use axum::Router;
@@ -26,6 +27,7 @@ use crate::state::AppState;
         api::advance,
         api::withdraw,
         api::resubmit,
+        picker::api_choices,
     ),
     components(schemas(
         api::ApplyRequest,
@@ -39,6 +41,8 @@ use crate::state::AppState;
         api::Suggestion,
         view::FieldValue,
         view::StepView,
+        picker::PickLevelBody,
+        picker::PickChoiceBody,
     ))
 )]
 pub struct SelfServiceApi;
@@ -65,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/applications", get(pages::org_list))
         .route("/api/v1/register/member", post(api::register_member))
         .route("/api/v1/join", post(api::join))
+        .route("/api/v1/orgs/{id}/join-choices", get(picker::api_choices))
         .route("/api/v1/report", post(api::report))
         .route("/api/v1/applications/mine", get(api::mine))
         .route("/api/v1/orgs/{id}/applications", get(api::of_org))

@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use super::picker::PickerView;
 use super::view::{
     self, ApplyForm, FieldValue, Group, Mode, Row, StageView, StepView, field_values, history,
 };
@@ -21,7 +22,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect};
 use serde::Deserialize;
 use tuanjian_app::org_admin::search::provinces;
@@ -87,6 +88,10 @@ struct ApplyPage {
     faults: Vec<Fault>,
     suggestions: Vec<Suggestion>,
     signed_in_as: Option<String>,
+    /// The branch picker's current step (the anonymous forms).
+    picker: Option<PickerView>,
+    /// The form offers the picker (the anonymous forms; a correction keeps its branch).
+    may_pick: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -99,12 +104,14 @@ async fn render_form(
     user: Option<&Signed>,
     action: String,
     id_number_masked: String,
+    picker: Option<PickerView>,
 ) -> Result<(StatusCode, String), PageError> {
     let provinces = provinces(state).await?;
     let title = match (mode, kind) {
         (Mode::Correct, _) => "修改后重新提交",
         (_, k) => k.label(),
     };
+    let groups = view::groups(kind, mode, form, &provinces, error);
     let page = ApplyPage {
         nav: user.map(Nav::plain),
         csrf: match user {
@@ -117,23 +124,42 @@ async fn render_form(
         action,
         correcting: mode == Mode::Correct,
         id_number_masked,
-        groups: view::groups(kind, mode, form, &provinces, error),
+        faults: in_form_order(&groups, error.map(|e| e.faults.clone()).unwrap_or_default()),
+        groups,
         error: error.map(|e| e.fault.message.clone()),
-        faults: error.map(|e| e.faults.clone()).unwrap_or_default(),
         suggestions: view::suggestion_rows(error),
         signed_in_as: user.map(|u| u.person.name.clone()),
+        picker,
+        may_pick: mode == Mode::New,
     };
     let status = error.map_or(StatusCode::OK, |e| e.fault.status());
     Ok((status, page.render()?))
 }
 
-/// The anonymous form, with the login page's double-submit CSRF cookie.
+/// The faults as the form lists them above its fields: those of no field first, then in the
+/// order of the fields they concern (the list links to each).
+fn in_form_order(groups: &[Group], mut faults: Vec<Fault>) -> Vec<Fault> {
+    let position = |f: &Fault| {
+        f.field.and_then(|k| {
+            groups
+                .iter()
+                .flat_map(|g| &g.fields)
+                .position(|v| v.key == k)
+        })
+    };
+    faults.sort_by_key(|f| position(f).map_or(0, |p| p + 1));
+    faults
+}
+
+/// The anonymous form, with the login page's double-submit CSRF cookie. Never stored: it may
+/// hold the passwords typed.
 async fn anonymous_page(
     state: &AppState,
     kind: ApplicationKind,
     form: ApplyForm,
     error: Option<&ApplyError>,
     user: Option<&Signed>,
+    picker: Option<PickerView>,
 ) -> PageResult {
     let (status, html) = render_form(
         state,
@@ -144,14 +170,18 @@ async fn anonymous_page(
         user,
         path_of(kind).to_string(),
         String::new(),
+        picker,
     )
     .await?;
     Ok((
         status,
-        AppendHeaders([(
-            SET_COOKIE,
-            cookies::set(cookies::LOGIN_CSRF, &form.csrf, state.config.secure_cookies),
-        )]),
+        AppendHeaders([
+            (
+                SET_COOKIE,
+                cookies::set(cookies::LOGIN_CSRF, &form.csrf, state.config.secure_cookies),
+            ),
+            (CACHE_CONTROL, "no-store".to_string()),
+        ]),
         Html(html),
     )
         .into_response())
@@ -171,7 +201,7 @@ async fn show(state: AppState, kind: ApplicationKind, req: Request) -> PageResul
         csrf,
         ..ApplyForm::default()
     };
-    anonymous_page(&state, kind, form, None, user.as_ref()).await
+    anonymous_page(&state, kind, form, None, user.as_ref(), None).await
 }
 
 async fn submit(state: AppState, kind: ApplicationKind, req: Request) -> PageResult {
@@ -184,6 +214,12 @@ async fn submit(state: AppState, kind: ApplicationKind, req: Request) -> PageRes
     let Some(csrf) = cookie_csrf.filter(|c| same_token(c, &form.csrf)) else {
         return Err(PageError(csrf_fault()));
     };
+    // A step of the branch picker: the form again, everything typed kept.
+    if !form.pick.trim().is_empty() {
+        let (form, picker) = super::picker::step(&state, kind, form).await?;
+        let form = ApplyForm { csrf, ..form };
+        return anonymous_page(&state, kind, form, None, None, Some(picker)).await;
+    }
     let fields = form.fields();
     match submission::submit(
         &state,
@@ -212,7 +248,7 @@ async fn submit(state: AppState, kind: ApplicationKind, req: Request) -> PageRes
             .into_response()),
         Err(e) if e.fault.is_client_error() => {
             let form = ApplyForm { csrf, ..form };
-            anonymous_page(&state, kind, form, Some(&e), None).await
+            anonymous_page(&state, kind, form, Some(&e), None, None).await
         }
         Err(e) => Err(PageError(e.fault)),
     }
@@ -512,6 +548,7 @@ async fn correction_form(
         Some(user),
         format!("/applications/{}/resubmit", app.id),
         app.id_number.masked(),
+        None,
     )
     .await?;
     Ok((status, Html(html)).into_response())

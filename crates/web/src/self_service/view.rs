@@ -28,6 +28,8 @@ pub struct ApplyForm {
     pub org_name: String,
     /// A suggested branch chosen after a name that did not match; wins over `org_name`.
     pub org_pick: String,
+    /// A step of the branch picker (`province` or an organisation's id): not a submission.
+    pub pick: String,
     pub home_org: String,
     /// 团员团干部注册: `cadre` for a cadre who is not a member, else a member.
     pub register_as: String,
@@ -262,15 +264,20 @@ pub fn groups(
         .collect()
 }
 
-/// A field as drawn: its value as typed (never a password) and its fault.
+/// A field as drawn: its value as typed and its fault. The passwords are kept too (the page
+/// is not stored: `no-store`), unless a fault concerns them: retyping both is what a password
+/// fault asks for, and nothing else should.
 fn field_view(s: Spec, form: &ApplyForm, error: Option<&ApplyError>) -> FieldView {
+    let password_fault = error
+        .is_some_and(|e| e.for_field("password").is_some() || e.for_field("confirm").is_some());
     FieldView {
         key: s.key,
         label: s.label,
-        value: if s.input_type == "password" {
-            String::new()
-        } else {
-            form.value(s.key)
+        value: match (s.key, s.input_type) {
+            (_, "password") if password_fault => String::new(),
+            ("password", _) => form.password.clone(),
+            ("confirm", _) => form.confirm.clone(),
+            _ => form.value(s.key),
         },
         options: s.options,
         input_type: s.input_type,
@@ -379,14 +386,14 @@ fn org_specs(kind: ApplicationKind, provinces: &[ProvinceChoice]) -> Vec<Spec> {
                 "province_id",
                 "省份（或系统团委）",
                 true,
-                "先选省份，再填写团支部全称",
+                "先选省份，再逐级选择团支部，或直接填写团支部全称",
             )
         },
         text(
             "org_name",
             "团支部全称",
             true,
-            "须填写组织全称（不是简称），例如“共青团某某市某某中学高一1班支部”；不清楚全称的，可先用“搜索组织”查找",
+            "须填写组织全称（不是简称），例如“共青团某某市某某中学高一1班支部”；不清楚全称的，可点上面的“逐级选择团支部”",
         ),
     ];
     if kind == ApplicationKind::Report {

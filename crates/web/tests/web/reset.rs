@@ -15,7 +15,8 @@ both_databases!(
     expiry_revocation_and_wrong_person,
     throttling,
     who_may_issue,
-    pages
+    pages,
+    regenerating_asks_first
 );
 
 const PASSWORD: &str = "Passw0rd!x";
@@ -442,4 +443,86 @@ async fn pages(app: TestApp) {
     let (_, doc) = app.api().get("/api/v1/openapi.json").await;
     assert!(doc["paths"]["/api/v1/members/{person_id}/reset-code"]["post"].is_object());
     assert!(doc["paths"]["/api/v1/reset-password"]["post"].is_object());
+}
+
+/// The code shown large with a 复制 button; replacing a code still valid asks first, on a page
+/// of its own, and only the confirmed POST replaces it (issue 13).
+async fn regenerating_asks_first(app: TestApp) {
+    let (_, _, person) = setup(&app).await;
+    let (c, _) = app.page_login(&adult(1), PASSWORD).await;
+    let url = app.url(&format!("/members/{person}/reset-code"));
+    let page = c.get(&url).send().await.unwrap().text().await.unwrap();
+    let csrf = crate::support::csrf_of(&page);
+    // The first code needs no confirmation: nothing valid is replaced.
+    let shown = c
+        .post(&url)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        shown.contains("class=\"code-big\" id=\"reset-code\""),
+        "{shown}"
+    );
+    assert!(shown.contains("id=\"copy-reset-code\" data-copy=\"reset-code\""));
+    assert!(shown.contains("/static/copy.js"));
+    let marker = "id=\"reset-code\"><strong>";
+    let at = shown.find(marker).unwrap() + marker.len();
+    let first = shown[at..at + 11].to_string();
+    let issued = || async { app.audit_count("reset_code.issue").await };
+    let before = issued().await;
+
+    // 重新生成 while it is valid: a confirmation page, nothing replaced.
+    let res = c
+        .post(&url)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let confirm = res.text().await.unwrap();
+    assert!(confirm.contains("id=\"confirm-regenerate\""), "{confirm}");
+    assert!(confirm.contains("仍然有效") && confirm.contains("id=\"cancel-generate\""));
+    assert!(!confirm.contains("id=\"reset-code\""), "no new code yet");
+    assert_eq!(issued().await, before, "nothing issued without confirming");
+    // The first code still works.
+    let (status, body) = app
+        .api()
+        .post(
+            "/api/v1/reset-password",
+            json!({ "id_number": member_id(1), "code": first, "new_password": NEW_PASSWORD }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Now used, so nothing valid is replaced: generated at once. Then confirmed replacing.
+    let shown = c
+        .post(&url)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(shown.contains("id=\"reset-code\""), "{shown}");
+    let at = shown.find(marker).unwrap() + marker.len();
+    let second = shown[at..at + 11].to_string();
+    let res = c
+        .post(&url)
+        .form(&[("csrf", csrf.as_str()), ("confirm", "1")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = res.find(marker).expect("confirmed: a new code") + marker.len();
+    assert_ne!(res[at..at + 11].to_string(), second);
+    let res = c.get(app.url("/static/copy.js")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
 }

@@ -8,6 +8,7 @@ both_databases!(
     excel_numbers_and_dates,
     a_fault_in_the_last_of_1000_rows_writes_nothing,
     valid_rows_only_when_asked,
+    reupload_loop_after_valid_rows_only,
 );
 
 /// Every fault an admin can make, one per row (golden file), each reported by row and column.
@@ -87,32 +88,32 @@ async fn every_fault_code(app: TestApp) {
     assert!(message(16).contains("转接"), "{}", message(16));
     assert!(message(15).contains("已是本团支部"), "{}", message(15));
 
-    // The error report: the uploaded rows where they were, red cells, a column saying why.
+    // The error report: the uploaded rows where they were, red cells, a first column saying why.
     let (status, report) = get_bytes(&app, &s, detail["job"]["report_url"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(report.clone())).unwrap();
     let range = book.worksheet_range_at(0).unwrap().unwrap();
-    let last = Kind::Members.fields().len();
     assert_eq!(
-        range.get_value((0, last as u32)).unwrap().to_string(),
+        range.get_value((0, 0)).unwrap().to_string(),
         tuanjian_sheet::REPORT_COLUMN
     );
+    assert_eq!(range.get_value((0, 1)).unwrap().to_string(), "姓名");
     assert!(
         range
-            .get_value((12, last as u32))
+            .get_value((12, 0))
             .unwrap()
             .to_string()
             .contains("组织不存在")
     );
     assert!(
         range
-            .get_value((20, last as u32))
+            .get_value((20, 0))
             .is_none_or(|v| v.to_string().is_empty()),
         "a good row has no message"
     );
-    // The report itself uploads again as the same file (its last column is ignored).
+    // The report itself uploads again as the same file (its first column is skipped).
     let again = check(&app, &s, school, "members", &report).await;
     assert_eq!(again["job"]["faulty_rows"], 21, "{again}");
     assert_eq!(
@@ -410,4 +411,119 @@ async fn valid_rows_only_when_asked(app: TestApp) {
     )
     .await;
     assert_eq!(status, 409, "{body}");
+}
+
+/// The cells of a workbook's first sheet as text, by (row, column), 0-based.
+fn cells_of(bytes: &[u8]) -> std::collections::BTreeMap<(u32, u32), String> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    range
+        .used_cells()
+        .map(|(r, c, v)| ((r0 + r as u32, c0 + c as u32), v.to_string()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+/// The report as an admin saves it after fixing cells: every cell kept (the reason column
+/// too), the fixed ones replaced.
+fn fixed_report(report: &[u8], fixes: &[((u32, u32), &str)]) -> Vec<u8> {
+    let mut cells = cells_of(report);
+    for (at, v) in fixes {
+        cells.insert(*at, v.to_string());
+    }
+    let mut b = Workbook::new();
+    let sh = b.add_worksheet();
+    sh.set_name("导入下级团支部团员团干部").unwrap();
+    for ((r, c), v) in cells {
+        sh.write_string(r, c as u16, v).unwrap();
+    }
+    b.save_to_buffer().unwrap()
+}
+
+/// After 只导入无误的行 the report holds only the rows not imported, the reason first; fixed and
+/// uploaded again it imports them cleanly (issue 13: it used to raise 已在系统中).
+async fn reupload_loop_after_valid_rows_only(app: TestApp) {
+    let s = setup(&app).await;
+    let school = s.w.school.id;
+    let mut rows: Vec<Vec<String>> = (0..5).map(|i| member_row(600 + i, BRANCH1)).collect();
+    let branch_col = Kind::Members
+        .fields()
+        .iter()
+        .position(|f| *f == MemberField::Branch)
+        .unwrap();
+    let ethnicity_col = Kind::Members
+        .fields()
+        .iter()
+        .position(|f| *f == MemberField::Ethnicity)
+        .unwrap();
+    rows[1][branch_col] = "共青团广州市天河区第一中学高一9班支部".into();
+    rows[3][ethnicity_col] = "火星族".into();
+    let detail = check(&app, &s, school, "members", &members_file(&rows)).await;
+    assert_eq!(detail["job"]["faulty_rows"], 2, "{detail}");
+    let job = detail["job"]["id"].as_i64().unwrap();
+    let done = commit(&app, &s, school, job, true).await;
+    assert_eq!(done["job"]["state"], "committed", "{done}");
+    assert_eq!(count(&app, "members").await, 3);
+
+    // The report: the two rows not imported, where they were (rows 4 and 6), reason first.
+    let (status, report) = get_bytes(&app, &s, done["job"]["report_url"].as_str().unwrap()).await;
+    assert_eq!(status, 200);
+    let cells = cells_of(&report);
+    assert_eq!(cells[&(0, 0)], tuanjian_sheet::REPORT_COLUMN);
+    let data_rows: std::collections::BTreeSet<u32> = cells
+        .keys()
+        .map(|(r, _)| *r)
+        .filter(|r| *r >= tuanjian_sheet::FIRST_DATA_ROW)
+        .collect();
+    assert_eq!(
+        data_rows.into_iter().collect::<Vec<_>>(),
+        [3, 5],
+        "{cells:?}"
+    );
+    assert!(cells[&(3, 0)].contains("组织不存在"), "{cells:?}");
+    assert!(cells[&(5, 0)].contains("民族"), "{cells:?}");
+    assert_eq!(cells[&(3, 1)], "团员601");
+    assert!(
+        !cells.values().any(|v| v == "团员600" || v == "团员602"),
+        "imported rows are not in the report"
+    );
+
+    // Fixed in the report itself (the reason column left as it is) and uploaded again.
+    let fixed = fixed_report(
+        &report,
+        &[
+            ((3, 1 + branch_col as u32), BRANCH2),
+            ((5, 1 + ethnicity_col as u32), "汉族"),
+        ],
+    );
+    let again = check(&app, &s, school, "members", &fixed).await;
+    assert_eq!(again["job"]["state"], "validated", "{again}");
+    assert_eq!(
+        (
+            again["job"]["total_rows"].as_i64(),
+            again["job"]["faulty_rows"].as_i64()
+        ),
+        (Some(2), Some(0)),
+        "{again}"
+    );
+    let job = again["job"]["id"].as_i64().unwrap();
+    let done = commit(&app, &s, school, job, false).await;
+    assert_eq!(done["job"]["state"], "committed", "{done}");
+    assert_eq!(done["job"]["written"]["members"], 2, "{done}");
+    assert_eq!(count(&app, "members").await, 5);
+
+    // A fault in a re-uploaded report names the cell where it is (the reason column counts).
+    let broken = fixed_report(&report, &[((5, 1 + ethnicity_col as u32), "火星族")]);
+    let faulty = check(&app, &s, school, "members", &broken).await;
+    let f = faulty["faults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["column"] == "民族")
+        .unwrap_or_else(|| panic!("{faulty}"));
+    let letter = tuanjian_sheet::column_letter(ethnicity_col + 1);
+    assert_eq!(f["cell"], format!("{letter}6"), "{f}");
 }

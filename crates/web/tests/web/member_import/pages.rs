@@ -140,9 +140,10 @@ async fn the_pages(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(report.status(), 200);
+    // Only the row not imported: fixed and uploaded again, it imports without a duplicate.
     assert_eq!(
         values_of(Kind::Members, &report.bytes().await.unwrap()).len(),
-        5
+        1
     );
 }
 

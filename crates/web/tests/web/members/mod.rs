@@ -1,7 +1,9 @@
 //! Members and cadres (`src/members/`): the API, the pages, scope, and the journey in a browser.
 
 mod api;
+mod assist;
 mod browser;
+mod form_browser;
 mod pages;
 mod scope;
 mod tables;

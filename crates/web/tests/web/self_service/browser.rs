@@ -254,3 +254,82 @@ async fn a_young_person_applies_and_becomes_a_member() {
     desk.quit().await.unwrap();
     phone.quit().await.unwrap();
 }
+
+/// Waits until the element `id` (on the page the last click loads) holds `part`.
+async fn wait_for_text(driver: &WebDriver, id: &str, part: &str) {
+    let started = std::time::Instant::now();
+    loop {
+        let seen = match driver.find(By::Id(id)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if seen.contains(part) {
+            return;
+        }
+        assert!(
+            started.elapsed() < crate::support::browser::WAIT,
+            "#{id} should hold {part}, holds {seen:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// 我要入团 on a phone choosing the branch step by step (issue 13): province → city → district
+/// → school → branch by the form's own buttons, the name and passwords typed first kept at
+/// every step, then submitted. Shots: `join_pick_*.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applicant_picks_the_branch_step_by_step() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let w = app.guangzhou().await;
+    let chromedriver = ChromeDriver::start();
+    let phone = chromedriver.phone().await;
+    phone.goto(app.url("/join")).await.unwrap();
+    let id = id_aged(15, 61);
+    type_into(&phone, "id_number", &id).await;
+    type_into(&phone, "name", "逐级选").await;
+    type_into(&phone, "password", APPLICANT_PASSWORD).await;
+    type_into(&phone, "confirm", APPLICANT_PASSWORD).await;
+    click(
+        &phone,
+        By::Css(format!("#province_id option[value='{}']", w.province.id)),
+    )
+    .await;
+    click(&phone, By::Id("pick-start")).await;
+    for (n, org) in [&w.city, &w.county, &w.school].into_iter().enumerate() {
+        click(&phone, By::Id(format!("pick-{}", org.id))).await;
+        wait_for_text(&phone, "picker-at", &org.full_name).await;
+        if n == 2 {
+            find(&phone, By::Id("picker"))
+                .await
+                .scroll_into_view()
+                .await
+                .unwrap();
+            snap(&phone, "join_pick_school_phone").await;
+            assert_fits(&phone, "the picker").await;
+        }
+    }
+    click(&phone, By::Id(format!("pick-{}", w.branch.id))).await;
+    wait_for_text(&phone, "picker-chosen", BRANCH_FULL).await;
+    let org_name = find(&phone, By::Id("org_name"))
+        .await
+        .value()
+        .await
+        .unwrap();
+    assert_eq!(org_name.as_deref(), Some(BRANCH_FULL));
+    let password = find(&phone, By::Id("password"))
+        .await
+        .value()
+        .await
+        .unwrap();
+    assert_eq!(
+        password.as_deref(),
+        Some(APPLICANT_PASSWORD),
+        "kept at every step"
+    );
+    snap(&phone, "join_pick_chosen_phone").await;
+    assert_fits(&phone, "the chosen branch").await;
+    type_into(&phone, "phone", "13700137000").await;
+    click(&phone, By::Css("#ethnicity option[value='汉族']")).await;
+    click(&phone, By::Id("apply-submit")).await;
+    wait_for_url_containing(&phone, "done=submitted").await;
+}

@@ -7,6 +7,7 @@
 
 mod applications;
 mod browser;
+mod forms;
 mod join;
 mod pages;
 mod register;
