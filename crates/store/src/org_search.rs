@@ -165,7 +165,7 @@ impl Store {
             "SELECT o.id, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
              x.full_name AS parent_full_name FROM orgs o LEFT JOIN orgs x ON x.id = o.parent_id \
              WHERE o.province_id = $1 AND o.full_name LIKE $2 ESCAPE '\\' AND o.id <> $3 \
-             ORDER BY o.full_name LIMIT $4 OFFSET $5",
+             ORDER BY o.sort_key, o.id LIMIT $4 OFFSET $5",
         )
         .bind(province_id)
         .bind(&pattern)
