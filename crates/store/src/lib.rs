@@ -25,6 +25,7 @@ pub mod members;
 pub mod name_check;
 mod name_order;
 pub mod org_admins;
+pub mod org_audit;
 pub mod org_changes;
 pub mod org_create;
 pub mod org_delete;
