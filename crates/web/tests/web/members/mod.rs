@@ -2,5 +2,6 @@
 
 mod api;
 mod browser;
+mod name_order;
 mod pages;
 mod scope;
