@@ -99,7 +99,6 @@
         Array.prototype.forEach.call(fresh.childNodes, function (n) {
           box.appendChild(document.importNode(n, true));
         });
-        if (window.history && history.replaceState) history.replaceState(null, "", form.action + "?" + query);
       })
       .catch(function () { /* the form still works */ });
   }
