@@ -4,6 +4,7 @@ use anyhow::Context as _;
 use chrono::{Datelike, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use tuanjian_domain::name_order::{person_sort_key, sort_key};
 use tuanjian_domain::text::comparison_key;
 use tuanjian_domain::{IdNumber, MembershipStatus, OrgClass, OrgKind, OrgLevel};
 use tuanjian_store::demo_data::{self, Inserter, OrgContact, Table, Val};
@@ -188,6 +189,8 @@ async fn insert_orgs(
                 Val::Int(i64::from(info.complete)),
                 // Compared for uniqueness by the store (migration 0008).
                 comparison_key(&o.full_name).into(),
+                // Listed in this order (migration 0013).
+                sort_key(&o.full_name).into(),
             ],
         )
         .await?;
@@ -208,6 +211,7 @@ impl Writer<'_> {
             Val::OptText(Some(p.phone.clone())),
             Val::OptText(None),
             Val::Int(self.now),
+            person_sort_key(&p.name).into(),
         ]);
         if full {
             self.people.flush(self.tx).await?;
@@ -340,6 +344,7 @@ impl Writer<'_> {
                     Val::Int(self.now),
                     person.name.clone().into(),
                     person.id_number.as_str().into(),
+                    person_sort_key(&person.name).into(),
                 ]);
                 if full {
                     // Members refer to people: write the people queued so far first.

@@ -1,6 +1,7 @@
 //! The league's rules, with no database, HTTP or async: types that parse, not validate.
 
 pub mod address_codes;
+pub mod audit_action;
 pub mod error_code;
 pub mod id_number;
 pub mod org_kind;
@@ -56,4 +57,5 @@ pub use one_time_code::{CodeState, Validity};
 pub use reg_code::{REGISTRATION_CODE_VALIDITY, RegCode};
 pub use reset_code::{RESET_CODE_VALIDITY, ResetCode};
 pub mod graduation;
+pub mod name_order;
 pub mod transfer;

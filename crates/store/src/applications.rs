@@ -618,12 +618,15 @@ pub async fn resubmit_tx(
     if changed == 0 {
         return Err(not_open(&app, "修改后重新提交"));
     }
-    sqlx::query("UPDATE people SET name = $1, phone = COALESCE($2, phone) WHERE id = $3")
-        .bind(r.name)
-        .bind(r.phone)
-        .bind(person_id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE people SET name = $1, phone = COALESCE($2, phone), name_sort = $4 WHERE id = $3",
+    )
+    .bind(r.name)
+    .bind(r.phone)
+    .bind(person_id)
+    .bind(tuanjian_domain::name_order::person_sort_key(r.name))
+    .execute(&mut **tx)
+    .await?;
     audit::record(
         tx,
         actor,

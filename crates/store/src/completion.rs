@@ -37,7 +37,7 @@ impl Store {
         let rows = sqlx::query(concat!(
             "SELECT ",
             crate::org_columns!(),
-            " FROM orgs WHERE parent_id = $1 AND info_complete = 0 ORDER BY id LIMIT $2 OFFSET $3"
+            " FROM orgs WHERE parent_id = $1 AND info_complete = 0 ORDER BY sort_key, id LIMIT $2 OFFSET $3"
         ))
         .bind(parent_id)
         .bind(req.per_page)

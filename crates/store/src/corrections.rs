@@ -446,10 +446,12 @@ impl Store {
                 .bind(c.person_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        sqlx::query("UPDATE people SET name = $1, id_number = $2 WHERE id = $3")
-            .bind(c.changes.name.as_deref().unwrap_or(&name))
+        let new_name = c.changes.name.as_deref().unwrap_or(&name);
+        sqlx::query("UPDATE people SET name = $1, id_number = $2, name_sort = $4 WHERE id = $3")
+            .bind(new_name)
             .bind(c.changes.id_number.as_deref().unwrap_or(&id_number))
             .bind(c.person_id)
+            .bind(tuanjian_domain::name_order::person_sort_key(new_name))
             .execute(&mut *tx)
             .await
             .map_err(|e| {

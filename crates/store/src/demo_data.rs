@@ -93,6 +93,7 @@ impl Table {
                 "school_code",
                 "info_complete",
                 "name_key",
+                "sort_key",
             ],
             Table::People => &[
                 "id",
@@ -101,6 +102,7 @@ impl Table {
                 "phone",
                 "password_hash",
                 "created_at",
+                "name_sort",
             ],
             Table::Members => &[
                 "person_id",
@@ -112,6 +114,7 @@ impl Table {
                 "created_at",
                 "person_name",
                 "person_id_number",
+                "person_sort",
             ],
             Table::CadrePosts => &["id", "person_id", "org_id", "post", "created_at"],
             Table::OrgAdmins => &["org_id", "person_id", "created_at"],

@@ -376,7 +376,7 @@ impl Store {
         let own = read(allocation_select!("r.org_id = $1")).await?;
         let handed = read(allocation_select!("o.parent_id = $1")).await?;
         let children = sqlx::query_as(
-            "SELECT id, short_name, full_name FROM orgs WHERE parent_id = $1 ORDER BY path",
+            "SELECT id, short_name, full_name FROM orgs WHERE parent_id = $1 ORDER BY sort_key, id",
         )
         .bind(org.id)
         .fetch_all(&mut *conn)

@@ -334,7 +334,7 @@ impl Store {
              (SELECT g.converted_at FROM graduation_marks g WHERE g.org_id = orgs.id) AS converted_at, \
              (SELECT COUNT(*) FROM members m WHERE m.org_id = orgs.id AND m.status = 'normal') AS member_count \
              FROM orgs WHERE path >= $1 AND path < $2 AND kind IN ($3, $4) \
-             ORDER BY full_name, id LIMIT $5 OFFSET $6"
+             ORDER BY sort_key, id LIMIT $5 OFFSET $6"
         ))
         .bind(&lo)
         .bind(&hi)
@@ -414,7 +414,7 @@ impl Store {
                AND t.status IN ('pending_out', 'pending_in')) AS open_transfer \
              FROM members m JOIN people p ON p.id = m.person_id \
              LEFT JOIN late_graduates l ON l.person_id = m.person_id AND l.org_id = m.org_id \
-             WHERE m.org_id = $1 AND m.status = 'normal' ORDER BY p.name, p.id LIMIT $2",
+             WHERE m.org_id = $1 AND m.status = 'normal' ORDER BY p.name_sort, p.id LIMIT $2",
         )
         .bind(org_id)
         .bind(GRADUATES_LIMIT)

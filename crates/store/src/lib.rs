@@ -25,8 +25,10 @@ pub mod member_detail;
 pub mod member_edit;
 pub mod members;
 pub mod name_check;
+mod name_order;
 pub mod next_dev_number;
 pub mod org_admins;
+pub mod org_audit;
 pub mod org_changes;
 pub mod org_create;
 pub mod org_delete;
@@ -265,6 +267,7 @@ impl Store {
         // connections may not even share it.
         if self.backend == Backend::Postgres || self.reader.is_some() {
             name_check::run_once(self).await?;
+            name_order::fill_missing(self).await?;
         }
         Ok(())
     }

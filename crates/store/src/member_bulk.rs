@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::{AssertSqlSafe, Row};
 use tuanjian_domain::member_record::{NewCadre, NewMember, Profile};
+use tuanjian_domain::name_order::person_sort_key;
 
 use crate::members::Place;
 use crate::orgs::{Org, org_from_row};
@@ -316,9 +317,9 @@ pub async fn insert_people(
         tx,
         "INSERT INTO people (id_number, name, phone, ethnicity, political_status, email, qq, \
          wechat, education_full_time, education_highest, occupation, work_unit, household_place, \
-         created_at)",
+         created_at, name_sort)",
         " RETURNING id, id_number",
-        14,
+        15,
         people,
         |p, v| {
             v.extend([
@@ -336,6 +337,7 @@ pub async fn insert_people(
                 opt(&p.work_unit),
                 opt(&p.household_place),
                 Val::Int(t),
+                Val::Text(person_sort_key(&p.name)),
             ])
         },
     )

@@ -7,6 +7,7 @@ use serde::Serialize;
 use sqlx::Row;
 use tuanjian_domain::leaving::Standing;
 use tuanjian_domain::member_record::{CadreInput, MemberInput, NewCadre, NewMember, Profile};
+use tuanjian_domain::name_order::person_sort_key;
 use tuanjian_domain::{
     Action, ActorRole, AgeRule, BranchContext, IdNumber, JoinMonth, MemberFault, MemberFaultCode,
     MemberField, MembershipStatus, OrgPath, Refusal, authorize,
@@ -246,11 +247,12 @@ async fn person_for(
         return Ok(e.person_id);
     }
     let person_id: i64 = sqlx::query_scalar(
-        "INSERT INTO people (id_number, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        "INSERT INTO people (id_number, name, created_at, name_sort) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(p.id_number.as_str())
     .bind(&p.name)
     .bind(now())
+    .bind(person_sort_key(&p.name))
     .fetch_one(&mut **tx)
     .await
     .map_err(|e| {
@@ -367,8 +369,8 @@ pub async fn insert_member_tx(
     sqlx::query(
         "INSERT INTO members (person_id, org_id, org_path, join_month, dev_number, status, \
          join_unit, party_applied, party_applied_month, party_join_month, income, card_number, \
-         entry_fault, created_at, updated_at, person_name, person_id_number) \
-         VALUES ($1, $2, $3, $4, $5, 'normal', $6, $7, $8, $9, $10, $11, NULL, $12, $12, $13, $14)",
+         entry_fault, created_at, updated_at, person_name, person_id_number, person_sort) \
+         VALUES ($1, $2, $3, $4, $5, 'normal', $6, $7, $8, $9, $10, $11, NULL, $12, $12, $13, $14, $15)",
     )
     .bind(person_id)
     .bind(branch.id)
@@ -384,6 +386,7 @@ pub async fn insert_member_tx(
     .bind(t)
     .bind(&m.profile.name)
     .bind(m.profile.id_number.as_str())
+    .bind(person_sort_key(&m.profile.name))
     .execute(&mut **tx)
     .await
     .map_err(|e| {
@@ -681,10 +684,10 @@ macro_rules! member_where {
 /// The orders the list offers, as SQL. The default follows the index.
 macro_rules! member_order {
     (Org) => {
-        "ORDER BY m.org_path, m.person_name, m.person_id"
+        "ORDER BY m.org_path, m.person_sort, m.person_id"
     };
     (Name) => {
-        "ORDER BY m.person_name, m.person_id"
+        "ORDER BY m.person_sort, m.person_id"
     };
     (JoinMonthNewest) => {
         "ORDER BY m.join_month DESC, m.person_id"

@@ -371,21 +371,7 @@ fn change_from_row(row: &AnyRow) -> Result<OrgChange, StoreError> {
     })
 }
 
-/// An audit-log entry about an organisation, with the names of who acted and whom it concerned.
-#[derive(Debug, Clone, Serialize)]
-pub struct OrgAuditEntry {
-    pub id: i64,
-    pub at: i64,
-    pub action: String,
-    pub actor_person_id: Option<i64>,
-    pub actor_name: Option<String>,
-    pub target_kind: Option<String>,
-    pub target_id: Option<i64>,
-    /// The person concerned, when the target is a person.
-    pub target_name: Option<String>,
-    pub before_json: Option<String>,
-    pub after_json: Option<String>,
-}
+pub use crate::org_audit::OrgAuditEntry;
 
 impl Store {
     /// The organisation's pending change request, if any (there is at most one).
@@ -435,53 +421,6 @@ impl Store {
         .await?;
         Ok(Page {
             items: rows.iter().map(change_from_row).collect::<Result<_, _>>()?,
-            total,
-            page: req.page,
-            per_page: req.per_page,
-        })
-    }
-
-    /// Audit-log entries recorded against the organisation, newest first, paged.
-    pub async fn org_audit(
-        &self,
-        org_id: i64,
-        req: PageRequest,
-    ) -> Result<Page<OrgAuditEntry>, StoreError> {
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE org_id = $1")
-            .bind(org_id)
-            .fetch_one(self.pool())
-            .await?;
-        let rows = sqlx::query(
-            "SELECT a.id, a.at, a.action, a.actor_person_id, p.name AS actor_name, a.target_kind, \
-             a.target_id, t.name AS target_name, a.before_json, a.after_json FROM audit_log a \
-             LEFT JOIN people p ON p.id = a.actor_person_id \
-             LEFT JOIN people t ON a.target_kind = 'person' AND t.id = a.target_id \
-             WHERE a.org_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2 OFFSET $3",
-        )
-        .bind(org_id)
-        .bind(req.per_page)
-        .bind(req.offset())
-        .fetch_all(self.pool())
-        .await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(OrgAuditEntry {
-                    id: r.try_get("id")?,
-                    at: r.try_get("at")?,
-                    action: r.try_get("action")?,
-                    actor_person_id: r.try_get("actor_person_id")?,
-                    actor_name: r.try_get("actor_name")?,
-                    target_kind: r.try_get("target_kind")?,
-                    target_id: r.try_get("target_id")?,
-                    target_name: r.try_get("target_name")?,
-                    before_json: r.try_get("before_json")?,
-                    after_json: r.try_get("after_json")?,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
-        Ok(Page {
-            items,
             total,
             page: req.page,
             per_page: req.per_page,

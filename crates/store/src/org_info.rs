@@ -221,11 +221,14 @@ pub async fn rename_org(
     if let Some(holder) = crate::orgs::name_holder(tx, full_name, &name_key, Some(org.id)).await? {
         return Err(crate::orgs::name_taken(full_name, &holder));
     }
-    sqlx::query("UPDATE orgs SET short_name = $1, full_name = $2, name_key = $3 WHERE id = $4")
-        .bind(short_name)
-        .bind(full_name)
-        .bind(&name_key)
-        .bind(org.id)
+    sqlx::query(
+        "UPDATE orgs SET short_name = $1, full_name = $2, name_key = $3, sort_key = $4 WHERE id = $5",
+    )
+    .bind(short_name)
+    .bind(full_name)
+    .bind(&name_key)
+    .bind(tuanjian_domain::name_order::sort_key(full_name))
+    .bind(org.id)
         .execute(&mut **tx)
         .await?;
     audit::record(

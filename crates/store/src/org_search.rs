@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sqlx::Row;
 use tuanjian_domain::text::comparison_key;
-use tuanjian_domain::{OrgClass, OrgKind, OrgLevel};
+use tuanjian_domain::{OrgClass, OrgKind, OrgLevel, OrgPath};
 
 use crate::{Store, StoreError};
 
@@ -16,6 +16,9 @@ pub struct SearchHit {
     pub full_name: String,
     pub kind: OrgKind,
     pub level: OrgLevel,
+    /// Where it stands, for deciding whether the viewer may open its page (never shown).
+    #[serde(skip)]
+    pub path: OrgPath,
     pub parent_short_name: Option<String>,
     pub parent_full_name: Option<String>,
     /// The full name is exactly the text searched for.
@@ -73,7 +76,9 @@ fn hit_from_row(r: &sqlx::any::AnyRow, exact: bool) -> Result<SearchHit, StoreEr
     let corrupt = |what: String| StoreError::Db(sqlx::Error::Decode(what.into()));
     let kind: String = r.try_get("kind")?;
     let level: String = r.try_get("level")?;
+    let path: String = r.try_get("path")?;
     Ok(SearchHit {
+        path: OrgPath::parse(&path).map_err(|e| corrupt(e.to_string()))?,
         id: r.try_get("id")?,
         short_name: r.try_get("short_name")?,
         full_name: r.try_get("full_name")?,
@@ -114,7 +119,7 @@ impl Store {
     }
 
     /// Organisations of `province_id` (a child of the root) whose full name is `q` (first) or
-    /// contains it, ordered by full name, one page at a time. Without a province only the exact
+    /// contains it, in name order (`orgs.sort_key`: pinyin, numbers by value), one page at a time. Without a province only the exact
     /// full name is looked up: a partial search of the whole country is what the seed advises
     /// against (question 8).
     pub async fn search_orgs(
@@ -162,10 +167,10 @@ impl Store {
             (offset - lead, per_page)
         };
         let rows = sqlx::query(
-            "SELECT o.id, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
+            "SELECT o.id, o.path, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
              x.full_name AS parent_full_name FROM orgs o LEFT JOIN orgs x ON x.id = o.parent_id \
              WHERE o.province_id = $1 AND o.full_name LIKE $2 ESCAPE '\\' AND o.id <> $3 \
-             ORDER BY o.full_name LIMIT $4 OFFSET $5",
+             ORDER BY o.sort_key, o.id LIMIT $4 OFFSET $5",
         )
         .bind(province_id)
         .bind(&pattern)
@@ -211,7 +216,7 @@ impl Store {
         let exact_row = match province_id {
             Some(p) => {
                 sqlx::query(
-                    "SELECT o.id, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
+                    "SELECT o.id, o.path, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
                      x.full_name AS parent_full_name FROM orgs o LEFT JOIN orgs x ON x.id = o.parent_id \
                      WHERE o.province_id = $1 AND (o.full_name = $2 OR o.name_key = $3) \
                      ORDER BY CASE WHEN o.full_name = $2 THEN 0 ELSE 1 END LIMIT 1",
@@ -224,7 +229,7 @@ impl Store {
             }
             None => {
                 sqlx::query(
-                    "SELECT o.id, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
+                    "SELECT o.id, o.path, o.short_name, o.full_name, o.kind, o.level, x.short_name AS parent_short_name, \
                      x.full_name AS parent_full_name FROM orgs o LEFT JOIN orgs x ON x.id = o.parent_id \
                      WHERE o.full_name = $1 OR o.name_key = $2 \
                      ORDER BY CASE WHEN o.full_name = $1 THEN 0 ELSE 1 END LIMIT 1",

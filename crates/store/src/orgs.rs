@@ -3,6 +3,7 @@
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use tuanjian_domain::ErrorCode;
+use tuanjian_domain::name_order::sort_key;
 use tuanjian_domain::text::{comparison_key, first_invisible};
 use tuanjian_domain::{OrgClass, OrgKind, OrgLevel, OrgPath, TextError};
 
@@ -144,7 +145,7 @@ pub(crate) const ORG_PAGE_SQL: &str = "WITH RECURSIVE anc(id, parent_id, path, l
      UNION ALL \
      SELECT 1, c.* FROM (SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, \
        o.province_id, o.xinjiang, o.created_at, NULL AS industry, o.child_count, 0 AS complete_children \
-       FROM orgs o WHERE o.parent_id = $1 ORDER BY o.id LIMIT $2 OFFSET $3) c";
+       FROM orgs o WHERE o.parent_id = $1 ORDER BY o.sort_key, o.id LIMIT $2 OFFSET $3) c";
 
 impl Store {
     pub async fn org(&self, id: i64) -> Result<Org, StoreError> {
@@ -276,7 +277,7 @@ impl Store {
                 "SELECT o.id, o.parent_id, o.path, o.level, o.kind, o.short_name, o.full_name, o.province_id, \
                  o.xinjiang, o.created_at, o.child_count, p.child_count, p.complete_children \
                  FROM orgs o JOIN orgs p ON p.id = o.parent_id \
-                 WHERE o.parent_id = $1 ORDER BY o.id LIMIT $2 OFFSET $3",
+                 WHERE o.parent_id = $1 ORDER BY o.sort_key, o.id LIMIT $2 OFFSET $3",
                 &[
                     Param::Int(parent_id),
                     Param::Int(req.per_page),
@@ -467,8 +468,8 @@ pub async fn insert_org(
     // The path holds the new id, which the database assigns: insert with a placeholder, then set it.
     let placeholder = format!("/new-{}/", rand::random::<u64>());
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO orgs (parent_id, path, depth, level, kind, short_name, full_name, province_id, xinjiang, created_at, name_key) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        "INSERT INTO orgs (parent_id, path, depth, level, kind, short_name, full_name, province_id, xinjiang, created_at, name_key, sort_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(parent.map(|p| p.id))
     .bind(&placeholder)
@@ -481,6 +482,7 @@ pub async fn insert_org(
     .bind(i64::from(new.xinjiang || parent.is_some_and(|p| p.xinjiang)))
     .bind(created_at)
     .bind(&name_key)
+    .bind(sort_key(new.full_name))
     .fetch_one(&mut **tx)
     .await?;
     let path = match parent {

@@ -100,19 +100,23 @@ pub async fn insert_person(
     password_hash: Option<&str>,
 ) -> Result<Person, StoreError> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO people (id_number, name, phone, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (id_number) DO NOTHING RETURNING id",
+        "INSERT INTO people (id_number, name, phone, password_hash, created_at, name_sort) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id_number) DO NOTHING RETURNING id",
     )
     .bind(id_number.as_str())
     .bind(name)
     .bind(phone)
     .bind(password_hash)
     .bind(now())
+    .bind(tuanjian_domain::name_order::person_sort_key(name))
     .fetch_optional(&mut **tx)
     .await?
     .ok_or_else(|| StoreError::Conflict {
         code: ErrorCode::AlreadyRegistered,
-        message: format!("身份证号码 {} 已在系统中注册，不能重复注册", id_number.masked()),
+        message: format!(
+            "身份证号码 {} 已在系统中注册，不能重复注册",
+            id_number.masked()
+        ),
     })?;
     let after = PersonAudit {
         id_number: id_number.as_str(),

@@ -1,5 +1,8 @@
-// Live organisation search: as the user types, ask GET /api/v1/orgs/search and show the first
-// page. The form works without this script; results are built with textContent only.
+// Live organisation search: as the user types, show the first page of results. On the search
+// page the results are the page's own (fetched from /search and swapped in), so each found
+// organisation links to its page exactly when the server says the viewer may open it; a picker
+// (data-pick-action) asks GET /api/v1/orgs/search and builds its choices with textContent only.
+// The form works without this script.
 (function () {
   "use strict";
   var form = document.getElementById("org-search");
@@ -84,9 +87,29 @@
     }
   }
 
+  function swapPage(mine) {
+    var query = params().toString();
+    fetch(form.action + "?" + query, { credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        if (mine !== seq) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("search-results");
+        if (!fresh) return;
+        box.textContent = "";
+        Array.prototype.forEach.call(fresh.childNodes, function (n) {
+          box.appendChild(document.importNode(n, true));
+        });
+      })
+      .catch(function () { /* the form still works */ });
+  }
+
   function run() {
     var mine = ++seq;
     if (!input.value.trim()) return;
+    if (!box.dataset.pickAction) {
+      swapPage(mine);
+      return;
+    }
     fetch("/api/v1/orgs/search?" + params().toString(), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) { if (mine === seq) render(data); })

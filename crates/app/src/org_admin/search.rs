@@ -2,8 +2,9 @@
 //! full name. Public, since registration uses it; only public fields are returned.
 
 use tuanjian_domain::ErrorCode;
-use tuanjian_store::org_search::{MAX_QUERY_CHARS, ProvinceChoice, SearchPage};
+use tuanjian_store::org_search::{MAX_QUERY_CHARS, ProvinceChoice, SearchHit, SearchPage};
 
+use crate::authority::Authority;
 use crate::context::App;
 use crate::fault::Fault;
 
@@ -69,4 +70,40 @@ pub async fn run(app: &App, q: &SearchInput) -> Result<Found, Fault> {
 /// The provincial-level committees and 系统团委 to search within.
 pub async fn provinces(app: &App) -> Result<Vec<ProvinceChoice>, Fault> {
     Ok(app.store.province_choices().await?)
+}
+
+/// Whether the viewer may open a found organisation's page (`/orgs/{id}`), and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Open,
+    /// Why not, in Chinese.
+    Closed(&'static str),
+}
+
+impl Reach {
+    pub fn is_open(self) -> bool {
+        self == Reach::Open
+    }
+
+    pub fn reason(self) -> Option<&'static str> {
+        match self {
+            Reach::Open => None,
+            Reach::Closed(why) => Some(why),
+        }
+    }
+}
+
+/// The same rule as the organisation page's (`ViewScope`): an admin opens the subtree of the
+/// organisation administered, a cadre or member only their own organisation; without a role
+/// (not signed in, or no role taken) nothing.
+pub fn reach(viewer: Option<&Authority>, hit: &SearchHit) -> Reach {
+    match viewer {
+        None => Reach::Closed("登录并以本组织或其上级组织管理员的身份进入后，才能打开组织页面"),
+        Some(Authority::Admin(scope)) if scope.covers(&hit.path) => Reach::Open,
+        Some(Authority::Admin(_)) => Reach::Closed("不在您当前管理员身份的管理范围内"),
+        Some(Authority::Cadre { org_id } | Authority::Member { org_id }) if *org_id == hit.id => {
+            Reach::Open
+        }
+        Some(_) => Reach::Closed("不是您所在的组织；只有本组织或其上级组织的管理员能打开组织页面"),
+    }
 }

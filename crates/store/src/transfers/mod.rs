@@ -258,7 +258,7 @@ impl Store {
         let rows = sqlx::query(concat!(
             "SELECT ",
             crate::org_columns!(),
-            " FROM orgs WHERE path >= $1 AND path < $2 AND kind = $3 ORDER BY full_name, id LIMIT $4"
+            " FROM orgs WHERE path >= $1 AND path < $2 AND kind = $3 ORDER BY sort_key, id LIMIT $4"
         ))
         .bind(&lo)
         .bind(&hi)
@@ -284,7 +284,7 @@ impl Store {
              FROM members m JOIN orgs o ON o.id = m.org_id \
              WHERE m.org_path >= $1 AND m.org_path < $2 \
              AND m.status IN ('normal', 'aged_out_pending', 'lapsed_pending', 'withdrawn_pending', 'expelled_pending') \
-             ORDER BY m.org_path, m.person_name, m.person_id LIMIT $3",
+             ORDER BY m.org_path, m.person_sort, m.person_id LIMIT $3",
         )
         .bind(&lo)
         .bind(&hi)

@@ -11,8 +11,9 @@ use utoipa::ToSchema;
 
 use super::search::SearchQuery;
 use crate::api::account::Done;
+use crate::auth::role;
 use crate::auth::user::ApiUser;
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, parse_id};
 use crate::state::AppState;
 
@@ -287,6 +288,11 @@ pub struct SearchHitBody {
     pub parent_full_name: Option<String>,
     /// The full name is exactly the text searched for (listed first).
     pub exact: bool,
+    /// The caller (by bearer token, in the session's role) may open the organisation
+    /// (`GET /api/v1/orgs/{id}`, the page /orgs/{id}).
+    pub open: bool,
+    /// Why not, in Chinese, when `open` is false.
+    pub closed_reason: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -302,27 +308,38 @@ pub struct SearchResponse {
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/search", security(()), params(SearchQuery),
-    description = "Public (no sign-in). Exact full-name match first, then names containing the text, within the chosen province or 系统团委.",
+    description = "Public (no sign-in). Exact full-name match first, then names containing the text in name order (pinyin, numbers by value), within the chosen province or 系统团委. With a bearer token, `open` tells which the caller's role may open.",
     responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
+    user: Result<ApiUser, ApiError>,
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> ApiResult<SearchResponse> {
     let page = search_svc::run(&state, &q.input()).await?.page;
+    // A public search: an absent or unusable token only means nothing opens.
+    let authority = match &user {
+        Ok(ApiUser(u)) => role::current(&state, u).await?,
+        Err(_) => None,
+    };
     Ok(Json(SearchResponse {
         pages: page.pages(),
         items: page
             .items
             .iter()
-            .map(|h| SearchHitBody {
-                id: h.id,
-                short_name: h.short_name.clone(),
-                full_name: h.full_name.clone(),
-                kind: h.kind.code(),
-                kind_label: h.kind_label(),
-                parent_short_name: h.parent_short_name.clone(),
-                parent_full_name: h.parent_full_name.clone(),
-                exact: h.exact,
+            .map(|h| {
+                let reach = search_svc::reach(authority.as_ref(), h);
+                SearchHitBody {
+                    id: h.id,
+                    short_name: h.short_name.clone(),
+                    full_name: h.full_name.clone(),
+                    kind: h.kind.code(),
+                    kind_label: h.kind_label(),
+                    parent_short_name: h.parent_short_name.clone(),
+                    parent_full_name: h.parent_full_name.clone(),
+                    exact: h.exact,
+                    open: reach.is_open(),
+                    closed_reason: reach.reason().map(str::to_string),
+                }
             })
             .collect(),
         total: page.total,

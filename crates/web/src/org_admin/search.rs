@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
-use tuanjian_app::org_admin::search::{Found, PER_PAGE, SearchInput, provinces, run};
+use tuanjian_app::org_admin::search::{Found, PER_PAGE, SearchInput, provinces, reach, run};
 use tuanjian_store::org_search::{MAX_QUERY_CHARS, ProvinceChoice, SearchPage};
 
 use crate::auth::role;
@@ -65,6 +65,10 @@ pub struct HitRow {
     pub kind_label: String,
     pub parent_name: String,
     pub exact: bool,
+    /// The viewer may open the organisation's page: the name links to it.
+    pub open: bool,
+    /// Why not, when not.
+    pub closed_reason: String,
 }
 
 #[derive(Template)]
@@ -88,12 +92,12 @@ pub async fn show(
     user: Result<PageUser, PageRejection>,
     PageQuery(q): PageQuery<SearchQuery>,
 ) -> PageResult {
-    let nav = match &user {
-        Ok(PageUser(u)) => Some(match role::current(&state, u).await? {
-            Some(a) => Nav::for_authority(&state, u, &a).await?,
-            None => Nav::plain(u),
-        }),
-        Err(_) => None,
+    let (nav, authority) = match &user {
+        Ok(PageUser(u)) => match role::current(&state, u).await? {
+            Some(a) => (Some(Nav::for_authority(&state, u, &a).await?), Some(a)),
+            None => (Some(Nav::plain(u)), None),
+        },
+        Err(_) => (None, None),
     };
     let (view, error, status) = match run(&state, &q.input()).await {
         Ok(v) => (Some(v), None, StatusCode::OK),
@@ -128,13 +132,18 @@ pub async fn show(
         hits: result
             .items
             .iter()
-            .map(|h| HitRow {
-                id: h.id,
-                full_name: h.full_name.clone(),
-                short_name: h.short_name.clone(),
-                kind_label: h.kind_label(),
-                parent_name: h.parent_full_name.clone().unwrap_or_default(),
-                exact: h.exact,
+            .map(|h| {
+                let reach = reach(authority.as_ref(), h);
+                HitRow {
+                    id: h.id,
+                    full_name: h.full_name.clone(),
+                    short_name: h.short_name.clone(),
+                    kind_label: h.kind_label(),
+                    parent_name: h.parent_full_name.clone().unwrap_or_default(),
+                    exact: h.exact,
+                    open: reach.is_open(),
+                    closed_reason: reach.reason().unwrap_or_default().to_string(),
+                }
             })
             .collect(),
         total: result.total,

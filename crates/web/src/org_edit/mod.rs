@@ -4,6 +4,7 @@
 //! (`tuanjian_app::org_edit`) and share the view builders.
 
 pub mod api;
+pub mod audit_view;
 pub mod changes;
 pub mod history;
 pub mod info_page;

@@ -4,6 +4,7 @@ mod api;
 mod assist;
 mod browser;
 mod form_browser;
+mod name_order;
 mod pages;
 mod scope;
 mod tables;

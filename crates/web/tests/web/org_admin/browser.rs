@@ -4,7 +4,7 @@
 
 use crate::support::admin::*;
 use crate::support::browser::{
-    ChromeDriver, find, fits_viewport, snap, submit_login, wait_to_leave,
+    ChromeDriver, find, fits_viewport, snap, submit_login, wait_for_path, wait_to_leave,
 };
 use crate::support::{Db, TestApp};
 use thirtyfour::prelude::*;
@@ -46,6 +46,15 @@ async fn live_search_and_pick_a_new_parent() {
     )
     .await;
     assert!(hit.text().await.unwrap().contains("共青团深圳市委员会"));
+    // The live results are the page's own: not signed in, the name is plain and says why.
+    assert!(
+        find(&driver, By::Id(format!("hit-{}-closed", sz.id)))
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("登录")
+    );
     assert_eq!(
         driver.current_url().await.unwrap().query(),
         None,
@@ -79,5 +88,27 @@ async fn live_search_and_pick_a_new_parent() {
     );
     assert!(fits(&driver).await);
     snap(&driver, "admin_move_applied").await;
+
+    // Signed in as 天河's admin, a live result within the scope is a link to its page.
+    driver.goto(app.url("/search")).await.unwrap();
+    find(
+        &driver,
+        By::Css(format!("#province_id option[value='{}']", gd.id)),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    find(&driver, By::Id("q"))
+        .await
+        .send_keys("天河")
+        .await
+        .unwrap();
+    find(&driver, By::Css(format!("a#hit-{}", th.id)))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&driver, &format!("/orgs/{}", th.id)).await;
     driver.quit().await.unwrap();
 }

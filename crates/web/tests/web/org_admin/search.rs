@@ -13,6 +13,7 @@ both_databases!(
     wildcards_are_literal,
     paging_and_bad_input,
     public_page_and_script,
+    linked_in_name_order,
 );
 
 async fn search(
@@ -224,4 +225,83 @@ async fn public_page_and_script(app: TestApp) {
     let (_, html) = get_html(&app, &signed, "/search").await;
     assert!(html.contains("省管理员") && html.contains("id=\"search-link\""));
     assert!(html.contains("待办 (0)"));
+}
+
+/// Results in name order (numbers by value, pinyin), each linked to its page when the viewer's
+/// role may open it, else plain with the reason (issue 13).
+async fn linked_in_name_order(app: TestApp) {
+    let gd = app.province("团广东省委").await;
+    let zj = app.province("团浙江省委").await;
+    let gz = city(&app, &gd, "广州市").await;
+    for short in ["高三（1）班", "高一（10）班", "高二（1）班", "高一（2）班"] {
+        grassroots(&app, &gz, OrgKind::Branch, short).await;
+    }
+    let (_, body) = search(&app, Some(&gd), "班", None).await;
+    assert_eq!(
+        names(&body),
+        [
+            "高一（2）班（全称）",
+            "高一（10）班（全称）",
+            "高二（1）班（全称）",
+            "高三（1）班（全称）"
+        ]
+    );
+    // Anonymous: nothing opens, each says why.
+    for item in body["items"].as_array().unwrap() {
+        assert_eq!(item["open"], false);
+        assert!(item["closed_reason"].as_str().unwrap().contains("登录"));
+    }
+    let (_, gz_admin) = admin_of(&app, &gz, 1, "市管理员").await;
+    let (_, zj_admin) = admin_of(&app, &zj, 2, "浙江管理员").await;
+    let path = format!("/api/v1/orgs/search?province_id={}&q=%E7%8F%AD", gd.id);
+    let (status, body) = gz_admin.get(&path).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["open"] == true && i["closed_reason"].is_null())
+    );
+    let (_, body) = zj_admin.get(&path).await;
+    assert!(
+        body["items"].as_array().unwrap().iter().all(
+            |i| i["open"] == false && i["closed_reason"].as_str().unwrap().contains("管理范围")
+        )
+    );
+    // The province's own name: above the city admin's scope.
+    let (_, body) = gz_admin
+        .get(&format!(
+            "/api/v1/orgs/search?province_id={}&q=%E5%B9%BF%E4%B8%9C",
+            gd.id
+        ))
+        .await;
+    assert_eq!(body["items"][0]["full_name"], "共青团广东省委员会");
+    assert_eq!(body["items"][0]["open"], false);
+
+    // The page: links for the city admin, in the same order; plain with the reason otherwise.
+    let page = format!("/search?province_id={}&q=%E7%8F%AD", gd.id);
+    let signed = page_as(&app, &idn(1), "admin", gz.id).await;
+    let (_, html) = get_html(&app, &signed, &page).await;
+    let first = html.find("高一（2）班（全称）").unwrap();
+    let tenth = html.find("高一（10）班（全称）").unwrap();
+    let third = html.find("高三（1）班（全称）").unwrap();
+    assert!(first < tenth && tenth < third, "{html}");
+    let branch = app
+        .store
+        .search_orgs(Some(gd.id), "高一（2）班（全称）", 1, 1)
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    assert!(
+        html.contains(&format!("<a href=\"/orgs/{branch}\" class=\"hit-link\"")),
+        "{html}"
+    );
+    let (status, org_page) = get_html(&app, &signed, &format!("/orgs/{branch}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(org_page.contains("高一（2）班（全称）"));
+    let (_, html) = get_html(&app, &app.browser(), &page).await;
+    assert!(!html.contains("class=\"hit-link\""), "{html}");
+    assert!(html.contains(&format!("id=\"hit-{branch}-closed\"")));
 }

@@ -1,8 +1,9 @@
 //! The history of an organisation's information: every change, request and decision.
 
 use super::*;
+use crate::support::admin::{get_html, page_as};
 
-both_databases!(history_lists_everything);
+both_databases!(history_lists_everything, history_in_chinese_filtered);
 
 async fn history_lists_everything(app: TestApp) {
     let w = world(&app).await;
@@ -126,4 +127,67 @@ async fn history_lists_everything(app: TestApp) {
         assert!(html.contains(text), "{text}");
     }
     assert!(!html.contains(&idn(201)));
+}
+
+fn actions_of(h: &serde_json::Value) -> Vec<String> {
+    h["audit"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Every action and value in Chinese; role switches kept apart from real changes (issue 13).
+async fn history_in_chinese_filtered(app: TestApp) {
+    let w = world(&app).await;
+    let (own, _) = admin_of(&app, &w.county, 101, "区管理员").await;
+    // Taking the county's admin role on the pages: a role.switch entry on it.
+    let c = page_as(&app, &idn(101), "admin", w.county.id).await;
+    put(&own, &w.county, json!({ "phone": "020-22222222" })).await;
+    let base = format!("/api/v1/orgs/{}/history", w.county.id);
+
+    let (s, h) = own.get(&base).await;
+    assert_eq!(s, StatusCode::OK, "{h}");
+    assert_eq!(h["show"], "changes");
+    let changes = actions_of(&h);
+    assert!(changes.contains(&"org.create".to_string()), "{changes:?}");
+    assert!(!changes.contains(&"role.switch".to_string()), "{changes:?}");
+    for item in h["audit"]["items"].as_array().unwrap() {
+        let label = item["action_label"].as_str().unwrap();
+        assert!(!label.is_ascii(), "{label}");
+    }
+
+    let (_, h) = own.get(&format!("{base}?show=access")).await;
+    assert_eq!(h["show"], "access");
+    let access = actions_of(&h);
+    assert!(access.iter().all(|a| a == "role.switch"), "{access:?}");
+    assert!(!access.is_empty());
+    assert_eq!(h["audit"]["items"][0]["action_label"], "切换身份");
+    assert_eq!(h["audit"]["items"][0]["details"][0], "身份：管理员");
+
+    let (_, h) = own.get(&format!("{base}?show=all")).await;
+    assert_eq!(
+        h["audit"]["total"].as_i64().unwrap(),
+        (changes.len() + access.len()) as i64
+    );
+    let (s, e) = own.get(&format!("{base}?show=logins")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(e["error"]["code"], "invalid_choice");
+    assert_eq!(e["error"]["field"], "show");
+
+    // The page: real changes by default, the filter's links, no action code as text.
+    let page = format!("/orgs/{}/history", w.county.id);
+    let (_, html) = get_html(&app, &c, &page).await;
+    assert!(
+        html.contains("<strong>创建组织</strong>") && !html.contains("<strong>切换身份</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"show-access\"") && html.contains("登录与身份切换、导出"));
+    let (_, html) = get_html(&app, &c, &format!("{page}?show=access")).await;
+    assert!(
+        html.contains("<strong>切换身份</strong>") && html.contains("身份：管理员"),
+        "{html}"
+    );
+    assert!(!html.contains(">role.switch") && !html.contains("<strong>创建组织</strong>"));
 }

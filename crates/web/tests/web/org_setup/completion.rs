@@ -79,10 +79,11 @@ async fn completion_numbers(app: TestApp) {
     );
     let items = body["incomplete"]["items"].as_array().unwrap();
     assert_eq!(body["incomplete"]["total"], 2);
-    assert_eq!(items[0]["id"], b.id);
-    assert_eq!(items[1]["id"], c.id);
+    // In name order: 丙 (bǐng) before 乙 (yǐ).
+    assert_eq!(items[0]["id"], c.id);
+    assert_eq!(items[1]["id"], b.id);
     assert_eq!(
-        items[1]["missing"],
+        items[0]["missing"],
         json!([
             "单位所属行业类别",
             "书记姓名",
@@ -91,7 +92,7 @@ async fn completion_numbers(app: TestApp) {
         ])
     );
     assert!(
-        items[0]["missing"]
+        items[1]["missing"]
             .as_array()
             .unwrap()
             .iter()
@@ -103,7 +104,7 @@ async fn completion_numbers(app: TestApp) {
             w.county.id
         ))
         .await;
-    assert_eq!(paged["incomplete"]["items"][0]["id"], c.id);
+    assert_eq!(paged["incomplete"]["items"][0]["id"], b.id);
     // From the city: its children (two counties) and all five below them plus the counties.
     let city = api_as(&app, &w.city_admin).await;
     let (_, body) = city

@@ -14,6 +14,7 @@ const COUNTY_ADMIN: &str = "440524188001010014";
 
 both_databases!(
     children_are_paged,
+    children_in_name_order,
     scope_limits_the_tree,
     bad_ids_and_queries,
     org_page_counts_children_for_every_role
@@ -76,6 +77,69 @@ async fn children_are_paged(app: TestApp) {
         html.contains("团中央") && html.contains("团广东省委"),
         "breadcrumbs"
     );
+}
+
+/// Children in name order across pages (issue 13): numbers by value (高一（2）班 before
+/// 高一（10）班, 高一 < 高二 < 高三), whatever order they were created in.
+async fn children_in_name_order(app: TestApp) {
+    let gd = app.province("团广东省委").await;
+    for short in [
+        "高三（1）班",
+        "高一（10）班",
+        "高二（1）班",
+        "高一（2）班",
+        "高一（1）班",
+    ] {
+        app.add_org(
+            &gd,
+            OrgLevel::Grassroots,
+            OrgKind::Branch,
+            short,
+            &format!("{short}团支部"),
+        )
+        .await;
+    }
+    let mut api = app.api();
+    api.login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
+    let mut listed = Vec::new();
+    for page in 1..=3 {
+        let (status, body) = api
+            .get(&format!(
+                "/api/v1/orgs/{}/children?per_page=2&page={page}",
+                gd.id
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        listed.extend(
+            body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["short_name"].as_str().unwrap().to_string()),
+        );
+    }
+    assert_eq!(
+        listed,
+        [
+            "高一（1）班",
+            "高一（2）班",
+            "高一（10）班",
+            "高二（1）班",
+            "高三（1）班"
+        ]
+    );
+    // The page lists them the same way.
+    let (c, _) = app.page_login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
+    let html = c
+        .get(app.url(&format!("/orgs/{}", gd.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s} in {html}"));
+    assert!(at("高一（2）班") < at("高一（10）班") && at("高一（10）班") < at("高二（1）班"));
 }
 
 async fn scope_limits_the_tree(app: TestApp) {
