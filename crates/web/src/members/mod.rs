@@ -99,6 +99,7 @@ pub fn routes() -> Router<AppState> {
             get(entry::cadre_form).post(entry::cadre_submit),
         )
         .route("/static/member-form.js", get(assist::script))
+        .route("/static/list-filter.js", get(lists::filter_script))
         .route(
             "/orgs/{id}/dev-numbers/next",
             get(assist::page_next_dev_number),

@@ -12,7 +12,9 @@ use serde_json::Value;
 use thirtyfour::prelude::*;
 
 use crate::support::admin::{PW, person};
-use crate::support::browser::{ChromeDriver, find, screenshot_dir, submit_login, wait_to_leave};
+use crate::support::browser::{
+    ChromeDriver, find, screenshot_dir, snap, submit_login, wait_to_leave,
+};
 use crate::support::members::{World, add, member_json};
 use crate::support::{Db, TestApp};
 
@@ -116,6 +118,11 @@ async fn audit_all(
         driver.goto(app.url(path)).await.unwrap();
         find(driver, By::Css("main")).await;
         found.extend(audit(driver, axe, path, width).await);
+        let slug: String = path
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        snap(driver, &format!("page_{width}{slug}")).await;
     }
     found
 }
@@ -187,6 +194,10 @@ async fn main_pages_pass_axe() {
         format!("/orgs/{b}/members/new"),
         format!("/orgs/{b}/transfers/out/new"),
         format!("/members/{member_id}"),
+        format!("/members/{member_id}/reset-code"),
+        format!("/members/{member_id}/edit"),
+        format!("/orgs/{b}/age-cases/new"),
+        format!("/orgs/{s}/members?sort=name"),
         "/inbox".into(),
         "/leaving".into(),
         "/transfers?side=out".into(),
@@ -194,6 +205,13 @@ async fn main_pages_pass_axe() {
 
     let _ = std::fs::remove_file(screenshot_dir().join("axe_report.tsv"));
     report("page\twidth\tviolations\trules (impact)\n");
+    let p = w.province.id;
+    let province_pages: Vec<String> = vec![
+        format!("/orgs/{p}"),
+        format!("/orgs/{p}/members"),
+        format!("/orgs/{p}/dev-ranges"),
+        "/age-cases".into(),
+    ];
     let d = ChromeDriver::start();
     let mut found = Vec::new();
     for (phone, width) in [(false, "1366"), (true, "390")] {
@@ -211,6 +229,10 @@ async fn main_pages_pass_axe() {
 
         let driver = signed_in(&d, &app, phone, world.school_admin.id_number.as_str()).await;
         found.extend(audit_all(&driver, &app, &axe, &school_pages, width).await);
+        driver.quit().await.unwrap();
+
+        let driver = signed_in(&d, &app, phone, world.province_admin.id_number.as_str()).await;
+        found.extend(audit_all(&driver, &app, &axe, &province_pages, width).await);
         driver.quit().await.unwrap();
     }
     assert!(

@@ -3,6 +3,7 @@
 //! browser (`browser`).
 
 mod browser;
+mod clicks;
 mod frame;
 mod menu;
 
