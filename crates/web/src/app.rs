@@ -189,4 +189,33 @@ mod tests {
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(json["error"]["code"], "bad_request");
     }
+
+    /// The style sheet is written by several hands (and merged): every block closes, so no
+    /// rule after an unclosed `@media` silently applies only at that width.
+    #[test]
+    fn every_style_block_closes() {
+        let mut depth = 0i32;
+        let mut rest = CSS;
+        while let Some(start) = rest.find("/*") {
+            let (code, tail) = rest.split_at(start);
+            for c in code.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                assert!(depth >= 0, "a '}}' without its '{{' in app.css");
+            }
+            let end = tail.find("*/").expect("a comment in app.css is not closed");
+            rest = &tail[end + 2..];
+        }
+        for c in rest.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+        assert_eq!(depth, 0, "app.css leaves {depth} block(s) open");
+    }
 }

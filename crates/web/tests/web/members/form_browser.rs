@@ -4,7 +4,7 @@
 //! it; on a desktop and on a phone (`members_form_*.png`), no phone page scrolling sideways.
 
 use crate::support::browser::{
-    ChromeDriver, find, fits_viewport, snap, submit_login, text_of, type_into, wait_for_path,
+    ChromeDriver, find, fits_viewport, snap, submit_login, text_of, type_into, wait_to_leave,
 };
 use crate::support::{Db, TestApp};
 use chrono::{Datelike, Duration};
@@ -193,7 +193,7 @@ async fn entering_a_member_with_the_forms_help() {
     let new_member = format!("/orgs/{}/members/new", w.branch.id);
     for d in [&desk, &phone] {
         submit_login(d, &app, &admin_id, ADMIN_PASSWORD).await;
-        wait_for_path(d, "/").await;
+        wait_to_leave(d, "/login").await;
         d.goto(app.url(&new_member)).await.unwrap();
         find(d, By::Id("entry-form")).await;
     }

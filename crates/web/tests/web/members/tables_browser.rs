@@ -8,7 +8,9 @@ use super::browser::{
     ADMIN_PASSWORD, SEEDED, adult, assert_fits, choose, click, member_rows, seed_members, today,
     wait_for_url_containing, youth,
 };
-use crate::support::browser::{ChromeDriver, find, snap, submit_login, text_of, wait_for_path};
+use crate::support::browser::{
+    ChromeDriver, find, snap, submit_login, text_of, wait_for_path, wait_to_leave,
+};
 use crate::support::{Db, TestApp};
 use thirtyfour::prelude::*;
 use tuanjian_domain::member_record::{MemberInput, ProfileInput};
@@ -84,7 +86,7 @@ async fn filter_tick_export_reset_and_jump() {
     let phone = chromedriver.phone().await;
     for d in [&desk, &phone] {
         submit_login(d, &app, &school_id, ADMIN_PASSWORD).await;
-        wait_for_path(d, "/").await;
+        wait_to_leave(d, "/login").await;
     }
     let list = format!("/orgs/{}/members", w.school.id);
 

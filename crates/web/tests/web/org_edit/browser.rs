@@ -4,7 +4,7 @@
 //! Screenshots go to `target/screenshots/org_edit_*.png`.
 
 use crate::support::browser::{
-    ChromeDriver, find, snap, submit_login, text_of, type_into, wait_for_path,
+    ChromeDriver, find, snap, submit_login, text_of, type_into, wait_to_leave,
 };
 use crate::support::{Db, TestApp, idn};
 use thirtyfour::prelude::*;
@@ -41,7 +41,7 @@ async fn own_admin_asks_for_new_names_and_the_superior_approves() {
     let chromedriver = ChromeDriver::start();
     let driver = chromedriver.desktop().await;
     submit_login(&driver, &app, &idn(103), PW).await;
-    wait_for_path(&driver, "/").await;
+    wait_to_leave(&driver, "/login").await;
     driver.goto(app.url(&info)).await.unwrap();
     let hint = text_of(&driver, By::Id("own-edit-hint")).await;
     assert!(hint.contains("组织简称、全称、类别和行业类别"), "{hint}");
@@ -64,7 +64,7 @@ async fn own_admin_asks_for_new_names_and_the_superior_approves() {
     // The county's admin, in a browser of their own, approves on the same page.
     let superior = chromedriver.desktop().await;
     submit_login(&superior, &app, &idn(101), PW).await;
-    wait_for_path(&superior, "/").await;
+    wait_to_leave(&superior, "/login").await;
     superior.goto(app.url(&info)).await.unwrap();
     let pending = text_of(&superior, By::Id("pending-change")).await;
     assert!(
