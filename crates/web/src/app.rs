@@ -15,7 +15,6 @@ use crate::ops::{health, metrics_http as metrics};
 use crate::pages::{account, error::render_fault, home, login, orgs};
 use crate::state::AppState;
 
-const CSS: &str = include_str!("../static/app.css");
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
@@ -28,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .route("/role", post(home::switch))
         .route("/orgs/{id}", get(orgs::show))
         .merge(crate::api::router())
+        .merge(crate::pages::assets::routes())
         // Organisation management (issue 3), one module per area:
         // creation, codes, admin registration, school code, completion
         .merge(crate::org_setup::routes())
@@ -52,7 +52,6 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
-        .route("/static/app.css", get(css))
         .fallback(not_found)
         .layer(middleware::from_fn(friendly_errors))
         // Outside `friendly_errors`, so the pages it gives a body keep the header too.
@@ -98,17 +97,6 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .with_state(state)
-}
-
-async fn css() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        CSS,
-    )
-        .into_response()
 }
 
 fn is_api(path: &str) -> bool {
@@ -195,7 +183,7 @@ mod tests {
     #[test]
     fn every_style_block_closes() {
         let mut depth = 0i32;
-        let mut rest = CSS;
+        let mut rest = crate::pages::assets::CSS;
         while let Some(start) = rest.find("/*") {
             let (code, tail) = rest.split_at(start);
             for c in code.chars() {

@@ -175,27 +175,16 @@ pub async fn members_xlsx(
             values(Kind::Members, e, id, e.post.as_ref())
         })
         .collect();
-    let target = Target::load(&app.store, scope, org.clone(), Kind::Members).await?;
-    let bytes = write_sheet(target, rows).await?;
-    let mut tx = app.store.begin().await?;
-    audit::record(
-        &mut tx,
-        &user.actor(),
-        AuditEntry::new("member.export")
-            .org(org.id)
-            .after(serde_json::json!({
-                "rows": records.len(),
-                "name": filter.name,
-                "id_number": filter.id_number.is_some(),
-                "join_year": filter.join_year,
-                "status": filter.standing.code(),
-                "faulty": filter.faulty,
-                "sort": sort.code(),
-            })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((org, bytes))
+    let after = serde_json::json!({
+        "rows": rows.len(),
+        "name": filter.name,
+        "id_number": filter.id_number.is_some(),
+        "join_year": filter.join_year,
+        "status": filter.standing.code(),
+        "faulty": filter.faulty,
+        "sort": sort.code(),
+    });
+    export_sheet(app, user, scope, org, Kind::Members, rows, after).await
 }
 
 /// The cadres of `org` itself, as the cadres template.
@@ -211,15 +200,32 @@ pub async fn cadres_xlsx(app: &App, user: &Signed, org_id: i64) -> Result<(Org, 
             values(Kind::Cadres, e, id, Some(c))
         })
         .collect();
-    let target = Target::load(&app.store, scope, org.clone(), Kind::Cadres).await?;
+    let after = serde_json::json!({ "rows": rows.len() });
+    export_sheet(app, user, scope, org, Kind::Cadres, rows, after).await
+}
+
+/// Writes `rows` as `kind`'s template of `org` and records the export (`member.export` or
+/// `cadre.export`, with `after` saying what was asked): every export of lists ends here.
+pub(super) async fn export_sheet(
+    app: &App,
+    user: &Signed,
+    scope: AdminScope,
+    org: Org,
+    kind: Kind,
+    rows: Vec<Vec<String>>,
+    after: serde_json::Value,
+) -> Result<(Org, Vec<u8>), Fault> {
+    let action = match kind {
+        Kind::Members => "member.export",
+        Kind::Cadres => "cadre.export",
+    };
+    let target = Target::load(&app.store, scope, org.clone(), kind).await?;
     let bytes = write_sheet(target, rows).await?;
     let mut tx = app.store.begin().await?;
     audit::record(
         &mut tx,
         &user.actor(),
-        AuditEntry::new("cadre.export")
-            .org(org.id)
-            .after(serde_json::json!({ "rows": records.len() })),
+        AuditEntry::new(action).org(org.id).after(after),
     )
     .await?;
     tx.commit().await?;

@@ -4,14 +4,12 @@
 //! otherwise nothing is exported.
 
 use tuanjian_domain::{ErrorCode, OrgPath};
-use tuanjian_store::audit::{self, AuditEntry};
 use tuanjian_store::member_bulk;
 use tuanjian_store::orgs::Org;
 
 use super::access::view_target;
-use super::check::Target;
 use super::columns::Kind;
-use super::export::{id_for, values, write_sheet};
+use super::export::{export_sheet, id_for, values};
 use crate::context::App;
 use crate::fault::Fault;
 use crate::signed::Signed;
@@ -51,19 +49,8 @@ pub async fn selected_members_xlsx(
             values(Kind::Members, e, id, e.post.as_ref())
         })
         .collect();
-    let target = Target::load(&app.store, scope, org.clone(), Kind::Members).await?;
-    let bytes = write_sheet(target, rows).await?;
-    let mut tx = app.store.begin().await?;
-    audit::record(
-        &mut tx,
-        &user.actor(),
-        AuditEntry::new("member.export")
-            .org(org.id)
-            .after(serde_json::json!({ "rows": records.len(), "selected": person_ids })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((org, bytes))
+    let after = serde_json::json!({ "rows": rows.len(), "selected": person_ids });
+    export_sheet(app, user, scope, org, Kind::Members, rows, after).await
 }
 
 /// The ticked cadre posts (`post_ids`) of `org`'s subtree, in that order, as the cadres
@@ -88,17 +75,6 @@ pub async fn selected_cadres_xlsx(
             values(Kind::Cadres, e, id, Some(c))
         })
         .collect();
-    let target = Target::load(&app.store, scope, org.clone(), Kind::Cadres).await?;
-    let bytes = write_sheet(target, rows).await?;
-    let mut tx = app.store.begin().await?;
-    audit::record(
-        &mut tx,
-        &user.actor(),
-        AuditEntry::new("cadre.export")
-            .org(org.id)
-            .after(serde_json::json!({ "rows": records.len(), "selected": post_ids })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((org, bytes))
+    let after = serde_json::json!({ "rows": rows.len(), "selected": post_ids });
+    export_sheet(app, user, scope, org, Kind::Cadres, rows, after).await
 }

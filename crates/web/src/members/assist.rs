@@ -17,22 +17,6 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, PageQuery, parse_id};
 use crate::state::AppState;
 
-const SCRIPT: &str = include_str!("../../static/member-form.js");
-
-/// The forms' script (checks on leaving a field, the proposed number).
-pub async fn script() -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        SCRIPT,
-    )
-        .into_response()
-}
-
 /// Which year's number: a year, or the 入团年月 as typed (it wins when both are given).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

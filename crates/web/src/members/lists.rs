@@ -515,19 +515,3 @@ pub async fn cadres_page(
     };
     Ok(Html(page.render()?).into_response())
 }
-
-const FILTER_SCRIPT: &str = include_str!("../../static/list-filter.js");
-
-/// The lists' script: a narrowing select applies on change.
-pub async fn filter_script() -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        FILTER_SCRIPT,
-    )
-        .into_response()
-}

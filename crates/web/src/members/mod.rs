@@ -98,8 +98,6 @@ pub fn routes() -> Router<AppState> {
             "/orgs/{id}/cadres/new",
             get(entry::cadre_form).post(entry::cadre_submit),
         )
-        .route("/static/member-form.js", get(assist::script))
-        .route("/static/list-filter.js", get(lists::filter_script))
         .route(
             "/orgs/{id}/dev-numbers/next",
             get(assist::page_next_dev_number),

@@ -35,7 +35,6 @@ pub fn routes() -> Router<AppState> {
             get(delete::show).post(delete::submit_page),
         )
         .route("/search", get(search::show))
-        .route("/static/search.js", get(search::script))
         .route("/inbox", get(inbox::show))
         .route(
             "/api/v1/orgs/{id}/admins",

@@ -4,8 +4,8 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
 use tuanjian_app::org_admin::search::{Found, PER_PAGE, SearchInput, provinces, reach, run};
 use tuanjian_store::org_search::{MAX_QUERY_CHARS, ProvinceChoice, SearchPage};
@@ -17,19 +17,6 @@ use crate::extract::PageQuery;
 use crate::pages::error::PageResult;
 use crate::pages::nav::Nav;
 use crate::state::AppState;
-
-const SCRIPT: &str = include_str!("../../static/search.js");
-
-pub async fn script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        SCRIPT,
-    )
-        .into_response()
-}
 
 /// Search parameters as they come from a form or the API.
 #[derive(Deserialize, Default, utoipa::IntoParams)]

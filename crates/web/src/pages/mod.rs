@@ -2,6 +2,7 @@
 //! a service, and render.
 
 pub mod account;
+pub mod assets;
 pub mod crumbs;
 pub mod error;
 pub mod frame;

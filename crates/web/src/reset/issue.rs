@@ -24,23 +24,6 @@ use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
 
-const COPY_SCRIPT: &str = include_str!("../../static/copy.js");
-
-/// The 复制 button's script.
-pub async fn copy_script() -> axum::response::Response {
-    (
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/javascript; charset=utf-8",
-            ),
-            (CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        COPY_SCRIPT,
-    )
-        .into_response()
-}
-
 struct LatestView {
     state_label: &'static str,
     created_at: String,

@@ -27,7 +27,6 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/members/{person_id}/reset-code",
             post(issue::api_issue),
         )
-        .route("/static/copy.js", get(issue::copy_script))
         .route("/reset-password", get(redeem::page).post(redeem::submit))
         .route("/api/v1/reset-password", post(redeem::api_redeem))
 }

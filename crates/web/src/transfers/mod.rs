@@ -52,7 +52,6 @@ pub struct TransfersApi;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/transfers", get(lists::show))
-        .route("/static/tick-all.js", get(tick_all_script))
         .route("/transfers/approve-out", post(lists::approve_out_page))
         .route("/transfers/approve-in", post(lists::approve_in_page))
         .route("/transfers/{id}", get(show::show))
@@ -170,19 +169,4 @@ pub(crate) async fn admin_org(
     let refusal = "办理转出、办理转入属于组织管理员；请在首页切换到管理员身份后查看";
     let scope = tuanjian_app::authority::admin_scope(state, user, refusal).await?;
     Ok(scope.org().clone())
-}
-
-const TICK_ALL: &str = include_str!("../../static/tick-all.js");
-
-async fn tick_all_script() -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        TICK_ALL,
-    )
-        .into_response()
 }

@@ -282,3 +282,29 @@ async fn harness_catches_wrong_child_counts() {
         .await
         .unwrap();
 }
+
+/// Every static file the pages name is served, with its type, from the binary.
+#[tokio::test]
+async fn static_files_are_served() {
+    let app = TestApp::spawn(crate::support::Db::Sqlite).await;
+    let c = app.browser();
+    for (path, kind, part) in [
+        ("/static/app.css", "text/css", ".menu-side"),
+        ("/static/search.js", "text/javascript", "addEventListener"),
+        (
+            "/static/member-form.js",
+            "text/javascript",
+            "addEventListener",
+        ),
+        ("/static/list-filter.js", "text/javascript", "requestSubmit"),
+        ("/static/tick-all.js", "text/javascript", "tick-all"),
+        ("/static/copy.js", "text/javascript", "clipboard"),
+    ] {
+        let res = c.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let ct = res.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(ct.starts_with(kind), "{path}: {ct}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains(part), "{path} is not the file meant");
+    }
+}
