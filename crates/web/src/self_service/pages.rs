@@ -87,6 +87,8 @@ struct ApplyPage {
     error: Option<String>,
     faults: Vec<Fault>,
     suggestions: Vec<Suggestion>,
+    /// Registering as a cadre who is not a member: an organisation of any level may be chosen.
+    any_level: bool,
     signed_in_as: Option<String>,
     /// The branch picker's current step (the anonymous forms).
     picker: Option<PickerView>,
@@ -128,6 +130,7 @@ async fn render_form(
         groups,
         error: error.map(|e| e.fault.message.clone()),
         suggestions: view::suggestion_rows(error),
+        any_level: kind == ApplicationKind::Register && form.register_as.trim() == "cadre",
         signed_in_as: user.map(|u| u.person.name.clone()),
         picker,
         may_pick: mode == Mode::New,
