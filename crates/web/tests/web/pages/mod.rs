@@ -5,6 +5,7 @@
 mod browser;
 mod frame;
 mod menu;
+mod sub_crumbs;
 
 use crate::support::{ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
 use reqwest::StatusCode;
