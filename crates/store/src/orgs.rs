@@ -321,7 +321,7 @@ impl Store {
         )
     }
 
-    /// A page of direct children ordered by id (creation order), each with its own child count.
+    /// A page of direct children in name order (`sort_key`, then id), each with its own child count.
     pub async fn children(
         &self,
         parent_id: i64,

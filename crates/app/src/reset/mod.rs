@@ -2,5 +2,6 @@
 //! the person sets a new password with it under 忘记密码 (`redeem`).
 
 pub mod issue;
+pub mod issue_cadres;
 pub mod issue_many;
 pub mod redeem;

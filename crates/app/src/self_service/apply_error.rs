@@ -16,8 +16,10 @@ pub struct Suggestion {
     pub id: i64,
     pub full_name: String,
     pub kind_label: String,
-    /// Only 团支部 can be chosen.
     pub is_branch: bool,
+    /// May be chosen: a 团支部, or an organisation of any level for a cadre who is not a
+    /// member (团员团干部注册 with `register_as=cadre`, seed Q9).
+    pub pickable: bool,
 }
 
 /// One fault, or the list of a record's faults (then `fault` sums them up), with the

@@ -47,7 +47,14 @@ pub struct Checked {
     pub cadre: Option<CadrePost>,
 }
 
-async fn suggestions(app: &App, province_id: i64, name: &str) -> Result<Vec<Suggestion>, Fault> {
+/// Organisations named like `name`; `any_level` (a cadre who is not a member) may choose any
+/// of them, everyone else only a 团支部.
+async fn suggestions(
+    app: &App,
+    province_id: i64,
+    name: &str,
+    any_level: bool,
+) -> Result<Vec<Suggestion>, Fault> {
     let text: String = name.trim().chars().take(60).collect();
     if text.is_empty() {
         return Ok(vec![]);
@@ -64,6 +71,7 @@ async fn suggestions(app: &App, province_id: i64, name: &str) -> Result<Vec<Sugg
             full_name: h.full_name.clone(),
             kind_label: h.kind_label(),
             is_branch: h.kind.is_branch(),
+            pickable: any_level || h.kind.is_branch(),
         })
         .collect())
 }
@@ -167,19 +175,25 @@ async fn find_branch(
                 faults.push(
                     member_fault(&MemberFault::not_a_branch(&org.full_name)).field("org_name"),
                 );
-                suggested = suggestions(app, p, &fields.org_name).await?;
+                suggested = suggestions(app, p, &fields.org_name, any_level).await?;
             }
             None => {
                 let mut f =
                     member_fault(&MemberFault::org_not_found(&fields.org_name)).field("org_name");
-                suggested = suggestions(app, p, &fields.org_name).await?;
+                suggested = suggestions(app, p, &fields.org_name, any_level).await?;
+                // A cadre who is not a member names the organisation of the post, any level.
+                let (what, pick) = if any_level {
+                    ("任职团组织", "可点选其中您任职的团组织")
+                } else {
+                    ("团支部", "可点选其中的团支部")
+                };
                 f.message = format!(
-                    "所选省份中没有全称为“{}”的组织。请使用团支部的组织全称（不是简称）{}",
+                    "所选省份中没有全称为“{}”的组织。请使用{what}的组织全称（不是简称）{}",
                     fields.org_name.trim().chars().take(30).collect::<String>(),
                     if suggested.is_empty() {
-                        "，并确认所选省份正确"
+                        "，并确认所选省份正确".to_string()
                     } else {
-                        "；下面列出了名称相近的组织，可点选其中的团支部"
+                        format!("；下面列出了名称相近的组织，{pick}")
                     }
                 );
                 faults.push(f);

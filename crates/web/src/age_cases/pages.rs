@@ -193,6 +193,8 @@ struct ListPage {
     statuses: Vec<(&'static str, &'static str)>,
     may_forward: bool,
     may_export: bool,
+    /// The province (its cases 待汇总) and 团中央 (those 已报团中央) return from the list too.
+    may_return: bool,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -202,6 +204,8 @@ struct ListPage {
 pub struct ListQuery {
     status: Option<String>,
     forwarded: Option<usize>,
+    /// The case just returned from the list.
+    returned: Option<i64>,
 }
 
 async fn render_list(
@@ -247,6 +251,7 @@ async fn render_list(
         statuses,
         may_forward: l.role == Role::Province,
         may_export: l.role != Role::Filer,
+        may_return: l.role != Role::Filer,
         notice,
         error,
     };
@@ -260,9 +265,19 @@ pub async fn list_page(
     PageUser(user): PageUser,
     PageQuery(q): PageQuery<ListQuery>,
 ) -> PageResult {
-    let notice = q
-        .forwarded
-        .map(|n| format!("已将 {n} 份入团年龄特殊情况报团中央。"));
+    let notice = match (q.forwarded, q.returned) {
+        (Some(n), _) => Some(format!("已将 {n} 份入团年龄特殊情况报团中央。")),
+        // Named through the same scope check as the case's page, so an id out of scope
+        // shows nothing.
+        (None, Some(id)) => match case_view(&state, &user, id).await {
+            Ok((c, _, _)) => Some(format!(
+                "已退回“{}”的入团年龄特殊情况，退回意见已告知报送的组织。",
+                c.name
+            )),
+            Err(_) => None,
+        },
+        (None, None) => None,
+    };
     render_list(&state, &user, q.status.as_deref(), notice, None).await
 }
 
@@ -407,6 +422,8 @@ pub async fn enter_submit(
 #[serde(default)]
 pub struct ReturnForm {
     comment: String,
+    /// `list` when sent from a row of the list: the answer goes back to the list.
+    from: String,
 }
 
 pub async fn return_submit(
@@ -416,11 +433,18 @@ pub async fn return_submit(
     CsrfForm(form): CsrfForm<ReturnForm>,
 ) -> PageResult {
     let id = parse_id(&raw)?;
+    let from_list = form.from == "list";
     match return_case(&state, &user, id, Some(&form.comment)).await {
+        Ok(()) if from_list => {
+            Ok(Redirect::to(&format!("/age-cases?returned={id}")).into_response())
+        }
         Ok(()) => Ok(Redirect::to(&format!("/age-cases/{id}?done=returned")).into_response()),
         Err(f) if matches!(f.status, 400 | 403 | 409) => {
             let status = f.status();
             let e = Some((f.message, status));
+            if from_list {
+                return render_list(&state, &user, None, None, e).await;
+            }
             render_case(&state, &user, id, EnterForm::default(), None, e).await
         }
         Err(f) => Err(PageError(f)),

@@ -17,6 +17,7 @@ use crate::error::Fault;
 use crate::error::FaultStatus;
 use crate::extract::{PageQuery, parse_id};
 use crate::org_setup::beijing;
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -66,6 +67,7 @@ pub struct AllocateForm {
 #[template(path = "dev_ranges.html")]
 struct RangesPage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     csrf: String,
     org: Org,
     is_province: bool,
@@ -91,6 +93,7 @@ async fn render(
     let o = dev_ranges::overview(state, &org).await?;
     let page = RangesPage {
         nav: Some(Nav::for_authority(state, user, &authority).await?),
+        crumbs: OrgCrumbs::read(state, &authority, org_id, "发展团员编号号段").await?,
         csrf: user.session.csrf_token.clone(),
         is_province: org.province_id == Some(org.id),
         may_allocate: may_allocate(&scope, &org),

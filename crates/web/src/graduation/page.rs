@@ -17,6 +17,7 @@ use crate::auth::user::{PageUser, Signed};
 use crate::error::{Fault, FaultStatus};
 use crate::extract::{PageQuery, parse_id};
 use crate::org_setup::beijing;
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -65,6 +66,7 @@ pub struct MarkFormView {
 #[template(path = "graduation.html")]
 struct GraduationPage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     csrf: String,
     org: Org,
     this_month: String,
@@ -105,6 +107,7 @@ async fn render(
     let o = marks::overview(state, user, org_id, shown.page).await?;
     let mut view = GraduationPage {
         nav: Some(Nav::for_authority(state, user, &authority).await?),
+        crumbs: OrgCrumbs::read(state, &authority, org_id, "毕业班管理").await?,
         csrf: user.session.csrf_token.clone(),
         this_month: this_month().label(),
         kinds: MARK_KINDS.to_vec(),

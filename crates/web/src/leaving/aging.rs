@@ -14,6 +14,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::user::{PageUser, Signed};
 use crate::error::{Fault, FaultStatus};
 use crate::extract::{PageQuery, parse_id};
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -32,6 +33,7 @@ pub struct AgedRow {
 #[template(path = "leaving_aged.html")]
 struct AgedPage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     csrf: String,
     l: AgedList,
     rows: Vec<AgedRow>,
@@ -110,6 +112,13 @@ async fn render(
     let link = |p: i64| format!("/orgs/{}/aged-out?months={}&page={p}", l.org.id, l.months);
     let page = AgedPage {
         nav: Some(Nav::for_authority(state, user, &l.authority).await?),
+        crumbs: OrgCrumbs::read(state, &l.authority, l.org.id, "超龄团员")
+            .await?
+            .via(
+                format!("/orgs/{}/members", l.org.id),
+                "团员列表",
+                "crumb-members",
+            ),
         csrf: user.session.csrf_token.clone(),
         rows,
         limit: AGE_LIMIT,

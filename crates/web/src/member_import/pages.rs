@@ -20,6 +20,7 @@ use crate::error::Fault;
 use crate::error::FaultStatus;
 use crate::extract::upload::read_upload;
 use crate::extract::{PageQuery, parse_id};
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -36,6 +37,7 @@ const FAULTS_PER_PAGE: usize = 200;
 #[template(path = "import.html")]
 struct ImportPage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     csrf: String,
     org: Org,
     kind: &'static str,
@@ -83,6 +85,7 @@ async fn render(state: &AppState, user: &Signed, org: Org, kind: Kind, shown: Sh
     let validated = job_state == Some(JobState::Validated);
     let page_data = ImportPage {
         nav: Some(Nav::for_authority(state, user, &authority).await?),
+        crumbs: OrgCrumbs::read(state, &authority, org.id, kind.title()).await?,
         csrf: user.session.csrf_token.clone(),
         kind: kind.code(),
         title: kind.title(),

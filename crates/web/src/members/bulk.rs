@@ -2,7 +2,8 @@
 //! table is one form: each row's checkbox is `id`, the button pressed names the `action`, so it
 //! works without script. Members: 导出所选 (the ticked rows as the import template), 办理转出
 //! (to the 办理转出 form with them ticked), 重置密码 (a code each, all in one transaction, shown
-//! as a printable list). Cadres: 导出所选. Each has its API twin (办理转出's is the existing
+//! as a printable list). Cadres: 导出所选 and 重置密码 (the ticked posts' holders, through the
+//! same use case). Each has its API twin (办理转出's is the existing
 //! `POST /api/v1/orgs/{id}/transfers/out`, which takes many members).
 
 use askama::Template;
@@ -16,6 +17,7 @@ use tuanjian_app::beijing::beijing;
 use tuanjian_app::member_import::export_selected::{selected_cadres_xlsx, selected_members_xlsx};
 use tuanjian_app::members::selection::selected;
 use tuanjian_app::reset::issue::Issued;
+use tuanjian_app::reset::issue_cadres::issue_for_posts;
 use tuanjian_app::reset::issue_many::issue_many;
 use tuanjian_domain::ErrorCode;
 use tuanjian_store::orgs::Org;
@@ -83,19 +85,21 @@ pub struct CodeLine {
 struct CodesPage {
     nav: Option<Nav>,
     back: String,
+    back_label: &'static str,
     lines: Vec<CodeLine>,
 }
 
 async fn codes_page(
     state: &AppState,
     user: &crate::auth::user::Signed,
-    org_id: i64,
+    back: (String, &'static str),
     issued: Vec<Issued>,
 ) -> PageResult {
     let authority: Authority = role::required(state, user).await?;
     let page = CodesPage {
         nav: Some(Nav::for_authority(state, user, &authority).await?),
-        back: format!("/orgs/{org_id}/members"),
+        back: back.0,
+        back_label: back.1,
         lines: issued
             .into_iter()
             .map(|i| CodeLine {
@@ -136,7 +140,8 @@ pub async fn members_submit(
         }
         "reset" => {
             let issued = issue_many(&state, &user, &ids).await?;
-            codes_page(&state, &user, org_id, issued).await
+            let back = (format!("/orgs/{org_id}/members"), "团员列表");
+            codes_page(&state, &user, back, issued).await
         }
         other => Err(unknown_action(other, "导出所选、办理转出、重置密码")),
     }
@@ -157,7 +162,12 @@ pub async fn cadres_submit(
             let (org, bytes) = selected_cadres_xlsx(&state, &user, org_id, &ids).await?;
             Ok(cadres_file(&org, bytes))
         }
-        other => Err(unknown_action(other, "导出所选")),
+        "reset" => {
+            let issued = issue_for_posts(&state, &user, org_id, &ids).await?;
+            let back = (format!("/orgs/{org_id}/cadres"), "团干部列表");
+            codes_page(&state, &user, back, issued).await
+        }
+        other => Err(unknown_action(other, "导出所选、重置密码")),
     }
 }
 
@@ -229,7 +239,9 @@ pub struct IssuedCodesBody {
 }
 
 /// A reset code for each person (same rules as one code), all in one transaction: if any one
-/// may not have one, none is issued.
+/// may not have one, none is issued. The ids are people's: members' and cadres' alike (the
+/// cadre list's `person_id`), each allowed to the admin of their own organisation or its
+/// direct superior.
 #[utoipa::path(post, path = "/api/v1/members/reset-codes",
     request_body = SelectedRequest,
     responses((status = 200, body = IssuedCodesBody),

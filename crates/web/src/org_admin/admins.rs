@@ -14,6 +14,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::user::{PageUser, Signed};
 use crate::error::FaultStatus;
 use crate::extract::{PageQuery, parse_id};
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -30,6 +31,7 @@ pub struct AdminRow {
 #[template(path = "admin_admins.html")]
 struct AdminsPage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     csrf: String,
     org: Org,
     admins: Vec<AdminRow>,
@@ -62,6 +64,7 @@ async fn render(
         .collect();
     let page = AdminsPage {
         nav: Some(Nav::for_authority(state, user, &of.authority).await?),
+        crumbs: OrgCrumbs::read(state, &of.authority, of.org.id, "管理员变更").await?,
         csrf: user.session.csrf_token.clone(),
         org: of.org,
         admins,

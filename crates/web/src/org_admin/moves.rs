@@ -19,6 +19,7 @@ use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
 use crate::error::FaultStatus;
 use crate::extract::{PageQuery, parse_id};
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -73,6 +74,7 @@ pub struct Candidate {
 #[template(path = "admin_move.html")]
 struct MovePage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     csrf: String,
     org: Org,
     parent_full_name: String,
@@ -131,6 +133,7 @@ async fn render_move(
     let open_move = moves.iter().find(|m| m.status.is_open()).map(MoveRow::from);
     let page = MovePage {
         nav: Some(Nav::for_authority(state, user, &c.authority).await?),
+        crumbs: OrgCrumbs::read(state, &c.authority, org.id, "组织迁移").await?,
         csrf: user.session.csrf_token.clone(),
         parent_full_name: c.parent.full_name,
         direct: c.mode == Mode::Direct,

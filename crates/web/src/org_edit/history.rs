@@ -19,6 +19,7 @@ use crate::error::Fault;
 use crate::extract::{PageQuery, parse_id};
 use crate::org_edit::audit_view;
 use crate::org_edit::view::{ChangeView, fmt_time};
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::PageResult;
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -166,6 +167,7 @@ fn pages(total: i64, per_page: i64) -> i64 {
 #[template(path = "edit_history.html")]
 struct HistoryPage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     view: HistoryView,
     /// The filter's choices: (code, label).
     filters: Vec<(&'static str, &'static str)>,
@@ -188,6 +190,9 @@ pub async fn show(
     let view = build(&read(&state, &user, &authority, id, &q).await?);
     let page = HistoryPage {
         nav: Some(Nav::for_authority(&state, &user, &authority).await?),
+        crumbs: OrgCrumbs::read(&state, &authority, id, "变更记录")
+            .await?
+            .via(format!("/orgs/{id}/info"), "组织信息", "crumb-info"),
         filters: AuditFilter::ALL
             .iter()
             .map(|f| (f.code(), f.label()))

@@ -20,6 +20,7 @@ use crate::error::{ApiResult, ErrorBody, Fault};
 use crate::extract::{PageQuery, parse_id};
 use crate::org_setup::beijing;
 use crate::org_setup::create::{ChildBody, CodeBody};
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -54,6 +55,7 @@ impl CodeView {
 #[template(path = "setup_code.html")]
 struct CodePage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     csrf: String,
     org: Org,
     code: Option<CodeView>,
@@ -79,6 +81,7 @@ async fn render(
     let code = current_code(state, &org).await?;
     let page = CodePage {
         nav: Some(Nav::for_authority(state, user, &authority).await?),
+        crumbs: OrgCrumbs::read(state, &authority, org.id, "管理员注册码").await?,
         csrf: user.session.csrf_token.clone(),
         code: code.as_ref().map(CodeView::new),
         org,

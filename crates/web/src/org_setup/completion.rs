@@ -17,6 +17,7 @@ use crate::auth::role;
 use crate::auth::user::{ApiUser, PageUser};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiQuery, PageQuery, parse_id};
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::PageResult;
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -100,6 +101,7 @@ fn body_of(c: Completion) -> (Org, CompletionBody, i64) {
 #[template(path = "setup_completion.html")]
 struct CompletionPage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     org: Org,
     c: CompletionBody,
     pages: i64,
@@ -129,6 +131,7 @@ pub async fn page(
     let authority = role::required(&state, &user).await?;
     let p = CompletionPage {
         nav: Some(Nav::for_authority(&state, &user, &authority).await?),
+        crumbs: OrgCrumbs::read(&state, &authority, org.id, "组织信息完整度").await?,
         org,
         c,
         pages,

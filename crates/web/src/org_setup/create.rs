@@ -24,6 +24,7 @@ use crate::error::FaultStatus;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, parse_id};
 use crate::org_setup::beijing;
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -32,6 +33,7 @@ use crate::state::AppState;
 #[template(path = "setup_create.html")]
 struct CreatePage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     csrf: String,
     parent: Org,
     /// (code, label) of each kind allowed.
@@ -74,6 +76,7 @@ async fn render(
     let authority = role::required(state, user).await?;
     let page = CreatePage {
         nav: Some(Nav::for_authority(state, user, &authority).await?),
+        crumbs: OrgCrumbs::read(state, &authority, parent.id, "创建下级组织").await?,
         csrf: user.session.csrf_token.clone(),
         kinds: opts.kinds.iter().map(|k| (k.code(), k.label())).collect(),
         levels: if opts.level_choice() {

@@ -28,6 +28,7 @@ use crate::error::{ApiError, ErrorBody, Fault};
 use crate::extract::parse_id;
 use crate::extract::upload::{UploadRules, read_upload};
 use crate::org_setup::create::{ChildBody, CodeBody, CreatedBody};
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -113,6 +114,7 @@ struct CreatedView {
 #[template(path = "setup_import.html")]
 struct ImportPage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     csrf: String,
     parent: Org,
     level_choice: bool,
@@ -146,6 +148,7 @@ async fn render(
     let authority = role::required(state, user).await?;
     let page = ImportPage {
         nav: Some(Nav::for_authority(state, user, &authority).await?),
+        crumbs: OrgCrumbs::read(state, &authority, parent.id, "批量导入下级组织").await?,
         csrf: user.session.csrf_token.clone(),
         level_choice: opts.level_choice(),
         kinds: opts

@@ -17,6 +17,7 @@ use crate::auth::user::{ApiUser, PageUser, Signed};
 use crate::error::FaultStatus;
 use crate::error::{ApiResult, ErrorBody, Fault};
 use crate::extract::{ApiJson, PageQuery, parse_id};
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -25,6 +26,7 @@ use crate::state::AppState;
 #[template(path = "setup_school_code.html")]
 struct SchoolCodePage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     csrf: String,
     org: Org,
     value: String,
@@ -47,6 +49,7 @@ async fn render(
     };
     let page = SchoolCodePage {
         nav: Some(Nav::for_authority(state, user, &authority).await?),
+        crumbs: OrgCrumbs::read(state, &authority, org.id, "完善学校机构编号").await?,
         csrf: user.session.csrf_token.clone(),
         org,
         value,

@@ -4,7 +4,8 @@
 use askama::Template;
 use tuanjian_store::orgs::Org;
 
-use crate::auth::role::Authority;
+use crate::auth::role::{self, Authority};
+use crate::auth::user::Signed;
 use crate::error::Fault;
 use crate::state::AppState;
 
@@ -21,6 +22,9 @@ pub struct OrgCrumbs {
     pub items: Vec<Crumb>,
     /// The page under the organisation (团员列表 …); `None` on the organisation's own page.
     pub here: Option<&'static str>,
+    /// A page between the organisation and `here` (href, label, id), e.g. 组织信息 above
+    /// 变更记录.
+    pub via: Option<(String, &'static str, &'static str)>,
 }
 
 impl OrgCrumbs {
@@ -43,7 +47,28 @@ impl OrgCrumbs {
                 },
             })
             .collect();
-        Self { items, here }
+        Self {
+            items,
+            here,
+            via: None,
+        }
+    }
+
+    /// With a page between the organisation and `here`.
+    pub fn via(mut self, href: String, label: &'static str, id: &'static str) -> Self {
+        self.via = Some((href, label, id));
+        self
+    }
+
+    /// As `read`, for a page that knows the signed-in user but not yet their authority.
+    pub async fn for_user(
+        state: &AppState,
+        user: &Signed,
+        org_id: i64,
+        here: &'static str,
+    ) -> Result<Self, Fault> {
+        let authority = role::required(state, user).await?;
+        Self::read(state, &authority, org_id, here).await
     }
 
     /// Reads the organisation's lineage (one cached statement) for a page under it.

@@ -36,8 +36,10 @@ pub struct Suggestion {
     pub id: i64,
     pub full_name: String,
     pub kind_label: String,
-    /// Only 团支部 can be chosen.
     pub is_branch: bool,
+    /// May be chosen: a 团支部, or any organisation when registering as a cadre who is not a
+    /// member (`register_as=cadre`).
+    pub pickable: bool,
 }
 
 impl From<tuanjian_app::self_service::Suggestion> for Suggestion {
@@ -47,6 +49,7 @@ impl From<tuanjian_app::self_service::Suggestion> for Suggestion {
             full_name: s.full_name,
             kind_label: s.kind_label,
             is_branch: s.is_branch,
+            pickable: s.pickable,
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::auth::user::{PageUser, Signed};
 use crate::error::{Fault, FaultStatus};
 use crate::extract::{PageQuery, parse_id};
 use crate::org_admin::fmt_time;
+use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
 use crate::pages::nav::Nav;
 use crate::state::AppState;
@@ -87,6 +88,8 @@ struct ApplyPage {
     error: Option<String>,
     faults: Vec<Fault>,
     suggestions: Vec<Suggestion>,
+    /// Registering as a cadre who is not a member: an organisation of any level may be chosen.
+    any_level: bool,
     signed_in_as: Option<String>,
     /// The branch picker's current step (the anonymous forms).
     picker: Option<PickerView>,
@@ -128,6 +131,7 @@ async fn render_form(
         groups,
         error: error.map(|e| e.fault.message.clone()),
         suggestions: view::suggestion_rows(error),
+        any_level: kind == ApplicationKind::Register && form.register_as.trim() == "cadre",
         signed_in_as: user.map(|u| u.person.name.clone()),
         picker,
         may_pick: mode == Mode::New,
@@ -602,6 +606,7 @@ pub async fn mine(State(state): State<AppState>, PageUser(user): PageUser) -> Pa
 #[template(path = "self_org.html")]
 struct OrgPage {
     nav: Option<Nav>,
+    crumbs: OrgCrumbs,
     org: Org,
     rows: Vec<Row>,
     status: &'static str,
@@ -642,6 +647,7 @@ pub async fn org_list(
     tabs.extend(ApplicationStatus::ALL.iter().map(|s| (s.code(), s.label())));
     let view = OrgPage {
         nav: Some(Nav::for_authority(&state, &user, &authority).await?),
+        crumbs: OrgCrumbs::read(&state, &authority, org.id, "注册、入团和报到申请").await?,
         org,
         rows: page.items.iter().map(Row::new).collect(),
         status: status.map_or("", |s| s.code()),

@@ -140,7 +140,7 @@ pub struct PickLevelBody {
     pub province_id: Option<i64>,
     /// One level up; null at the province (choose another province instead).
     pub up: Option<i64>,
-    /// Branches to choose and organisations with branches below, in creation order.
+    /// Branches to choose and organisations with branches below, in name order (`orgs.sort_key`).
     pub choices: Vec<PickChoiceBody>,
     /// Organisations under this one, all kinds; at most 200 are looked at.
     pub total: i64,

@@ -579,6 +579,9 @@ pub fn field_values(app: &Application, full_id: bool) -> Vec<FieldValue> {
             label(F::HouseholdPlace),
             p.household_place.clone(),
         ),
+    ]);
+    rows.extend(cadre_values(app));
+    rows.extend([
         ("home_org", "团籍所在地团组织", app.details.home_org.clone()),
         ("join_month", label(F::JoinMonth), m.join_month.clone()),
         ("dev_number", label(F::DevNumber), m.dev_number.clone()),
@@ -609,6 +612,30 @@ pub fn field_values(app: &Application, full_id: bool) -> Vec<FieldValue> {
             value: value.trim().to_string(),
         })
         .collect()
+}
+
+/// The post of a cadre who is not a member (团员团干部注册 with `register_as=cadre`): the
+/// reviewer decides on it, so it is read with the rest; nothing for anyone else.
+fn cadre_values(app: &Application) -> Vec<(&'static str, &'static str, String)> {
+    use MemberField as F;
+    let Some(c) = &app.details.cadre else {
+        return vec![];
+    };
+    vec![
+        ("register_as", "注册身份", "团干部（不是团员）".to_string()),
+        ("post", label(F::Post), c.post.clone()),
+        ("post_since", label(F::PostSince), c.post_since.clone()),
+        (
+            "cadre_nature",
+            label(F::CadreNature),
+            c.cadre_nature.clone(),
+        ),
+        (
+            "party_committee",
+            label(F::PartyCommittee),
+            c.party_committee.clone(),
+        ),
+    ]
 }
 
 /// A step of the application's history, for reading.

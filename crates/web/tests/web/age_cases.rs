@@ -15,6 +15,7 @@ both_databases!(
     only_central_enters_and_only_the_age_is_waived,
     filing_keeps_every_other_rule,
     returns_need_a_comment,
+    the_lists_return_a_case,
 );
 
 const PW: &str = "Passw0rd2024";
@@ -492,6 +493,111 @@ async fn returns_need_a_comment(app: TestApp) {
         .unwrap();
     assert!(html.contains("已报送") && html.contains("小晚"), "{html}");
     assert!(!html.contains("id=\"enter-form\""), "only 团中央 enters");
+}
+
+/// The page list of a signed-in client.
+async fn list_html(app: &TestApp, c: &reqwest::Client) -> String {
+    c.get(app.url("/age-cases"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Returns case `id` from a row of the list page with `comment`.
+async fn return_from_list(
+    app: &TestApp,
+    c: &reqwest::Client,
+    id: i64,
+    comment: &str,
+) -> reqwest::Response {
+    let csrf = csrf_of(&list_html(app, c).await);
+    c.post(app.url(&format!("/age-cases/{id}/return")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("from", "list"),
+            ("comment", comment),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The province (a case 待汇总) and 团中央 (a case 已报团中央) return from a row of their lists,
+/// with the comment required, through the same use case as the case's own page.
+async fn the_lists_return_a_case(app: TestApp) {
+    let w = app.guangzhou().await;
+    let county = admin_of(&app, &w.county, 101).await;
+    let province = admin_of(&app, &w.province, 102).await;
+    let (_, r) = file(&county, &w.branch, case_body(&young_id())).await;
+    let id = r["id"].as_i64().unwrap();
+
+    // The province's list offers the return on the row; the county's does not.
+    let (c, _) = app.page_login(&idn(102), PW).await;
+    let html = list_html(&app, &c).await;
+    assert!(
+        html.contains(&format!("id=\"return-submit-{id}\"")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("action=\"/age-cases/{id}/return\"")));
+    let (county_page, _) = app.page_login(&idn(101), PW).await;
+    let html = list_html(&app, &county_page).await;
+    assert!(!html.contains("return-submit-"), "{html}");
+    // Without a comment: refused on the list, nothing changed.
+    let res = return_from_list(&app, &c, id, "  ").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("id=\"cases-error\"") && html.contains("退回意见"),
+        "{html}"
+    );
+    assert_eq!(case_status(&app, id).await, "collecting");
+    // With one: back on the list, the case returned with the comment and its audit record.
+    let res = return_from_list(&app, &c, id, "说明未盖章，请补充").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = location(&res);
+    assert_eq!(to, format!("/age-cases?returned={id}"));
+    let html = c
+        .get(app.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("id=\"cases-notice\"") && html.contains("已退回“小早”"),
+        "{html}"
+    );
+    assert_eq!(case_status(&app, id).await, "returned");
+    let (_, shown) = province.get(&format!("/api/v1/age-cases/{id}")).await;
+    assert_eq!(shown["comment"], "说明未盖章，请补充", "{shown}");
+
+    // Filed again and forwarded: 团中央 returns it from its list.
+    let (_, r) = file(&county, &w.branch, case_body(&young_id())).await;
+    let id = r["id"].as_i64().unwrap();
+    let (s, r) = province
+        .post("/api/v1/age-cases/forward", json!({"case_ids": [id]}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    // The province's row is no longer open: no return there.
+    let html = list_html(&app, &c).await;
+    assert!(
+        !html.contains(&format!("id=\"return-submit-{id}\"")),
+        "{html}"
+    );
+    let (central_page, _) = app.page_login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD).await;
+    let html = list_html(&app, &central_page).await;
+    assert!(
+        html.contains(&format!("id=\"return-submit-{id}\"")),
+        "{html}"
+    );
+    let res = return_from_list(&app, &central_page, id, "请补充团支部大会记录").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(case_status(&app, id).await, "returned");
+    assert_eq!(app.audit_count("age_case.return").await, 2);
 }
 
 /// Every cell of the first sheet, joined.

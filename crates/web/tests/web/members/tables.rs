@@ -22,6 +22,7 @@ both_databases!(
     bulk_reset_codes_all_or_none,
     bulk_transfer_and_row_actions,
     cadre_table,
+    cadre_bulk_reset_codes,
     many_branches_offer_a_text_box,
 );
 
@@ -553,6 +554,110 @@ async fn cadre_table(app: TestApp) {
         values_of(Kind::Cadres, &res.bytes().await.unwrap()).len(),
         1
     );
+}
+
+/// A cadre post entered over the API by `by`; returns (post id, person id).
+async fn cadre_post(by: &ApiClient, org: &Org, n: u32, name: &str, post: &str) -> (i64, i64) {
+    let mut c = member_json(n, name);
+    c["post"] = json!(post);
+    c["cadre_nature"] = json!("兼职");
+    let (status, body) = by.post(&format!("/api/v1/orgs/{}/cadres", org.id), c).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, list) = by.get(&format!("/api/v1/orgs/{}/cadres", org.id)).await;
+    let row = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name && i["post"] == post)
+        .unwrap_or_else(|| panic!("{list}"))
+        .clone();
+    (
+        row["post_id"].as_i64().unwrap(),
+        row["person_id"].as_i64().unwrap(),
+    )
+}
+
+/// The cadre list's 重置密码: the ticked posts' holders each get a code (one per person), all
+/// in one transaction through the members' use case, or none; the API takes cadres' person ids
+/// under the same rules (own organisation or its direct superior).
+async fn cadre_bulk_reset_codes(app: TestApp) {
+    let t = World::new(&app).await;
+    let (second, ..) = seeded(&app, &t).await;
+    let (p6, person6) = cadre_post(&t.school, &second, 6, "乙6", "书记").await;
+    let (p6b, _) = cadre_post(&t.school, &second, 6, "乙6", "组织委员").await;
+    let (p9, person9) = cadre_post(&t.school, &t.w.school, 9, "丁9", "副书记").await;
+    let (outside, _) = cadre_post(&t.sibling, &t.sibling_branch, 8, "丙8", "书记").await;
+
+    // The page offers it; a ticked post outside the listed subtree: nothing issued.
+    let c = school_pages(&app, &t).await;
+    let list = format!("/orgs/{}/cadres", t.w.school.id);
+    let action = format!("/orgs/{}/cadres/bulk", t.w.school.id);
+    let (_, html) = get_html(&app, &c, &list).await;
+    assert!(html.contains("id=\"bulk-reset\""), "{html}");
+    let ids = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>();
+    let bad = ids(&[p9, outside]);
+    let res = post_form(
+        &app,
+        &c,
+        &list,
+        &action,
+        &[("id", &bad[0]), ("id", &bad[1]), ("action", "reset")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("没有生成任何重置码"));
+    assert_eq!(reset_code_count(&app).await, 0);
+
+    // Two posts of one person and a cadre of the school itself: a code each person.
+    let good = ids(&[p6, p6b, p9]);
+    let res = post_form(
+        &app,
+        &c,
+        &list,
+        &action,
+        &[
+            ("id", &good[0]),
+            ("id", &good[1]),
+            ("id", &good[2]),
+            ("action", "reset"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("已为所选 2 人各生成一个重置码"), "{html}");
+    assert!(
+        html.contains(&format!("href=\"{list}\"")),
+        "back to the cadre list"
+    );
+    assert!(html.contains(&format!("id=\"code-{person6}\"")));
+    let code = html
+        .split(&format!("id=\"code-{person9}\">"))
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap_or_else(|| panic!("{html}"))
+        .to_string();
+    assert_eq!(app.audit_count("reset_code.issue").await, 2);
+    let (status, res) = app
+        .api()
+        .post(
+            "/api/v1/reset-password",
+            json!({ "id_number": youth(9), "code": code, "new_password": "Neues2024pw" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "the cadre's code redeems: {res}");
+
+    // The API twin takes the cadre's person id: the city is neither the school nor its direct
+    // superior and is refused whole; the county (direct superior) is not.
+    let path = "/api/v1/members/reset-codes";
+    let (status, body) = t.city.post(path, json!({ "ids": [person9] })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"]["code"], "not_own_or_direct_superior");
+    let (status, body) = t.county.post(path, json!({ "ids": [person9] })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["items"][0]["person_id"], person9);
+    assert_eq!(app.audit_count("reset_code.issue").await, 3);
 }
 
 async fn many_branches_offer_a_text_box(app: TestApp) {

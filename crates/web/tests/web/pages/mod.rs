@@ -6,6 +6,7 @@ mod browser;
 mod clicks;
 mod frame;
 mod menu;
+mod sub_crumbs;
 
 use crate::support::{ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, TestApp};
 use reqwest::StatusCode;

@@ -7,6 +7,7 @@ use super::*;
 both_databases!(
     join_keeps_passwords_and_picks_the_branch,
     picker_api,
+    picker_lists_in_name_order,
     inbox_names_the_applicant,
 );
 
@@ -193,6 +194,75 @@ async fn picker_api(app: TestApp) {
         (status, body["error"]["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("query_invalid"))
     );
+}
+
+/// The picker lists a level by name (`orgs.sort_key`: numbers by value), not in the order the
+/// organisations were made: 高一（10）班 comes after 高一（2）班 on the page and in the API.
+async fn picker_lists_in_name_order(app: TestApp) {
+    let World { w, .. } = world(&app).await;
+    let mut made = Vec::new();
+    for n in [10, 2] {
+        let full = format!("共青团广州市天河区第一中学高一（{n}）班支部");
+        let short = format!("高一（{n}）班团支部");
+        made.push(
+            app.add_org(
+                &w.school,
+                OrgLevel::Grassroots,
+                OrgKind::Branch,
+                &short,
+                &full,
+            )
+            .await,
+        );
+    }
+    let (ten, two) = (&made[0], &made[1]);
+    let (status, body) = app
+        .api()
+        .get(&format!("/api/v1/orgs/{}/join-choices", w.school.id))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ids: Vec<i64> = body["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["id"].as_i64())
+        .collect();
+    let at = |id: i64| {
+        ids.iter()
+            .position(|i| *i == id)
+            .unwrap_or_else(|| panic!("{body}"))
+    };
+    assert!(at(two.id) < at(ten.id), "（2）before（10）: {body}");
+
+    // The page's list, in the same order.
+    let c = app.browser();
+    let html = c
+        .get(app.url("/join"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let form = [
+        ("csrf", csrf_of(&html)),
+        ("province_id", w.province.id.to_string()),
+        ("pick", w.school.id.to_string()),
+    ];
+    let html = c
+        .post(app.url("/join"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let pos = |id: i64| {
+        html.find(&format!("id=\"pick-{id}\""))
+            .unwrap_or_else(|| panic!("{html}"))
+    };
+    assert!(pos(two.id) < pos(ten.id), "{html}");
 }
 
 async fn inbox_names_the_applicant(app: TestApp) {

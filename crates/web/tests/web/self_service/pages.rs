@@ -6,6 +6,7 @@ use super::*;
 both_databases!(
     anonymous_pages_sign_the_applicant_in,
     a_name_that_is_not_exact_offers_branches,
+    a_cadre_may_pick_a_suggestion_of_any_level,
     openapi_documents_the_calls,
 );
 
@@ -191,6 +192,99 @@ async fn a_name_that_is_not_exact_offers_branches(app: TestApp) {
     );
     // Picking the branch submits it.
     form.push(("org_pick", BRANCH_FULL.to_string()));
+    let res = c
+        .post(app.url("/register/member"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+}
+
+/// Registering as a cadre who is not a member (seed Q9), the organisation of the post may be of
+/// any level: the school's committee among the suggestions can be chosen, not refused as
+/// “不是团支部”; the API says so in `pickable`.
+async fn a_cadre_may_pick_a_suggestion_of_any_level(app: TestApp) {
+    let World { w, .. } = world(&app).await;
+    let c = app.browser();
+    let html = c
+        .get(app.url("/register/member"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let id = id_aged(32, 91);
+    let mut form = vec![
+        ("csrf", csrf_of(&html)),
+        ("province_id", w.province.id.to_string()),
+        ("org_name", "第一中学".to_string()),
+        ("register_as", "cadre".to_string()),
+        ("post", "副书记".to_string()),
+        ("cadre_nature", "兼职".to_string()),
+        ("id_number", id.clone()),
+        ("name", "韩干部".to_string()),
+        ("password", APPLICANT_PASSWORD.to_string()),
+        ("confirm", APPLICANT_PASSWORD.to_string()),
+        ("ethnicity", "汉族".to_string()),
+        ("political_status", "中共党员".to_string()),
+        ("phone", "13600136001".to_string()),
+    ];
+    let res = c
+        .post(app.url("/register/member"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"suggestions\""), "{html}");
+    assert!(
+        html.contains(&format!(
+            "name=\"org_pick\" value=\"{}\"",
+            w.school.full_name
+        )),
+        "the school's committee can be picked: {html}"
+    );
+    assert!(!html.contains("不是团支部，不能选"), "{html}");
+    assert!(html.contains("选中您任职的团组织"), "{html}");
+
+    // The API twin: the committee is pickable for a cadre, not for a member.
+    let mut body = json!({
+        "province_id": w.province.id,
+        "org_full_name": "第一中学",
+        "password": APPLICANT_PASSWORD,
+        "id_number": id,
+        "name": "韩干部",
+        "ethnicity": "汉族",
+        "political_status": "中共党员",
+        "phone": "13600136001",
+        "register_as": "cadre",
+        "cadre": { "post": "副书记", "cadre_nature": "兼职" },
+    });
+    let pickable = |b: &Value| {
+        b["suggestions"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{b}"))
+            .iter()
+            .find(|s| s["id"] == w.school.id)
+            .map(|s| (s["is_branch"].as_bool(), s["pickable"].as_bool()))
+    };
+    let (s, b) = submit(&app, "/api/v1/register/member", body.clone()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert_eq!(pickable(&b), Some((Some(false), Some(true))), "{b}");
+    body["register_as"] = json!("");
+    let (_, b) = submit(&app, "/api/v1/register/member", body).await;
+    assert_eq!(pickable(&b), Some((Some(false), Some(false))), "{b}");
+
+    // Picking the committee submits it.
+    form.push(("org_pick", w.school.full_name.clone()));
     let res = c
         .post(app.url("/register/member"))
         .form(&form)

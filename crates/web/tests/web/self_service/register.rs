@@ -10,6 +10,7 @@ both_databases!(
     only_the_branchs_own_admin_decides,
     already_registered_answers_are_throttled,
     a_cadre_who_is_not_a_member_is_approved_into_a_post,
+    a_cadres_application_shows_the_post,
 );
 
 const SCHOOL_FULL: &str = "共青团广州市天河区第一中学委员会";
@@ -98,6 +99,71 @@ async fn a_cadre_who_is_not_a_member_is_approved_into_a_post(app: TestApp) {
             .await
             .unwrap();
     assert_eq!(post, (w.school.id, "副书记".to_string()));
+}
+
+/// The post a cadre who is not a member registers into is read with the application: in the
+/// API view (the applicant's) and on the page the deciding admin and the applicant open.
+async fn a_cadres_application_shows_the_post(app: TestApp) {
+    let World { w, .. } = world(&app).await;
+    let id = id_aged(31, 8);
+    let mut body = cadre_registration(&w.province, &id, "中共党员");
+    body["cadre"]["party_committee"] = json!("是");
+    let (me, a) = applicant(&app, "/api/v1/register/member", body).await;
+    let app_id = a["id"].as_i64().unwrap();
+    let (s, shown) = me.get(&format!("/api/v1/applications/{app_id}")).await;
+    assert_eq!(s, StatusCode::OK, "{shown}");
+    let field = |key: &str| {
+        shown["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == key)
+            .map(|f| f["value"].as_str().unwrap().to_string())
+    };
+    assert_eq!(field("post").as_deref(), Some("副书记"), "{shown}");
+    assert_eq!(field("post_since").as_deref(), Some("2023-09"));
+    assert_eq!(field("cadre_nature").as_deref(), Some("兼职"));
+    assert_eq!(field("party_committee").as_deref(), Some("是"));
+    assert_eq!(field("register_as").as_deref(), Some("团干部（不是团员）"));
+
+    let admin_id = id_aged(40, 902);
+    let p = app
+        .add_person(&admin_id, "校团委管理员", Some(ADMIN_PASSWORD))
+        .await;
+    app.make_admin(&w.school, &p).await;
+    let reviewer =
+        crate::support::admin::page_as_with(&app, &admin_id, ADMIN_PASSWORD, "admin", w.school.id)
+            .await;
+    let (applicant_page, _) = app.page_login(&id, APPLICANT_PASSWORD).await;
+    for c in [&reviewer, &applicant_page] {
+        let html = c
+            .get(app.url(&format!("/applications/{app_id}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("id=\"value-post\">副书记<"), "{html}");
+        assert!(html.contains("id=\"value-post_since\">2023-09<"), "{html}");
+        assert!(html.contains("id=\"value-cadre_nature\">兼职<"), "{html}");
+        assert!(html.contains("id=\"value-party_committee\">是<"), "{html}");
+    }
+    // A member's registration has no post.
+    let (me, a) = applicant(
+        &app,
+        "/api/v1/register/member",
+        registration(
+            &w.province,
+            &id_aged(24, 9),
+            "钱团员",
+            "2018-05",
+            "201844000009",
+        ),
+    )
+    .await;
+    let (_, shown) = me.get(&format!("/api/v1/applications/{}", a["id"])).await;
+    assert!(!shown.to_string().contains("\"post\""), "{shown}");
 }
 
 async fn register_is_approved_into_the_branch(app: TestApp) {
