@@ -8,7 +8,10 @@ use crate::cli::CopyToArgs;
 
 pub async fn run(args: CopyToArgs) -> anyhow::Result<()> {
     let source = Store::connect(&existing_only(&args.db.database_url)).await?;
-    println!("从 {} 复制到 PostgreSQL……", args.db.database_url);
+    // Only a SQLite address is shown: a PostgreSQL one (refused below) may hold a password.
+    if args.db.database_url.starts_with("sqlite:") {
+        println!("从 {} 复制到 PostgreSQL……", args.db.database_url);
+    }
     let result = source.copy_to_postgres(&args.target, print_progress).await;
     source.close().await;
     let report = result?;
