@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bootstrap;
 pub mod cadres;
 pub mod completion;
+pub mod copy_to;
 pub mod corrections;
 pub mod demo_data;
 pub mod dev_ranges;
@@ -254,14 +255,7 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator
-            .run(&self.pool)
-            .await
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        self.migrate_schema().await?;
         // Data steps SQL cannot do on both databases, each recorded once. An in-memory SQLite
         // database (no file, so no direct reader) is new and holds nothing to fix; its pool's
         // connections may not even share it.
@@ -270,6 +264,19 @@ impl Store {
             name_order::fill_missing(self).await?;
         }
         Ok(())
+    }
+
+    /// The SQL migrations only, without the data steps of `migrate`: for `copy_to`, whose
+    /// target receives the source's data (and its record of those steps) instead.
+    pub(crate) async fn migrate_schema(&self) -> Result<(), StoreError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))
     }
 
     pub fn backend(&self) -> Backend {

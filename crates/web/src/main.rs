@@ -28,6 +28,7 @@ async fn main() -> ExitCode {
         Commands::Migrate(a) => migrate(&a.db.database_url).await,
         Commands::Init(a) => cli::init::run(a).await,
         Commands::Backup(a) => cli::backup::run(a).await,
+        Commands::CopyTo(a) => cli::copy_to::run(a).await,
         Commands::Demo(a) => cli::demo::run(a).await,
         Commands::RecheckMembers(a) => cli::recheck::run(a).await,
         Commands::Daily(a) => cli::daily::run(a).await,

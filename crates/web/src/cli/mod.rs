@@ -1,6 +1,7 @@
-//! The command line: `tuanjian serve | migrate | init | backup | demo`.
+//! The command line: `tuanjian serve | migrate | init | backup | copy-to | demo | …`.
 
 pub mod backup;
+pub mod copy_to;
 pub mod daily;
 pub mod demo;
 pub mod find_org;
@@ -47,6 +48,8 @@ pub enum Commands {
     Init(InitArgs),
     /// 在线备份 SQLite 数据库到文件（PostgreSQL 请用 pg_dump）
     Backup(BackupArgs),
+    /// 把 SQLite 数据库复制到一个新建的空 PostgreSQL 数据库（自动迁移，在一个事务中全部复制并逐表校验行数和校验和，不一致则全部回滚）；复制前请停止网页服务
+    CopyTo(CopyToArgs),
     /// 生成确定的演示数据（团组织、团员、团干部和演示账号）
     Demo(DemoArgs),
     /// 重新核查全部团员的入团信息（入团年龄、发展团员编号及号段），更新“信息有误”标记；规则调整或从旧系统导入后使用
@@ -132,6 +135,17 @@ pub struct BackupArgs {
     /// 备份文件路径（不能已存在）
     #[arg(value_name = "文件", help_heading = "参数")]
     pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DatabaseArg,
+}
+
+#[derive(Args)]
+#[command(next_help_heading = "选项")]
+pub struct CopyToArgs {
+    /// 目标 PostgreSQL 数据库地址（postgres://用户@主机/数据库），须为空数据库
+    #[arg(value_name = "URL", help_heading = "参数")]
+    pub target: String,
+    // The source: the SQLite database the other commands use.
     #[command(flatten)]
     pub db: DatabaseArg,
 }

@@ -12,6 +12,7 @@ mod age_cases;
 mod api;
 mod auth;
 mod cli;
+mod copy_to;
 mod dev_ranges;
 mod error_codes;
 mod extract;

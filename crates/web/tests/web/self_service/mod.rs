@@ -28,7 +28,7 @@ fn today() -> NaiveDate {
 }
 
 /// A valid ID number of someone `years` old today (and about a month), different per `seq`.
-fn id_aged(years: i32, seq: u32) -> String {
+pub(crate) fn id_aged(years: i32, seq: u32) -> String {
     let t = today() - Duration::days(40);
     let birth = NaiveDate::from_ymd_opt(t.year() - years, t.month(), t.day().min(28)).unwrap();
     IdNumber::from_first17(&format!("440106{}{seq:03}", birth.format("%Y%m%d"))).to_string()
@@ -72,7 +72,7 @@ fn registration(province: &Org, id: &str, name: &str, join_month: &str, dev: &st
     })
 }
 
-fn join_application(province: &Org, id: &str, name: &str) -> Value {
+pub(crate) fn join_application(province: &Org, id: &str, name: &str) -> Value {
     json!({
         "province_id": province.id,
         "org_full_name": BRANCH_FULL,
@@ -104,7 +104,7 @@ async fn submit(app: &TestApp, path: &str, body: Value) -> (StatusCode, Value) {
 }
 
 /// Submits and returns a client signed in as the applicant and the application.
-async fn applicant(app: &TestApp, path: &str, body: Value) -> (ApiClient, Value) {
+pub(crate) async fn applicant(app: &TestApp, path: &str, body: Value) -> (ApiClient, Value) {
     let (status, res) = submit(app, path, body).await;
     assert_eq!(status, StatusCode::CREATED, "{res}");
     let mut c = app.api();

@@ -120,6 +120,33 @@ impl Drop for SecondServer {
     }
 }
 
+/// The app on a database a test filled otherwise (by `tuanjian copy-to`), migrated as `serve`
+/// opens it, until the returned server is dropped.
+pub async fn serve_existing(url: &str) -> SecondServer {
+    let store = Store::open(url)
+        .await
+        .expect("open the database")
+        .with_hot_cache()
+        .await
+        .unwrap();
+    let (addr, server) = serve(AppState::new(store, fast_test_config())).await;
+    SecondServer {
+        base: format!("http://{addr}"),
+        server,
+    }
+}
+
+impl SecondServer {
+    /// A JSON API client of this server, not signed in.
+    pub fn api(&self) -> ApiClient {
+        ApiClient {
+            http: reqwest::Client::new(),
+            base: self.base.clone(),
+            token: None,
+        }
+    }
+}
+
 /// The defaults, except that an organisation import waits for its turn as long as a loaded
 /// test machine may need (tests run imports side by side; 20 s was seen to run out).
 pub fn fast_test_config() -> Config {
