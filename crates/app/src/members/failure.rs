@@ -20,6 +20,18 @@ pub struct FaultItem {
     pub message: String,
 }
 
+impl FaultItem {
+    /// The messages of the faults about `field`, joined, for a form to show beside the field.
+    pub fn messages_for(faults: &[FaultItem], field: &str) -> Option<String> {
+        let m: Vec<&str> = faults
+            .iter()
+            .filter(|e| e.field.as_deref() == Some(field))
+            .map(|e| e.message.as_str())
+            .collect();
+        (!m.is_empty()).then(|| m.join("；"))
+    }
+}
+
 impl From<&MemberFault> for FaultItem {
     fn from(f: &MemberFault) -> Self {
         Self {

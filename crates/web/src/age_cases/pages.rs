@@ -70,13 +70,7 @@ struct NewPage {
 
 impl NewPage {
     fn error_for(&self, key: &str) -> Option<String> {
-        let m: Vec<&str> = self
-            .errors
-            .iter()
-            .filter(|e| e.field.as_deref() == Some(key))
-            .map(|e| e.message.as_str())
-            .collect();
-        (!m.is_empty()).then(|| m.join("；"))
+        FaultItem::messages_for(&self.errors, key)
     }
 
     fn general(&self) -> Vec<&str> {

@@ -39,13 +39,7 @@ struct RequestPage {
 
 impl RequestPage {
     fn error_for(&self, key: &str) -> Option<String> {
-        let m: Vec<&str> = self
-            .errors
-            .iter()
-            .filter(|e| e.field.as_deref() == Some(key))
-            .map(|e| e.message.as_str())
-            .collect();
-        (!m.is_empty()).then(|| m.join("；"))
+        FaultItem::messages_for(&self.errors, key)
     }
 
     fn general(&self) -> Vec<&str> {
