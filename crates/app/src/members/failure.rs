@@ -30,6 +30,15 @@ impl FaultItem {
             .collect();
         (!m.is_empty()).then(|| m.join("；"))
     }
+
+    /// The messages of the faults about no field of the form (`fields`), for its top.
+    pub fn messages_besides<'a>(faults: &'a [FaultItem], fields: &[&str]) -> Vec<&'a str> {
+        faults
+            .iter()
+            .filter(|e| !e.field.as_deref().is_some_and(|f| fields.contains(&f)))
+            .map(|e| e.message.as_str())
+            .collect()
+    }
 }
 
 impl From<&MemberFault> for FaultItem {

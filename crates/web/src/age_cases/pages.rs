@@ -82,11 +82,7 @@ impl NewPage {
             "dev_number",
             "statement",
         ];
-        self.errors
-            .iter()
-            .filter(|e| !e.field.as_deref().is_some_and(|f| FIELDS.contains(&f)))
-            .map(|e| e.message.as_str())
-            .collect()
+        FaultItem::messages_besides(&self.errors, &FIELDS)
     }
 }
 

@@ -43,16 +43,7 @@ impl RequestPage {
     }
 
     fn general(&self) -> Vec<&str> {
-        self.errors
-            .iter()
-            .filter(|e| {
-                !matches!(
-                    e.field.as_deref(),
-                    Some("new_name" | "new_id_number" | "reason")
-                )
-            })
-            .map(|e| e.message.as_str())
-            .collect()
+        FaultItem::messages_besides(&self.errors, &["new_name", "new_id_number", "reason"])
     }
 }
 
