@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod cadres;
 pub mod completion;
 pub mod copy_to;
+pub mod counters;
 pub mod corrections;
 pub mod demo_data;
 pub mod dev_ranges;
@@ -102,7 +103,13 @@ impl Tx {
     }
 
     pub async fn commit(self) -> Result<(), StoreError> {
-        let Tx { inner, cache, .. } = self;
+        let Tx {
+            mut inner,
+            cache,
+            backend,
+        } = self;
+        // The statistics counters move with the rows, in the same transaction.
+        counters::fold(&mut inner, backend).await?;
         // Forgets when the commit returns, fails with an unknown outcome, or is abandoned
         // half-way (the request's client went away): the change may have been applied.
         let _forget = ForgetOnDrop(cache);
@@ -262,6 +269,7 @@ impl Store {
         if self.backend == Backend::Postgres || self.reader.is_some() {
             name_check::run_once(self).await?;
             name_order::fill_missing(self).await?;
+            counters::build_once(self).await?;
         }
         Ok(())
     }

@@ -317,8 +317,11 @@ async fn execute_move(
     .bind(&hi)
     .execute(&mut **tx)
     .await?;
-    // Transfers carry both sides' paths (the 办理转出/转入 lists are index ranges): they move too.
+    // Transfers carry both sides' paths (the 办理转出/转入 lists are index ranges), and cadre
+    // posts their organisation's (the statistics counters): they move too.
     for sql in [
+        "UPDATE cadre_posts SET org_path = CAST($1 AS TEXT) || substr(org_path, CAST($2 AS INTEGER)) \
+         WHERE org_path >= $3 AND org_path < $4",
         "UPDATE transfers SET from_path = CAST($1 AS TEXT) || substr(from_path, CAST($2 AS INTEGER)) \
          WHERE from_path >= $3 AND from_path < $4",
         "UPDATE transfers SET to_path = CAST($1 AS TEXT) || substr(to_path, CAST($2 AS INTEGER)) \
