@@ -32,6 +32,8 @@ async fn main() -> ExitCode {
         Commands::Demo(a) => cli::demo::run(a).await,
         Commands::RecheckMembers(a) => cli::recheck::run(a).await,
         Commands::Daily(a) => cli::daily::run(a).await,
+        // Exit status 1 when counters differ from the rows and were not repaired.
+        Commands::VerifyCounters(a) => return cli::verify_counters::run(a).await,
         Commands::Template(a) => cli::template::run(a).await,
         // Its own exit statuses: 0 committed, 1 faults stopped it, 2 unusable input.
         Commands::Import(a) => return cli::import::run(a).await,

@@ -10,7 +10,8 @@ pub struct CopyTable {
     pub order_by: &'static str,
     /// Columns the target computes itself, left out of the insert and the checksum:
     /// `orgs.child_count` and `complete_children` are kept by the triggers of migration 0006,
-    /// which count each child as it is inserted (copied values would be counted twice).
+    /// which count each child as it is inserted (copied values would be counted twice), and
+    /// `admin_count`, `member_count` by those of migration 0015 likewise.
     pub rebuilt: &'static [&'static str],
 }
 
@@ -29,7 +30,12 @@ pub const COPIED: &[CopyTable] = &[
     CopyTable {
         name: "orgs",
         order_by: "depth, id",
-        rebuilt: &["child_count", "complete_children"],
+        rebuilt: &[
+            "child_count",
+            "complete_children",
+            "admin_count",
+            "member_count",
+        ],
     },
     table("members", "person_id"),
     table("cadre_posts", "id"),
@@ -56,13 +62,34 @@ pub const COPIED: &[CopyTable] = &[
     table("late_graduates", "person_id"),
     table("remembered_roles", "person_id"),
     table("age_cases", "id"),
+    // The statistics counters as the source kept them; what the triggers logged while the
+    // rows were inserted is dropped before the commit (it would count every row twice).
+    table("org_counts", "org_id, dim, val"),
 ];
 
 /// Tables left empty in the target, with the reason printed to the operator.
-pub const SKIPPED: &[(&str, &str)] = &[(
-    "sessions",
-    "登录会话属于原服务器：搬迁后每人重新登录一次即可，不把仍有效的登录凭据带到新数据库",
-)];
+pub const SKIPPED: &[(&str, &str)] = &[
+    (
+        "sessions",
+        "登录会话属于原服务器：搬迁后每人重新登录一次即可，不把仍有效的登录凭据带到新数据库",
+    ),
+    (
+        "member_count_log",
+        "统计变动日志只在事务内使用，事务结束时为空",
+    ),
+    (
+        "org_count_log",
+        "统计变动日志只在事务内使用，事务结束时为空",
+    ),
+    (
+        "cadre_count_log",
+        "统计变动日志只在事务内使用，事务结束时为空",
+    ),
+    (
+        "transfer_count_log",
+        "统计变动日志只在事务内使用，事务结束时为空",
+    ),
+];
 
 /// The migrations' own bookkeeping, written by `migrate`, never copied.
 pub const MIGRATIONS_TABLE: &str = "_sqlx_migrations";

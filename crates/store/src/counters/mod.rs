@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use sqlx::Row;
 
-pub(crate) use fold::fold;
+pub(crate) use fold::{clear as clear_logs, fold};
 pub(crate) use rebuild::build_once;
 pub use verify::{CounterDifference, CounterReport};
 
@@ -231,6 +231,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use super::sql::{pg_month, sqlite_month};
     use super::*;
 
     #[test]

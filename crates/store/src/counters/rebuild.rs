@@ -64,10 +64,7 @@ pub(crate) async fn rebuild(tx: &mut Tx) -> Result<(), StoreError> {
             .await?;
     if let (Some(low), Some(high)) = (low, high) {
         for depth in (low + 1..=high).rev() {
-            sqlx::query(ROLL_UP)
-                .bind(depth)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(ROLL_UP).bind(depth).execute(&mut **tx).await?;
         }
     }
     Ok(())

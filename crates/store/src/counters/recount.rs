@@ -9,13 +9,13 @@ use super::{Dim, SubtreeCounts};
 use crate::{Backend, Store, StoreError};
 
 const SUBTREE_SQLITE: &str = concat!(
-    "SELECT dim, val, SUM(delta) FROM (",
+    "SELECT dim, val, CAST(SUM(delta) AS BIGINT) FROM (",
     table_values!(sqlite_month),
     ") t WHERE t.path >= $1 AND t.path < $2 GROUP BY dim, val"
 );
 
 const SUBTREE_PG: &str = concat!(
-    "SELECT dim, val, SUM(delta) FROM (",
+    "SELECT dim, val, CAST(SUM(delta) AS BIGINT) FROM (",
     table_values!(pg_month),
     ") t WHERE t.path >= $1 AND t.path < $2 GROUP BY dim, val"
 );
@@ -25,7 +25,8 @@ pub(super) async fn subtree(store: &Store, org_id: i64) -> Result<SubtreeCounts,
         .bind(org_id)
         .fetch_one(store.pool())
         .await?;
-    let path = OrgPath::parse(&path).map_err(|_| StoreError::Broken("organisation path malformed"))?;
+    let path =
+        OrgPath::parse(&path).map_err(|_| StoreError::Broken("organisation path malformed"))?;
     let (from, to) = path.subtree_range();
     let sql = match store.backend() {
         Backend::Sqlite => SUBTREE_SQLITE,

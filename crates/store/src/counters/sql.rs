@@ -30,7 +30,11 @@ macro_rules! sqlite_month {
 
 macro_rules! pg_month {
     ($col:literal) => {
-        concat!("to_char(to_timestamp(", $col, " + 28800) AT TIME ZONE 'UTC', 'YYYY-MM')")
+        concat!(
+            "to_char(to_timestamp(",
+            $col,
+            " + 28800) AT TIME ZONE 'UTC', 'YYYY-MM')"
+        )
     };
 }
 

@@ -16,13 +16,13 @@ const LISTED: usize = 100;
 macro_rules! differences {
     ($month:ident) => {
         concat!(
-            "WITH own AS (SELECT o.id AS org_id, t.dim AS dim, t.val AS val, SUM(t.delta) AS n FROM (",
+            "WITH own AS (SELECT o.id AS org_id, t.dim AS dim, t.val AS val, CAST(SUM(t.delta) AS BIGINT) AS n FROM (",
             table_values!($month),
             ") t JOIN orgs o ON o.path = t.path GROUP BY o.id, t.dim, t.val), \
-             kids AS (SELECT o.parent_id AS org_id, c.dim AS dim, c.val AS val, SUM(c.n) AS n \
+             kids AS (SELECT o.parent_id AS org_id, c.dim AS dim, c.val AS val, CAST(SUM(c.n) AS BIGINT) AS n \
                FROM org_counts c JOIN orgs o ON o.id = c.org_id WHERE o.parent_id IS NOT NULL \
                GROUP BY o.parent_id, c.dim, c.val), \
-             expected AS (SELECT org_id, dim, val, SUM(n) AS n FROM \
+             expected AS (SELECT org_id, dim, val, CAST(SUM(n) AS BIGINT) AS n FROM \
                (SELECT org_id, dim, val, n FROM own UNION ALL SELECT org_id, dim, val, n FROM kids) u \
                GROUP BY org_id, dim, val) \
              SELECT COALESCE(e.org_id, s.org_id), COALESCE(e.dim, s.dim), COALESCE(e.val, s.val), \
@@ -149,4 +149,3 @@ impl Store {
         tx.commit().await
     }
 }
-

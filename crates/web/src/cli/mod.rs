@@ -10,6 +10,7 @@ pub mod init;
 pub mod recheck;
 pub mod serve;
 pub mod template;
+pub mod verify_counters;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -54,12 +55,24 @@ pub enum Commands {
     Demo(DemoArgs),
     /// 重新核查全部团员的入团信息（入团年龄、发展团员编号及号段），更新“信息有误”标记；规则调整或从旧系统导入后使用
     RecheckMembers(RecheckArgs),
+    /// 核对统计计数：逐个组织用各行数据重新计数，与统计计数比较并报告差异；加 --repair 时在一个事务中按数据重建全部计数
+    VerifyCounters(VerifyCountersArgs),
     /// 每日任务（由定时任务每天运行一次，可重复运行，多台服务器同时运行也只生效一次）：到毕业年月的学生团支部转为毕业生团组织；超过期限未审批的组织关系转接作废
     Daily(DbOnly),
     /// 生成导入模板：cadres（导入本级团干部）或 members（导入下级团支部团员团干部）
     Template(template::TemplateArgs),
     /// 从 Excel 导入团员、团干部（服务器运维人员使用：以该组织管理员的权限导入，先逐行检查，全部写入或全部不写入）
     Import(import::ImportArgs),
+}
+
+#[derive(Args)]
+#[command(next_help_heading = "选项")]
+pub struct VerifyCountersArgs {
+    /// 发现差异时按数据重建全部统计计数（一个事务）
+    #[arg(long)]
+    pub repair: bool,
+    #[command(flatten)]
+    pub db: DatabaseArg,
 }
 
 #[derive(Args)]

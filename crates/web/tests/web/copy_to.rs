@@ -156,7 +156,13 @@ async fn a_filled_sqlite_database_moves_to_postgresql() {
         assert!(!before[seeded].is_empty(), "{seeded} was seeded");
     }
     for (table, source) in &before {
-        if SKIPPED.iter().any(|s| s.0 == *table) {
+        if table.ends_with("_count_log") {
+            // The counters' logs are empty outside a transaction, on both sides.
+            assert!(
+                source.is_empty() && after[table].is_empty(),
+                "{table} empty"
+            );
+        } else if SKIPPED.iter().any(|s| s.0 == *table) {
             assert!(
                 !source.is_empty(),
                 "the source has {table} rows to leave behind"

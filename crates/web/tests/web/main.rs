@@ -13,6 +13,7 @@ mod api;
 mod auth;
 mod cli;
 mod copy_to;
+mod counters;
 mod dev_ranges;
 mod error_codes;
 mod extract;

@@ -1,0 +1,161 @@
+//! The statistics counters (issue 14, migration 0015): what they count for members entered
+//! through the app, that a change to a person moves them, and `tuanjian verify-counters`
+//! finding and repairing counters that differ from the rows. (After every test of the suite
+//! the harness also checks every counter against the rows: `support::counters_report`.)
+
+use std::process::Command;
+
+use tuanjian_store::counters::{Dim, SubtreeCounts};
+
+use crate::support::TestApp;
+use crate::support::members::{World, add, member_json};
+
+both_databases!(
+    counters_count_what_the_rows_hold,
+    verify_counters_finds_and_repairs
+);
+
+async fn counts(app: &TestApp, org_id: i64) -> SubtreeCounts {
+    let stored = app.store.subtree_counts(org_id).await.unwrap();
+    assert_eq!(
+        stored,
+        app.store.recount_subtree(org_id).await.unwrap(),
+        "counters of org {org_id} equal its rows"
+    );
+    stored
+}
+
+async fn counters_count_what_the_rows_hold(app: TestApp) {
+    let t = World::new(&app).await;
+    let before = counts(&app, t.w.branch.id).await;
+    assert_eq!(before.get(Dim::BranchSize, "lt3"), 1, "an empty branch");
+    assert_eq!(before.get(Dim::Orgs, ""), 1);
+    assert_eq!(before.get(Dim::OrgKind, "01TZB"), 1);
+    assert_eq!(
+        before.get(Dim::NoAdmin, "01TZB"),
+        0,
+        "the branch has an admin"
+    );
+    // Numbers 1 and 3 end in an odd 17th digit (male), 2 in an even one (female).
+    let mut ids = Vec::new();
+    for (n, name) in [(1, "赵一"), (2, "钱二"), (3, "孙三")] {
+        ids.push(add(&t.branch, &t.w.branch, member_json(n, name)).await);
+    }
+    let branch = counts(&app, t.w.branch.id).await;
+    assert_eq!(branch.get(Dim::Members, ""), 3);
+    assert_eq!(branch.get(Dim::Sex, "m"), 2);
+    assert_eq!(branch.get(Dim::Sex, "f"), 1);
+    assert_eq!(branch.get(Dim::BirthYear, "2008"), 3);
+    assert_eq!(branch.get(Dim::Ethnicity, "01"), 3);
+    assert_eq!(branch.get(Dim::JoinYear, "2022"), 3);
+    assert_eq!(branch.get(Dim::JoinMonth, "2022-05"), 3);
+    assert_eq!(branch.get(Dim::DevNumber, "1"), 3);
+    assert_eq!(branch.get(Dim::Status, "normal"), 3);
+    assert_eq!(
+        branch.get(Dim::BranchSize, "mid"),
+        1,
+        "3 members: no longer small"
+    );
+    assert_eq!(branch.get(Dim::BranchSize, "lt3"), 0);
+    for org in [&t.w.school, &t.w.county, &t.w.province, &app.root] {
+        assert_eq!(counts(&app, org.id).await.get(Dim::Members, ""), 3);
+    }
+    let other = counts(&app, t.w.sibling.id).await;
+    assert_eq!(
+        other.get(Dim::Members, ""),
+        0,
+        "a sibling's subtree holds none"
+    );
+
+    // A person's fields change in a transaction: the counters follow at its commit.
+    let mut tx = app.store.begin().await.unwrap();
+    sqlx::query("UPDATE people SET ethnicity = '02' WHERE id = $1")
+        .bind(ids[0])
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE members SET status = 'withdrawn' WHERE person_id = $1")
+        .bind(ids[1])
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let root = counts(&app, app.root.id).await;
+    assert_eq!(root.get(Dim::Ethnicity, "01"), 1);
+    assert_eq!(root.get(Dim::Ethnicity, "02"), 1);
+    assert_eq!(
+        root.get(Dim::Members, ""),
+        2,
+        "a leaver is no longer counted"
+    );
+    assert_eq!(root.get(Dim::Status, "withdrawn"), 1);
+    assert_eq!(root.total(Dim::LeftMonth), 1, "left this month");
+    let branch = counts(&app, t.w.branch.id).await;
+    assert_eq!(branch.get(Dim::BranchSize, "lt3"), 1, "2 members again");
+
+    // A rolled back change leaves nothing behind.
+    let mut tx = app.store.begin().await.unwrap();
+    sqlx::query("UPDATE people SET ethnicity = '03' WHERE id = $1")
+        .bind(ids[2])
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(counts(&app, app.root.id).await.get(Dim::Ethnicity, "03"), 0);
+}
+
+fn verify(url: &str, repair: bool) -> (i32, String) {
+    let mut args = vec!["verify-counters", "--database-url", url];
+    if repair {
+        args.push("--repair");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_tuanjian"))
+        .args(&args)
+        .env_remove("TUANJIAN_DATABASE_URL")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+async fn verify_counters_finds_and_repairs(app: TestApp) {
+    let t = World::new(&app).await;
+    add(&t.branch, &t.w.branch, member_json(1, "赵一")).await;
+    let (code, out) = verify(&app.db.url, false);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("统计计数与数据一致"), "{out}");
+
+    // Counters and a copied column broken behind the store's back.
+    for sql in [
+        "UPDATE org_counts SET n = n + 5 WHERE dim = 'members'",
+        "DELETE FROM org_counts WHERE dim = 'sex'",
+        "UPDATE orgs SET admin_count = admin_count + 7",
+    ] {
+        sqlx::query(sql).execute(app.store.pool()).await.unwrap();
+    }
+    // The admin-count change logged rows of its own, folded by the next transaction only.
+    app.store.fold_pending_counters().await.unwrap();
+    let (code, out) = verify(&app.db.url, false);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("项统计计数与数据不一致"), "{out}");
+    assert!(
+        out.contains("的 members=\"\"：计数 6，按数据应为 1"),
+        "{out}"
+    );
+    assert!(out.contains("处统计所依据的字段"), "{out}");
+    assert!(out.contains("--repair"), "{out}");
+
+    let (code, out) = verify(&app.db.url, true);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("已按数据重建全部统计计数"), "{out}");
+    let (code, out) = verify(&app.db.url, false);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("统计计数与数据一致"), "{out}");
+    let root = app.store.subtree_counts(app.root.id).await.unwrap();
+    assert_eq!(root.get(Dim::Members, ""), 1);
+    assert_eq!(root.get(Dim::Sex, "m"), 1);
+}
