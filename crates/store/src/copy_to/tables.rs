@@ -59,10 +59,16 @@ pub const COPIED: &[CopyTable] = &[
 ];
 
 /// Tables left empty in the target, with the reason printed to the operator.
-pub const SKIPPED: &[(&str, &str)] = &[(
-    "sessions",
-    "登录会话属于原服务器：搬迁后每人重新登录一次即可，不把仍有效的登录凭据带到新数据库",
-)];
+pub const SKIPPED: &[(&str, &str)] = &[
+    (
+        "sessions",
+        "登录会话属于原服务器：搬迁后每人重新登录一次即可，不把仍有效的登录凭据带到新数据库",
+    ),
+    (
+        "read_marks",
+        "只读副本的读写一致标记只对原数据库的写入位置有意义（SQLite 从不写入）",
+    ),
+];
 
 /// The migrations' own bookkeeping, written by `migrate`, never copied.
 pub const MIGRATIONS_TABLE: &str = "_sqlx_migrations";
