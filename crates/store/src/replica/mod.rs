@@ -334,3 +334,6 @@ impl Replica {
         self.pool.close().await;
     }
 }
+
+#[cfg(test)]
+mod tests;
