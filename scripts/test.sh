@@ -120,6 +120,52 @@ echo "dropped $dropped leftover test database(s)"
 
 export TUANJIAN_TEST_PG=postgres://postgres@127.0.0.1:5432/postgres
 
+# --- A streaming replica on 127.0.0.1:5433 (read replica tests) ---------------------------------
+
+step "Checking the streaming replica on 127.0.0.1:5433"
+as_postgres() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+pg_bin=/usr/lib/postgresql/$pg_version/bin
+replica_dir=/var/lib/postgresql/$pg_version/replica
+replica() { PGCONNECT_TIMEOUT=5 psql -w -h 127.0.0.1 -p 5433 -U postgres -d postgres -Atq "$@"; }
+hba=/etc/postgresql/$pg_version/main/pg_hba.conf
+if ! "${as_root[@]}" grep -qs '^host replication all 127.0.0.1/32 trust' "$hba"; then
+    echo "allowing replication connections from 127.0.0.1 in $hba"
+    echo 'host replication all 127.0.0.1/32 trust # added by scripts/test.sh' | "${as_root[@]}" tee -a "$hba" >/dev/null
+    pg -c 'SELECT pg_reload_conf()' >/dev/null
+fi
+if [[ $(replica -c 'SELECT pg_is_in_recovery()' 2>/dev/null) != t ]]; then
+    # Not running (or not a standby): start the data directory there, else copy it afresh.
+    if [[ -f $replica_dir/standby.signal ]]; then
+        as_postgres "$pg_bin/pg_ctl" -D "$replica_dir" -l "$replica_dir/log" -w -t 60 start >/dev/null || true
+    fi
+    if [[ $(replica -c 'SELECT pg_is_in_recovery()' 2>/dev/null) != t ]]; then
+        echo "copying the primary into $replica_dir (pg_basebackup)"
+        as_postgres "$pg_bin/pg_ctl" -D "$replica_dir" -m immediate stop >/dev/null 2>&1 || true
+        "${as_root[@]}" rm -rf "$replica_dir"
+        "${as_root[@]}" install -d -o postgres -g postgres -m 700 "$replica_dir"
+        as_postgres "$pg_bin/pg_basebackup" -h 127.0.0.1 -p 5432 -U postgres -D "$replica_dir" -R -X stream -c fast
+        # Debian keeps the primary's configuration in /etc, so the copy has none of its own.
+        as_postgres tee "$replica_dir/postgresql.conf" >/dev/null <<CONF
+port = 5433
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '/tmp'
+hot_standby = on
+max_connections = $(pg -c 'SHOW max_connections')
+max_standby_streaming_delay = 30s
+CONF
+        as_postgres tee "$replica_dir/pg_hba.conf" >/dev/null <<'CONF'
+local all all trust
+host all all 127.0.0.1/32 trust
+CONF
+        as_postgres "$pg_bin/pg_ctl" -D "$replica_dir" -l "$replica_dir/log" -w -t 60 start >/dev/null
+    fi
+    [[ $(replica -c 'SELECT pg_is_in_recovery()') == t ]] || die "the replica on 127.0.0.1:5433 did not start (see $replica_dir/log)"
+fi
+# A run that stopped half-way may have left replay paused.
+replica -c 'SELECT pg_wal_replay_resume()' >/dev/null
+echo "replica ready"
+export TUANJIAN_TEST_PG_REPLICA=postgres://postgres@127.0.0.1:5433/postgres
+
 # --- Checks and tests ----------------------------------------------------------------------------
 
 step "cargo fmt --all -- --check"

@@ -43,6 +43,7 @@ pub mod people;
 pub mod range_book;
 mod reconnect;
 pub mod reg_codes;
+pub mod replica;
 pub mod reset_codes;
 pub mod roles;
 pub mod scope;
@@ -81,6 +82,8 @@ pub struct Tx {
     inner: Transaction<'static, Any>,
     cache: Option<Arc<HotCache>>,
     backend: Backend,
+    /// With a read replica: the primary, where the commit marks the acting person's write.
+    marks: Option<Store>,
 }
 
 impl std::ops::Deref for Tx {
@@ -107,13 +110,23 @@ impl Tx {
             mut inner,
             cache,
             backend,
+            marks,
         } = self;
         // The statistics counters move with the rows, in the same transaction.
         counters::fold(&mut inner, backend).await?;
         // Forgets when the commit returns, fails with an unknown outcome, or is abandoned
         // half-way (the request's client went away): the change may have been applied.
         let _forget = ForgetOnDrop(cache);
-        Ok(inner.commit().await?)
+        inner.commit().await?;
+        // The write is committed whatever happens to the mark: a failed mark is reported, not
+        // turned into a failed change (the person may then briefly read the replica's past).
+        if let Some(primary) = marks
+            && let Some(person) = replica::acting_person()
+            && let Err(e) = replica::mark(&primary, person).await
+        {
+            tracing::warn!(error = %e, person, "could not record a write for read-your-writes");
+        }
+        Ok(())
     }
 
     pub async fn rollback(self) -> Result<(), StoreError> {
@@ -154,6 +167,11 @@ pub struct Store {
     reader: Option<Arc<Reader>>,
     /// Only when asked for (`with_hot_cache`, by `serve`); never for an in-memory SQLite database.
     hot: Option<Arc<HotCacheHandle>>,
+    /// Only when asked for (`with_replica`, by `serve --read-database-url`).
+    replica: Option<Arc<replica::Replica>>,
+    /// This store is the one `replica_read` hands its read: `pool()` and `begin_read()` reach
+    /// the replica.
+    reads_replica: bool,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -246,6 +264,8 @@ impl Store {
             backend,
             reader: reader.map(Arc::new),
             hot: None,
+            replica: None,
+            reads_replica: false,
         })
     }
 
@@ -295,7 +315,10 @@ impl Store {
     /// connection turns out to have been closed by the server (`reconnect`): use it for reads
     /// and for writes that are safe to repeat; anything else belongs in a `Tx`.
     pub fn pool(&self) -> Pooled<'_> {
-        Pooled::new(&self.pool, &self.loss, self.backend == Backend::Postgres)
+        match self.replica() {
+            Some(replica) if self.reads_replica => replica.pooled(&self.pool, &self.loss),
+            _ => Pooled::new(&self.pool, &self.loss, self.backend == Backend::Postgres),
+        }
     }
 
     /// Begins a transaction that will write. On SQLite it takes the write lock at once
@@ -314,16 +337,33 @@ impl Store {
             inner,
             cache: self.cache().cloned(),
             backend: self.backend,
+            marks: self.replica.is_some().then(|| self.on_primary()),
         })
     }
 
     /// Begins a transaction that only reads: several statements see one snapshot. Rolled back
     /// or dropped; on SQLite it takes no write lock.
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        let mut begun = None;
+        if let Some(replica) = self.replica()
+            && self.reads_replica
+            && !replica.skipping()
+        {
+            match replica.pool().begin().await {
+                Ok(tx) => begun = Some(tx),
+                // The replica failed: the primary serves (`replica`).
+                Err(e) => replica.failed_read(&e),
+            }
+        }
+        let inner = match begun {
+            Some(tx) => tx,
+            None => self.begin_retried(|| self.pool.begin()).await?,
+        };
         Ok(Tx {
-            inner: self.begin_retried(|| self.pool.begin()).await?,
+            inner,
             cache: self.cache().cloned(),
             backend: self.backend,
+            marks: None,
         })
     }
 
@@ -431,6 +471,9 @@ impl Store {
         }
         if let Some(Reader::Postgres(reader)) = self.reader.as_deref() {
             reader.close().await;
+        }
+        if let Some(replica) = self.replica() {
+            replica.close().await;
         }
         self.pool.close().await;
     }

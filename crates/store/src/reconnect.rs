@@ -24,6 +24,8 @@ use sqlx::error::BoxDynError;
 use sqlx::pool::{PoolConnection, PoolConnectionMetadata};
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Either, Execute, Executor, SqlStr};
 
+use crate::replica::Replica;
+
 /// A connection idle for longer than this is pinged before it is handed out.
 pub(crate) const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 /// How often a statement (or `BEGIN`) is tried when each attempt finds its connection lost.
@@ -102,12 +104,31 @@ pub(crate) async fn check_idle(
 /// The pool as an executor whose single statements survive a connection lost while idle
 /// (see the module comment). Statements run through it outside a transaction must be safe to
 /// run again: reads, and writes that set values rather than add to them.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct Pooled<'p> {
     pool: &'p AnyPool,
     clock: &'p LossClock,
     /// PostgreSQL: `acquire` pings (a SQLite connection is not closed under us).
     postgres: bool,
+    /// On a read replica: where a statement that failed there runs again.
+    fallback: Option<Fallback<'p>>,
+}
+
+/// The primary behind a read replica's pool (`replica`).
+#[derive(Clone, Copy)]
+pub(crate) struct Fallback<'p> {
+    pub(crate) primary: &'p AnyPool,
+    pub(crate) clock: &'p LossClock,
+    pub(crate) replica: &'p Replica,
+}
+
+impl std::fmt::Debug for Pooled<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pooled")
+            .field("postgres", &self.postgres)
+            .field("replica", &self.fallback.is_some())
+            .finish()
+    }
 }
 
 impl<'p> Pooled<'p> {
@@ -116,6 +137,17 @@ impl<'p> Pooled<'p> {
             pool,
             clock,
             postgres,
+            fallback: None,
+        }
+    }
+
+    /// A read replica's pool whose failed statements run again on the primary.
+    pub(crate) fn replica(pool: &'p AnyPool, clock: &'p LossClock, fallback: Fallback<'p>) -> Self {
+        Self {
+            pool,
+            clock,
+            postgres: true,
+            fallback: Some(fallback),
         }
     }
 
@@ -151,9 +183,36 @@ impl<'p> Pooled<'p> {
     where
         F: for<'c> Fn(&'c mut AnyConnection, Replay) -> BoxFuture<'c, Result<T, sqlx::Error>>,
     {
+        if let Some(fallback) = self.fallback
+            && fallback.replica.skipping()
+        {
+            // A statement failed on the replica a moment ago (this read's or another's): the
+            // primary answers until the replica is tried again.
+            return Pooled::new(fallback.primary, fallback.clock, true)
+                .attempts(&replay, &run)
+                .await;
+        }
+        let result = self.attempts(&replay, &run).await;
+        match (result, self.fallback) {
+            // Whatever went wrong on the replica (down, a query cancelled by replay, a write
+            // sent there by mistake), the primary answers: the request does not fail.
+            (Err(e), Some(fallback)) => {
+                fallback.replica.failed_read(&e);
+                Pooled::new(fallback.primary, fallback.clock, true)
+                    .attempts(&replay, &run)
+                    .await
+            }
+            (result, _) => result,
+        }
+    }
+
+    async fn attempts<T, F>(self, replay: &Replay, run: &F) -> Result<T, sqlx::Error>
+    where
+        F: for<'c> Fn(&'c mut AnyConnection, Replay) -> BoxFuture<'c, Result<T, sqlx::Error>>,
+    {
         let mut attempt = 1;
         loop {
-            match self.once(replay.again(), &run).await {
+            match self.once(replay.again(), run).await {
                 Err(e) if is_connection_lost(&e) && attempt < ATTEMPTS => {
                     self.clock.saw_loss();
                     tracing::info!(error = %e, attempt, "connection lost before the statement ran; again");

@@ -164,6 +164,7 @@ impl Store {
         if let Some(found) = cache.and_then(|c| c.session(&token_hash))
             && t - found.session.last_seen_at < idle_timeout.min(60)
         {
+            crate::replica::note_person(found.person.id);
             return Ok(Some(found));
         }
         let ticket = cache.and_then(|c| c.ticket());
@@ -194,6 +195,9 @@ impl Store {
         if let Some(cache) = cache {
             cache.keep_session(ticket, &found);
         }
+        // This request acts for the person: their commits mark their writes, their replica
+        // reads follow them (`replica`).
+        crate::replica::note_person(found.person.id);
         Ok(Some(found))
     }
 

@@ -18,6 +18,10 @@ use crate::state::AppState;
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+async fn follow_writes(req: axum::extract::Request, next: middleware::Next) -> Response {
+    tuanjian_store::replica::reads_follow_writes(next.run(req)).await
+}
+
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(home::show))
@@ -96,6 +100,9 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        // Outermost: the person a request acts for, once its session is read, for the read
+        // replica's read-your-writes (store::replica).
+        .layer(middleware::from_fn(follow_writes))
         .with_state(state)
 }
 

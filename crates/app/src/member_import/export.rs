@@ -164,8 +164,10 @@ pub async fn members_xlsx(
     let (scope, org) = view_target(app, user, org_id).await?;
     let (filter, sort) = filter_of(q)?;
     let query = MemberQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
-    let ids = app.store.member_ids(&query, sort).await?;
-    let mut tx = app.store.begin_read().await?;
+    // From the replica when it may serve (`Store::replica_read`).
+    let reads = app.store.replica_read().await?;
+    let ids = reads.member_ids(&query, sort).await?;
+    let mut tx = reads.begin_read().await?;
     let records = member_bulk::members_for_export(&mut tx, &ids).await?;
     tx.rollback().await?;
     let rows: Vec<Vec<String>> = records
@@ -190,7 +192,7 @@ pub async fn members_xlsx(
 /// The cadres of `org` itself, as the cadres template.
 pub async fn cadres_xlsx(app: &App, user: &Signed, org_id: i64) -> Result<(Org, Vec<u8>), Fault> {
     let (scope, org) = view_target(app, user, org_id).await?;
-    let mut tx = app.store.begin_read().await?;
+    let mut tx = app.store.replica_read().await?.begin_read().await?;
     let records = member_bulk::cadres_for_export(&mut tx, org.id).await?;
     tx.rollback().await?;
     let rows: Vec<Vec<String>> = records

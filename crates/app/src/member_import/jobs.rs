@@ -11,6 +11,7 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 
 use tuanjian_store::audit::Actor;
 use tuanjian_store::import_jobs::{self, Job};
+use tuanjian_store::replica;
 use tuanjian_store::scope::AdminScope;
 use tuanjian_store::{Store, StoreError};
 
@@ -135,10 +136,14 @@ impl Drop for Heartbeat {
 
 /// Starts a job in the background of this server. A panic in it fails the job.
 pub fn spawn(store: Store, org_id: i64, job_id: i64) {
+    // Its writes are the uploader's: their lists follow them (store::replica).
+    let uploader = replica::acting_person();
     tokio::spawn(async move {
         let inner = tokio::spawn({
             let store = store.clone();
-            async move { execute(&store, org_id, job_id, Progress::job(&store, job_id)).await }
+            replica::acting_for(uploader, async move {
+                execute(&store, org_id, job_id, Progress::job(&store, job_id)).await
+            })
         });
         let failed = match inner.await {
             Ok(Ok(_)) => None,

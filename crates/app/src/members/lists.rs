@@ -151,12 +151,14 @@ pub async fn members_of(
     .await?;
     let within = narrowed.as_ref().unwrap_or(&org);
     let query = MemberQuery::within(&scope, within, &filter).ok_or_else(Fault::not_found)?;
-    let mut members = app.store.members(&query, sort, paging.request).await?;
+    // A list may lag the primary by a moment, except after the admin's own change (replica).
+    let reads = app.store.replica_read().await?;
+    let mut members = reads.members(&query, sort, paging.request).await?;
     if past_end == PastEnd::ShowLast
         && let Some(last) = paging.past_end(members.total)
     {
         paging.go_to_last(last);
-        members = app.store.members(&query, sort, paging.request).await?;
+        members = reads.members(&query, sort, paging.request).await?;
     }
     Ok(Listed {
         org,
@@ -217,12 +219,13 @@ pub async fn cadres_of(
     let narrowed = narrow(app, &scope, &org, Within::Any, &q.unit, &q.unit_name).await?;
     filter.org_id = narrowed.as_ref().map(|o| o.id);
     let query = CadreQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
-    let mut cadres = app.store.cadres(&query, paging.request).await?;
+    let reads = app.store.replica_read().await?;
+    let mut cadres = reads.cadres(&query, paging.request).await?;
     if past_end == PastEnd::ShowLast
         && let Some(last) = paging.past_end(cadres.total)
     {
         paging.go_to_last(last);
-        cadres = app.store.cadres(&query, paging.request).await?;
+        cadres = reads.cadres(&query, paging.request).await?;
     }
     Ok(Listed {
         org,

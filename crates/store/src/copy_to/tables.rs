@@ -65,6 +65,8 @@ pub const COPIED: &[CopyTable] = &[
     // The statistics counters as the source kept them; what the triggers logged while the
     // rows were inserted is dropped before the commit (it would count every row twice).
     table("org_counts", "org_id, dim, val"),
+    // Empty: only a PostgreSQL server with a read replica writes it (store::replica).
+    table("read_marks", "person_id"),
 ];
 
 /// Tables left empty in the target, with the reason printed to the operator.

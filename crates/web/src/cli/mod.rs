@@ -121,6 +121,12 @@ pub struct ServeArgs {
         value_name = "MiB"
     )]
     pub sqlite_cache_mib: u32,
+    /// PostgreSQL 流复制只读副本的地址：团员、团干部列表、导出和统计可从副本读取，本人刚写入而副本尚未同步的、副本落后过多或不可用时改读主库（SQLite 不支持）
+    #[arg(long, env = "TUANJIAN_READ_DATABASE_URL", value_name = "postgres://…")]
+    pub read_database_url: Option<String>,
+    /// 只读副本最多可落后主库多少秒，超过则改读主库
+    #[arg(long, default_value_t = 10, value_name = "秒")]
+    pub replica_max_lag_seconds: u64,
 }
 
 #[derive(Args)]

@@ -12,13 +12,22 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if args.idle_timeout_minutes < 1 || args.max_login_failures < 1 || args.lockout_seconds < 1 {
         anyhow::bail!("会话超时、失败次数和锁定时长都必须是正数");
     }
+    if args.read_database_url.is_some() && args.db.database_url.starts_with("sqlite:") {
+        anyhow::bail!(tuanjian_store::replica::NOT_ON_SQLITE);
+    }
     // On PostgreSQL the reads of every signed-in request are kept in memory until a change to
     // them is committed by any server (store::hot_cache).
     let sqlite_cache = SqliteCache::mib(args.sqlite_cache_mib).map_err(anyhow::Error::msg)?;
-    let store = Store::open_with(&args.db.database_url, sqlite_cache)
+    let mut store = Store::open_with(&args.db.database_url, sqlite_cache)
         .await?
         .with_hot_cache()
         .await?;
+    // Lists, exports and statistics may then read a streaming replica (store::replica).
+    if let Some(url) = &args.read_database_url {
+        store = store
+            .with_replica(url, Duration::from_secs(args.replica_max_lag_seconds))
+            .await?;
+    }
     let defaults = Config::default();
     let config = Config {
         idle_timeout: args.idle_timeout_minutes * 60,

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use tuanjian_store::CacheStats;
+use tuanjian_store::replica::ReplicaStats;
 
 const BUCKETS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
@@ -153,6 +154,24 @@ impl Metrics {
     }
 }
 
+/// Where replica-eligible reads ran (`Store::replica_read`); nothing without a replica.
+pub fn render_replica(stats: Option<ReplicaStats>) -> String {
+    let Some(stats) = stats else {
+        return String::new();
+    };
+    let mut out = String::from(
+        "# HELP tuanjian_replica_reads_total Reads that may use the read replica, by where they ran.\n# TYPE tuanjian_replica_reads_total counter\n",
+    );
+    for (source, n) in stats.all() {
+        let _ = writeln!(
+            out,
+            "tuanjian_replica_reads_total{{source=\"{}\"}} {n}",
+            source.code()
+        );
+    }
+    out
+}
+
 fn escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
@@ -170,6 +189,14 @@ impl tuanjian_app::account::Tally for Metrics {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn renders_replica_reads_only_with_a_replica() {
+        assert_eq!(super::render_replica(None), "");
+        let text = super::render_replica(Some(Default::default()));
+        assert!(text.contains("tuanjian_replica_reads_total{source=\"replica\"} 0\n"));
+        assert!(text.contains("tuanjian_replica_reads_total{source=\"primary_own_write\"} 0\n"));
+    }
+
     #[test]
     fn renders_counts_and_buckets() {
         let m = super::Metrics::default();

@@ -40,7 +40,8 @@ pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
         )],
         state
             .metrics
-            .render(state.store.pool_stats(), state.store.cache_stats()),
+            .render(state.store.pool_stats(), state.store.cache_stats())
+            + &super::metrics::render_replica(state.store.replica_stats()),
     )
         .into_response()
 }

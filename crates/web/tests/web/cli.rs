@@ -180,3 +180,29 @@ fn serve_refuses_a_cache_budget_out_of_range() {
         assert!(!path.exists(), "no database file was created");
     }
 }
+
+/// A read replica is for PostgreSQL: with an SQLite database the flag is refused, saying so,
+/// before anything is opened or created.
+#[test]
+fn serve_refuses_a_read_replica_on_sqlite() {
+    let path = std::env::temp_dir().join(format!("tj_test_replica_{}.db", std::process::id()));
+    let url = format!("sqlite://{}", path.display());
+    let (code, _, err) = tuanjian(
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+            "--read-database-url",
+            "postgres://postgres@127.0.0.1:5433/postgres",
+        ],
+        "",
+    );
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("只读副本（--read-database-url）只适用于 PostgreSQL"),
+        "{err}"
+    );
+    assert!(!path.exists(), "no database file was created");
+}

@@ -163,6 +163,15 @@ pub async fn serve_existing(url: &str) -> SecondServer {
 }
 
 impl SecondServer {
+    /// The app on `store` as the test made it (a read replica, say), until dropped.
+    pub async fn on_store(store: Store) -> Self {
+        let (addr, server) = serve(AppState::new(store, fast_test_config())).await;
+        SecondServer {
+            base: format!("http://{addr}"),
+            server,
+        }
+    }
+
     /// A JSON API client of this server, not signed in.
     pub fn api(&self) -> ApiClient {
         ApiClient {
