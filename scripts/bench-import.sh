@@ -14,8 +14,9 @@ if ! command -v psql >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client
 fi
 cargo build --release -q -p tuanjian-web --bin tuanjian --example bench_import
-TJ=$PWD/target/release/tuanjian
-PREP=$PWD/target/release/examples/bench_import
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+TJ=$TARGET/release/tuanjian
+PREP=$TARGET/release/examples/bench_import
 WORK=$(mktemp -d)
 cleanup() { rm -rf "$WORK"; psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS tj_bench_import WITH (FORCE)" >/dev/null 2>&1 || true; }
 trap cleanup EXIT

@@ -67,7 +67,12 @@ pub async fn run(
     _turn: &SemaphorePermit<'static>,
     mut progress: Progress<'_>,
 ) -> Result<Finished, StoreError> {
+    let started = std::time::Instant::now();
     let checked = check_file(store, input.target, bytes, input.file_name, &mut progress).await;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "import: file read and checked"
+    );
     let parsed = match checked {
         Ok(p) => p,
         Err(fault) => {
@@ -206,7 +211,12 @@ async fn commit(
     let total_rows = parsed.total() as u64;
     progress.tell(JobPhase::Writing, 0, total_rows).await;
     let mut tx = store.begin().await?;
+    let started = std::time::Instant::now();
     check_system(&mut tx, input.target, &mut parsed).await?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "import: database checked"
+    );
     let json = faults_json(&parsed);
     if let Some(message) = stop_reason(&parsed, input.valid_only) {
         tx.rollback().await?;
@@ -229,6 +239,10 @@ async fn commit(
         input.file_name,
     )
     .await?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "import: rows written"
+    );
     let message = (written.skipped_rows > 0).then(|| {
         format!(
             "已按您的选择只导入无误的 {} 行；有错误的 {} 行没有导入，可下载错误报告改正后再导入这些行",
@@ -246,6 +260,10 @@ async fn commit(
         }
     }
     tx.commit().await?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "import: committed (counters folded)"
+    );
     progress.tell(JobPhase::Done, total_rows, total_rows).await;
     Ok(Finished::Checked {
         parsed,

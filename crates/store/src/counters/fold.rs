@@ -1,17 +1,30 @@
 //! Folding the triggers' logs into the counters, inside the transaction that wrote them. The
 //! log's values are grouped by path first (an import of 100,000 members into 50 branches
 //! becomes a few thousand rows), then added to every organisation on each path, in key
-//! order so that two transactions lock the counters they share in the same order.
+//! order so that two transactions lock the counters they share in the same order. Each branch's
+//! own member count (`orgs.member_count`, its size class) moves here too, once per transaction:
+//! updating it per member made a large import quadratic on PostgreSQL (migration 0018).
 
 use sqlx::AnyConnection;
 
-use super::sql::{log_values, pg_month, sqlite_month};
+use super::sql::{log_values, member_statuses, pg_month, sqlite_month};
 use crate::{Backend, StoreError};
 
 /// Whether any log holds a row (most transactions change nothing counted).
 const ANY_LOGGED: &str = "SELECT CASE WHEN EXISTS (SELECT 1 FROM member_count_log) \
     OR EXISTS (SELECT 1 FROM org_count_log) OR EXISTS (SELECT 1 FROM cadre_count_log) \
     OR EXISTS (SELECT 1 FROM transfer_count_log) THEN 1 ELSE 0 END";
+
+/// The change of each branch's member count, before the fold: a branch changing size class logs
+/// itself (the `orgs` trigger) for the fold that follows.
+const MEMBER_COUNTS: &str = concat!(
+    "UPDATE orgs SET member_count = member_count + CAST((SELECT SUM(l.delta) FROM member_count_log l \
+     WHERE l.org_id = orgs.id AND l.status IN ",
+    member_statuses!(),
+    ") AS BIGINT) WHERE id IN (SELECT org_id FROM member_count_log WHERE status IN ",
+    member_statuses!(),
+    " GROUP BY org_id HAVING SUM(delta) <> 0)"
+);
 
 const FOLD_SQLITE: &str = concat!(
     "INSERT INTO org_counts (org_id, dim, val, n) \
@@ -52,6 +65,7 @@ pub(crate) async fn fold(conn: &mut AnyConnection, backend: Backend) -> Result<(
     if logged == 0 {
         return Ok(());
     }
+    sqlx::query(MEMBER_COUNTS).execute(&mut *conn).await?;
     let sql = match backend {
         Backend::Sqlite => FOLD_SQLITE,
         Backend::Postgres => FOLD_PG,
