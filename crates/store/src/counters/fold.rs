@@ -18,12 +18,10 @@ const ANY_LOGGED: &str = "SELECT CASE WHEN EXISTS (SELECT 1 FROM member_count_lo
 /// The change of each branch's member count, before the fold: a branch changing size class logs
 /// itself (the `orgs` trigger) for the fold that follows.
 const MEMBER_COUNTS: &str = concat!(
-    "UPDATE orgs SET member_count = member_count + CAST((SELECT SUM(l.delta) FROM member_count_log l \
-     WHERE l.org_id = orgs.id AND l.status IN ",
+    "UPDATE orgs SET member_count = member_count + d.n FROM (\
+     SELECT org_id, CAST(SUM(delta) AS BIGINT) AS n FROM member_count_log WHERE status IN ",
     member_statuses!(),
-    ") AS BIGINT) WHERE id IN (SELECT org_id FROM member_count_log WHERE status IN ",
-    member_statuses!(),
-    " GROUP BY org_id HAVING SUM(delta) <> 0)"
+    " GROUP BY org_id HAVING SUM(delta) <> 0) AS d WHERE orgs.id = d.org_id"
 );
 
 const FOLD_SQLITE: &str = concat!(
