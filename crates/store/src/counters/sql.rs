@@ -56,7 +56,21 @@ macro_rules! numbers_to {
     };
 }
 
-/// Members: columns path, delta, status, id_number, ethnicity, education, occupation,
+/// Sex and birth year from an ID number column (the 17th character's parity; characters 7–10).
+macro_rules! sex_and_birth_year {
+    ($id:literal) => {
+        concat!(
+            "CASE WHEN CAST(substr(",
+            $id,
+            ", 17, 1) AS INTEGER) % 2 = 1 THEN 'm' ELSE 'f' END AS sex, \
+             substr(",
+            $id,
+            ", 7, 4) AS birth_year"
+        )
+    };
+}
+
+/// Members: columns path, delta, status, sex, birth_year, ethnicity, education, occupation,
 /// political, join_month, dev, faulty, status_since. Dimensions 1–10 count members of the
 /// league only; 11 every record by its state; 12 every record by its join month; 13 leavers by
 /// the month they left.
@@ -69,18 +83,27 @@ macro_rules! member_values {
              WHEN 9 THEN 'dev_number' WHEN 10 THEN 'faulty' WHEN 11 THEN 'status' \
              WHEN 12 THEN 'join_month' ELSE 'left_month' END AS dim, \
              CASE d.k WHEN 1 THEN '' \
-             WHEN 2 THEN (CASE WHEN CAST(substr(s.id_number, 17, 1) AS INTEGER) % 2 = 1 THEN 'm' ELSE 'f' END) \
-             WHEN 3 THEN substr(s.id_number, 7, 4) \
+             WHEN 2 THEN s.sex WHEN 3 THEN s.birth_year \
              WHEN 4 THEN COALESCE(s.ethnicity, '') WHEN 5 THEN COALESCE(s.education, '') \
              WHEN 6 THEN COALESCE(s.occupation, '') WHEN 7 THEN COALESCE(s.political, '') \
              WHEN 8 THEN COALESCE(substr(s.join_month, 1, 4), '') \
              WHEN 9 THEN CAST(s.dev AS TEXT) WHEN 10 THEN CAST(s.faulty AS TEXT) \
              WHEN 11 THEN s.status WHEN 12 THEN substr(s.join_month, 1, 7) \
-             ELSE ", $status_month, " END AS val, s.delta AS delta \
-             FROM ", $src, " s JOIN ", $crate::counters::sql::numbers_to!(13), " d \
-             ON (d.k <= 10 AND s.status IN ", $crate::counters::sql::member_statuses!(), ") OR d.k = 11 \
+             ELSE ",
+            $status_month,
+            " END AS val, s.delta AS delta \
+             FROM ",
+            $src,
+            " s JOIN ",
+            $crate::counters::sql::numbers_to!(13),
+            " d \
+             ON (d.k <= 10 AND s.status IN ",
+            $crate::counters::sql::member_statuses!(),
+            ") OR d.k = 11 \
              OR (d.k = 12 AND s.join_month IS NOT NULL) \
-             OR (d.k = 13 AND s.status IN ", $crate::counters::sql::left_statuses!(), " AND s.status_since IS NOT NULL)"
+             OR (d.k = 13 AND s.status IN ",
+            $crate::counters::sql::left_statuses!(),
+            " AND s.status_since IS NOT NULL)"
         )
     };
 }
@@ -157,12 +180,13 @@ macro_rules! all_values {
 macro_rules! table_values {
     ($month:ident) => {
         $crate::counters::sql::all_values!(
-            "(SELECT o.path AS path, 1 AS delta, m.status AS status, p.id_number AS id_number, \
+            concat!("(SELECT o.path AS path, 1 AS delta, m.status AS status, ",
+              $crate::counters::sql::sex_and_birth_year!("p.id_number"), ", \
               p.ethnicity AS ethnicity, p.education_highest AS education, p.occupation AS occupation, \
               p.political_status AS political, m.join_month AS join_month, \
               CASE WHEN m.dev_number IS NULL THEN 0 ELSE 1 END AS dev, \
               CASE WHEN m.entry_fault IS NULL THEN 0 ELSE 1 END AS faulty, m.status_since AS status_since \
-              FROM members m JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id)",
+              FROM members m JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id)"),
             concat!(
                 "(SELECT o.path AS path, 1 AS delta, o.kind AS kind, o.level AS level, \
                   o.info_complete AS complete, \
@@ -183,7 +207,18 @@ macro_rules! table_values {
 macro_rules! log_values {
     ($month:ident) => {
         $crate::counters::sql::all_values!(
-            "member_count_log",
+            // Grouped before the dimensions multiply it: an import's 100,000 log rows share a
+            // few thousand combinations of the counted values.
+            concat!(
+                "(SELECT path, CAST(SUM(delta) AS BIGINT) AS delta, status, sex, birth_year, \
+                  ethnicity, education, occupation, political, join_month, dev, faulty, status_since \
+                  FROM (SELECT l.path, l.delta, l.status, ",
+                $crate::counters::sql::sex_and_birth_year!("l.id_number"),
+                ", l.ethnicity, l.education, l.occupation, l.political, l.join_month, l.dev, \
+                  l.faulty, l.status_since FROM member_count_log l) x \
+                  GROUP BY path, status, sex, birth_year, ethnicity, education, occupation, \
+                  political, join_month, dev, faulty, status_since HAVING SUM(delta) <> 0)"
+            ),
             "org_count_log",
             "cadre_count_log",
             "transfer_count_log",
@@ -194,5 +229,6 @@ macro_rules! log_values {
 
 pub(crate) use {
     all_values, cadre_values, left_statuses, log_values, member_statuses, member_values,
-    numbers_to, org_values, pg_month, sqlite_month, table_values, transfer_values,
+    numbers_to, org_values, pg_month, sex_and_birth_year, sqlite_month, table_values,
+    transfer_values,
 };
