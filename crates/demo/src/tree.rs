@@ -222,7 +222,7 @@ pub fn plan_for_orgs(
         let made = plan.orgs.len() as u64;
         let next = (u128::from(shape) * u128::from(target) / u128::from(made.max(1))) as u64;
         let next = next.max(MIN_SHAPE_MEMBERS);
-        if made.abs_diff(target) * 100 <= target || attempt == 3 || next == shape {
+        if made.abs_diff(target) * 100 <= target || attempt == 7 || next == shape {
             spread_members(&mut plan, members);
             *rng = r;
             *taken = t;
@@ -316,7 +316,11 @@ fn sizes_of(rng: &mut impl Rng, total: u64, varied: bool) -> Vec<u32> {
         let size = if rest <= 50 {
             rest
         } else {
-            let roll = if varied { rng.random_range(0..100) } else { 100 };
+            let roll = if varied {
+                rng.random_range(0..100)
+            } else {
+                100
+            };
             let s = if roll < TINY_BRANCHES {
                 rng.random_range(1..=2)
             } else if roll < TINY_BRANCHES + LARGE_BRANCHES {
@@ -1133,6 +1137,9 @@ mod tests {
         let large = sizes.iter().filter(|&&s| s > 50).count();
         let n = sizes.len();
         assert!(tiny * 100 >= n * 2 && tiny * 100 <= n * 8, "{tiny} of {n}");
-        assert!(large * 100 >= n * 3 && large * 100 <= n * 10, "{large} of {n}");
+        assert!(
+            large * 100 >= n * 3 && large * 100 <= n * 10,
+            "{large} of {n}"
+        );
     }
 }

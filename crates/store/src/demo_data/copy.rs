@@ -95,7 +95,9 @@ impl Stage {
     /// some behind.
     pub(super) async fn open(options: &PgConnectOptions) -> Result<Stage, StoreError> {
         // The drops below may find nothing to drop; that is not worth a notice in the log.
-        let options = options.clone().options([("client_min_messages", "warning")]);
+        let options = options
+            .clone()
+            .options([("client_min_messages", "warning")]);
         let mut conn = PgConnection::connect_with(&options).await?;
         for table in STAGED {
             let name = staged_name(table);
@@ -251,10 +253,7 @@ mod tests {
     #[test]
     fn copy_statements_name_the_staging_table_and_columns() {
         assert_eq!(
-            copy_statement(
-                staged_name(Table::OrgAdmins),
-                Table::OrgAdmins.columns()
-            ),
+            copy_statement(staged_name(Table::OrgAdmins), Table::OrgAdmins.columns()),
             "COPY demo_load_org_admins (org_id, person_id, created_at) FROM STDIN"
         );
     }
