@@ -97,8 +97,10 @@ pub async fn generate(
         bail!(ALREADY_DEMO);
     }
     let today = chrono::Local::now().date_naive();
+    let loader = demo_data::Loader::open(store).await?;
     let written = write::write(
         &mut tx,
+        loader,
         opts.members,
         opts.orgs,
         opts.seed,

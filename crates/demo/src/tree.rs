@@ -222,7 +222,7 @@ pub fn plan_for_orgs(
         let made = plan.orgs.len() as u64;
         let next = (u128::from(shape) * u128::from(target) / u128::from(made.max(1))) as u64;
         let next = next.max(MIN_SHAPE_MEMBERS);
-        if made.abs_diff(target) * 100 <= target || attempt == 3 || next == shape {
+        if made.abs_diff(target) * 100 <= target || attempt == 7 || next == shape {
             spread_members(&mut plan, members);
             *rng = r;
             *taken = t;
@@ -293,15 +293,46 @@ fn share(total: u64, weights: &[u64]) -> Vec<u64> {
 
 /// Branch sizes for a unit of `total` members: 20 to 50 each (fewer only if the unit is tiny),
 /// and at least two branches from 40 members.
+/// Branch sizes adding up to `total`: mostly 20 to 50 members, but, as in the real league
+/// (whose statistics count them apart), some branches of one or two members (a firm with few
+/// young staff) and some of more than 50 (a large workshop or year group).
 fn branch_sizes(rng: &mut impl Rng, total: u64) -> Vec<u32> {
+    sizes_of(rng, total, true)
+}
+
+/// Branch sizes of 20 to 50 only (the demo school, whose first classes give demo accounts).
+fn regular_branch_sizes(rng: &mut impl Rng, total: u64) -> Vec<u32> {
+    sizes_of(rng, total, false)
+}
+
+/// Out of 100 new branches (of a total large enough to split), how many are tiny and large.
+const TINY_BRANCHES: u32 = 4;
+const LARGE_BRANCHES: u32 = 6;
+
+fn sizes_of(rng: &mut impl Rng, total: u64, varied: bool) -> Vec<u32> {
     let mut sizes = Vec::new();
     let mut rest = total;
     while rest > 0 {
         let size = if rest <= 50 {
             rest
         } else {
-            let s = rng.random_range(20..=50);
-            if rest - s < 20 { rest - 20 } else { s }
+            let roll = if varied {
+                rng.random_range(0..100)
+            } else {
+                100
+            };
+            let s = if roll < TINY_BRANCHES {
+                rng.random_range(1..=2)
+            } else if roll < TINY_BRANCHES + LARGE_BRANCHES {
+                // A few very large ones, so that some stay over 50 when an organisation
+                // target spreads fewer members over the planned branches.
+                let most = if rng.random_bool(0.2) { 240 } else { 90 };
+                rng.random_range(51..=most)
+            } else {
+                rng.random_range(20..=50)
+            };
+            // What is left makes one more branch of at least 20 (`rest` is over 50 here).
+            if s + 20 > rest { rest - 20 } else { s }
         };
         sizes.push(size as u32);
         rest -= size;
@@ -610,7 +641,11 @@ impl Planner<'_> {
         if demo {
             self.picks.school = Some(school.id);
         }
-        let sizes = branch_sizes(self.rng, size);
+        let sizes = if demo {
+            regular_branch_sizes(self.rng, size)
+        } else {
+            branch_sizes(self.rng, size)
+        };
         let per_grade = sizes.len().div_ceil(3);
         for (i, members) in sizes.into_iter().enumerate() {
             let grade = i / per_grade;
@@ -1077,7 +1112,7 @@ mod tests {
     fn branch_sizes_stay_in_range() {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         for total in [1u64, 19, 20, 39, 40, 41, 69, 70, 71, 1000, 12345] {
-            let sizes = branch_sizes(&mut rng, total);
+            let sizes = regular_branch_sizes(&mut rng, total);
             assert_eq!(sizes.iter().map(|&s| s as u64).sum::<u64>(), total);
             if total >= 20 {
                 assert!(
@@ -1088,6 +1123,23 @@ mod tests {
             if total >= 40 {
                 assert!(sizes.len() >= 2);
             }
+            let varied = branch_sizes(&mut rng, total);
+            assert_eq!(varied.iter().map(|&s| s as u64).sum::<u64>(), total);
+            assert!(varied.iter().all(|s| (1..=240).contains(s)), "{varied:?}");
         }
+    }
+
+    #[test]
+    fn branches_of_every_size_class_are_planned() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let sizes = branch_sizes(&mut rng, 100_000);
+        let tiny = sizes.iter().filter(|&&s| s < 3).count();
+        let large = sizes.iter().filter(|&&s| s > 50).count();
+        let n = sizes.len();
+        assert!(tiny * 100 >= n * 2 && tiny * 100 <= n * 8, "{tiny} of {n}");
+        assert!(
+            large * 100 >= n * 3 && large * 100 <= n * 10,
+            "{large} of {n}"
+        );
     }
 }

@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use tuanjian_domain::name_order::{person_sort_key, sort_key};
 use tuanjian_domain::text::comparison_key;
 use tuanjian_domain::{IdNumber, MembershipStatus, OrgClass, OrgKind, OrgLevel};
-use tuanjian_store::demo_data::{self, Inserter, OrgContact, Table, Val};
+use tuanjian_store::demo_data::{self, Inserter, Loader, OrgContact, Table, Val};
 use tuanjian_store::{Tx, people};
 
 use crate::accounts::{self, Pick};
@@ -45,8 +45,9 @@ struct Roles {
     secretaries: Vec<(i64, i64)>,
 }
 
-struct Writer<'a> {
+struct Writer<'a, 'l> {
     tx: &'a mut Tx,
+    loader: &'l Loader,
     rng: ChaCha8Rng,
     factory: PeopleFactory,
     people: Inserter,
@@ -58,6 +59,7 @@ struct Writer<'a> {
 
 pub async fn write(
     tx: &mut Tx,
+    loader: Loader,
     members: u64,
     orgs: Option<u64>,
     seed: u64,
@@ -96,12 +98,18 @@ pub async fn write(
     };
     tracing::info!(orgs = plan.orgs.len(), "demo tree planned");
     let mut info_maker = InfoMaker::default();
-    insert_orgs(tx, &plan, &regions, &mut rng, &mut info_maker, now).await?;
+    let started = std::time::Instant::now();
+    insert_orgs(tx, &loader, &plan, &regions, &mut rng, &mut info_maker, now).await?;
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "demo organisations written"
+    );
 
     let factory_seed = rng.random();
-    let people = Inserter::new(tx, Table::People, ROWS);
+    let people = loader.inserter(tx, Table::People, ROWS);
     let mut w = Writer {
         tx,
+        loader: &loader,
         rng,
         factory: PeopleFactory::new(
             today,
@@ -115,29 +123,55 @@ pub async fn write(
         roles: Roles::default(),
         picks: Vec::new(),
     };
+    let started = std::time::Instant::now();
     w.central(root_id).await?;
     w.committees(&regions, &plan).await?;
     let written_members = w.members(&regions, &plan).await?;
+    tracing::info!(
+        members = written_members,
+        seconds = started.elapsed().as_secs_f64(),
+        "demo people and members written"
+    );
     w.roles(existing.next_post_id).await?;
     w.top_info(root_id, &regions, &mut info_maker).await?;
-    for pick in w.picks.iter().filter(|p| !p.initial) {
-        demo_data::set_password_hash(w.tx, pick.person_id, password_hash).await?;
+    let Writer {
+        tx,
+        roles,
+        picks,
+        loader: _,
+        people,
+        factory,
+        ..
+    } = w;
+    // Their buffers were flushed; the loader's stage must not wait for them.
+    drop((people, factory));
+    // On PostgreSQL the rows so far were staged: they reach the tables, with their counters,
+    // here, before the statements below that refer to them.
+    let started = std::time::Instant::now();
+    loader.finish(tx).await?;
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "demo rows in place"
+    );
+    for pick in picks.iter().filter(|p| !p.initial) {
+        demo_data::set_password_hash(tx, pick.person_id, password_hash).await?;
     }
 
-    let mut cadre_ids: Vec<i64> = w.roles.posts.iter().map(|p| p.0).collect();
+    let mut cadre_ids: Vec<i64> = roles.posts.iter().map(|p| p.0).collect();
     cadre_ids.sort_unstable();
     cadre_ids.dedup();
     Ok(Written {
         orgs: plan.orgs.len() as u64,
         members: written_members,
         cadres: cadre_ids.len() as u64,
-        picks: w.picks,
+        picks,
     })
 }
 
 /// The planned bodies with their 完善组织信息 (the 书记 is set once the people exist).
 async fn insert_orgs(
     tx: &mut Tx,
+    loader: &Loader,
     plan: &Plan,
     regions: &[Region],
     rng: &mut ChaCha8Rng,
@@ -150,7 +184,7 @@ async fn insert_orgs(
     // Planned bodies come in id order with parents first: a child finds its parent's stored
     // industry by index; the provincial committees above them store none.
     let mut stored_industry: Vec<Option<&'static str>> = Vec::with_capacity(plan.orgs.len());
-    let mut orgs = Inserter::new(tx, Table::Orgs, ORG_ROWS);
+    let mut orgs = loader.inserter(tx, Table::Orgs, ORG_ROWS);
     for o in &plan.orgs {
         let parent_industry = usize::try_from(o.parent_id - first_id)
             .ok()
@@ -199,7 +233,7 @@ async fn insert_orgs(
     Ok(())
 }
 
-impl Writer<'_> {
+impl Writer<'_, '_> {
     /// Queues a person row and returns the id it will have.
     async fn person(&mut self, p: &NewPerson) -> anyhow::Result<i64> {
         let id = self.next_person_id;
@@ -320,7 +354,7 @@ impl Writer<'_> {
             .picks
             .school
             .and_then(|id| plan.orgs.iter().find(|o| o.id == id));
-        let mut rows = Inserter::new(self.tx, Table::Members, ROWS);
+        let mut rows = self.loader.inserter(self.tx, Table::Members, ROWS);
         let mut written = 0u64;
         for o in plan.orgs.iter().filter(|o| o.members > 0) {
             let region = &regions[o.region];
@@ -390,7 +424,7 @@ impl Writer<'_> {
 
     /// Cadre posts, admins and each body's 书记, now that every person row exists.
     async fn roles(&mut self, first_post_id: i64) -> anyhow::Result<()> {
-        let mut posts = Inserter::new(self.tx, Table::CadrePosts, ROWS);
+        let mut posts = self.loader.inserter(self.tx, Table::CadrePosts, ROWS);
         for (post_id, &(person, org, post)) in (first_post_id..).zip(&self.roles.posts) {
             let row = [
                 Val::Int(post_id),
@@ -402,13 +436,15 @@ impl Writer<'_> {
             posts.row(self.tx, row).await?;
         }
         posts.flush(self.tx).await?;
-        let mut admins = Inserter::new(self.tx, Table::OrgAdmins, ROWS);
+        let mut admins = self.loader.inserter(self.tx, Table::OrgAdmins, ROWS);
         for &(org, person) in &self.roles.admins {
             let row = [Val::Int(org), Val::Int(person), Val::Int(self.now)];
             admins.row(self.tx, row).await?;
         }
         admins.flush(self.tx).await?;
-        demo_data::set_secretaries(self.tx, &self.roles.secretaries).await?;
+        self.loader
+            .set_secretaries(self.tx, &self.roles.secretaries)
+            .await?;
         Ok(())
     }
 

@@ -589,3 +589,97 @@ async fn an_initialised_database_gets_the_demo_admin_too() {
             .any(|r| r.kind == RoleKind::Admin)
     );
 }
+
+/// A demo large enough for every branch size class, on one database: its counters match a
+/// recount from the rows (on PostgreSQL they were rebuilt after the COPY load with the row
+/// triggers off; on SQLite the triggers kept them), and the statistics show branches of
+/// fewer than 3, 3 to 50 and more than 50 members.
+async fn counters_and_branch_sizes(store: &Store) {
+    let summary = generate(
+        store,
+        DemoOptions {
+            members: 20_000,
+            seed: 11,
+            orgs: None,
+        },
+        HASH,
+    )
+    .await
+    .expect("demo generates");
+    let report = store.verify_counters(false).await.unwrap();
+    assert!(report.is_clean(), "{report:?}");
+    let root = store.root_org().await.unwrap().expect("root").id;
+    let counts = store.subtree_counts(root).await.unwrap();
+    use tuanjian_store::counters::Dim;
+    for bucket in ["lt3", "mid", "gt50"] {
+        assert!(
+            counts.get(Dim::BranchSize, bucket) > 0,
+            "no branch in {bucket}: {:?}",
+            counts.values(Dim::BranchSize).collect::<Vec<_>>()
+        );
+    }
+    assert_eq!(counts.total(Dim::Members), 20_000);
+    // The 书记 of every planned body is set, as the counts of its children and admins.
+    assert_eq!(
+        count(
+            store,
+            "SELECT COUNT(*) FROM orgs WHERE parent_id IS NOT NULL AND secretary_person_id IS NULL"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            store,
+            "SELECT COUNT(*) FROM orgs p WHERE child_count <> \
+             (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = p.id) \
+             OR complete_children <> (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = p.id \
+             AND c.info_complete = 1)"
+        )
+        .await,
+        0
+    );
+    assert_eq!(summary.members, 20_000);
+}
+
+#[tokio::test]
+async fn sqlite_demo_counters_match_the_rows_with_every_branch_size() {
+    let file = TempSqlite::new();
+    let store = Store::open(&file.url()).await.unwrap();
+    counters_and_branch_sizes(&store).await;
+    store.close().await;
+}
+
+#[tokio::test]
+async fn postgres_demo_counters_match_the_rows_with_every_branch_size() {
+    let admin = pg_admin().await;
+    let db = format!("tj_demo_{}", unique_suffix());
+    // Safe: the name is made of this test's digits and underscores.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let url = format!("postgres://postgres@127.0.0.1:5432/{db}");
+    let outcome = tokio::spawn(async move {
+        let store = Store::open(&url).await.unwrap();
+        counters_and_branch_sizes(&store).await;
+        // The staging tables of the load are gone.
+        assert_eq!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM pg_tables WHERE tablename LIKE 'demo_load%'"
+            )
+            .await,
+            0
+        );
+        store.close().await;
+    })
+    .await;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {db} WITH (FORCE)"
+    )))
+    .execute(&admin)
+    .await
+    .unwrap();
+    outcome.unwrap();
+}

@@ -269,6 +269,15 @@ impl Store {
         })
     }
 
+    /// The PostgreSQL connection parameters, for a connection outside the pool (the demo's
+    /// COPY stage); `None` on SQLite.
+    pub(crate) fn pg_connect_options(&self) -> Option<sqlx::postgres::PgConnectOptions> {
+        match self.reader.as_deref() {
+            Some(Reader::Postgres(reader)) => Some(reader.options().clone()),
+            _ => None,
+        }
+    }
+
     /// Connects and applies pending migrations.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         Self::open_with(url, SqliteCache::default()).await

@@ -19,7 +19,14 @@ pub(crate) use fold::{clear as clear_logs, fold};
 pub(crate) use rebuild::build_once;
 pub use verify::{CounterDifference, CounterReport};
 
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, Tx};
+
+/// Replaces every counter, and the columns they derive from, with the count of the rows,
+/// inside the caller's transaction: for a bulk load that bypassed the row triggers (the
+/// demo on PostgreSQL), which commits rows and counters together.
+pub async fn rebuild_in(tx: &mut Tx) -> Result<(), StoreError> {
+    rebuild::rebuild(tx).await
+}
 
 /// A dimension counted per organisation subtree. Values are codes (the domain's enum codes,
 /// years `YYYY`, months `YYYY-MM`, flags `0`/`1`); an empty value is "not filled in".
