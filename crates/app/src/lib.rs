@@ -24,6 +24,7 @@ pub mod password_hash;
 pub mod reset;
 pub mod self_service;
 pub mod signed;
+pub mod statistics;
 pub mod transfers;
 
 pub use authority::Authority;

@@ -72,6 +72,7 @@ pub const ACTIONS: &[(&str, &str, AuditGroup)] = &[
     ("age_case.return", "退回入团年龄特殊情况", Change),
     ("age_case.enter", "团中央统一录入", Change),
     ("age_case.export", "导出入团年龄特殊情况汇总", Access),
+    ("statistics.export", "导出统计表", Access),
     ("application.submit", "提交申请", Change),
     ("application.resubmit", "修改后重新提交申请", Change),
     ("application.approve", "审核通过申请", Change),

@@ -8,6 +8,7 @@ pub mod error;
 pub mod hostile;
 pub mod read;
 pub mod spec;
+pub mod tables;
 pub mod write;
 pub mod xlsx_guard;
 

@@ -53,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::me::routes())
         // 入团年龄特殊情况 (issue 13, seed question 4)
         .merge(crate::age_cases::routes())
+        // 统计 (issue 14)
+        .merge(crate::statistics::routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))

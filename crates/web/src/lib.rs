@@ -21,6 +21,7 @@ pub mod pages;
 pub mod reset;
 pub mod self_service;
 pub mod state;
+pub mod statistics;
 pub mod transfers;
 
 pub use app::router;

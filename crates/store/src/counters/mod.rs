@@ -154,6 +154,11 @@ impl SubtreeCounts {
         }
     }
 
+    /// A count as a test states it.
+    pub fn add_for_test(&mut self, dim: Dim, val: &str, n: i64) {
+        self.add(dim, val.to_string(), n);
+    }
+
     /// The count of one value.
     pub fn get(&self, dim: Dim, val: &str) -> i64 {
         self.by_dim
@@ -175,6 +180,14 @@ impl SubtreeCounts {
     pub fn total(&self, dim: Dim) -> i64 {
         self.values(dim).map(|(_, n)| n).sum()
     }
+}
+
+/// A direct child organisation and the counters of its subtree.
+#[derive(Debug, Clone)]
+pub struct ChildCounts {
+    pub org_id: i64,
+    pub full_name: String,
+    pub counts: SubtreeCounts,
 }
 
 impl Store {
@@ -202,28 +215,32 @@ impl Store {
         &self,
         parent_id: i64,
         dims: &[Dim],
-    ) -> Result<Vec<(i64, SubtreeCounts)>, StoreError> {
+    ) -> Result<Vec<ChildCounts>, StoreError> {
         let rows = sqlx::query(
-            "SELECT o.id, c.dim, c.val, c.n FROM orgs o \
+            "SELECT o.id, o.full_name, c.dim, c.val, c.n FROM orgs o \
              LEFT JOIN org_counts c ON c.org_id = o.id AND c.n <> 0 \
              WHERE o.parent_id = $1 ORDER BY o.sort_key, o.id",
         )
         .bind(parent_id)
         .fetch_all(self.pool())
         .await?;
-        let mut out: Vec<(i64, SubtreeCounts)> = Vec::new();
+        let mut out: Vec<ChildCounts> = Vec::new();
         for row in rows {
             let id: i64 = row.try_get(0)?;
-            if out.last().is_none_or(|(last, _)| *last != id) {
-                out.push((id, SubtreeCounts::default()));
+            if out.last().is_none_or(|last| last.org_id != id) {
+                out.push(ChildCounts {
+                    org_id: id,
+                    full_name: row.try_get(1)?,
+                    counts: SubtreeCounts::default(),
+                });
             }
-            let Some(code) = row.try_get::<Option<&str>, _>(1)? else {
+            let Some(code) = row.try_get::<Option<&str>, _>(2)? else {
                 continue;
             };
             let dim = Dim::parse(code)?;
             if dims.contains(&dim) {
-                let counts = &mut out.last_mut().expect("pushed above").1;
-                counts.add(dim, row.try_get(2)?, row.try_get(3)?);
+                let counts = &mut out.last_mut().expect("pushed above").counts;
+                counts.add(dim, row.try_get(3)?, row.try_get(4)?);
             }
         }
         Ok(out)

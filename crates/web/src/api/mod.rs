@@ -84,6 +84,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::member_import::MemberImportApi::openapi());
     doc.merge(crate::transfers::TransfersApi::openapi());
     doc.merge(crate::me::MeApi::openapi());
+    doc.merge(crate::statistics::StatisticsApi::openapi());
     doc.merge(crate::age_cases::AgeCasesApi::openapi());
     declare_shared(&mut doc);
     declare_error_codes(&mut doc);

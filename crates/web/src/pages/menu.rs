@@ -8,7 +8,7 @@ use tuanjian_store::scope::AdminScope;
 
 use crate::auth::role::Authority;
 
-/// The menu's groups, in the real system's order. 两制, 团内激励 and 统计 have no functions yet,
+/// The menu's groups, in the real system's order. 两制 and 团内激励 have no functions yet,
 /// so they have no group: a group is shown only once it holds a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
@@ -16,15 +16,17 @@ pub enum Group {
     Members,
     Cadres,
     Business,
+    Statistics,
     Mine,
 }
 
 impl Group {
-    const ORDER: [Group; 5] = [
+    const ORDER: [Group; 6] = [
         Group::Orgs,
         Group::Members,
         Group::Cadres,
         Group::Business,
+        Group::Statistics,
         Group::Mine,
     ];
 
@@ -34,6 +36,7 @@ impl Group {
             Group::Members => "团员管理",
             Group::Cadres => "团干部管理",
             Group::Business => "业务办理",
+            Group::Statistics => "统计",
             Group::Mine => "个人事务",
         }
     }
@@ -70,6 +73,14 @@ pub fn org_actions(authority: &Authority, org: &Org, is_school: Option<bool>) ->
     out.extend(member_links(org, relation, is_school));
     out.extend(cadre_links(org, relation));
     out.extend(business_links(org, relation));
+    // 统计 (issue 14): the organisation and everything below it.
+    if may(Action::ViewMembers, relation) {
+        out.push(Link::new(
+            Group::Statistics,
+            format!("/orgs/{}/statistics", org.id),
+            "统计",
+        ));
+    }
     out
 }
 

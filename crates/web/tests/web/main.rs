@@ -30,4 +30,5 @@ mod pages;
 mod permissions;
 mod reset;
 mod self_service;
+mod statistics;
 mod transfers;
