@@ -198,6 +198,7 @@ async fn main_pages_pass_axe() {
         format!("/members/{member_id}/edit"),
         format!("/orgs/{b}/age-cases/new"),
         format!("/orgs/{s}/members?sort=name"),
+        format!("/orgs/{s}/statistics"),
         "/inbox".into(),
         "/leaving".into(),
         "/transfers?side=out".into(),
@@ -210,6 +211,7 @@ async fn main_pages_pass_axe() {
         format!("/orgs/{p}"),
         format!("/orgs/{p}/members"),
         format!("/orgs/{p}/dev-ranges"),
+        format!("/orgs/{p}/statistics"),
         "/age-cases".into(),
     ];
     let d = ChromeDriver::start();
