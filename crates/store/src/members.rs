@@ -14,6 +14,7 @@ use tuanjian_domain::{
 };
 
 use crate::audit::{self, Actor, AuditEntry};
+use crate::counters::Dim;
 use crate::org_changes::org_tx;
 use crate::orgs::{Org, PageRequest};
 use crate::range_book::range_book;
@@ -588,22 +589,52 @@ pub struct MemberListItem {
 #[derive(Debug, Clone, Serialize)]
 pub struct MemberPage {
     pub items: Vec<MemberListItem>,
+    /// Exact when unfiltered (from the counters) or when the filter matches at most
+    /// `COUNT_CAP` rows; else `COUNT_CAP`, with `total_is_lower_bound`.
     pub total: i64,
+    pub total_is_lower_bound: bool,
     pub page: i64,
     pub per_page: i64,
 }
 
+/// A filtered list counts its matches up to this many and then says 超过: counting every
+/// match of a filter over a province (millions of rows) would cost what the page does not.
+pub const COUNT_CAP: i64 = 10_000;
+
 /// A scope's subtree, optionally narrowed to an organisation inside it.
 pub struct MemberQuery<'a> {
+    org_id: i64,
     lo: String,
     hi: String,
     pub filter: &'a MemberFilter,
+    count_cap: i64,
 }
 
 impl<'a> MemberQuery<'a> {
     pub fn new(scope: &AdminScope, filter: &'a MemberFilter) -> Self {
         let (lo, hi) = scope.range();
-        Self { lo, hi, filter }
+        Self {
+            org_id: scope.org().id,
+            lo,
+            hi,
+            filter,
+            count_cap: COUNT_CAP,
+        }
+    }
+
+    /// With another cap on filtered counts (tests).
+    pub fn with_count_cap(mut self, cap: i64) -> Self {
+        self.count_cap = cap;
+        self
+    }
+
+    /// Whether only the standing filters apply, which the counters hold.
+    fn counted_by_counters(&self) -> bool {
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+        blank(&self.filter.name)
+            && blank(&self.filter.id_number)
+            && self.filter.join_year.is_none()
+            && !self.filter.faulty
     }
 
     /// Narrowed to `org`'s subtree; `None` when `org` lies outside the scope.
@@ -612,7 +643,13 @@ impl<'a> MemberQuery<'a> {
             return None;
         }
         let (lo, hi) = org.path.subtree_range();
-        Some(Self { lo, hi, filter })
+        Some(Self {
+            org_id: org.id,
+            lo,
+            hi,
+            filter,
+            count_cap: COUNT_CAP,
+        })
     }
 
     fn like(s: &Option<String>) -> Option<String> {
@@ -765,15 +802,55 @@ impl Store {
             .iter()
             .map(item_from_row)
             .collect::<Result<Vec<_>, _>>()?;
-        let total = self.count_members(q).await?;
+        let (total, total_is_lower_bound) = self.member_total(q).await?;
         Ok(MemberPage {
             items,
             total,
+            total_is_lower_bound,
             page: page.page,
             per_page: page.per_page,
         })
     }
 
+    /// The list's total, and whether it is only a lower bound: from the counters when only the
+    /// standing filters apply (one indexed read at any scope), else counted up to the cap.
+    pub async fn member_total(&self, q: &MemberQuery<'_>) -> Result<(i64, bool), StoreError> {
+        if q.counted_by_counters() {
+            let c = self.subtree_counts(q.org_id).await?;
+            let members = c.get(Dim::Members, "");
+            let total = match q.filter.standing {
+                Standing::Members => members,
+                Standing::Left => c.total(Dim::Status) - members,
+                Standing::All => c.total(Dim::Status),
+                Standing::Exactly(s) => c.get(Dim::Status, s.code()),
+            };
+            return Ok((total, false));
+        }
+        let (name, id, join, status, faulty) = q.binds();
+        let n: i64 = sqlx::query_scalar(concat!(
+            "SELECT COUNT(*) FROM (SELECT 1",
+            member_where!(),
+            " LIMIT $9) capped"
+        ))
+        .bind(&q.lo)
+        .bind(&q.hi)
+        .bind(name)
+        .bind(id)
+        .bind(join)
+        .bind(status)
+        .bind(faulty)
+        .bind(q.standing())
+        .bind(q.count_cap + 1)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(if n > q.count_cap {
+            (q.count_cap, true)
+        } else {
+            (n, false)
+        })
+    }
+
+    /// Every match of the query counted (slow at scale: for tests and checks).
     pub async fn count_members(&self, q: &MemberQuery<'_>) -> Result<i64, StoreError> {
         let (name, id, join, status, faulty) = q.binds();
         Ok(

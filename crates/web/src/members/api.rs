@@ -76,8 +76,11 @@ impl From<&MemberListItem> for MemberItemBody {
 pub struct MemberListBody {
     pub org_id: i64,
     pub items: Vec<MemberItemBody>,
-    /// Members matching the filters in the organisation's subtree.
+    /// Members matching the filters in the organisation's subtree (exact unless
+    /// `total_is_lower_bound`).
     pub total: i64,
+    /// A filter matched more than the list counts (10,000): `total` is that bound, 超过.
+    pub total_is_lower_bound: bool,
     pub page: i64,
     pub per_page: i64,
     /// Pages the total fills (at least 1); a page past it answers no items.
@@ -103,6 +106,7 @@ pub async fn list_members(
         org_id: l.org.id,
         items: l.page.items.iter().map(MemberItemBody::from).collect(),
         total: l.page.total,
+        total_is_lower_bound: l.page.total_is_lower_bound,
         page: l.page.page,
         per_page: l.page.per_page,
         pages: pages(l.page.total, l.page.per_page),

@@ -364,7 +364,8 @@ pub async fn members_page(
             members.per_page,
             members.total,
             notices,
-        ),
+        )
+        .lower_bound(members.total_is_lower_bound),
         rows: members
             .items
             .iter()

@@ -17,6 +17,8 @@ pub struct Pager {
     pub page: i64,
     pub pages: i64,
     pub total: i64,
+    /// The total is a lower bound (a filter matching more than the list counts): 超过.
+    pub total_is_lower_bound: bool,
     pub per_page: i64,
     pub first: Option<String>,
     pub prev: Option<String>,
@@ -29,6 +31,18 @@ pub struct Pager {
     /// The sizes offered (the current one too, when a link asked for another).
     pub sizes: Vec<i64>,
     pub notices: Vec<String>,
+}
+
+impl Pager {
+    /// The total as a lower bound: the pager offers the next page while a page is full, but no
+    /// last page it cannot know.
+    pub fn lower_bound(mut self, is: bool) -> Self {
+        self.total_is_lower_bound = is;
+        if is {
+            self.last = None;
+        }
+        self
+    }
 }
 
 /// Pages shown on either side of the current one.
@@ -71,6 +85,7 @@ impl Pager {
             page,
             pages,
             total,
+            total_is_lower_bound: false,
             per_page,
             first: (page > 1).then(|| link(1)),
             prev: (page > 1).then(|| link((page - 1).min(pages))),

@@ -159,3 +159,69 @@ async fn verify_counters_finds_and_repairs(app: TestApp) {
     assert_eq!(root.get(Dim::Members, ""), 1);
     assert_eq!(root.get(Dim::Sex, "m"), 1);
 }
+
+both_databases!(list_totals_from_counters_and_capped_counts);
+
+/// The member list's total: from the counters when only the standing filters apply (equal to a
+/// full count for each standing), counted up to the cap and flagged past it otherwise.
+async fn list_totals_from_counters_and_capped_counts(app: TestApp) {
+    use tuanjian_domain::enums::MembershipStatus;
+    use tuanjian_domain::leaving::Standing;
+    use tuanjian_store::members::{MemberFilter, MemberQuery};
+
+    let t = World::new(&app).await;
+    let mut ids = Vec::new();
+    for (n, name) in [(1, "赵合计"), (2, "钱合计"), (3, "孙合计"), (4, "李合计")] {
+        ids.push(add(&t.branch, &t.w.branch, member_json(n, name)).await);
+    }
+    // Written as the store writes: in a transaction, whose commit folds the counters.
+    let mut tx = app.store.begin().await.unwrap();
+    sqlx::query("UPDATE members SET status = 'withdrawn' WHERE person_id = $1")
+        .bind(ids[0])
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let scope = app
+        .store
+        .admin_scope(t.county_admin.id, t.w.county.id)
+        .await
+        .unwrap()
+        .unwrap();
+    for standing in [
+        Standing::Members,
+        Standing::Left,
+        Standing::All,
+        Standing::Exactly(MembershipStatus::Withdrawn),
+        Standing::Exactly(MembershipStatus::Normal),
+    ] {
+        let filter = MemberFilter {
+            standing,
+            ..MemberFilter::default()
+        };
+        for q in [
+            MemberQuery::new(&scope, &filter),
+            MemberQuery::within(&scope, &t.w.school, &filter).unwrap(),
+        ] {
+            let counted = app.store.count_members(&q).await.unwrap();
+            assert_eq!(
+                app.store.member_total(&q).await.unwrap(),
+                (counted, false),
+                "{standing:?}"
+            );
+        }
+    }
+    let by_name = MemberFilter {
+        name: Some("合计".into()),
+        ..MemberFilter::default()
+    };
+    let q = MemberQuery::new(&scope, &by_name);
+    assert_eq!(app.store.member_total(&q).await.unwrap(), (3, false));
+    let capped = MemberQuery::new(&scope, &by_name).with_count_cap(2);
+    assert_eq!(app.store.member_total(&capped).await.unwrap(), (2, true));
+    let exact_at_cap = MemberQuery::new(&scope, &by_name).with_count_cap(3);
+    assert_eq!(
+        app.store.member_total(&exact_at_cap).await.unwrap(),
+        (3, false)
+    );
+}

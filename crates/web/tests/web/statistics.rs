@@ -151,7 +151,10 @@ async fn children_sort_and_refuse_bad_sorts(app: TestApp) {
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
         assert_eq!(body["error"]["code"], "sort_invalid");
-        assert!(body["error"]["message"].as_str().unwrap().contains("排序"), "{body}");
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains("排序"),
+            "{body}"
+        );
     }
 }
 
