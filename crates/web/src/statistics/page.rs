@@ -6,7 +6,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
-use tuanjian_app::statistics::{ChildRow, ChildSort, Statistics, Table, children, statistics};
+use tuanjian_app::statistics::{
+    ChildRow, ChildSort, Month, Statistics, Table, children, statistics,
+};
 
 use crate::auth::role;
 use crate::auth::user::{PageUser, Signed};
@@ -66,8 +68,11 @@ struct Line {
     points: String,
 }
 
+/// A series: its label, its CSS class and what it reads of a month.
+type Series = (&'static str, &'static str, fn(&Month) -> i64);
+
 fn lines(s: &Statistics) -> (Vec<Line>, i64) {
-    let series: [(&str, &str, fn(&tuanjian_app::statistics::Month) -> i64); 4] = [
+    let series: [Series; 4] = [
         ("新入团", "s1", |m| m.joined),
         ("转入", "s2", |m| m.moved_in),
         ("转出", "s3", |m| m.moved_out),

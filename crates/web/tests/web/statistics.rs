@@ -207,7 +207,7 @@ async fn page_and_workbook_show_the_tables(app: TestApp) {
     let sexes = book.worksheet_range("团员性别").unwrap();
     let male = sexes
         .rows()
-        .find(|r| r[0].to_string() == "男")
+        .find(|r| r[0] == "男")
         .expect("a row for 男");
     assert_eq!(male[1].to_string(), "2");
     assert_eq!(app.audit_count("statistics.export").await, 1);
