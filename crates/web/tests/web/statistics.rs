@@ -205,10 +205,7 @@ async fn page_and_workbook_show_the_tables(app: TestApp) {
         assert!(names.iter().any(|n| n == sheet), "{sheet} in {names:?}");
     }
     let sexes = book.worksheet_range("团员性别").unwrap();
-    let male = sexes
-        .rows()
-        .find(|r| r[0] == "男")
-        .expect("a row for 男");
+    let male = sexes.rows().find(|r| r[0] == "男").expect("a row for 男");
     assert_eq!(male[1].to_string(), "2");
     assert_eq!(app.audit_count("statistics.export").await, 1);
 }
