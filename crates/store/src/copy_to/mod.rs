@@ -149,7 +149,9 @@ async fn fill(
     }
     let consistent = report.iter().all(TableCopy::consistent);
     if consistent {
-        // The counters were copied as they are: the triggers' log of the inserts is not folded.
+        // The counters were copied as they are: the triggers' log of the inserts is not folded,
+        // except into each branch's own member count, which is not copied (migration 0018).
+        crate::counters::member_counts(&mut tx).await?;
         crate::counters::clear_logs(&mut tx).await?;
         tx.commit().await?;
     } else {

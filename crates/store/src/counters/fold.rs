@@ -63,13 +63,20 @@ pub(crate) async fn fold(conn: &mut AnyConnection, backend: Backend) -> Result<(
     if logged == 0 {
         return Ok(());
     }
-    sqlx::query(MEMBER_COUNTS).execute(&mut *conn).await?;
+    member_counts(conn).await?;
     let sql = match backend {
         Backend::Sqlite => FOLD_SQLITE,
         Backend::Postgres => FOLD_PG,
     };
     sqlx::query(sql).execute(&mut *conn).await?;
     clear(conn).await
+}
+
+/// Moves each branch's own member count by what the members' log holds (the first step of the
+/// fold; alone where the counters are copied, not folded).
+pub(crate) async fn member_counts(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    sqlx::query(MEMBER_COUNTS).execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Empties the logs (after a fold, or when the counters are rebuilt from the rows).

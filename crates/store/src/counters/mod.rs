@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use sqlx::Row;
 
-pub(crate) use fold::{clear as clear_logs, fold};
+pub(crate) use fold::{clear as clear_logs, fold, member_counts};
 pub(crate) use rebuild::build_once;
 pub use verify::{CounterDifference, CounterReport};
 

@@ -37,6 +37,7 @@ pub struct ChildrenBody {
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct ChildrenQuery {
     /// name, members (default), orgs, branches, cadres, no_admin, completion, faulty
     pub sort: Option<String>,
