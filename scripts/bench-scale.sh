@@ -7,6 +7,8 @@
 # most members, and a name search over that province; requests/s at 64 connections for those
 # lists against /healthz in the same run; `tuanjian verify-counters` over the whole set; and a
 # 100,000-row 「导入下级团支部团员团干部」 import (`tuanjian import`) into the set.
+# Also the hardest searches (a whole name, one given-name character, a whole ID number) and a
+# page by key 100 rows before the end of 团中央's list.
 #   DBS (default "sqlite postgres"), DURATION (default 10s, each wrk run), SURNAME (default 王)
 #   PG_REUSE=URL measures an existing PostgreSQL demo set instead of generating one (the 10 M set
 #   takes half an hour to generate on 2 cores); the import then writes into it for good.
@@ -98,12 +100,24 @@ for DB in $DBS; do
   row "member list page 1, 团中央: p50" "$(p50 "$B/orgs/$ROOT/members")"
   row "member list page 1, largest province: p50" "$(p50 "$B/orgs/$PROV/members")"
   row "name search '$SURNAME', largest province: p50" "$(p50 "$B/orgs/$PROV/members?name=$NAME")"
+  # The hardest searches: a whole name (few matches: every entry of its rarer character in the
+  # province is read), a given name's last character alone, and a whole ID number.
+  read -r FULL LAST_ID DEEP < <(query "SELECT person_name || ' ' || person_id_number FROM members WHERE org_path >= (SELECT path FROM orgs WHERE id = $PROV) AND org_path < (SELECT substr(path, 1, length(path) - 1) || '0' FROM orgs WHERE id = $PROV) ORDER BY org_path DESC, person_sort DESC, person_id DESC LIMIT 1" | tr '\n' ' '; query "SELECT person_id FROM members ORDER BY org_path DESC, person_sort DESC, person_id DESC LIMIT 1 OFFSET 100")
+  FULL_Q=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$FULL")
+  GIVEN_Q=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1][-1]))' "$FULL")
+  row "  whole name '$FULL' matches in the province" "$(query "SELECT COUNT(*) FROM member_name_chars WHERE ch = '${FULL:0:1}' AND person_name = '$FULL'")"
+  row "name search '$FULL', largest province: p50" "$(p50 "$B/orgs/$PROV/members?name=$FULL_Q")"
+  row "name search '${FULL: -1}', largest province: p50" "$(p50 "$B/orgs/$PROV/members?name=$GIVEN_Q")"
+  row "ID number search (whole), 团中央: p50" "$(p50 "$B/orgs/$ROOT/members?id_number=$LAST_ID")"
+  row "member list by key near the end, 团中央: p50" "$(p50 "$B/orgs/$ROOT/members?after=$DEEP&page=2")"
   HEALTH=$(rps "$B/healthz")
   row "/healthz, 64 connections: req/s" "$HEALTH"
   for target in "团中央:$ROOT" "largest province:$PROV"; do
     LIST=$(rps "$B/orgs/${target#*:}/members")
     row "member list, ${target%%:*}, 64 connections: req/s" "$LIST" "($(echo "100 * $LIST / $HEALTH" | bc -l | xargs printf '%.1f') % of /healthz)"
   done
+  LIST=$(rps "$B/orgs/$PROV/members?name=$FULL_Q")
+  row "name search, largest province, 64 connections: req/s" "$LIST" "($(echo "100 * $LIST / $HEALTH" | bc -l | xargs printf '%.1f') % of /healthz)"
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
 
   start=$(date +%s.%N)

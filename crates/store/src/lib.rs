@@ -25,6 +25,8 @@ pub mod list_choices;
 pub mod member_bulk;
 pub mod member_detail;
 pub mod member_edit;
+pub mod member_pages;
+mod member_search;
 pub mod members;
 pub mod name_check;
 mod name_order;

@@ -15,6 +15,7 @@ use tuanjian_domain::{
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::counters::Dim;
+use crate::member_pages::{Position, Rows};
 use crate::org_changes::org_tx;
 use crate::orgs::{Org, PageRequest};
 use crate::range_book::range_book;
@@ -595,6 +596,10 @@ pub struct MemberPage {
     pub total_is_lower_bound: bool,
     pub page: i64,
     pub per_page: i64,
+    /// The first row's member when rows lie before the page (上一页 continues before it).
+    pub prev_before: Option<i64>,
+    /// The last row's member when rows lie after the page (下一页 continues after it).
+    pub next_after: Option<i64>,
 }
 
 /// A filtered list counts its matches up to this many and then says 超过: counting every
@@ -652,6 +657,30 @@ impl<'a> MemberQuery<'a> {
         })
     }
 
+    /// The scope's path range.
+    pub(crate) fn range(&self) -> (&str, &str) {
+        (&self.lo, &self.hi)
+    }
+
+    /// The ID filter when it is a whole 18-character number: then it can only match that
+    /// number, which the unique index of people finds.
+    pub(crate) fn whole_id_number(&self) -> Option<String> {
+        self.filter
+            .id_number
+            .as_deref()
+            .map(|s| s.trim().to_ascii_uppercase())
+            .filter(|s| s.chars().count() == 18)
+    }
+
+    /// The name filter as typed (trimmed), when there is one.
+    pub(crate) fn name_pattern(&self) -> Option<&str> {
+        self.filter
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
     fn like(s: &Option<String>) -> Option<String> {
         s.as_ref()
             .map(|v| v.trim())
@@ -665,7 +694,7 @@ impl<'a> MemberQuery<'a> {
             })
     }
 
-    fn binds(
+    pub(crate) fn binds(
         &self,
     ) -> (
         Option<String>,
@@ -692,7 +721,7 @@ impl<'a> MemberQuery<'a> {
     }
 
     /// The standing filter as bound: `members`, `left` or `all` (one state filters by `$6`).
-    fn standing(&self) -> &'static str {
+    pub(crate) fn standing(&self) -> &'static str {
         match self.filter.standing {
             Standing::Members => "members",
             Standing::Left => "left",
@@ -701,13 +730,12 @@ impl<'a> MemberQuery<'a> {
     }
 }
 
-/// The filters over a scope's index range. Every column read here is in `members_scope`
+/// The filters over a scope's index range, $1..$8. Every column read here is in `members_scope`
 /// (name and ID number are copies kept in step with people by triggers), so lists and counts
 /// never touch the table or people, whatever the filter.
-macro_rules! member_where {
+macro_rules! member_conditions {
     () => {
-        " FROM members m \
-          WHERE m.org_path >= $1 AND m.org_path < $2 \
+        "m.org_path >= $1 AND m.org_path < $2 \
           AND ($3 IS NULL OR m.person_name LIKE $3 ESCAPE '\\') \
           AND ($4 IS NULL OR m.person_id_number LIKE $4 ESCAPE '\\') \
           AND ($5 IS NULL OR m.join_month LIKE $5) \
@@ -718,45 +746,7 @@ macro_rules! member_where {
     };
 }
 
-/// The orders the list offers, as SQL. The default follows the index.
-macro_rules! member_order {
-    (Org) => {
-        "ORDER BY m.org_path, m.person_sort, m.person_id"
-    };
-    (Name) => {
-        "ORDER BY m.person_sort, m.person_id"
-    };
-    (JoinMonthNewest) => {
-        "ORDER BY m.join_month DESC, m.person_id"
-    };
-    (JoinMonthOldest) => {
-        "ORDER BY m.join_month, m.person_id"
-    };
-}
-
-macro_rules! member_list {
-    ($order:tt) => {
-        concat!(
-            "SELECT m.person_id, m.person_name, m.person_id_number, m.org_id, m.org_path, o.full_name AS org_name, \
-             m.join_month, m.dev_number, m.status, m.entry_fault FROM (SELECT m.person_id",
-            member_where!(),
-            " ",
-            member_order!($order),
-            " LIMIT $9 OFFSET $10) page JOIN members m ON m.person_id = page.person_id \
-             JOIN orgs o ON o.id = m.org_id ",
-            member_order!($order)
-        )
-    };
-}
-
-fn list_sql(sort: MemberSort) -> &'static str {
-    match sort {
-        MemberSort::Org => member_list!(Org),
-        MemberSort::Name => member_list!(Name),
-        MemberSort::JoinMonthNewest => member_list!(JoinMonthNewest),
-        MemberSort::JoinMonthOldest => member_list!(JoinMonthOldest),
-    }
-}
+pub(crate) use member_conditions;
 
 fn item_from_row(r: &sqlx::any::AnyRow) -> Result<MemberListItem, StoreError> {
     let id: String = r.try_get("person_id_number")?;
@@ -777,44 +767,102 @@ fn item_from_row(r: &sqlx::any::AnyRow) -> Result<MemberListItem, StoreError> {
 }
 
 impl Store {
-    /// One page of members and the filtered total.
+    /// Page `page.page` of the list with its total (numbered pages; see `member_page`).
     pub async fn members(
         &self,
         q: &MemberQuery<'_>,
         sort: MemberSort,
         page: PageRequest,
     ) -> Result<MemberPage, StoreError> {
-        let (name, id, join, status, faulty) = q.binds();
-        let rows = sqlx::query(list_sql(sort))
-            .bind(&q.lo)
-            .bind(&q.hi)
-            .bind(name.clone())
-            .bind(id.clone())
-            .bind(join.clone())
-            .bind(status.clone())
-            .bind(faulty)
-            .bind(q.standing())
-            .bind(page.per_page)
-            .bind(page.offset())
-            .fetch_all(self.pool())
-            .await?;
-        let items = rows
+        let (total, lower_bound) = self.member_total(q).await?;
+        let at = Position::Number(page.page);
+        self.member_page(q, sort, at, page.per_page, page.page, (total, lower_bound))
+            .await
+            .map(|p| p.expect("a numbered page needs no member's key"))
+    }
+
+    /// The page of `per_page` rows at `position`, numbered `number` for the reader, with the
+    /// list's `total` (from `member_total`); `None` when the member a key names is gone.
+    pub async fn member_page(
+        &self,
+        q: &MemberQuery<'_>,
+        sort: MemberSort,
+        position: Position,
+        per_page: i64,
+        number: i64,
+        (total, total_is_lower_bound): (i64, bool),
+    ) -> Result<Option<MemberPage>, StoreError> {
+        let read = if let Some(id) = q.whole_id_number() {
+            Rows {
+                rows: self.page_by_id_number(q, &id).await?,
+                more_before: false,
+                more_after: false,
+            }
+        } else {
+            match self
+                .page_rows(q, sort, position, per_page, total, !total_is_lower_bound)
+                .await?
+            {
+                Some(read) => read,
+                None => return Ok(None),
+            }
+        };
+        let items = read
+            .rows
             .iter()
             .map(item_from_row)
             .collect::<Result<Vec<_>, _>>()?;
-        let (total, total_is_lower_bound) = self.member_total(q).await?;
-        Ok(MemberPage {
+        Ok(Some(MemberPage {
+            prev_before: read
+                .more_before
+                .then(|| items.first().map(|m| m.person_id))
+                .flatten(),
+            next_after: read
+                .more_after
+                .then(|| items.last().map(|m| m.person_id))
+                .flatten(),
             items,
             total,
             total_is_lower_bound,
-            page: page.page,
-            per_page: page.per_page,
-        })
+            page: number,
+            per_page,
+        }))
+    }
+
+    /// The member with a whole ID number, if the scope and the other filters hold them: the
+    /// people table's unique index finds them, whatever the scope's size.
+    async fn page_by_id_number(
+        &self,
+        q: &MemberQuery<'_>,
+        id: &str,
+    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        let (name, like_id, join, status, faulty) = q.binds();
+        Ok(sqlx::query(concat!(
+            "SELECT m.person_id, m.person_name, m.person_id_number, m.org_id, m.org_path, \
+             o.full_name AS org_name, m.join_month, m.dev_number, m.status, m.entry_fault \
+             FROM members m JOIN orgs o ON o.id = m.org_id \
+             WHERE m.person_id IN (SELECT p.id FROM people p WHERE p.id_number = $9) AND ",
+            member_conditions!()
+        ))
+        .bind(&q.lo)
+        .bind(&q.hi)
+        .bind(name)
+        .bind(like_id)
+        .bind(join)
+        .bind(status)
+        .bind(faulty)
+        .bind(q.standing())
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// The list's total, and whether it is only a lower bound: from the counters when only the
     /// standing filters apply (one indexed read at any scope), else counted up to the cap.
     pub async fn member_total(&self, q: &MemberQuery<'_>) -> Result<(i64, bool), StoreError> {
+        if let Some(id) = q.whole_id_number() {
+            return Ok((self.page_by_id_number(q, &id).await?.len() as i64, false));
+        }
         if q.counted_by_counters() {
             let c = self.subtree_counts(q.org_id).await?;
             let members = c.get(Dim::Members, "");
@@ -826,23 +874,7 @@ impl Store {
             };
             return Ok((total, false));
         }
-        let (name, id, join, status, faulty) = q.binds();
-        let n: i64 = sqlx::query_scalar(concat!(
-            "SELECT COUNT(*) FROM (SELECT 1",
-            member_where!(),
-            " LIMIT $9) capped"
-        ))
-        .bind(&q.lo)
-        .bind(&q.hi)
-        .bind(name)
-        .bind(id)
-        .bind(join)
-        .bind(status)
-        .bind(faulty)
-        .bind(q.standing())
-        .bind(q.count_cap + 1)
-        .fetch_one(self.pool())
-        .await?;
+        let n = self.count_planned(q, Some(q.count_cap + 1)).await?;
         Ok(if n > q.count_cap {
             (q.count_cap, true)
         } else {
@@ -852,20 +884,10 @@ impl Store {
 
     /// Every match of the query counted (slow at scale: for tests and checks).
     pub async fn count_members(&self, q: &MemberQuery<'_>) -> Result<i64, StoreError> {
-        let (name, id, join, status, faulty) = q.binds();
-        Ok(
-            sqlx::query_scalar(concat!("SELECT COUNT(*)", member_where!()))
-                .bind(&q.lo)
-                .bind(&q.hi)
-                .bind(name)
-                .bind(id)
-                .bind(join)
-                .bind(status)
-                .bind(faulty)
-                .bind(q.standing())
-                .fetch_one(self.pool())
-                .await?,
-        )
+        if let Some(id) = q.whole_id_number() {
+            return Ok(self.page_by_id_number(q, &id).await?.len() as i64);
+        }
+        self.count_planned(q, None).await
     }
 
     /// Every member the query matches, in the list's order (for the Excel export).
@@ -874,34 +896,18 @@ impl Store {
         q: &MemberQuery<'_>,
         sort: MemberSort,
     ) -> Result<Vec<i64>, StoreError> {
-        macro_rules! ids {
-            ($order:tt) => {
-                concat!(
-                    "SELECT m.person_id",
-                    member_where!(),
-                    " ",
-                    member_order!($order)
-                )
-            };
-        }
-        let sql = match sort {
-            MemberSort::Org => ids!(Org),
-            MemberSort::Name => ids!(Name),
-            MemberSort::JoinMonthNewest => ids!(JoinMonthNewest),
-            MemberSort::JoinMonthOldest => ids!(JoinMonthOldest),
+        let rows = if let Some(id) = q.whole_id_number() {
+            self.page_by_id_number(q, &id).await?
+        } else {
+            let all = i64::MAX / 2;
+            self.page_rows(q, sort, Position::Number(1), all, 0, false)
+                .await?
+                .map(|r| r.rows)
+                .unwrap_or_default()
         };
-        let (name, id, join, status, faulty) = q.binds();
-        Ok(sqlx::query_scalar(sql)
-            .bind(&q.lo)
-            .bind(&q.hi)
-            .bind(name)
-            .bind(id)
-            .bind(join)
-            .bind(status)
-            .bind(faulty)
-            .bind(q.standing())
-            .fetch_all(self.pool())
-            .await?)
+        rows.iter()
+            .map(|r| r.try_get::<i64, _>("person_id").map_err(StoreError::from))
+            .collect()
     }
 
     /// How many records in the scope break an entry rule (the notice on the admin's pages).

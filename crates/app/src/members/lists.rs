@@ -14,6 +14,7 @@ use super::paging::{Paging, PastEnd};
 use crate::context::App;
 use crate::fault::Fault;
 use crate::signed::Signed;
+use tuanjian_store::member_pages::Position;
 
 /// The organisation `org_id` if it lies in the admin's scope (else `NotFound`) and the admin
 /// may take `action` there, with the scope.
@@ -59,6 +60,10 @@ pub struct MemberListInput {
     pub branch_name: Option<String>,
     pub page: Option<String>,
     pub per_page: Option<String>,
+    /// 下一页: the page after this member (their id, from the previous page's `next_after`).
+    pub after: Option<String>,
+    /// 上一页: the page before this member (`prev_before`).
+    pub before: Option<String>,
 }
 
 impl MemberListInput {
@@ -95,7 +100,7 @@ impl MemberListInput {
                 faulty: self.faulty(),
             },
             sort,
-            Paging::read(&self.page, &self.per_page)?,
+            Paging::read_keyed(&self.page, &self.per_page, &self.after, &self.before)?,
         ))
     }
 
@@ -153,13 +158,38 @@ pub async fn members_of(
     let query = MemberQuery::within(&scope, within, &filter).ok_or_else(Fault::not_found)?;
     // A list may lag the primary by a moment, except after the admin's own change (replica).
     let reads = app.store.replica_read().await?;
-    let mut members = reads.members(&query, sort, paging.request).await?;
+    let total = reads.member_total(&query).await?;
+    let exact = !total.1;
     if past_end == PastEnd::ShowLast
-        && let Some(last) = paging.past_end(members.total)
+        && let Position::Number(_) = paging.position
+        && let Some(last) = paging.past_end(total.0)
     {
         paging.go_to_last(last);
-        members = reads.members(&query, sort, paging.request).await?;
     }
+    paging.keep_reachable(total.0, exact);
+    let per_page = paging.request.per_page;
+    let members = match reads
+        .member_page(
+            &query,
+            sort,
+            paging.position,
+            per_page,
+            paging.request.page,
+            total,
+        )
+        .await?
+    {
+        Some(page) => page,
+        None => {
+            paging.key_gone();
+            reads
+                .member_page(&query, sort, paging.position, per_page, 1, total)
+                .await?
+                .ok_or_else(|| {
+                    Fault::from(tuanjian_store::StoreError::Broken("page 1 has no key"))
+                })?
+        }
+    };
     Ok(Listed {
         org,
         narrowed,

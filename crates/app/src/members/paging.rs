@@ -3,6 +3,7 @@
 //! and says so (a notice), so a typed or stale address never ends in an error page.
 
 use tuanjian_domain::ErrorCode;
+use tuanjian_store::member_pages::{MAX_OFFSET, Position, reachable};
 use tuanjian_store::orgs::PageRequest;
 
 use super::lists::nonempty;
@@ -18,6 +19,9 @@ pub const DEFAULT_PER_PAGE: i64 = 20;
 #[derive(Debug, Clone)]
 pub struct Paging {
     pub request: PageRequest,
+    /// Where the page starts: the numbered page, or after / before a member (下一页 / 上一页
+    /// continue by key, at any depth; the page number is then only shown).
+    pub position: Position,
     /// Said to the reader when the page size or number was out of bounds.
     pub notices: Vec<String>,
 }
@@ -47,6 +51,16 @@ impl Paging {
     /// Reads `page` and `per_page`; text that is no number is refused, numbers out of bounds
     /// are brought into bounds with a notice.
     pub fn read(page: &Option<String>, per_page: &Option<String>) -> Result<Self, Fault> {
+        Self::read_keyed(page, per_page, &None, &None)
+    }
+
+    /// Reads `page`, `per_page` and the keys `after` / `before` (a member's id; at most one).
+    pub fn read_keyed(
+        page: &Option<String>,
+        per_page: &Option<String>,
+        after: &Option<String>,
+        before: &Option<String>,
+    ) -> Result<Self, Fault> {
         let mut notices = Vec::new();
         let per_page = match number(per_page, "每页条数")? {
             None => DEFAULT_PER_PAGE,
@@ -72,8 +86,22 @@ impl Paging {
             }
             Some(n) => n,
         };
+        let after = number(after, "翻页位置 after")?;
+        let before = number(before, "翻页位置 before")?;
+        let position = match (after, before) {
+            (Some(_), Some(_)) => {
+                return Err(Fault::bad_request(
+                    ErrorCode::QueryInvalid,
+                    "after 和 before 只能给一个：after 取下一页，before 取上一页",
+                ));
+            }
+            (Some(k), None) => Position::After(k),
+            (None, Some(k)) => Position::Before(k),
+            (None, None) => Position::Number(page),
+        };
         Ok(Self {
             request: PageRequest { page, per_page },
+            position,
             notices,
         })
     }
@@ -91,6 +119,39 @@ impl Paging {
             self.request.page
         ));
         self.request.page = last;
+        self.position = Position::Number(last);
+    }
+
+    /// A numbered page deeper than either end allows is moved to the nearest one that is
+    /// not (with a notice): a jump reads at most `MAX_OFFSET` rows past an end.
+    pub fn keep_reachable(&mut self, total: i64, exact: bool) {
+        let Position::Number(n) = self.position else {
+            return;
+        };
+        let per_page = self.request.per_page;
+        if reachable(n, per_page, total, exact) {
+            return;
+        }
+        let deepest = MAX_OFFSET / per_page + 1;
+        let near_end = pages(total, per_page) - MAX_OFFSET / per_page;
+        let to = if exact && n - deepest > near_end - n {
+            near_end
+        } else {
+            deepest
+        };
+        self.notices.push(format!(
+            "第{n}页离首页和末页都太远，不能直接跳转，已显示第{to}页；请用“下一页”“上一页”逐页翻阅，或加筛选条件缩小范围"
+        ));
+        self.request.page = to;
+        self.position = Position::Number(to);
+    }
+
+    /// The member a key named is no longer in the list: the first page instead.
+    pub fn key_gone(&mut self) {
+        self.notices
+            .push("翻页位置对应的人员已不在此列表中（可能刚被修改），已显示第1页".to_string());
+        self.request.page = 1;
+        self.position = Position::Number(1);
     }
 }
 
@@ -124,6 +185,33 @@ mod tests {
         assert_eq!(e.code, ErrorCode::QueryInvalid);
         assert!(e.message.contains("页码"), "{}", e.message);
         assert!(read("", "2.5").unwrap_err().message.contains("每页条数"));
+    }
+
+    #[test]
+    fn keys_and_deep_pages() {
+        let keyed = |a: &str, b: &str| {
+            Paging::read_keyed(&Some("7".into()), &None, &Some(a.into()), &Some(b.into()))
+        };
+        assert_eq!(keyed("42", "").unwrap().position, Position::After(42));
+        assert_eq!(keyed("", "42").unwrap().position, Position::Before(42));
+        assert_eq!(keyed("", "").unwrap().position, Position::Number(7));
+        assert!(keyed("1", "2").unwrap_err().message.contains("只能给一个"));
+        assert!(keyed("x", "").unwrap_err().message.contains("after"));
+
+        let mut p = read("30000", "20").unwrap();
+        p.keep_reachable(1_000_000, true);
+        assert_eq!(p.position, Position::Number(49_500), "nearer the end");
+        assert!(p.notices[0].contains("第30000页"), "{:?}", p.notices);
+        let mut p = read("20000", "20").unwrap();
+        p.keep_reachable(1_000_000, true);
+        assert_eq!(p.position, Position::Number(501), "nearer the start");
+        let mut p = read("40000", "20").unwrap();
+        p.keep_reachable(10_000, false);
+        assert_eq!(p.position, Position::Number(501), "no end to count from");
+        let mut p = read("3", "20").unwrap();
+        p.keep_reachable(1_000_000, true);
+        assert_eq!(p.position, Position::Number(3));
+        assert!(p.notices.is_empty());
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! one depth at a time, deepest first, so each level reads only the level below it.
 
 use super::fold::clear;
-use super::sql::{member_statuses, pg_month, sqlite_month, table_values};
+use super::sql::{
+    cadre_rows, cadre_values, member_rows, member_statuses, member_values, org_rows, org_values,
+    pg_month, sqlite_month, transfer_rows, transfer_values,
+};
 use crate::{Backend, Store, StoreError, Tx, settings};
 
 /// The copies and counts the counters are derived from, set from the rows where they differ.
@@ -26,23 +29,138 @@ const FIX_COLUMNS: [&str; 4] = [
      WHERE org_path <> (SELECT path FROM orgs WHERE orgs.id = members.org_id)",
 ];
 
-const OWN_SQLITE: &str = concat!(
-    "INSERT INTO org_counts (org_id, dim, val, n) SELECT o.id, t.dim, t.val, SUM(t.delta) FROM (",
-    table_values!(sqlite_month),
-    ") t JOIN orgs o ON o.path = t.path GROUP BY o.id, t.dim, t.val HAVING SUM(t.delta) <> 0"
+/// The members' counted columns once, under their organisation's id: the counts below read this
+/// narrow copy one dimension at a time instead of joining people and orgs for each.
+const COUNTED_MEMBERS: &str = concat!(
+    "CREATE TEMPORARY TABLE rebuild_members AS SELECT * FROM ",
+    member_rows!("m.org_id"),
+    " r"
 );
 
-const OWN_PG: &str = concat!(
-    "INSERT INTO org_counts (org_id, dim, val, n) SELECT o.id, t.dim, t.val, SUM(t.delta) FROM (",
-    table_values!(pg_month),
-    ") t JOIN orgs o ON o.path = t.path GROUP BY o.id, t.dim, t.val HAVING SUM(t.delta) <> 0"
-);
+/// One member dimension ($1, the number of `member_values`) counted per organisation. Counting
+/// all thirteen in one statement made one aggregate of every (organisation, dimension, value):
+/// at 10 million members it outgrew memory and spilled to disk for most of half an hour.
+macro_rules! own_members {
+    ($into:literal, $month:ident) => {
+        concat!(
+            "INSERT INTO ",
+            $into,
+            " (org_id, dim, val, n) SELECT t.path, t.dim, t.val, SUM(t.delta) FROM (",
+            member_values!(
+                "rebuild_members",
+                $month!("s.status_since"),
+                "(SELECT CAST($1 AS INTEGER) AS k)"
+            ),
+            ") t GROUP BY t.path, t.dim, t.val HAVING SUM(t.delta) <> 0"
+        )
+    };
+}
+
+/// Organisations and posts under their organisation's id; transfers by the paths they hold.
+macro_rules! own_rest {
+    ($into:literal, $month:ident) => {
+        concat!(
+            "INSERT INTO ",
+            $into,
+            " (org_id, dim, val, n) SELECT t.path, t.dim, t.val, SUM(t.delta) FROM (",
+            org_values!(org_rows!("o.id")),
+            " UNION ALL ",
+            cadre_values!(cadre_rows!("o.id")),
+            " UNION ALL SELECT o.id AS path, x.dim, x.val, x.delta FROM (",
+            transfer_values!(transfer_rows!(), $month!("s.updated_at")),
+            ") x JOIN orgs o ON o.path = x.path",
+            ") t GROUP BY t.path, t.dim, t.val HAVING SUM(t.delta) <> 0"
+        )
+    };
+}
+
+/// Where own counts go: the counters (a rebuild) or a check's scratch table (`verify`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OwnInto {
+    Counters,
+    Scratch,
+}
+
+fn own_statements(backend: Backend, into: OwnInto) -> (&'static str, &'static str) {
+    match (backend, into) {
+        (Backend::Sqlite, OwnInto::Counters) => (
+            own_members!("org_counts", sqlite_month),
+            own_rest!("org_counts", sqlite_month),
+        ),
+        (Backend::Postgres, OwnInto::Counters) => (
+            own_members!("org_counts", pg_month),
+            own_rest!("org_counts", pg_month),
+        ),
+        (Backend::Sqlite, OwnInto::Scratch) => (
+            own_members!("verify_own", sqlite_month),
+            own_rest!("verify_own", sqlite_month),
+        ),
+        (Backend::Postgres, OwnInto::Scratch) => (
+            own_members!("verify_own", pg_month),
+            own_rest!("verify_own", pg_month),
+        ),
+    }
+}
+
+/// How many dimensions `member_values` yields.
+const MEMBER_DIMENSIONS: i64 = 13;
 
 /// Adds the counts of the organisations at one depth to their parents.
 const ROLL_UP: &str = "INSERT INTO org_counts (org_id, dim, val, n) \
     SELECT o.parent_id, c.dim, c.val, SUM(c.n) FROM org_counts c JOIN orgs o ON o.id = c.org_id \
     WHERE o.depth = $1 AND o.parent_id IS NOT NULL GROUP BY o.parent_id, c.dim, c.val \
     ON CONFLICT (org_id, dim, val) DO UPDATE SET n = org_counts.n + excluded.n";
+
+/// Runs one statement of the rebuild, logging its time (a rebuild of millions of rows runs for
+/// minutes; the log says where).
+async fn timed(
+    tx: &mut Tx,
+    what: &str,
+    sql: &'static str,
+    arg: Option<i64>,
+) -> Result<(), StoreError> {
+    let started = std::time::Instant::now();
+    let query = sqlx::query(sql);
+    let query = match arg {
+        Some(a) => query.bind(a),
+        None => query,
+    };
+    let done = query.execute(&mut **tx).await?;
+    tracing::info!(
+        rows = done.rows_affected(),
+        arg,
+        seconds = started.elapsed().as_secs_f64(),
+        "counters rebuild: {what}"
+    );
+    Ok(())
+}
+
+/// Every organisation's own rows counted (not its subtree's) into the counters or the scratch
+/// table `verify_own`.
+pub(crate) async fn count_own(tx: &mut Tx, into: OwnInto) -> Result<(), StoreError> {
+    if tx.backend() == Backend::Postgres {
+        // Each dimension's aggregate (up to an entry per organisation and value) in memory.
+        sqlx::query("SET LOCAL work_mem = '256MB'")
+            .execute(&mut **tx)
+            .await?;
+    }
+    let (own_members, own_rest) = own_statements(tx.backend(), into);
+    timed(tx, "members copied", COUNTED_MEMBERS, None).await?;
+    for k in 1..=MEMBER_DIMENSIONS {
+        timed(tx, "member dimension counted", own_members, Some(k)).await?;
+    }
+    sqlx::query("DROP TABLE rebuild_members")
+        .execute(&mut **tx)
+        .await?;
+    timed(
+        tx,
+        "organisations, posts and transfers counted",
+        own_rest,
+        None,
+    )
+    .await?;
+    Ok(())
+}
 
 /// Replaces every counter with the count of the rows, in the caller's transaction.
 pub(crate) async fn rebuild(tx: &mut Tx) -> Result<(), StoreError> {
@@ -53,18 +171,14 @@ pub(crate) async fn rebuild(tx: &mut Tx) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM org_counts")
         .execute(&mut **tx)
         .await?;
-    let own = match tx.backend() {
-        Backend::Sqlite => OWN_SQLITE,
-        Backend::Postgres => OWN_PG,
-    };
-    sqlx::query(own).execute(&mut **tx).await?;
+    count_own(tx, OwnInto::Counters).await?;
     let (low, high): (Option<i64>, Option<i64>) =
         sqlx::query_as("SELECT MIN(depth), MAX(depth) FROM orgs")
             .fetch_one(&mut **tx)
             .await?;
     if let (Some(low), Some(high)) = (low, high) {
         for depth in (low + 1..=high).rev() {
-            sqlx::query(ROLL_UP).bind(depth).execute(&mut **tx).await?;
+            timed(tx, "counts added up one level", ROLL_UP, Some(depth)).await?;
         }
     }
     Ok(())

@@ -76,6 +76,14 @@ macro_rules! sex_and_birth_year {
 /// the month they left.
 macro_rules! member_values {
     ($src:expr, $status_month:expr) => {
+        $crate::counters::sql::member_values!(
+            $src,
+            $status_month,
+            $crate::counters::sql::numbers_to!(13)
+        )
+    };
+    // `$numbers`: the dimension numbers to yield (a rebuild counts one at a time).
+    ($src:expr, $status_month:expr, $numbers:expr) => {
         concat!(
             "SELECT s.path AS path, CASE d.k WHEN 1 THEN 'members' WHEN 2 THEN 'sex' \
              WHEN 3 THEN 'birth_year' WHEN 4 THEN 'ethnicity' WHEN 5 THEN 'education' \
@@ -95,7 +103,7 @@ macro_rules! member_values {
              FROM ",
             $src,
             " s JOIN ",
-            $crate::counters::sql::numbers_to!(13),
+            $numbers,
             " d \
              ON (d.k <= 10 AND s.status IN ",
             $crate::counters::sql::member_statuses!(),
@@ -174,30 +182,64 @@ macro_rules! all_values {
     };
 }
 
+/// The members as they stand, with the log's columns; `$at` is the column counted under (the
+/// organisation's path, or its id for a rebuild).
+macro_rules! member_rows {
+    ($at:literal) => {
+        concat!("(SELECT ", $at, " AS path, 1 AS delta, m.status AS status, ",
+          $crate::counters::sql::sex_and_birth_year!("p.id_number"), ", \
+          p.ethnicity AS ethnicity, p.education_highest AS education, p.occupation AS occupation, \
+          p.political_status AS political, m.join_month AS join_month, \
+          CASE WHEN m.dev_number IS NULL THEN 0 ELSE 1 END AS dev, \
+          CASE WHEN m.entry_fault IS NULL THEN 0 ELSE 1 END AS faulty, m.status_since AS status_since \
+          FROM members m JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id)")
+    };
+}
+
+/// The organisations as they stand, with the columns the counters keep on `orgs` counted from
+/// their rows.
+macro_rules! org_rows {
+    ($at:literal) => {
+        concat!(
+            "(SELECT ",
+            $at,
+            " AS path, 1 AS delta, o.kind AS kind, o.level AS level, \
+              o.info_complete AS complete, \
+              (SELECT COUNT(*) FROM org_admins a WHERE a.org_id = o.id) AS admin_count, \
+              (SELECT COUNT(*) FROM members m WHERE m.org_id = o.id AND m.status IN ",
+            $crate::counters::sql::member_statuses!(),
+            ") AS member_count FROM orgs o)"
+        )
+    };
+}
+
+macro_rules! cadre_rows {
+    ($at:literal) => {
+        concat!(
+            "(SELECT ",
+            $at,
+            " AS path, 1 AS delta, c.post AS post, c.nature AS nature \
+              FROM cadre_posts c JOIN orgs o ON o.id = c.org_id)"
+        )
+    };
+}
+
+macro_rules! transfer_rows {
+    () => {
+        "(SELECT from_path, to_path, 1 AS delta, status, updated_at FROM transfers)"
+    };
+}
+
 /// The rows as they stand: each counted where its organisation now is (`orgs.path` by id, so a
 /// stale copied path is found, not trusted), with the columns the counters keep on `orgs`
 /// counted from their rows.
 macro_rules! table_values {
     ($month:ident) => {
         $crate::counters::sql::all_values!(
-            concat!("(SELECT o.path AS path, 1 AS delta, m.status AS status, ",
-              $crate::counters::sql::sex_and_birth_year!("p.id_number"), ", \
-              p.ethnicity AS ethnicity, p.education_highest AS education, p.occupation AS occupation, \
-              p.political_status AS political, m.join_month AS join_month, \
-              CASE WHEN m.dev_number IS NULL THEN 0 ELSE 1 END AS dev, \
-              CASE WHEN m.entry_fault IS NULL THEN 0 ELSE 1 END AS faulty, m.status_since AS status_since \
-              FROM members m JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id)"),
-            concat!(
-                "(SELECT o.path AS path, 1 AS delta, o.kind AS kind, o.level AS level, \
-                  o.info_complete AS complete, \
-                  (SELECT COUNT(*) FROM org_admins a WHERE a.org_id = o.id) AS admin_count, \
-                  (SELECT COUNT(*) FROM members m WHERE m.org_id = o.id AND m.status IN ",
-                $crate::counters::sql::member_statuses!(),
-                ") AS member_count FROM orgs o)"
-            ),
-            "(SELECT o.path AS path, 1 AS delta, c.post AS post, c.nature AS nature \
-              FROM cadre_posts c JOIN orgs o ON o.id = c.org_id)",
-            "(SELECT from_path, to_path, 1 AS delta, status, updated_at FROM transfers)",
+            $crate::counters::sql::member_rows!("o.path"),
+            $crate::counters::sql::org_rows!("o.path"),
+            $crate::counters::sql::cadre_rows!("o.path"),
+            $crate::counters::sql::transfer_rows!(),
             $month
         )
     };
@@ -228,7 +270,7 @@ macro_rules! log_values {
 }
 
 pub(crate) use {
-    all_values, cadre_values, left_statuses, log_values, member_statuses, member_values,
-    numbers_to, org_values, pg_month, sex_and_birth_year, sqlite_month, table_values,
-    transfer_values,
+    all_values, cadre_rows, cadre_values, left_statuses, log_values, member_rows, member_statuses,
+    member_values, numbers_to, org_rows, org_values, pg_month, sex_and_birth_year, sqlite_month,
+    table_values, transfer_rows, transfer_values,
 };

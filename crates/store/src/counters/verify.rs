@@ -7,35 +7,28 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::rebuild::rebuild;
-use super::sql::{member_statuses, pg_month, sqlite_month, table_values};
-use crate::{Backend, Store, StoreError};
+use super::rebuild::{OwnInto, count_own};
+use super::sql::member_statuses;
+use crate::member_search::{name_chars_faults, rebuild_name_chars};
+use crate::{Store, StoreError};
 
 /// How many differences a report lists (it counts them all).
 const LISTED: usize = 100;
 
-macro_rules! differences {
-    ($month:ident) => {
-        concat!(
-            "WITH own AS (SELECT o.id AS org_id, t.dim AS dim, t.val AS val, CAST(SUM(t.delta) AS BIGINT) AS n FROM (",
-            table_values!($month),
-            ") t JOIN orgs o ON o.path = t.path GROUP BY o.id, t.dim, t.val), \
-             kids AS (SELECT o.parent_id AS org_id, c.dim AS dim, c.val AS val, CAST(SUM(c.n) AS BIGINT) AS n \
-               FROM org_counts c JOIN orgs o ON o.id = c.org_id WHERE o.parent_id IS NOT NULL \
-               GROUP BY o.parent_id, c.dim, c.val), \
-             expected AS (SELECT org_id, dim, val, CAST(SUM(n) AS BIGINT) AS n FROM \
-               (SELECT org_id, dim, val, n FROM own UNION ALL SELECT org_id, dim, val, n FROM kids) u \
-               GROUP BY org_id, dim, val) \
-             SELECT COALESCE(e.org_id, s.org_id), COALESCE(e.dim, s.dim), COALESCE(e.val, s.val), \
-               COALESCE(s.n, 0), COALESCE(e.n, 0) \
-             FROM expected e FULL OUTER JOIN org_counts s \
-               ON s.org_id = e.org_id AND s.dim = e.dim AND s.val = e.val \
-             WHERE COALESCE(s.n, 0) <> COALESCE(e.n, 0) ORDER BY 1, 2, 3"
-        )
-    };
-}
-
-const DIFFERENCES_SQLITE: &str = differences!(sqlite_month);
-const DIFFERENCES_PG: &str = differences!(pg_month);
+/// Every counter against its organisation's own rows (counted into `verify_own` first, as a
+/// rebuild counts them) plus its children's counters.
+const DIFFERENCES: &str = "WITH own AS (SELECT org_id, dim, val, n FROM verify_own), \
+     kids AS (SELECT o.parent_id AS org_id, c.dim AS dim, c.val AS val, CAST(SUM(c.n) AS BIGINT) AS n \
+       FROM org_counts c JOIN orgs o ON o.id = c.org_id WHERE o.parent_id IS NOT NULL \
+       GROUP BY o.parent_id, c.dim, c.val), \
+     expected AS (SELECT org_id, dim, val, CAST(SUM(n) AS BIGINT) AS n FROM \
+       (SELECT org_id, dim, val, n FROM own UNION ALL SELECT org_id, dim, val, n FROM kids) u \
+       GROUP BY org_id, dim, val) \
+     SELECT COALESCE(e.org_id, s.org_id), COALESCE(e.dim, s.dim), COALESCE(e.val, s.val), \
+       COALESCE(s.n, 0), COALESCE(e.n, 0) \
+     FROM expected e FULL OUTER JOIN org_counts s \
+       ON s.org_id = e.org_id AND s.dim = e.dim AND s.val = e.val \
+     WHERE COALESCE(s.n, 0) <> COALESCE(e.n, 0) ORDER BY 1, 2, 3";
 
 /// Rows whose copied columns differ from what they copy (each would mislead the counters).
 const COLUMN_FAULTS: &str = concat!(
@@ -76,11 +69,18 @@ pub struct CounterReport {
     pub column_faults: i64,
     /// Log rows not yet folded (left by statements outside a transaction).
     pub unfolded: i64,
+    /// Name search entries (`member_name_chars`) missing, extra or doubled against the members.
+    pub name_search_faults: i64,
     pub repaired: bool,
 }
 
 impl CounterReport {
     pub fn is_clean(&self) -> bool {
+        self.counters_clean() && self.name_search_faults == 0
+    }
+
+    /// Whether the counters themselves (not the name search) match the rows.
+    fn counters_clean(&self) -> bool {
         self.difference_count == 0 && self.column_faults == 0 && self.unfolded == 0
     }
 }
@@ -94,11 +94,18 @@ impl Store {
         } else {
             self.begin_read().await?
         };
-        let sql = match self.backend() {
-            Backend::Sqlite => DIFFERENCES_SQLITE,
-            Backend::Postgres => DIFFERENCES_PG,
-        };
-        let rows = sqlx::query(sql).fetch_all(&mut *tx).await?;
+        // A scratch table of this transaction (dropped with it): the check writes nothing else.
+        sqlx::query(
+            "CREATE TEMPORARY TABLE verify_own (org_id BIGINT NOT NULL, dim TEXT NOT NULL, \
+             val TEXT NOT NULL, n BIGINT NOT NULL)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        count_own(&mut tx, OwnInto::Scratch).await?;
+        let rows = sqlx::query(DIFFERENCES).fetch_all(&mut *tx).await?;
+        sqlx::query("DROP TABLE verify_own")
+            .execute(&mut *tx)
+            .await?;
         let mut report = CounterReport {
             difference_count: rows.len(),
             column_faults: sqlx::query_scalar(COLUMN_FAULTS)
@@ -111,6 +118,7 @@ impl Store {
             counters: sqlx::query_scalar("SELECT COUNT(*) FROM org_counts")
                 .fetch_one(&mut *tx)
                 .await?,
+            name_search_faults: name_chars_faults(&mut tx).await?,
             ..CounterReport::default()
         };
         for row in rows.iter().take(LISTED) {
@@ -122,7 +130,11 @@ impl Store {
                 counted: row.try_get(4)?,
             });
         }
-        if repair && !report.is_clean() {
+        if repair && report.name_search_faults != 0 {
+            rebuild_name_chars(&mut tx).await?;
+            report.repaired = true;
+        }
+        if repair && !report.counters_clean() {
             rebuild(&mut tx).await?;
             report.repaired = true;
         }

@@ -15,7 +15,14 @@ use crate::{Backend, Store, StoreError, Tx, counters};
 
 /// The demo's tables in the order their rows are moved out of staging: people and
 /// organisations before the rows referring to them.
-const LOADED: [&str; 5] = ["people", "orgs", "members", "cadre_posts", "org_admins"];
+const LOADED: [&str; 6] = [
+    "people",
+    "orgs",
+    "members",
+    "cadre_posts",
+    "org_admins",
+    "member_name_chars",
+];
 
 /// Statements moving the staged rows. Organisations get their 书记 and the columns their row
 /// triggers keep (child counts, admin and member counts) from the staged rows; posts get their
@@ -50,6 +57,12 @@ const MOVE_MEMBERS: &str = "INSERT INTO members (person_id, org_id, org_path, jo
     dev_number, status, created_at, person_name, person_id_number, person_sort) \
     SELECT person_id, org_id, org_path, join_month, dev_number, status, created_at, \
     person_name, person_id_number, person_sort FROM demo_load_members";
+
+/// The name search's entries (the `members_name_chars_*` triggers' work, migration 0019).
+const FILL_NAME_CHARS: &str = "INSERT INTO member_name_chars (ch, org_path, person_sort, \
+    person_id, person_name, status) SELECT c, m.org_path, m.person_sort, m.person_id, \
+    m.person_name, m.status FROM demo_load_members m \
+    CROSS JOIN LATERAL tj_name_chars(m.person_name) AS c";
 
 const MOVE_POSTS: &str = "INSERT INTO cadre_posts (id, person_id, org_id, post, created_at, \
     org_path) SELECT c.id, c.person_id, c.org_id, c.post, c.created_at, o.path \
@@ -181,6 +194,7 @@ async fn move_staged(tx: &mut Tx) -> Result<(), StoreError> {
     timed(tx, "people moved", MOVE_PEOPLE).await?;
     timed(tx, "organisations moved", MOVE_ORGS).await?;
     timed(tx, "members moved", MOVE_MEMBERS).await?;
+    timed(tx, "name search entries written", FILL_NAME_CHARS).await?;
     timed(tx, "cadre posts moved", MOVE_POSTS).await?;
     timed(tx, "admins moved", MOVE_ADMINS).await?;
     for sql in FIX_EXISTING {

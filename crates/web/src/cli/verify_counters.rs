@@ -69,8 +69,14 @@ fn describe(report: &CounterReport) -> String {
             report.unfolded
         ));
     }
+    if report.name_search_faults > 0 {
+        out.push_str(&format!(
+            "姓名检索表有 {} 条与团员数据不一致（按姓名查找可能漏找或多找）。\n",
+            report.name_search_faults
+        ));
+    }
     if report.repaired {
-        out.push_str("已按数据重建全部统计计数。\n");
+        out.push_str("已按数据重建不一致的统计计数和姓名检索表。\n");
     } else {
         out.push_str(
             "请运行 tuanjian verify-counters --repair 按数据重建（可在服务运行时进行）。\n",

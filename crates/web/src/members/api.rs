@@ -89,6 +89,12 @@ pub struct MemberListBody {
     pub branch_id: Option<i64>,
     /// A page size or number brought into bounds, in Chinese.
     pub notices: Vec<String>,
+    /// When rows lie before this page: the first row's person id; pass it as `before` (with
+    /// `page` minus one) for the previous page.
+    pub prev_before: Option<i64>,
+    /// When rows lie after this page: the last row's person id; pass it as `after` for the
+    /// next page (at any depth as fast as the first).
+    pub next_after: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/members",
@@ -112,6 +118,8 @@ pub async fn list_members(
         pages: pages(l.page.total, l.page.per_page),
         branch_id: l.narrowed.as_ref().map(|o| o.id),
         notices: l.notices,
+        prev_before: l.page.prev_before,
+        next_after: l.page.next_after,
     }))
 }
 

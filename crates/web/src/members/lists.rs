@@ -56,6 +56,11 @@ pub struct MemberListQuery {
     pub page: Option<String>,
     #[param(schema_with = list_per_page_schema)]
     pub per_page: Option<String>,
+    /// 下一页 by key: the page after this member (a previous page's `next_after`). With it,
+    /// `page` only numbers the page for the reader.
+    pub after: Option<String>,
+    /// 上一页 by key: the page before this member (a page's `prev_before`).
+    pub before: Option<String>,
 }
 
 /// The lists' page size: 1 to 100; out of bounds is brought into bounds with a notice.
@@ -103,6 +108,8 @@ impl MemberListQuery {
             branch_name: self.branch_name.clone(),
             page: self.page.clone(),
             per_page: self.per_page.clone(),
+            after: self.after.clone(),
+            before: self.before.clone(),
         }
     }
 
@@ -365,7 +372,8 @@ pub async fn members_page(
             members.total,
             notices,
         )
-        .lower_bound(members.total_is_lower_bound),
+        .lower_bound(members.total_is_lower_bound)
+        .keyed(members.prev_before, members.next_after),
         rows: members
             .items
             .iter()

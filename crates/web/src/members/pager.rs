@@ -4,6 +4,7 @@
 //! bounds. Without script everything is a link or a plain form.
 
 use tuanjian_app::members::paging::{PAGE_SIZES, pages};
+use tuanjian_store::member_pages::reachable;
 
 /// One place in the row of page numbers: a page, or a gap (…).
 pub struct PageLink {
@@ -24,6 +25,7 @@ pub struct Pager {
     pub prev: Option<String>,
     pub next: Option<String>,
     pub last: Option<String>,
+    /// A number without `href` is too deep to jump to (shown, not linked).
     pub numbers: Vec<PageLink>,
     /// Where the jump form goes, and the filters it carries as hidden fields.
     pub action: String,
@@ -40,6 +42,37 @@ impl Pager {
         self.total_is_lower_bound = is;
         if is {
             self.last = None;
+        }
+        self
+    }
+}
+
+impl Pager {
+    /// The member list's pager: 上一页 and 下一页 continue before the page's first member and
+    /// after its last (`prev_before`, `next_after`), so they cost the same at any depth;
+    /// numbered pages too far from both ends to be read directly are shown without a link.
+    pub fn keyed(mut self, prev_before: Option<i64>, next_after: Option<i64>) -> Self {
+        let link = |key: &str, id: i64, page: i64| {
+            let mut pairs = self.hidden.clone();
+            pairs.push((key.to_string(), id.to_string()));
+            pairs.push(("page".to_string(), page.max(1).to_string()));
+            pairs.push(("per_page".to_string(), self.per_page.to_string()));
+            format!(
+                "{}?{}",
+                self.action,
+                serde_urlencoded::to_string(&pairs).unwrap_or_default()
+            )
+        };
+        self.prev = prev_before.map(|id| link("before", id, self.page - 1));
+        self.next = next_after.map(|id| link("after", id, self.page + 1));
+        let exact = !self.total_is_lower_bound;
+        for n in &mut self.numbers {
+            if let Some(number) = n.number
+                && !n.current
+                && !reachable(number, self.per_page, self.total, exact)
+            {
+                n.href.clear();
+            }
         }
         self
     }

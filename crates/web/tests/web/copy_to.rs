@@ -11,7 +11,7 @@ use std::process::Command;
 
 use reqwest::StatusCode;
 use sqlx::{AnyConnection, Column, Connection, Row};
-use tuanjian_store::copy_to::tables::{COPIED, SKIPPED};
+use tuanjian_store::copy_to::tables::{COPIED, SKIPPED, SQLITE_ONLY};
 
 use crate::self_service::{applicant, id_aged, join_application};
 use crate::support::admin::PW;
@@ -81,6 +81,9 @@ async fn all_rows(url: &str) -> BTreeMap<&'static str, Rows> {
         .map(|t| t.name)
         .chain(SKIPPED.iter().map(|s| s.0))
     {
+        if url.starts_with("postgres") && SQLITE_ONLY.contains(&name) {
+            continue;
+        }
         out.insert(name, rows(&mut conn, name).await);
     }
     conn.close().await.unwrap();
@@ -162,6 +165,12 @@ async fn a_filled_sqlite_database_moves_to_postgresql() {
                 source.is_empty() && after[table].is_empty(),
                 "{table} empty"
             );
+        } else if *table == "member_name_chars" {
+            // Not copied: the target's triggers write the same entries as members arrive.
+            assert!(!source.is_empty(), "the source has name search entries");
+            assert_eq!(&after[table], source, "the name search entries match");
+        } else if SQLITE_ONLY.contains(table) {
+            assert!(!source.is_empty(), "{table} is the SQLite helper");
         } else if SKIPPED.iter().any(|s| s.0 == *table) {
             assert!(
                 !source.is_empty(),

@@ -151,7 +151,7 @@ async fn verify_counters_finds_and_repairs(app: TestApp) {
 
     let (code, out) = verify(&app.db.url, true);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("已按数据重建全部统计计数"), "{out}");
+    assert!(out.contains("已按数据重建不一致的统计计数"), "{out}");
     let (code, out) = verify(&app.db.url, false);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("统计计数与数据一致"), "{out}");

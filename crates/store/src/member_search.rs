@@ -1,0 +1,135 @@
+//! Name search inside a scope (issue 14) through `member_name_chars` (migration 0019): every
+//! member is listed under each distinct character of their name with their branch's path, so
+//! the members of a scope whose names hold one character are one index range, in the list's
+//! order. A search picks the pattern's rarest character in the scope (each counted up to
+//! `PROBE_CAP`), reads that character's entries in the scope and checks the whole pattern on
+//! the name beside them: the cost follows the matches of one character in the scope, never the
+//! scope's size.
+//!
+//! Two shapes: name and 团籍 filters with the index orders are answered from the index alone;
+//! other filters (ID number, join year, faulty) or the join-month orders read each candidate's
+//! member row.
+
+use crate::members::MemberQuery;
+use crate::{Backend, Store, StoreError, Tx};
+
+/// How many entries of one character a probe counts: enough to tell a rare character from a
+/// common one, cheap for the few characters of a name.
+const PROBE_CAP: i64 = 5_000;
+
+/// The first characters of a pattern that are probed (names have at most a few).
+const PROBED: usize = 8;
+
+/// A name as `member_name_chars` keeps its characters: ASCII letters in lower case.
+pub(crate) fn folded(c: char) -> String {
+    c.to_ascii_lowercase().to_string()
+}
+
+/// What a name search reads: the chosen character, or nothing when some character of the
+/// pattern is in no name of the scope (no member can match).
+pub(crate) enum Chosen {
+    Char(String),
+    NoMatch,
+}
+
+impl Store {
+    /// The character a name search reads; see the module comment.
+    pub(crate) async fn search_char(
+        &self,
+        q: &MemberQuery<'_>,
+        pattern: &str,
+    ) -> Result<Chosen, StoreError> {
+        let (lo, hi) = q.range();
+        let mut seen: Vec<String> = Vec::new();
+        for c in pattern.chars() {
+            let ch = folded(c);
+            if !seen.contains(&ch) {
+                seen.push(ch);
+            }
+        }
+        let mut best: Option<(i64, String)> = None;
+        for ch in seen.into_iter().take(PROBED) {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM member_name_chars \
+                 WHERE ch = $1 AND org_path >= $2 AND org_path < $3 LIMIT $4) probe",
+            )
+            .bind(&ch)
+            .bind(lo)
+            .bind(hi)
+            .bind(PROBE_CAP)
+            .fetch_one(self.pool())
+            .await?;
+            if n == 0 {
+                return Ok(Chosen::NoMatch);
+            }
+            // Ties go to the later character: given names vary more than surnames.
+            if best.as_ref().is_none_or(|(m, _)| n <= *m) {
+                best = Some((n, ch));
+            }
+        }
+        Ok(best.map_or(Chosen::NoMatch, |(_, ch)| Chosen::Char(ch)))
+    }
+}
+
+/// The entries the members' rows call for, as the triggers of migration 0019 write them.
+macro_rules! derived_chars {
+    (sqlite) => {
+        "SELECT DISTINCT lower(substr(m.person_name, k.n, 1)) AS ch, m.org_path, m.person_sort, \
+         m.person_id, m.person_name, m.status FROM members m \
+         JOIN name_char_positions k ON k.n <= length(m.person_name) WHERE m.person_name IS NOT NULL"
+    };
+    (postgres) => {
+        "SELECT c AS ch, m.org_path, m.person_sort, m.person_id, m.person_name, m.status \
+         FROM members m CROSS JOIN LATERAL tj_name_chars(m.person_name) AS c \
+         WHERE m.person_name IS NOT NULL"
+    };
+}
+
+/// Entries missing, extra or doubled.
+macro_rules! chars_faults {
+    ($db:ident) => {
+        concat!(
+            "SELECT (SELECT COUNT(*) FROM (",
+            derived_chars!($db),
+            " EXCEPT SELECT ch, org_path, person_sort, person_id, person_name, status \
+              FROM member_name_chars) missing) \
+             + (SELECT COUNT(*) FROM (SELECT ch, org_path, person_sort, person_id, person_name, \
+              status FROM member_name_chars EXCEPT ",
+            derived_chars!($db),
+            ") extra) \
+             + (SELECT COUNT(*) FROM member_name_chars) \
+             - (SELECT COUNT(*) FROM (SELECT DISTINCT ch, org_path, person_sort, person_id, \
+              person_name, status FROM member_name_chars) distinct_)"
+        )
+    };
+}
+
+/// How many name search entries differ from the members' rows (part of `verify-counters`).
+pub(crate) async fn name_chars_faults(tx: &mut Tx) -> Result<i64, StoreError> {
+    let sql = match tx.backend() {
+        Backend::Sqlite => chars_faults!(sqlite),
+        Backend::Postgres => chars_faults!(postgres),
+    };
+    Ok(sqlx::query_scalar(sql).fetch_one(&mut **tx).await?)
+}
+
+/// Writes every name search entry again from the members' rows (`verify-counters --repair`).
+pub(crate) async fn rebuild_name_chars(tx: &mut Tx) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM member_name_chars")
+        .execute(&mut **tx)
+        .await?;
+    let sql = match tx.backend() {
+        Backend::Sqlite => concat!(
+            "INSERT INTO member_name_chars (ch, org_path, person_sort, person_id, person_name, \
+             status) ",
+            derived_chars!(sqlite)
+        ),
+        Backend::Postgres => concat!(
+            "INSERT INTO member_name_chars (ch, org_path, person_sort, person_id, person_name, \
+             status) ",
+            derived_chars!(postgres)
+        ),
+    };
+    sqlx::query(sql).execute(&mut **tx).await?;
+    Ok(())
+}

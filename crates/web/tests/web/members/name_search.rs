@@ -1,0 +1,271 @@
+//! Name and whole-ID search inside a scope (issue 14, migration 0019): the answers of the
+//! character index equal a plain scan of the scope's rows for every filter, order and standing,
+//! and stay equal as names and states change. (After every test the harness also checks the
+//! whole index against the members' rows: `name_search_faults` of `verify-counters`.)
+
+use tuanjian_domain::enums::MembershipStatus;
+use tuanjian_domain::leaving::Standing;
+use tuanjian_store::members::{MemberFilter, MemberQuery, MemberSort};
+use tuanjian_store::orgs::PageRequest;
+use tuanjian_store::scope::AdminScope;
+
+use crate::support::TestApp;
+use crate::support::members::{World, add, member_json, youth};
+
+both_databases!(
+    name_search_equals_a_scan,
+    whole_id_number_found_by_index,
+    verify_counters_repairs_the_name_index
+);
+
+/// The ids a plain scan of the scope finds (no index of names), in the Org order.
+async fn scanned(app: &TestApp, scope: &AdminScope, part: &str, members_only: bool) -> Vec<i64> {
+    let (lo, hi) = scope.range();
+    let statuses = if members_only {
+        "AND status IN ('normal', 'aged_out_pending', 'lapsed_pending', 'withdrawn_pending', \
+         'expelled_pending')"
+    } else {
+        ""
+    };
+    let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT person_id, person_name FROM members WHERE org_path >= $1 AND org_path < $2 \
+         {statuses} ORDER BY org_path, person_sort, person_id"
+    )))
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(app.store.pool())
+    .await
+    .unwrap();
+    rows.into_iter()
+        .filter(|(_, name)| name.to_lowercase().contains(&part.to_lowercase()))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+async fn searched(
+    app: &TestApp,
+    scope: &AdminScope,
+    filter: &MemberFilter,
+    sort: MemberSort,
+) -> (Vec<i64>, i64) {
+    let q = MemberQuery::new(scope, filter);
+    let page = app
+        .store
+        .members(&q, sort, PageRequest::new(Some(1), Some(200)))
+        .await
+        .unwrap();
+    let ids: Vec<i64> = page.items.iter().map(|m| m.person_id).collect();
+    assert_eq!(
+        app.store.member_ids(&q, sort).await.unwrap(),
+        ids,
+        "the export's ids equal the page's for {filter:?} {sort:?}"
+    );
+    assert_eq!(app.store.count_members(&q).await.unwrap(), page.total);
+    (ids, page.total)
+}
+
+fn by_name(part: &str) -> MemberFilter {
+    MemberFilter {
+        name: Some(part.into()),
+        ..MemberFilter::default()
+    }
+}
+
+async fn name_search_equals_a_scan(app: TestApp) {
+    let t = World::new(&app).await;
+    let mut ids = Vec::new();
+    for (n, name) in [
+        (1, "王芳"),
+        (2, "王小芳"),
+        (3, "李王"),
+        (4, "欧阳娜娜"),
+        (5, "芳芳"),
+    ] {
+        ids.push(add(&t.branch, &t.w.branch, member_json(n, name)).await);
+    }
+    // Outside the county's scope: never found by it.
+    add(&t.other, &t.other_branch, member_json(6, "王芳")).await;
+    let scope = app
+        .store
+        .admin_scope(t.county_admin.id, t.w.county.id)
+        .await
+        .unwrap()
+        .unwrap();
+
+    for part in [
+        "王",
+        "芳",
+        "王芳",
+        "娜",
+        "欧阳娜娜",
+        "小",
+        "张",
+        "王张",
+        "芳 ",
+    ] {
+        let expected = scanned(&app, &scope, part.trim(), true).await;
+        let (org_order, total) = searched(&app, &scope, &by_name(part), MemberSort::Org).await;
+        assert_eq!(org_order, expected, "“{part}” in the Org order");
+        assert_eq!(total, expected.len() as i64);
+        let (name_order, _) = searched(&app, &scope, &by_name(part), MemberSort::Name).await;
+        let mut a = name_order.clone();
+        let mut b = expected.clone();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "“{part}” in the Name order finds the same members");
+        for sort in [MemberSort::JoinMonthNewest, MemberSort::JoinMonthOldest] {
+            let (mut found, _) = searched(&app, &scope, &by_name(part), sort).await;
+            found.sort();
+            assert_eq!(found, b, "“{part}” {sort:?}");
+        }
+    }
+    assert_eq!(scanned(&app, &scope, "王芳", true).await, vec![ids[0]]);
+
+    // Name and another filter: the member rows are read for the rest.
+    let with_id = MemberFilter {
+        name: Some("芳".into()),
+        id_number: Some(youth(2)[14..].to_string()),
+        ..MemberFilter::default()
+    };
+    assert_eq!(
+        searched(&app, &scope, &with_id, MemberSort::Org).await.0,
+        vec![ids[1]]
+    );
+
+    // A rename and a member who left: the index follows in the same transaction.
+    let mut tx = app.store.begin().await.unwrap();
+    sqlx::query("UPDATE people SET name = '王芳芳' WHERE id = $1")
+        .bind(ids[2])
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE members SET status = 'withdrawn' WHERE person_id = $1")
+        .bind(ids[0])
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    for part in ["芳芳", "李", "王"] {
+        let expected = scanned(&app, &scope, part, true).await;
+        assert_eq!(
+            searched(&app, &scope, &by_name(part), MemberSort::Org)
+                .await
+                .0,
+            expected,
+            "“{part}” after the rename"
+        );
+    }
+    assert!(scanned(&app, &scope, "李", true).await.is_empty());
+    let left = MemberFilter {
+        name: Some("王芳".into()),
+        standing: Standing::Left,
+        ..MemberFilter::default()
+    };
+    assert_eq!(
+        searched(&app, &scope, &left, MemberSort::Org).await.0,
+        vec![ids[0]]
+    );
+    let withdrawn = MemberFilter {
+        standing: Standing::Exactly(MembershipStatus::Withdrawn),
+        ..by_name("王")
+    };
+    assert_eq!(
+        searched(&app, &scope, &withdrawn, MemberSort::Name).await.0,
+        vec![ids[0]]
+    );
+    let everyone = MemberFilter {
+        standing: Standing::All,
+        ..by_name("王")
+    };
+    assert_eq!(
+        searched(&app, &scope, &everyone, MemberSort::Org).await.0,
+        scanned(&app, &scope, "王", false).await
+    );
+
+    // The page over HTTP: the same member, the total without 超过.
+    let (_, body) = t
+        .county
+        .get(&format!(
+            "/api/v1/orgs/{}/members?name=%E5%A8%9C",
+            t.w.county.id
+        ))
+        .await;
+    assert_eq!(body["total"], 1, "{body}");
+    assert_eq!(body["total_is_lower_bound"], false, "{body}");
+    assert_eq!(body["items"][0]["name"], "欧阳娜娜", "{body}");
+}
+
+async fn whole_id_number_found_by_index(app: TestApp) {
+    let t = World::new(&app).await;
+    let id = add(&t.branch, &t.w.branch, member_json(1, "赵整号")).await;
+    add(&t.branch, &t.w.branch, member_json(2, "钱整号")).await;
+    let outside = add(&t.other, &t.other_branch, member_json(3, "孙整号")).await;
+    let scope = app
+        .store
+        .admin_scope(t.county_admin.id, t.w.county.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let whole = |n: u32, name: Option<&str>| MemberFilter {
+        id_number: Some(format!(" {} ", youth(n).to_lowercase())),
+        name: name.map(str::to_string),
+        ..MemberFilter::default()
+    };
+    assert_eq!(
+        searched(&app, &scope, &whole(1, None), MemberSort::Org).await,
+        (vec![id], 1)
+    );
+    assert_eq!(
+        searched(&app, &scope, &whole(1, Some("赵")), MemberSort::Name).await,
+        (vec![id], 1)
+    );
+    assert_eq!(
+        searched(&app, &scope, &whole(1, Some("钱")), MemberSort::Org).await,
+        (vec![], 0),
+        "the other filters still apply"
+    );
+    assert_eq!(
+        searched(&app, &scope, &whole(3, None), MemberSort::Org).await,
+        (vec![], 0),
+        "a member outside the scope is not found by their number"
+    );
+    let _ = outside;
+}
+
+async fn verify_counters_repairs_the_name_index(app: TestApp) {
+    let t = World::new(&app).await;
+    add(&t.branch, &t.w.branch, member_json(1, "赵检索")).await;
+    let report = app.store.verify_counters(false).await.unwrap();
+    assert!(report.is_clean(), "{report:?}");
+    sqlx::query("DELETE FROM member_name_chars WHERE ch = '检'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO member_name_chars (ch, org_path, person_sort, person_id, person_name, status) \
+         SELECT ch, org_path, person_sort, person_id, person_name, status FROM member_name_chars \
+         WHERE ch = '赵'",
+    )
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    let report = app.store.verify_counters(false).await.unwrap();
+    assert_eq!(report.name_search_faults, 2, "{report:?}");
+    assert!(!report.is_clean());
+    let repaired = app.store.verify_counters(true).await.unwrap();
+    assert!(repaired.repaired);
+    let report = app.store.verify_counters(false).await.unwrap();
+    assert!(report.is_clean(), "{report:?}");
+    let scope = app
+        .store
+        .admin_scope(t.county_admin.id, t.w.county.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        searched(&app, &scope, &by_name("检"), MemberSort::Org)
+            .await
+            .1,
+        1
+    );
+}
