@@ -12,6 +12,7 @@
 #   DBS (default "sqlite postgres"), DURATION (default 10s, each wrk run), SURNAME (default 王)
 #   PG_REUSE=URL measures an existing PostgreSQL demo set instead of generating one (the 10 M set
 #   takes half an hour to generate on 2 cores); the import then writes into it for good.
+#   SQLITE_REUSE=FILE measures a copy of an existing SQLite demo file instead of generating one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SQLITE_MEMBERS=${SQLITE_MEMBERS:-1000000}
@@ -70,7 +71,13 @@ for DB in $DBS; do
     URL="${PG_ADMIN%/*}/tj_bench_scale"
     DEMO_ARGS=(--members "$PG_MEMBERS" --orgs "$PG_ORGS")
   fi
-  if [ "$DB" = postgres ] && [ -n "${PG_REUSE:-}" ]; then
+  if [ "$DB" = sqlite ] && [ -n "${SQLITE_REUSE:-}" ]; then
+    cp "$SQLITE_REUSE" "$WORK/scale.db"
+    "$BIN" migrate --database-url "$URL" >/dev/null
+    ID=$(query "SELECT p.id_number FROM org_admins a JOIN people p ON p.id = a.person_id JOIN orgs o ON o.id = a.org_id WHERE o.parent_id IS NULL ORDER BY a.person_id LIMIT 1")
+    echo "  团中央管理员：$ID / Tuanjian2024" > "$WORK/demo-$DB.txt"
+    row "demo set reused" "$SQLITE_REUSE"
+  elif [ "$DB" = postgres ] && [ -n "${PG_REUSE:-}" ]; then
     "$BIN" migrate --database-url "$URL" >/dev/null
     ID=$(query "SELECT p.id_number FROM org_admins a JOIN people p ON p.id = a.person_id JOIN orgs o ON o.id = a.org_id WHERE o.parent_id IS NULL ORDER BY a.person_id LIMIT 1")
     echo "  团中央管理员：$ID / Tuanjian2024" > "$WORK/demo-$DB.txt"

@@ -864,11 +864,19 @@ impl Store {
             return Ok((self.page_by_id_number(q, &id).await?.len() as i64, false));
         }
         if q.counted_by_counters() {
-            let c = self.subtree_counts(q.org_id).await?;
-            let members = c.get(Dim::Members, "");
+            let dim = match q.filter.standing {
+                Standing::Members => Dim::Members,
+                _ => Dim::Status,
+            };
+            let c = self.subtree_dim_counts(q.org_id, dim).await?;
             let total = match q.filter.standing {
-                Standing::Members => members,
-                Standing::Left => c.total(Dim::Status) - members,
+                Standing::Members => c.get(Dim::Members, ""),
+                // Left: every state but those of members (`MembershipStatus::is_member`).
+                Standing::Left => MembershipStatus::ALL
+                    .iter()
+                    .filter(|s| !s.is_member())
+                    .map(|s| c.get(Dim::Status, s.code()))
+                    .sum(),
                 Standing::All => c.total(Dim::Status),
                 Standing::Exactly(s) => c.get(Dim::Status, s.code()),
             };

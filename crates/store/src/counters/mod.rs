@@ -209,6 +209,26 @@ impl Store {
         Ok(counts)
     }
 
+    /// One dimension's counters of an organisation's subtree (one range of the primary key: a
+    /// list's total reads a few rows, not the hundreds of 团中央's every dimension).
+    pub async fn subtree_dim_counts(
+        &self,
+        org_id: i64,
+        dim: Dim,
+    ) -> Result<SubtreeCounts, StoreError> {
+        let rows =
+            sqlx::query("SELECT val, n FROM org_counts WHERE org_id = $1 AND dim = $2 AND n <> 0")
+                .bind(org_id)
+                .bind(dim.code())
+                .fetch_all(self.pool())
+                .await?;
+        let mut counts = SubtreeCounts::default();
+        for row in rows {
+            counts.add(dim, row.try_get(0)?, row.try_get(1)?);
+        }
+        Ok(counts)
+    }
+
     /// The counters of each direct child of an organisation, in the children's name order,
     /// limited to the dimensions given (the breakdown by child organisation).
     pub async fn children_counts(
