@@ -2,21 +2,31 @@
 //! subtree when there are few, read without sorting the whole subtree — at national scale a
 //! subtree holds millions of branches, and the page asks on every view.
 
-use tuanjian_domain::{OrgKind, OrgPath};
+use tuanjian_domain::OrgKind;
 
+use crate::counters::Dim;
 use crate::orgs::{Org, org_from_row};
 use crate::{Store, StoreError};
 
 impl Store {
-    /// The 团支部 below `path` by full name when there are at most `at_most`; `None` when there
-    /// are more. The inner query stops at `at_most + 1` rows in index order; only those are
+    /// The 团支部 below `org` by full name when there are at most `at_most`; `None` when there
+    /// are more (the counters tell). The inner query stops at `at_most + 1` rows in index order; only those are
     /// sorted.
     pub async fn few_branches_under(
         &self,
-        path: &OrgPath,
+        org: &Org,
         at_most: i64,
     ) -> Result<Option<Vec<Org>>, StoreError> {
-        let (lo, hi) = path.subtree_range();
+        // The counters say how many there are (one row): a province's list does not read a
+        // hundred organisations on every page only to offer a text box instead.
+        let branches = self
+            .subtree_dim_counts(org.id, Dim::OrgKind)
+            .await?
+            .get(Dim::OrgKind, OrgKind::Branch.code());
+        if branches > at_most {
+            return Ok(None);
+        }
+        let (lo, hi) = org.path.subtree_range();
         let rows = sqlx::query(concat!(
             "SELECT ",
             crate::org_columns!(),

@@ -96,7 +96,7 @@ pub async fn narrow(
 pub async fn choices(app: &App, listed: &Org, within: Within) -> Result<Option<Vec<Org>>, Fault> {
     match within {
         Within::Branches if listed.kind.is_branch() => Ok(Some(Vec::new())),
-        Within::Branches => Ok(app.store.few_branches_under(&listed.path, CHOICES).await?),
+        Within::Branches => Ok(app.store.few_branches_under(listed, CHOICES).await?),
         Within::Any => {
             // The organisation itself and its direct children (a cached read of its page).
             let req = PageRequest {
