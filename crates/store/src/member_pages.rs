@@ -438,9 +438,26 @@ impl Store {
                 (walk, per_page + 1, 0, Some(key))
             }
         };
+        // In the organisation order the key's path bounds the range itself: the planners take
+        // a row comparison for a filter over the scope's range, not for where to start (SQLite
+        // read 团中央's million entries to find the page after one near the end).
+        let (mut lo, mut hi) = (lo.to_string(), hi.to_string());
+        if let (Some(k), MemberSort::Org) = (&key, sort) {
+            match walk {
+                Walk::After if k.org_path > lo => lo.clone_from(&k.org_path),
+                Walk::Before => {
+                    // Just above every row of the key's path (paths hold no control characters).
+                    let above = format!("{}\u{1}", k.org_path);
+                    if above < hi {
+                        hi = above;
+                    }
+                }
+                _ => {}
+            }
+        }
         let query = sqlx::query(statement(shape, sort, walk))
-            .bind(lo.to_string())
-            .bind(hi.to_string())
+            .bind(lo)
+            .bind(hi)
             .bind(name)
             .bind(id)
             .bind(join)

@@ -110,6 +110,45 @@ mod tests {
         assert_eq!(cache_sizes(&store).await, (-2730, -2730), "default");
     }
 
+    /// A bulk write's wider cache ends with its transaction, committed or rolled back: every
+    /// connection the pool lends afterwards has the budget's share again.
+    #[tokio::test]
+    async fn a_bulk_writes_cache_ends_with_it() {
+        let (store, _file) = crate::test_support::sqlite_store().await;
+        for commit in [true, false] {
+            let mut tx = store.begin().await.unwrap();
+            tx.widen_cache().await.unwrap();
+            tx.widen_cache().await.unwrap();
+            let inside: i64 = sqlx::query_scalar("PRAGMA cache_size")
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
+            assert_eq!(inside, -crate::BULK_CACHE_KIB);
+            if commit {
+                tx.commit().await.unwrap();
+            } else {
+                tx.rollback().await.unwrap();
+            }
+            // Every connection of the pool at once, so the one the write used is among them.
+            let mut held = Vec::new();
+            for _ in 0..SQLITE_POOL_MAX {
+                held.push(store.pool().acquire().await.unwrap());
+            }
+            for conn in &mut held {
+                let size: i64 = sqlx::query_scalar("PRAGMA cache_size")
+                    .fetch_one(&mut **conn)
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    size,
+                    -2730,
+                    "after a {} bulk write",
+                    if commit { "committed" } else { "rolled back" }
+                );
+            }
+        }
+    }
+
     /// PostgreSQL has no such cache: the setting is accepted and changes nothing there.
     #[tokio::test]
     async fn postgres_accepts_the_setting() {

@@ -211,6 +211,7 @@ async fn commit(
     let total_rows = parsed.total() as u64;
     progress.tell(JobPhase::Writing, 0, total_rows).await;
     let mut tx = store.begin().await?;
+    tx.widen_cache().await?;
     let started = std::time::Instant::now();
     check_system(&mut tx, input.target, &mut parsed).await?;
     tracing::info!(
