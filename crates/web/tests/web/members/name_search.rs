@@ -64,6 +64,15 @@ async fn searched(
     (ids, page.total)
 }
 
+/// The county admin's scope.
+async fn county_scope(app: &TestApp, t: &World) -> AdminScope {
+    app.store
+        .admin_scope(t.county_admin.id, t.w.county.id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 fn by_name(part: &str) -> MemberFilter {
     MemberFilter {
         name: Some(part.into()),
@@ -85,12 +94,7 @@ async fn name_search_equals_a_scan(app: TestApp) {
     }
     // Outside the county's scope: never found by it.
     add(&t.other, &t.other_branch, member_json(6, "王芳")).await;
-    let scope = app
-        .store
-        .admin_scope(t.county_admin.id, t.w.county.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let scope = county_scope(&app, &t).await;
 
     for part in [
         "王",
@@ -200,12 +204,7 @@ async fn whole_id_number_found_by_index(app: TestApp) {
     let id = add(&t.branch, &t.w.branch, member_json(1, "赵整号")).await;
     add(&t.branch, &t.w.branch, member_json(2, "钱整号")).await;
     let outside = add(&t.other, &t.other_branch, member_json(3, "孙整号")).await;
-    let scope = app
-        .store
-        .admin_scope(t.county_admin.id, t.w.county.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let scope = county_scope(&app, &t).await;
     let whole = |n: u32, name: Option<&str>| MemberFilter {
         id_number: Some(format!(" {} ", youth(n).to_lowercase())),
         name: name.map(str::to_string),
@@ -256,12 +255,7 @@ async fn verify_counters_repairs_the_name_index(app: TestApp) {
     assert!(repaired.repaired);
     let report = app.store.verify_counters(false).await.unwrap();
     assert!(report.is_clean(), "{report:?}");
-    let scope = app
-        .store
-        .admin_scope(t.county_admin.id, t.w.county.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let scope = county_scope(&app, &t).await;
     assert_eq!(
         searched(&app, &scope, &by_name("检"), MemberSort::Org)
             .await
