@@ -357,9 +357,9 @@ pub async fn insert_members(
         tx,
         "INSERT INTO members (person_id, org_id, org_path, join_month, dev_number, join_unit, \
          party_applied, party_applied_month, party_join_month, income, card_number, created_at, \
-         updated_at)",
+         updated_at, person_name, person_id_number, person_sort)",
         "",
-        13,
+        16,
         rows,
         |(person_id, branch, m), v| {
             v.extend([
@@ -376,6 +376,11 @@ pub async fn insert_members(
                 opt(&m.card_number),
                 Val::Int(t),
                 Val::Int(t),
+                // The person's copies as the people row holds them (written from the same
+                // profile just before): no copy trigger updates each row after its insert.
+                Val::Text(m.profile.name.clone()),
+                Val::Text(m.profile.id_number.as_str().to_string()),
+                Val::Text(person_sort_key(&m.profile.name)),
             ])
         },
     )
