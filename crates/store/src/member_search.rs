@@ -4,11 +4,7 @@
 //! order. A search picks the pattern's rarest character in the scope (each counted up to
 //! `PROBE_CAP`), reads that character's entries in the scope and checks the whole pattern on
 //! the name beside them: the cost follows the matches of one character in the scope, never the
-//! scope's size.
-//!
-//! Two shapes: name and 团籍 filters with the index orders are answered from the index alone;
-//! other filters (ID number, join year, faulty) or the join-month orders read each candidate's
-//! member row.
+//! scope's size. The statements reading the entries are in `member_pages.rs`.
 
 use crate::members::MemberQuery;
 use crate::{Backend, Store, StoreError, Tx};
@@ -21,12 +17,13 @@ const PROBE_CAP: i64 = 5_000;
 const PROBED: usize = 8;
 
 /// A name as `member_name_chars` keeps its characters: ASCII letters in lower case.
-pub(crate) fn folded(c: char) -> String {
+fn folded(c: char) -> String {
     c.to_ascii_lowercase().to_string()
 }
 
 /// What a name search reads: the chosen character, or nothing when some character of the
 /// pattern is in no name of the scope (no member can match).
+#[derive(Debug, Clone)]
 pub(crate) enum Chosen {
     Char(String),
     NoMatch,
@@ -39,6 +36,16 @@ impl Store {
         q: &MemberQuery<'_>,
         pattern: &str,
     ) -> Result<Chosen, StoreError> {
+        if let Some(chosen) = q.chosen.get() {
+            return Ok(chosen.clone());
+        }
+        let chosen = self.probe_chars(q, pattern).await?;
+        // Two reads racing to set it chose alike: either answer stands.
+        let _ = q.chosen.set(chosen.clone());
+        Ok(chosen)
+    }
+
+    async fn probe_chars(&self, q: &MemberQuery<'_>, pattern: &str) -> Result<Chosen, StoreError> {
         let (lo, hi) = q.range();
         let mut seen: Vec<String> = Vec::new();
         for c in pattern.chars() {

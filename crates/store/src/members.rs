@@ -16,11 +16,13 @@ use tuanjian_domain::{
 use crate::audit::{self, Actor, AuditEntry};
 use crate::counters::Dim;
 use crate::member_pages::{Position, Rows};
+use crate::member_search::Chosen;
 use crate::org_changes::org_tx;
 use crate::orgs::{Org, PageRequest};
 use crate::range_book::range_book;
 use crate::scope::AdminScope;
 use crate::{Store, StoreError, Tx, now};
+use std::sync::OnceLock;
 
 /// Why a record was not added: the admin may not, the record breaks rules (all listed), or the
 /// database failed.
@@ -613,6 +615,9 @@ pub struct MemberQuery<'a> {
     hi: String,
     pub filter: &'a MemberFilter,
     count_cap: i64,
+    /// The name search's character once chosen: the total and the page of one request read
+    /// the same one without probing twice (`Store::search_char`).
+    pub(crate) chosen: OnceLock<Chosen>,
 }
 
 impl<'a> MemberQuery<'a> {
@@ -624,6 +629,7 @@ impl<'a> MemberQuery<'a> {
             hi,
             filter,
             count_cap: COUNT_CAP,
+            chosen: OnceLock::new(),
         }
     }
 
@@ -654,6 +660,7 @@ impl<'a> MemberQuery<'a> {
             hi,
             filter,
             count_cap: COUNT_CAP,
+            chosen: OnceLock::new(),
         })
     }
 
