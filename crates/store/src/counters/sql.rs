@@ -3,7 +3,9 @@
 //! `*_values!` macro takes a source with the log's columns and yields `(path, dim, val, delta)`,
 //! one row per dimension the source row counts in. A source row stands in several dimensions,
 //! so it is joined with a small table of dimension numbers (`k`), which both databases run in
-//! one pass over the source.
+//! one pass over the source. The join is a CROSS JOIN, which SQLite reads in the order written:
+//! with an inner join SQLite 3.51 put the numbers outside and ran the source (the log's
+//! grouping, 100,000 rows after an import) once per number, a 1.3 s fold instead of 0.15 s.
 //!
 //! Months are Beijing months of Unix seconds; the expression differs by database, so every
 //! macro takes it as `month!` of the two below.
@@ -102,10 +104,10 @@ macro_rules! member_values {
             " END AS val, s.delta AS delta \
              FROM ",
             $src,
-            " s JOIN ",
+            " s CROSS JOIN ",
             $numbers,
             " d \
-             ON (d.k <= 10 AND s.status IN ",
+             WHERE (d.k <= 10 AND s.status IN ",
             $crate::counters::sql::member_statuses!(),
             ") OR d.k = 11 \
              OR (d.k = 12 AND s.join_month IS NOT NULL) \
@@ -129,8 +131,8 @@ macro_rules! org_values {
              WHEN 4 THEN CAST(s.complete AS TEXT) WHEN 5 THEN s.kind \
              ELSE (CASE WHEN s.member_count < 3 THEN 'lt3' WHEN s.member_count > 50 THEN 'gt50' \
                    ELSE 'mid' END) END AS val, s.delta AS delta \
-             FROM ", $src, " s JOIN ", $crate::counters::sql::numbers_to!(6), " d \
-             ON d.k <= 4 OR (d.k = 5 AND s.admin_count = 0) \
+             FROM ", $src, " s CROSS JOIN ", $crate::counters::sql::numbers_to!(6), " d \
+             WHERE d.k <= 4 OR (d.k = 5 AND s.admin_count = 0) \
              OR (d.k = 6 AND s.kind IN ('01TZB', '06BYBTZB'))"
         )
     };
@@ -143,7 +145,7 @@ macro_rules! cadre_values {
             "SELECT s.path AS path, CASE d.k WHEN 1 THEN 'cadres' WHEN 2 THEN 'cadre_post' \
              ELSE 'cadre_nature' END AS dim, \
              CASE d.k WHEN 1 THEN '' WHEN 2 THEN s.post ELSE COALESCE(s.nature, '') END AS val, \
-             s.delta AS delta FROM ", $src, " s JOIN ", $crate::counters::sql::numbers_to!(3), " d ON 1 = 1"
+             s.delta AS delta FROM ", $src, " s CROSS JOIN ", $crate::counters::sql::numbers_to!(3), " d"
         )
     };
 }
@@ -159,9 +161,9 @@ macro_rules! transfer_values {
             $month,
             " AS val, s.delta AS delta FROM ",
             $src,
-            " s JOIN ",
+            " s CROSS JOIN ",
             $crate::counters::sql::numbers_to!(2),
-            " d ON (d.k = 1 AND s.status IN ('completed', 'left_system')) \
+            " d WHERE (d.k = 1 AND s.status IN ('completed', 'left_system')) \
              OR (d.k = 2 AND s.status = 'completed' AND s.to_path IS NOT NULL)"
         )
     };
