@@ -313,6 +313,9 @@ pub async fn insert_people(
     people: &[&Profile],
 ) -> Result<HashMap<String, i64>, StoreError> {
     let t = now();
+    // In the order of the ID numbers' unique index: each insert lands next to the last.
+    let mut people = people.to_vec();
+    people.sort_unstable_by_key(|p| p.id_number.as_str());
     let rows = insert_rows(
         tx,
         "INSERT INTO people (id_number, name, phone, ethnicity, political_status, email, qq, \
@@ -320,7 +323,7 @@ pub async fn insert_people(
          created_at, name_sort)",
         " RETURNING id, id_number",
         15,
-        people,
+        &people,
         |p, v| {
             v.extend([
                 Val::Text(p.id_number.as_str().to_string()),
@@ -347,12 +350,57 @@ pub async fn insert_people(
         .collect()
 }
 
-/// Writes memberships: (person, branch, record).
+/// The runs of consecutive ids in `ids`, as `(first, last)` in order (duplicates once).
+fn id_runs(ids: impl IntoIterator<Item = i64>) -> Vec<(i64, i64)> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut runs: Vec<(i64, i64)> = Vec::new();
+    for id in ids {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == id => *last = id,
+            _ => runs.push((id, id)),
+        }
+    }
+    runs
+}
+
+/// Writes memberships: (person, branch, record). The name search's entries of these members
+/// are written after them in one statement in the index's order (migration 0020): the people
+/// are listed in `name_chars_deferred` for the statements' duration, which the insert trigger
+/// skips.
 pub async fn insert_members(
     tx: &mut Tx,
     rows: &[(i64, &Org, &NewMember)],
 ) -> Result<(), StoreError> {
+    let runs = id_runs(rows.iter().map(|(person_id, _, _)| *person_id));
+    insert_rows(
+        tx,
+        "INSERT INTO name_chars_deferred (lo, hi)",
+        "",
+        2,
+        &runs,
+        |(lo, hi), v| v.extend([Val::Int(*lo), Val::Int(*hi)]),
+    )
+    .await?;
+    insert_member_rows(tx, rows).await?;
+    crate::member_search::write_deferred_name_chars(tx).await
+}
+
+async fn insert_member_rows(
+    tx: &mut Tx,
+    rows: &[(i64, &Org, &NewMember)],
+) -> Result<(), StoreError> {
     let t = now();
+    // In the order of the list's index (branch, name's sort key, person): the rows of a branch
+    // go in one after another instead of all over its part of the index.
+    let mut rows: Vec<(String, &(i64, &Org, &NewMember))> = rows
+        .iter()
+        .map(|r| (person_sort_key(&r.2.profile.name), r))
+        .collect();
+    rows.sort_unstable_by(|(ka, a), (kb, b)| {
+        (a.1.path.as_str(), ka, a.0).cmp(&(b.1.path.as_str(), kb, b.0))
+    });
     insert_rows(
         tx,
         "INSERT INTO members (person_id, org_id, org_path, join_month, dev_number, join_unit, \
@@ -360,8 +408,8 @@ pub async fn insert_members(
          updated_at, person_name, person_id_number, person_sort)",
         "",
         16,
-        rows,
-        |(person_id, branch, m), v| {
+        &rows,
+        |(sort_key, (person_id, branch, m)), v| {
             v.extend([
                 Val::Int(*person_id),
                 Val::Int(branch.id),
@@ -380,7 +428,7 @@ pub async fn insert_members(
                 // profile just before): no copy trigger updates each row after its insert.
                 Val::Text(m.profile.name.clone()),
                 Val::Text(m.profile.id_number.as_str().to_string()),
-                Val::Text(person_sort_key(&m.profile.name)),
+                Val::Text(sort_key.clone()),
             ])
         },
     )
@@ -617,5 +665,15 @@ mod tests {
         assert_eq!(groups(Backend::Sqlite, 2, 1, 1), "(?, ?)");
         assert_eq!(in_list(Backend::Postgres, 3, 2), "$2, $3, $4");
         assert_eq!(in_list(Backend::Sqlite, 2, 1), "?, ?");
+    }
+
+    #[test]
+    fn runs_of_consecutive_ids() {
+        assert_eq!(id_runs([]), vec![]);
+        assert_eq!(id_runs([7]), vec![(7, 7)]);
+        assert_eq!(
+            id_runs([12, 10, 11, 11, 3, 14, 15, 1]),
+            vec![(1, 1), (3, 3), (10, 12), (14, 15)]
+        );
     }
 }

@@ -92,7 +92,43 @@ macro_rules! derived_chars {
     };
 }
 
-/// Entries missing, extra or doubled.
+/// The entries of the members whose people `name_chars_deferred` lists (a bulk write's, which
+/// the insert trigger skipped), in the index's order (on PostgreSQL 1.6 s for 300,000 entries,
+/// 4.4 s unsorted); then the list is emptied. PostgreSQL reads each run of ids by the members'
+/// key (`OFFSET 0` keeps the planner from turning that into a scan of every member: it cannot
+/// know the list holds a few runs).
+pub(crate) async fn write_deferred_name_chars(tx: &mut Tx) -> Result<(), StoreError> {
+    let sql = match tx.backend() {
+        Backend::Sqlite => {
+            "INSERT INTO member_name_chars (ch, org_path, person_sort, person_id, person_name, \
+             status) \
+             SELECT lower(substr(m.person_name, k.n, 1)), m.org_path, m.person_sort, \
+             m.person_id, m.person_name, m.status \
+             FROM name_chars_deferred d JOIN members m ON m.person_id BETWEEN d.lo AND d.hi \
+             JOIN name_char_positions k ON k.n <= length(m.person_name) \
+             WHERE m.person_name IS NOT NULL AND instr(lower(substr(m.person_name, 1, k.n - 1)), \
+             lower(substr(m.person_name, k.n, 1))) = 0 \
+             ORDER BY 1, 2, 3, 4"
+        }
+        Backend::Postgres => {
+            "INSERT INTO member_name_chars (ch, org_path, person_sort, person_id, person_name, \
+             status) \
+             SELECT c, m.org_path, m.person_sort, m.person_id, m.person_name, m.status \
+             FROM name_chars_deferred d CROSS JOIN LATERAL (SELECT * FROM members \
+               WHERE person_id BETWEEN d.lo AND d.hi OFFSET 0) m \
+             CROSS JOIN LATERAL tj_name_chars(m.person_name) AS c \
+             WHERE m.person_name IS NOT NULL ORDER BY 1, 2, 3, 4"
+        }
+    };
+    sqlx::query(sql).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM name_chars_deferred")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Entries missing, extra or doubled, and people left listed as deferred (the insert trigger
+/// would skip them for good).
 macro_rules! chars_faults {
     ($db:ident) => {
         concat!(
@@ -106,7 +142,8 @@ macro_rules! chars_faults {
             ") extra) \
              + (SELECT COUNT(*) FROM member_name_chars) \
              - (SELECT COUNT(*) FROM (SELECT DISTINCT ch, org_path, person_sort, person_id, \
-              person_name, status FROM member_name_chars) distinct_)"
+              person_name, status FROM member_name_chars) distinct_) \
+             + (SELECT COUNT(*) FROM name_chars_deferred)"
         )
     };
 }
@@ -122,9 +159,12 @@ pub(crate) async fn name_chars_faults(tx: &mut Tx) -> Result<i64, StoreError> {
 
 /// Writes every name search entry again from the members' rows (`verify-counters --repair`).
 pub(crate) async fn rebuild_name_chars(tx: &mut Tx) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM member_name_chars")
-        .execute(&mut **tx)
-        .await?;
+    for sql in [
+        "DELETE FROM member_name_chars",
+        "DELETE FROM name_chars_deferred",
+    ] {
+        sqlx::query(sql).execute(&mut **tx).await?;
+    }
     let sql = match tx.backend() {
         Backend::Sqlite => concat!(
             "INSERT INTO member_name_chars (ch, org_path, person_sort, person_id, person_name, \

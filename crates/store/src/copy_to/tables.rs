@@ -92,6 +92,10 @@ pub const SKIPPED: &[(&str, &str)] = &[
         "姓名检索表由目标数据库的触发器在复制成员时重新生成",
     ),
     (
+        "name_chars_deferred",
+        "批量导入事务内暂存的人员编号，事务结束时为空",
+    ),
+    (
         "name_char_positions",
         "SQLite 专用的常量表（拆分姓名用），PostgreSQL 不需要",
     ),

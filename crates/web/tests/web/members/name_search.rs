@@ -15,7 +15,8 @@ use crate::support::members::{World, add, member_json, youth};
 both_databases!(
     name_search_equals_a_scan,
     whole_id_number_found_by_index,
-    verify_counters_repairs_the_name_index
+    verify_counters_repairs_the_name_index,
+    verify_counters_finds_people_left_deferred
 );
 
 /// The ids a plain scan of the scope finds (no index of names), in the Org order.
@@ -258,6 +259,41 @@ async fn verify_counters_repairs_the_name_index(app: TestApp) {
     let scope = county_scope(&app, &t).await;
     assert_eq!(
         searched(&app, &scope, &by_name("检"), MemberSort::Org)
+            .await
+            .1,
+        1
+    );
+}
+
+/// A run of people left in `name_chars_deferred` (only a bulk write's own transaction lists
+/// them) would make the insert trigger skip those people's entries for good: the check counts
+/// it and the repair empties it and writes the entries.
+async fn verify_counters_finds_people_left_deferred(app: TestApp) {
+    let t = World::new(&app).await;
+    let mut tx = app.store.begin().await.unwrap();
+    sqlx::query("INSERT INTO name_chars_deferred (lo, hi) VALUES (1, 1000000)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    add(&t.branch, &t.w.branch, member_json(1, "赵漏记")).await;
+    let scope = county_scope(&app, &t).await;
+    assert_eq!(
+        searched(&app, &scope, &by_name("漏"), MemberSort::Org)
+            .await
+            .1,
+        0,
+        "the trigger skipped the listed person"
+    );
+    let report = app.store.verify_counters(false).await.unwrap();
+    // The leftover run and the new member's three missing entries.
+    assert_eq!(report.name_search_faults, 4, "{report:?}");
+    let repaired = app.store.verify_counters(true).await.unwrap();
+    assert!(repaired.repaired);
+    let report = app.store.verify_counters(false).await.unwrap();
+    assert!(report.is_clean(), "{report:?}");
+    assert_eq!(
+        searched(&app, &scope, &by_name("漏"), MemberSort::Org)
             .await
             .1,
         1

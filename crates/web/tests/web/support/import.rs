@@ -362,6 +362,7 @@ pub async fn count(app: &TestApp, table: &'static str) -> i64 {
         "members" => "SELECT COUNT(*) FROM members",
         "people" => "SELECT COUNT(*) FROM people",
         "cadre_posts" => "SELECT COUNT(*) FROM cadre_posts",
+        "name_chars_deferred" => "SELECT COUNT(*) FROM name_chars_deferred",
         _ => panic!("unknown table {table}"),
     };
     sqlx::query_scalar(sql)
