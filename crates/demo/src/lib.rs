@@ -21,6 +21,8 @@ use tuanjian_store::settings::{self, DEMO_ACCOUNTS_KEY, DemoAccount};
 use tuanjian_store::{Store, demo_data};
 
 pub use accounts::{CENTRAL_ADMIN_NAME, central_admin_id_number};
+// The benchmark of imports names its rows as the demo names its people.
+pub use names::PersonNames;
 
 pub struct DemoOptions {
     pub members: u64,

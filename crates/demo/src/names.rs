@@ -285,7 +285,7 @@ impl PersonNames {
         }
     }
 
-    pub fn next(&mut self) -> String {
+    pub fn next_name(&mut self) -> String {
         Name().fake_with_rng(&mut self.rng)
     }
 }
@@ -321,8 +321,8 @@ mod tests {
         let mut a = PersonNames::new(7);
         let mut b = PersonNames::new(7);
         for _ in 0..20 {
-            let name = a.next();
-            assert_eq!(name, b.next());
+            let name = a.next_name();
+            assert_eq!(name, b.next_name());
             assert!((2..=4).contains(&name.chars().count()), "{name}");
         }
     }

@@ -125,7 +125,7 @@ impl PeopleFactory {
         let address = codes.choose(rng).expect("codes are never empty");
         let person = NewPerson {
             id_number: self.id_number(rng, address, birth),
-            name: self.names.next(),
+            name: self.names.next_name(),
             phone: Self::phone(rng),
         };
         (person, birth)

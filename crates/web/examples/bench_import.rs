@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 
 use tuanjian_app::member_import::columns::{Context, Kind, template};
+use tuanjian_demo::PersonNames;
 use tuanjian_domain::{IdNumber, MemberField, OrgClass, OrgKind, OrgLevel};
 use tuanjian_sheet::write_filled;
 use tuanjian_store::Store;
@@ -105,6 +106,7 @@ async fn member_rows(store: &Store, kind: Kind, rows: usize) -> Vec<Vec<String>>
     let width = kind.fields().len();
     let mut data = Vec::with_capacity(rows);
     let (mut i, mut dev) = (0u64, 0u64);
+    let mut names = PersonNames::new(2026);
     while data.len() < rows {
         i += 1;
         let day = i / 900;
@@ -128,7 +130,10 @@ async fn member_rows(store: &Store, kind: Kind, rows: usize) -> Vec<Vec<String>>
         };
         let n = data.len();
         let mut row = vec![String::new(); width];
-        row[col(MemberField::Name)] = format!("基准团员{n}");
+        // Names shaped like people's (as the demo's): the name search keeps an entry per
+        // distinct character, so "基准团员12345" (eight, four of them shared by every row)
+        // weighed on the import more than real names do.
+        row[col(MemberField::Name)] = names.next_name();
         row[col(MemberField::IdNumber)] = id;
         row[col(MemberField::Ethnicity)] = "汉族".into();
         row[col(MemberField::PoliticalStatus)] = "共青团员".into();

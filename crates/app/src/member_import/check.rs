@@ -529,6 +529,7 @@ pub async fn check_file(
     progress: &mut Progress<'_>,
 ) -> Result<Parsed, FileFault> {
     progress.tell(JobPhase::Reading, 0, 0).await;
+    let started = std::time::Instant::now();
     let template = target.template();
     let rows = {
         let template = template.clone();
@@ -544,6 +545,11 @@ pub async fn check_file(
     // An error report uploaded again has its reason column first: cell references count it.
     let template = template.starting_at(rows.first().map_or(0, |r| r.first_column));
     let total = rows.len() as u64;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        rows = total,
+        "import: file read"
+    );
     progress.tell(JobPhase::Checking, 0, total).await;
     // The branches named in the file, each resolved once, with its 号段 loaded once.
     let (names, books) = if target.kind == Kind::Members {
@@ -581,17 +587,25 @@ pub async fn check_file(
     });
     let mut results = Vec::with_capacity(rows.len());
     let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Row> = rows.by_ref().take(PARSE_CHUNK).collect();
-        let ctx = ctx.clone();
-        let parsed = tokio::task::spawn_blocking(move || {
-            chunk
-                .into_iter()
-                .map(|r| parse_row(&ctx, r))
-                .collect::<Vec<_>>()
-        })
-        .await
-        .map_err(|e| internal_fault(&e))?;
+    // Chunks are checked on as many threads as the machine has cores, results kept in order.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut running = std::collections::VecDeque::with_capacity(workers);
+    while rows.peek().is_some() || !running.is_empty() {
+        while running.len() < workers && rows.peek().is_some() {
+            let chunk: Vec<Row> = rows.by_ref().take(PARSE_CHUNK).collect();
+            let ctx = ctx.clone();
+            running.push_back(tokio::task::spawn_blocking(move || {
+                chunk
+                    .into_iter()
+                    .map(|r| parse_row(&ctx, r))
+                    .collect::<Vec<_>>()
+            }));
+        }
+        let parsed = running
+            .pop_front()
+            .expect("a chunk is running")
+            .await
+            .map_err(|e| internal_fault(&e))?;
         results.extend(parsed);
         progress
             .tell(JobPhase::Checking, results.len() as u64, total)
