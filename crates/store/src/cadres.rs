@@ -5,9 +5,10 @@ use serde::Serialize;
 use sqlx::Row;
 use tuanjian_domain::{IdNumber, OrgPath};
 
-use crate::orgs::{Org, Page, PageRequest};
+use crate::StoreError;
+use crate::members::COUNT_CAP;
+use crate::orgs::Org;
 use crate::scope::AdminScope;
-use crate::{Store, StoreError};
 
 /// Filters of the cadre list; every one optional.
 #[derive(Debug, Clone, Default)]
@@ -43,9 +44,12 @@ pub struct CadreListItem {
 
 /// An organisation's subtree inside a scope.
 pub struct CadreQuery<'a> {
-    lo: String,
-    hi: String,
+    /// The subtree's organisation (its counters give the unfiltered total).
+    pub(crate) org_id: i64,
+    pub(crate) lo: String,
+    pub(crate) hi: String,
     pub filter: &'a CadreFilter,
+    count_cap: i64,
 }
 
 impl<'a> CadreQuery<'a> {
@@ -55,7 +59,49 @@ impl<'a> CadreQuery<'a> {
             return None;
         }
         let (lo, hi) = org.path.subtree_range();
-        Some(Self { lo, hi, filter })
+        Some(Self {
+            org_id: org.id,
+            lo,
+            hi,
+            filter,
+            count_cap: COUNT_CAP,
+        })
+    }
+
+    /// With another cap on filtered counts (tests).
+    pub fn with_count_cap(mut self, cap: i64) -> Self {
+        self.count_cap = cap;
+        self
+    }
+
+    pub(crate) fn count_cap(&self) -> i64 {
+        self.count_cap
+    }
+
+    /// The filters as bound ($3–$6): name and ID number as LIKE patterns, the post trimmed.
+    pub(crate) fn binds(&self) -> (Option<String>, Option<String>, Option<String>, Option<i64>) {
+        let name = contains_pattern(self.filter.name.as_deref());
+        let id = contains_pattern(
+            self.filter
+                .id_number
+                .as_deref()
+                .map(|s| s.trim().to_ascii_uppercase())
+                .as_deref(),
+        );
+        let post = self
+            .filter
+            .post
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        (name, id, post, self.filter.org_id)
+    }
+
+    /// Whether nothing narrows the subtree's posts: the counters hold the total.
+    pub(crate) fn unfiltered(&self) -> bool {
+        let (name, id, post, org_id) = self.binds();
+        name.is_none() && id.is_none() && post.is_none() && org_id.is_none()
     }
 }
 
@@ -70,90 +116,22 @@ pub(crate) fn contains_pattern(s: Option<&str>) -> Option<String> {
     })
 }
 
-macro_rules! cadre_where {
-    () => {
-        " FROM cadre_posts c JOIN orgs o ON o.id = c.org_id JOIN people p ON p.id = c.person_id \
-          WHERE o.path >= $1 AND o.path < $2 \
-          AND ($3 IS NULL OR p.name LIKE $3 ESCAPE '\\') \
-          AND ($4 IS NULL OR p.id_number LIKE $4 ESCAPE '\\') \
-          AND ($5 IS NULL OR c.post = $5) \
-          AND ($6 IS NULL OR c.org_id = $6)"
-    };
-}
-
-impl Store {
-    /// One page of cadre posts in the query's subtree, by organisation then order of entry.
-    pub async fn cadres(
-        &self,
-        q: &CadreQuery<'_>,
-        page: PageRequest,
-    ) -> Result<Page<CadreListItem>, StoreError> {
-        let name = contains_pattern(q.filter.name.as_deref());
-        let id = contains_pattern(
-            q.filter
-                .id_number
-                .as_deref()
-                .map(|s| s.trim().to_ascii_uppercase())
-                .as_deref(),
-        );
-        let post = q
-            .filter
-            .post
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
-        let rows = sqlx::query(concat!(
-            "SELECT c.id AS post_id, c.person_id, p.name, p.id_number, c.org_id, o.path AS org_path, o.full_name AS org_name, \
-             c.post, c.post_since, c.nature, c.party_committee",
-            cadre_where!(),
-            " ORDER BY o.path, c.id LIMIT $7 OFFSET $8"
-        ))
-        .bind(&q.lo)
-        .bind(&q.hi)
-        .bind(name.clone())
-        .bind(id.clone())
-        .bind(post.clone())
-        .bind(q.filter.org_id)
-        .bind(page.per_page)
-        .bind(page.offset())
-        .fetch_all(self.pool())
-        .await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                let id: String = r.try_get("id_number")?;
-                Ok(CadreListItem {
-                    post_id: r.try_get("post_id")?,
-                    person_id: r.try_get("person_id")?,
-                    name: r.try_get("name")?,
-                    id_number: IdNumber::parse(&id)
-                        .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.to_string().into())))?,
-                    org_id: r.try_get("org_id")?,
-                    org_path: OrgPath::parse(&r.try_get::<String, _>("org_path")?)
-                        .map_err(|_| StoreError::Broken("orgs.path is no organisation path"))?,
-                    org_name: r.try_get("org_name")?,
-                    post: r.try_get("post")?,
-                    post_since: r.try_get("post_since")?,
-                    nature: r.try_get("nature")?,
-                    party_committee: r.try_get::<i64, _>("party_committee")? != 0,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*)", cadre_where!()))
-            .bind(&q.lo)
-            .bind(&q.hi)
-            .bind(name)
-            .bind(id)
-            .bind(post)
-            .bind(q.filter.org_id)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
-    }
+/// A post as the list reads it (`cadre_pages`).
+pub(crate) fn item_from_row(r: &sqlx::any::AnyRow) -> Result<CadreListItem, StoreError> {
+    let id: String = r.try_get("id_number")?;
+    Ok(CadreListItem {
+        post_id: r.try_get("post_id")?,
+        person_id: r.try_get("person_id")?,
+        name: r.try_get("name")?,
+        id_number: IdNumber::parse(&id)
+            .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.to_string().into())))?,
+        org_id: r.try_get("org_id")?,
+        org_path: OrgPath::parse(&r.try_get::<String, _>("org_path")?)
+            .map_err(|_| StoreError::Broken("cadre_posts.org_path is no organisation path"))?,
+        org_name: r.try_get("org_name")?,
+        post: r.try_get("post")?,
+        post_since: r.try_get("post_since")?,
+        nature: r.try_get("nature")?,
+        party_committee: r.try_get::<i64, _>("party_committee")? != 0,
+    })
 }

@@ -6,6 +6,7 @@ pub mod age_cases;
 pub mod applications;
 pub mod audit;
 pub mod bootstrap;
+pub mod cadre_pages;
 pub mod cadres;
 pub mod completion;
 pub mod copy_to;

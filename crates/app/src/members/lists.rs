@@ -3,9 +3,10 @@
 
 use tuanjian_domain::leaving::Standing;
 use tuanjian_domain::{Action, ActorRole, ErrorCode, Post, authorize};
-use tuanjian_store::cadres::{CadreFilter, CadreListItem, CadreQuery};
+use tuanjian_store::cadre_pages::CadrePage;
+use tuanjian_store::cadres::{CadreFilter, CadreQuery};
 use tuanjian_store::members::{MemberFilter, MemberPage, MemberQuery, MemberSort};
-use tuanjian_store::orgs::{Org, Page};
+use tuanjian_store::orgs::Org;
 use tuanjian_store::scope::{AdminScope, ViewScope};
 
 use super::admin_scope;
@@ -211,6 +212,10 @@ pub struct CadreListInput {
     pub unit_name: Option<String>,
     pub page: Option<String>,
     pub per_page: Option<String>,
+    /// 下一页 by key: the page after this post (a page's `next_after`).
+    pub after: Option<String>,
+    /// 上一页 by key: the page before this post (a page's `prev_before`).
+    pub before: Option<String>,
 }
 
 impl CadreListInput {
@@ -231,7 +236,7 @@ impl CadreListInput {
                 post,
                 org_id: None,
             },
-            Paging::read(&self.page, &self.per_page)?,
+            Paging::read_keyed(&self.page, &self.per_page, &self.after, &self.before)?,
         ))
     }
 }
@@ -243,20 +248,43 @@ pub async fn cadres_of(
     org_id: i64,
     q: &CadreListInput,
     past_end: PastEnd,
-) -> Result<Listed<Page<CadreListItem>>, Fault> {
+) -> Result<Listed<CadrePage>, Fault> {
     let (scope, org) = org_in_scope(app, user, org_id, Action::ViewMembers).await?;
     let (mut filter, mut paging) = q.parse()?;
     let narrowed = narrow(app, &scope, &org, Within::Any, &q.unit, &q.unit_name).await?;
     filter.org_id = narrowed.as_ref().map(|o| o.id);
     let query = CadreQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
     let reads = app.store.replica_read().await?;
-    let mut cadres = reads.cadres(&query, paging.request).await?;
+    let total = reads.cadre_total(&query).await?;
     if past_end == PastEnd::ShowLast
-        && let Some(last) = paging.past_end(cadres.total)
+        && let Position::Number(_) = paging.position
+        && let Some(last) = paging.past_end(total.0)
     {
         paging.go_to_last(last);
-        cadres = reads.cadres(&query, paging.request).await?;
     }
+    paging.keep_reachable(total.0, !total.1);
+    let per_page = paging.request.per_page;
+    let cadres = match reads
+        .cadre_page(
+            &query,
+            paging.position,
+            per_page,
+            paging.request.page,
+            total,
+        )
+        .await?
+    {
+        Some(page) => page,
+        None => {
+            paging.key_gone();
+            reads
+                .cadre_page(&query, paging.position, per_page, 1, total)
+                .await?
+                .ok_or_else(|| {
+                    Fault::from(tuanjian_store::StoreError::Broken("page 1 has no key"))
+                })?
+        }
+    };
     Ok(Listed {
         org,
         narrowed,

@@ -312,7 +312,11 @@ impl From<&CadreListItem> for CadreItemBody {
 pub struct CadreListBody {
     pub org_id: i64,
     pub items: Vec<CadreItemBody>,
+    /// Posts matching the filters in the organisation's subtree (exact unless
+    /// `total_is_lower_bound`).
     pub total: i64,
+    /// A filter matched more than the list counts (10,000): `total` is that bound, 超过.
+    pub total_is_lower_bound: bool,
     pub page: i64,
     pub per_page: i64,
     /// Pages the total fills (at least 1); a page past it answers no items.
@@ -321,6 +325,12 @@ pub struct CadreListBody {
     pub unit_id: Option<i64>,
     /// A page size or number brought into bounds, in Chinese.
     pub notices: Vec<String>,
+    /// When rows lie before this page: the first row's post id; pass it as `before` (with
+    /// `page` minus one) for the previous page.
+    pub prev_before: Option<i64>,
+    /// When rows lie after this page: the last row's post id; pass it as `after` for the
+    /// next page (at any depth as fast as the first).
+    pub next_after: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/cadres",
@@ -337,11 +347,14 @@ pub async fn list_cadres(
         org_id: l.org.id,
         items: l.page.items.iter().map(CadreItemBody::from).collect(),
         total: l.page.total,
+        total_is_lower_bound: l.page.total_is_lower_bound,
         page: l.page.page,
         per_page: l.page.per_page,
         pages: pages(l.page.total, l.page.per_page),
         unit_id: l.narrowed.as_ref().map(|o| o.id),
         notices: l.notices,
+        prev_before: l.page.prev_before,
+        next_after: l.page.next_after,
     }))
 }
 

@@ -174,6 +174,11 @@ pub struct CadreListQuery {
     pub page: Option<String>,
     #[param(schema_with = list_per_page_schema)]
     pub per_page: Option<String>,
+    /// 下一页 by key: the page after this post (a previous page's `next_after`). With it,
+    /// `page` only numbers the page for the reader.
+    pub after: Option<String>,
+    /// 上一页 by key: the page before this post (a page's `prev_before`).
+    pub before: Option<String>,
 }
 
 impl CadreListQuery {
@@ -187,6 +192,8 @@ impl CadreListQuery {
             unit_name: self.unit_name.clone(),
             page: self.page.clone(),
             per_page: self.per_page.clone(),
+            after: self.after.clone(),
+            before: self.before.clone(),
         }
     }
 
@@ -509,7 +516,9 @@ pub async fn cadres_page(
             cadres.per_page,
             cadres.total,
             notices,
-        ),
+        )
+        .lower_bound(cadres.total_is_lower_bound)
+        .keyed(cadres.prev_before, cadres.next_after),
         rows: cadres
             .items
             .iter()

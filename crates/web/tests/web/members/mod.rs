@@ -3,6 +3,7 @@
 mod api;
 mod assist;
 mod browser;
+mod cadre_paging;
 mod form_browser;
 mod key_paging;
 mod name_order;
