@@ -8,7 +8,8 @@
 # lists against /healthz in the same run; `tuanjian verify-counters` over the whole set; and a
 # 100,000-row 「导入下级团支部团员团干部」 import (`tuanjian import`) into the set.
 # Also the hardest searches (a whole name, one given-name character, a whole ID number) and a
-# page by key 100 rows before the end of 团中央's list.
+# page by key 100 rows before the end of 团中央's list; the cadre list's first page (团中央, the
+# province), a page by key near its end and a name filter.
 #   DBS (default "sqlite postgres"), DURATION (default 10s, each wrk run), SURNAME (default 王)
 #   PG_REUSE=URL measures an existing PostgreSQL demo set instead of generating one (the 10 M set
 #   takes half an hour to generate on 2 cores); the import then writes into it for good.
@@ -45,6 +46,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The demo's 团中央 admin (demo/src/accounts.rs, CENTRAL_ADMIN_NAME), whose password the demo
+# sets; the database's first admin (`init`) has a password of its own.
+DEMO_ADMIN="SELECT p.id_number FROM org_admins a JOIN people p ON p.id = a.person_id JOIN orgs o ON o.id = a.org_id WHERE o.parent_id IS NULL AND p.name = '王建国' ORDER BY a.person_id LIMIT 1"
 seconds_since() { echo "$(date +%s.%N) - $1" | bc | xargs printf '%.1f'; }
 row() { printf '%-9s %-52s %14s %s\n' "$DB" "$1" "$2" "${3:-}"; }
 query() { # sql → one value
@@ -74,12 +78,12 @@ for DB in $DBS; do
   if [ "$DB" = sqlite ] && [ -n "${SQLITE_REUSE:-}" ]; then
     cp "$SQLITE_REUSE" "$WORK/scale.db"
     "$BIN" migrate --database-url "$URL" >/dev/null
-    ID=$(query "SELECT p.id_number FROM org_admins a JOIN people p ON p.id = a.person_id JOIN orgs o ON o.id = a.org_id WHERE o.parent_id IS NULL ORDER BY a.person_id LIMIT 1")
+    ID=$(query "$DEMO_ADMIN")
     echo "  团中央管理员：$ID / Tuanjian2024" > "$WORK/demo-$DB.txt"
     row "demo set reused" "$SQLITE_REUSE"
   elif [ "$DB" = postgres ] && [ -n "${PG_REUSE:-}" ]; then
     "$BIN" migrate --database-url "$URL" >/dev/null
-    ID=$(query "SELECT p.id_number FROM org_admins a JOIN people p ON p.id = a.person_id JOIN orgs o ON o.id = a.org_id WHERE o.parent_id IS NULL ORDER BY a.person_id LIMIT 1")
+    ID=$(query "$DEMO_ADMIN")
     echo "  团中央管理员：$ID / Tuanjian2024" > "$WORK/demo-$DB.txt"
     row "demo set reused" "$PG_REUSE"
   else
@@ -117,6 +121,11 @@ for DB in $DBS; do
   row "name search '${FULL: -1}', largest province: p50" "$(p50 "$B/orgs/$PROV/members?name=$GIVEN_Q")"
   row "ID number search (whole), 团中央: p50" "$(p50 "$B/orgs/$ROOT/members?id_number=$LAST_ID")"
   row "member list by key near the end, 团中央: p50" "$(p50 "$B/orgs/$ROOT/members?after=$DEEP&page=2")"
+  DEEP_POST=$(query "SELECT id FROM cadre_posts ORDER BY org_path DESC, id DESC LIMIT 1 OFFSET 100")
+  row "cadre list page 1, 团中央: p50" "$(p50 "$B/orgs/$ROOT/cadres")"
+  row "cadre list page 1, largest province: p50" "$(p50 "$B/orgs/$PROV/cadres")"
+  row "cadre list by key near the end, 团中央: p50" "$(p50 "$B/orgs/$ROOT/cadres?after=$DEEP_POST&page=2")"
+  row "cadre list, name '$SURNAME', largest province: p50" "$(p50 "$B/orgs/$PROV/cadres?name=$NAME")"
   HEALTH=$(rps "$B/healthz")
   row "/healthz, 64 connections: req/s" "$HEALTH"
   for target in "团中央:$ROOT" "largest province:$PROV"; do

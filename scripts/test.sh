@@ -133,19 +133,15 @@ if ! "${as_root[@]}" grep -qs '^host replication all 127.0.0.1/32 trust' "$hba";
     echo 'host replication all 127.0.0.1/32 trust # added by scripts/test.sh' | "${as_root[@]}" tee -a "$hba" >/dev/null
     pg -c 'SELECT pg_reload_conf()' >/dev/null
 fi
-if [[ $(replica -c 'SELECT pg_is_in_recovery()' 2>/dev/null) != t ]]; then
-    # Not running (or not a standby): start the data directory there, else copy it afresh.
-    if [[ -f $replica_dir/standby.signal ]]; then
-        as_postgres "$pg_bin/pg_ctl" -D "$replica_dir" -l "$replica_dir/log" -w -t 60 start >/dev/null || true
-    fi
-    if [[ $(replica -c 'SELECT pg_is_in_recovery()' 2>/dev/null) != t ]]; then
-        echo "copying the primary into $replica_dir (pg_basebackup)"
-        as_postgres "$pg_bin/pg_ctl" -D "$replica_dir" -m immediate stop >/dev/null 2>&1 || true
-        "${as_root[@]}" rm -rf "$replica_dir"
-        "${as_root[@]}" install -d -o postgres -g postgres -m 700 "$replica_dir"
-        as_postgres "$pg_bin/pg_basebackup" -h 127.0.0.1 -p 5432 -U postgres -D "$replica_dir" -R -X stream -c fast
-        # Debian keeps the primary's configuration in /etc, so the copy has none of its own.
-        as_postgres tee "$replica_dir/postgresql.conf" >/dev/null <<CONF
+# Copies the primary afresh into $replica_dir and starts it there.
+make_replica() {
+    echo "copying the primary into $replica_dir (pg_basebackup)"
+    as_postgres "$pg_bin/pg_ctl" -D "$replica_dir" -m immediate stop >/dev/null 2>&1 || true
+    "${as_root[@]}" rm -rf "$replica_dir"
+    "${as_root[@]}" install -d -o postgres -g postgres -m 700 "$replica_dir"
+    as_postgres "$pg_bin/pg_basebackup" -h 127.0.0.1 -p 5432 -U postgres -D "$replica_dir" -R -X stream -c fast
+    # Debian keeps the primary's configuration in /etc, so the copy has none of its own.
+    as_postgres tee "$replica_dir/postgresql.conf" >/dev/null <<CONF
 port = 5433
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '/tmp'
@@ -153,16 +149,44 @@ hot_standby = on
 max_connections = $(pg -c 'SHOW max_connections')
 max_standby_streaming_delay = 30s
 CONF
-        as_postgres tee "$replica_dir/pg_hba.conf" >/dev/null <<'CONF'
+    as_postgres tee "$replica_dir/pg_hba.conf" >/dev/null <<'CONF'
 local all all trust
 host all all 127.0.0.1/32 trust
 CONF
-        as_postgres "$pg_bin/pg_ctl" -D "$replica_dir" -l "$replica_dir/log" -w -t 60 start >/dev/null
+    as_postgres "$pg_bin/pg_ctl" -D "$replica_dir" -l "$replica_dir/log" -w -t 60 start >/dev/null
+}
+# Whether the replica streams from the primary and replays, within $1 seconds, all the primary
+# has written by now. A replica left running while the primary wrote a lot (a 10 M demo) may
+# be far behind or, its WAL recycled on the primary, unable to stream at all, though still a
+# standby: the replica tests would then fail on its lag, not on the code.
+replica_caught_up() {
+    local target tries
+    target=$(pg -c 'SELECT pg_current_wal_flush_lsn()')
+    for ((tries = 0; tries < $1 * 2; tries++)); do
+        [[ $(replica -c "SELECT COALESCE((SELECT status = 'streaming' FROM pg_stat_wal_receiver), false)
+                           AND pg_last_wal_replay_lsn() >= '$target'::pg_lsn" 2>/dev/null) == t ]] && return 0
+        sleep 0.5
+    done
+    return 1
+}
+if [[ $(replica -c 'SELECT pg_is_in_recovery()' 2>/dev/null) != t ]]; then
+    # Not running (or not a standby): start the data directory there, else copy it afresh.
+    if [[ -f $replica_dir/standby.signal ]]; then
+        as_postgres "$pg_bin/pg_ctl" -D "$replica_dir" -l "$replica_dir/log" -w -t 60 start >/dev/null || true
+    fi
+    if [[ $(replica -c 'SELECT pg_is_in_recovery()' 2>/dev/null) != t ]]; then
+        make_replica
     fi
     [[ $(replica -c 'SELECT pg_is_in_recovery()') == t ]] || die "the replica on 127.0.0.1:5433 did not start (see $replica_dir/log)"
 fi
 # A run that stopped half-way may have left replay paused.
 replica -c 'SELECT pg_wal_replay_resume()' >/dev/null
+if ! replica_caught_up 120; then
+    echo "the replica does not stream or lags behind the primary: replacing it"
+    make_replica
+    replica -c 'SELECT pg_wal_replay_resume()' >/dev/null
+    replica_caught_up 120 || die "the new replica on 127.0.0.1:5433 does not keep up with the primary (see $replica_dir/log)"
+fi
 echo "replica ready"
 export TUANJIAN_TEST_PG_REPLICA=postgres://postgres@127.0.0.1:5433/postgres
 

@@ -15,7 +15,6 @@ use super::paging::{Paging, PastEnd};
 use crate::context::App;
 use crate::fault::Fault;
 use crate::signed::Signed;
-use tuanjian_store::member_pages::Position;
 
 /// The organisation `org_id` if it lies in the admin's scope (else `NotFound`) and the admin
 /// may take `action` there, with the scope.
@@ -160,14 +159,7 @@ pub async fn members_of(
     // A list may lag the primary by a moment, except after the admin's own change (replica).
     let reads = app.store.replica_read().await?;
     let total = reads.member_total(&query).await?;
-    let exact = !total.1;
-    if past_end == PastEnd::ShowLast
-        && let Position::Number(_) = paging.position
-        && let Some(last) = paging.past_end(total.0)
-    {
-        paging.go_to_last(last);
-    }
-    paging.keep_reachable(total.0, exact);
+    paging.settle(total, past_end);
     let per_page = paging.request.per_page;
     let members = match reads
         .member_page(
@@ -256,13 +248,7 @@ pub async fn cadres_of(
     let query = CadreQuery::within(&scope, &org, &filter).ok_or_else(Fault::not_found)?;
     let reads = app.store.replica_read().await?;
     let total = reads.cadre_total(&query).await?;
-    if past_end == PastEnd::ShowLast
-        && let Position::Number(_) = paging.position
-        && let Some(last) = paging.past_end(total.0)
-    {
-        paging.go_to_last(last);
-    }
-    paging.keep_reachable(total.0, !total.1);
+    paging.settle(total, past_end);
     let per_page = paging.request.per_page;
     let cadres = match reads
         .cadre_page(

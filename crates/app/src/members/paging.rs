@@ -146,6 +146,18 @@ impl Paging {
         self.position = Position::Number(to);
     }
 
+    /// A numbered page past the end of `total` rows moved to the last one (on the pages) and
+    /// one too deep to read moved within reach, each with its notice.
+    pub fn settle(&mut self, (total, lower_bound): (i64, bool), past_end: PastEnd) {
+        if past_end == PastEnd::ShowLast
+            && let Position::Number(_) = self.position
+            && let Some(last) = self.past_end(total)
+        {
+            self.go_to_last(last);
+        }
+        self.keep_reachable(total, !lower_bound);
+    }
+
     /// The member a key named is no longer in the list: the first page instead.
     pub fn key_gone(&mut self) {
         self.notices

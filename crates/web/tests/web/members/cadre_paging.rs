@@ -9,6 +9,7 @@ use tuanjian_store::cadres::{CadreFilter, CadreQuery};
 use crate::support::TestApp;
 use crate::support::admin::{get_html, page_as};
 use crate::support::members::{World, member_json};
+use crate::support::paging::walk_both_ways;
 
 both_databases!(
     cadre_keys_walk_the_whole_list_both_ways,
@@ -16,12 +17,7 @@ both_databases!(
 );
 
 fn ids(body: &Value) -> Vec<i64> {
-    body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["post_id"].as_i64().unwrap())
-        .collect()
+    crate::support::paging::ids(body, "post_id")
 }
 
 /// Thirteen posts over a branch, a committee and a branch of the sibling county.
@@ -48,57 +44,7 @@ async fn cadre_keys_walk_the_whole_list_both_ways(app: TestApp) {
     posts(&t).await;
     let base = format!("/api/v1/orgs/{}/cadres", t.w.city.id);
     for q in ["", "name=%E7%8E%8B", "post=%E5%A7%94%E5%91%98"] {
-        let (_, all) = t.city.get(&format!("{base}?{q}&per_page=100")).await;
-        let all = ids(&all);
-        assert!(all.len() >= 4, "{q}: {all:?}");
-
-        let mut walked = Vec::new();
-        let (_, mut body) = t.city.get(&format!("{base}?{q}&per_page=3")).await;
-        assert_eq!(body["prev_before"], Value::Null, "{q}: the first page");
-        let mut page = 1;
-        loop {
-            let (_, numbered) = t
-                .city
-                .get(&format!("{base}?{q}&per_page=3&page={page}"))
-                .await;
-            assert_eq!(ids(&body), ids(&numbered), "{q}: page {page}");
-            walked.extend(ids(&body));
-            let Some(after) = body["next_after"].as_i64() else {
-                break;
-            };
-            page += 1;
-            body = t
-                .city
-                .get(&format!("{base}?{q}&per_page=3&after={after}&page={page}"))
-                .await
-                .1;
-            assert_eq!(body["page"], page, "{q}");
-        }
-        assert_eq!(walked, all, "{q}: forward by key");
-
-        let (_, mut body) = t
-            .city
-            .get(&format!("{base}?{q}&per_page=3&page={page}"))
-            .await;
-        assert_eq!(body["next_after"], Value::Null, "{q}: the last page");
-        let mut back = Vec::new();
-        loop {
-            let mut these = ids(&body);
-            these.extend(back);
-            back = these;
-            let Some(before) = body["prev_before"].as_i64() else {
-                break;
-            };
-            page -= 1;
-            body = t
-                .city
-                .get(&format!(
-                    "{base}?{q}&per_page=3&before={before}&page={page}"
-                ))
-                .await
-                .1;
-        }
-        assert_eq!(back, all, "{q}: backward by key");
+        walk_both_ways(&t.city, &base, q, "post_id").await;
     }
 
     // The page's links carry the keys.

@@ -15,6 +15,7 @@ pub mod admin;
 pub mod browser;
 pub mod import;
 pub mod members;
+pub mod paging;
 pub mod setup;
 
 use std::net::SocketAddr;
