@@ -10,19 +10,23 @@ use crate::{Store, StoreError};
 
 impl Store {
     /// The 团支部 below `org` by full name when there are at most `at_most`; `None` when there
-    /// are more (the counters tell). The inner query stops at `at_most + 1` rows in index order; only those are
-    /// sorted.
+    /// are more (the counters tell, or `known`: their number read with the list's total). The
+    /// inner query stops at `at_most + 1` rows in index order; only those are sorted.
     pub async fn few_branches_under(
         &self,
         org: &Org,
         at_most: i64,
+        known: Option<i64>,
     ) -> Result<Option<Vec<Org>>, StoreError> {
         // The counters say how many there are (one row): a province's list does not read a
         // hundred organisations on every page only to offer a text box instead.
-        let branches = self
-            .subtree_dim_counts(org.id, Dim::OrgKind)
-            .await?
-            .get(Dim::OrgKind, OrgKind::Branch.code());
+        let branches = match known {
+            Some(n) => n,
+            None => self
+                .subtree_dim_counts(org.id, Dim::OrgKind)
+                .await?
+                .get(Dim::OrgKind, OrgKind::Branch.code()),
+        };
         if branches > at_most {
             return Ok(None);
         }
@@ -39,7 +43,7 @@ impl Store {
         .bind(&hi)
         .bind(OrgKind::Branch.code())
         .bind(at_most + 1)
-        .fetch_all(self.pool())
+        .fetch_all(self.index_reads())
         .await?;
         if rows.len() as i64 > at_most {
             return Ok(None);

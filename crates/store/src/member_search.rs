@@ -64,7 +64,7 @@ impl Store {
             .bind(lo)
             .bind(hi)
             .bind(PROBE_CAP)
-            .fetch_one(self.pool())
+            .fetch_one(self.index_reads())
             .await?;
             if n == 0 {
                 return Ok(Chosen::NoMatch);

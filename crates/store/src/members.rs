@@ -860,22 +860,34 @@ impl Store {
         .bind(faulty)
         .bind(q.standing())
         .bind(id)
-        .fetch_all(self.pool())
+        .fetch_all(self.index_reads())
         .await?)
     }
 
     /// The list's total, and whether it is only a lower bound: from the counters when only the
     /// standing filters apply (one indexed read at any scope), else counted up to the cap.
     pub async fn member_total(&self, q: &MemberQuery<'_>) -> Result<(i64, bool), StoreError> {
+        Ok(self.member_total_and_branches(q).await?.0)
+    }
+
+    /// As `member_total`, with the number of 团支部 in the query's subtree when the counters
+    /// gave the total (read with it: the 所在团支部 choices need no read of their own).
+    pub async fn member_total_and_branches(
+        &self,
+        q: &MemberQuery<'_>,
+    ) -> Result<((i64, bool), Option<i64>), StoreError> {
         if let Some(id) = q.whole_id_number() {
-            return Ok((self.page_by_id_number(q, &id).await?.len() as i64, false));
+            return Ok((
+                (self.page_by_id_number(q, &id).await?.len() as i64, false),
+                None,
+            ));
         }
         if q.counted_by_counters() {
             let dim = match q.filter.standing {
                 Standing::Members => Dim::Members,
                 _ => Dim::Status,
             };
-            let c = self.subtree_dim_counts(q.org_id, dim).await?;
+            let c = self.subtree_two_dims(q.org_id, dim, Dim::OrgKind).await?;
             let total = match q.filter.standing {
                 Standing::Members => c.get(Dim::Members, ""),
                 // Left: every state but those of members (`MembershipStatus::is_member`).
@@ -887,14 +899,18 @@ impl Store {
                 Standing::All => c.total(Dim::Status),
                 Standing::Exactly(s) => c.get(Dim::Status, s.code()),
             };
-            return Ok((total, false));
+            let branches = c.get(Dim::OrgKind, tuanjian_domain::OrgKind::Branch.code());
+            return Ok(((total, false), Some(branches)));
         }
         let n = self.count_planned(q, Some(q.count_cap + 1)).await?;
-        Ok(if n > q.count_cap {
-            (q.count_cap, true)
-        } else {
-            (n, false)
-        })
+        Ok((
+            if n > q.count_cap {
+                (q.count_cap, true)
+            } else {
+                (n, false)
+            },
+            None,
+        ))
     }
 
     /// Every match of the query counted (slow at scale: for tests and checks).

@@ -87,7 +87,18 @@ impl Store {
     /// Reads an organisation through a scope: `NotFound` both when it does not exist and when it
     /// lies outside the scope, so ids outside cannot be probed.
     pub async fn org_in_scope(&self, scope: &ViewScope, org_id: i64) -> Result<Org, StoreError> {
-        let org = self.org(org_id).await?;
+        let org = match self.cache() {
+            // The pages under an organisation read its lineage for their crumbs anyway: from
+            // the cache (kept fresh as the crumbs and the roles are, `hot_cache`) a list page
+            // makes one round trip fewer.
+            Some(_) => self
+                .lineage(org_id)
+                .await?
+                .pop()
+                .map(|o| o.org)
+                .ok_or(StoreError::NotFound)?,
+            None => self.org(org_id).await?,
+        };
         if scope.may_view(&org) {
             Ok(org)
         } else {

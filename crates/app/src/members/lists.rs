@@ -125,6 +125,8 @@ pub struct Listed<P> {
     pub notices: Vec<String>,
     /// The admin's scope (the pages decide each row's actions with it).
     pub scope: AdminScope,
+    /// The number of 团支部 below `org`, when the total's read gave it (for `narrow::choices`).
+    pub branches: Option<i64>,
 }
 
 impl<P> Listed<P> {
@@ -158,7 +160,9 @@ pub async fn members_of(
     let query = MemberQuery::within(&scope, within, &filter).ok_or_else(Fault::not_found)?;
     // A list may lag the primary by a moment, except after the admin's own change (replica).
     let reads = app.store.replica_read().await?;
-    let total = reads.member_total(&query).await?;
+    let (total, branches) = reads.member_total_and_branches(&query).await?;
+    // Counted below the branch the list is narrowed to: not the listed organisation's.
+    let branches = branches.filter(|_| narrowed.is_none());
     paging.settle(total, past_end);
     let per_page = paging.request.per_page;
     let members = match reads
@@ -189,6 +193,7 @@ pub async fn members_of(
         page: members,
         notices: paging.notices,
         scope,
+        branches,
     })
 }
 
@@ -277,6 +282,7 @@ pub async fn cadres_of(
         page: cadres,
         notices: paging.notices,
         scope,
+        branches: None,
     })
 }
 

@@ -92,11 +92,20 @@ pub async fn narrow(
 }
 
 /// What the page offers to narrow to: every choice when there are at most `CHOICES`, else
-/// `None` (the page shows a text box for the full name).
-pub async fn choices(app: &App, listed: &Org, within: Within) -> Result<Option<Vec<Org>>, Fault> {
+/// `None` (the page shows a text box for the full name). `branches`: the number of 团支部
+/// below `listed` when the list's read already told (`Listed::branches`).
+pub async fn choices(
+    app: &App,
+    listed: &Org,
+    within: Within,
+    branches: Option<i64>,
+) -> Result<Option<Vec<Org>>, Fault> {
     match within {
         Within::Branches if listed.kind.is_branch() => Ok(Some(Vec::new())),
-        Within::Branches => Ok(app.store.few_branches_under(listed, CHOICES).await?),
+        Within::Branches => Ok(app
+            .store
+            .few_branches_under(listed, CHOICES, branches)
+            .await?),
         Within::Any => {
             // The organisation itself and its direct children (a cached read of its page).
             let req = PageRequest {

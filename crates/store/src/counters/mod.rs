@@ -196,7 +196,7 @@ impl Store {
     pub async fn subtree_counts(&self, org_id: i64) -> Result<SubtreeCounts, StoreError> {
         let rows = sqlx::query("SELECT dim, val, n FROM org_counts WHERE org_id = $1 AND n <> 0")
             .bind(org_id)
-            .fetch_all(self.pool())
+            .fetch_all(self.index_reads())
             .await?;
         let mut counts = SubtreeCounts::default();
         for row in rows {
@@ -220,11 +220,38 @@ impl Store {
             sqlx::query("SELECT val, n FROM org_counts WHERE org_id = $1 AND dim = $2 AND n <> 0")
                 .bind(org_id)
                 .bind(dim.code())
-                .fetch_all(self.pool())
+                .fetch_all(self.index_reads())
                 .await?;
         let mut counts = SubtreeCounts::default();
         for row in rows {
             counts.add(dim, row.try_get(0)?, row.try_get(1)?);
+        }
+        Ok(counts)
+    }
+
+    /// Two dimensions' counters of a subtree in one read (a list's total and its number of
+    /// branches).
+    pub async fn subtree_two_dims(
+        &self,
+        org_id: i64,
+        a: Dim,
+        b: Dim,
+    ) -> Result<SubtreeCounts, StoreError> {
+        let rows = sqlx::query(
+            "SELECT dim, val, n FROM org_counts WHERE org_id = $1 AND dim IN ($2, $3) AND n <> 0",
+        )
+        .bind(org_id)
+        .bind(a.code())
+        .bind(b.code())
+        .fetch_all(self.index_reads())
+        .await?;
+        let mut counts = SubtreeCounts::default();
+        for row in rows {
+            counts.add(
+                Dim::parse(row.try_get::<&str, _>(0)?)?,
+                row.try_get(1)?,
+                row.try_get(2)?,
+            );
         }
         Ok(counts)
     }
@@ -242,7 +269,7 @@ impl Store {
              WHERE o.parent_id = $1 ORDER BY o.sort_key, o.id",
         )
         .bind(parent_id)
-        .fetch_all(self.pool())
+        .fetch_all(self.index_reads())
         .await?;
         let mut out: Vec<ChildCounts> = Vec::new();
         for row in rows {

@@ -303,8 +303,9 @@ impl NarrowField {
         listed: &Org,
         within: Within,
         narrowed: Option<&Org>,
+        branches: Option<i64>,
     ) -> Result<Self, crate::pages::error::PageError> {
-        let choices = narrow::choices(state, listed, within)
+        let choices = narrow::choices(state, listed, within, branches)
             .await?
             .map(|v| v.into_iter().map(|o| (o.id, o.full_name)).collect());
         Ok(Self {
@@ -357,6 +358,7 @@ pub async fn members_page(
         page: members,
         notices,
         scope,
+        branches,
     } = listed;
     // The branch's own export when narrowed: the export reads the same filters below it.
     let target = narrowed.as_ref().unwrap_or(&org).id;
@@ -397,7 +399,8 @@ pub async fn members_page(
         },
         sort_value: sort.code(),
         can_enter: org.kind.is_branch() && may_enter(&scope, &org),
-        branch: NarrowField::new(&state, &org, Within::Branches, narrowed.as_ref()).await?,
+        branch: NarrowField::new(&state, &org, Within::Branches, narrowed.as_ref(), branches)
+            .await?,
         one_branch,
         bulk_action: format!("/orgs/{target}/members/bulk"),
         org,
@@ -498,6 +501,7 @@ pub async fn cadres_page(
         page: cadres,
         notices,
         scope,
+        ..
     } = cadres_of(&state, &user, parse_id(&raw)?, &input, PastEnd::ShowLast).await?;
     let page = CadresPage {
         crumbs: OrgCrumbs::read(
@@ -526,7 +530,7 @@ pub async fn cadres_page(
             .collect(),
         posts: all_posts(),
         can_enter: may_enter(&scope, &org),
-        unit: NarrowField::new(&state, &org, Within::Any, narrowed.as_ref()).await?,
+        unit: NarrowField::new(&state, &org, Within::Any, narrowed.as_ref(), None).await?,
         one_org: narrowed.is_some() || org.kind.is_branch(),
         org,
         q,
