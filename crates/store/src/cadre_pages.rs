@@ -115,7 +115,7 @@ impl Store {
             .bind(post)
             .bind(org_id)
             .bind(cap)
-            .fetch_one(self.index_reads())
+            .fetch_one(self.pool())
             .await?)
     }
 
@@ -123,7 +123,7 @@ impl Store {
     async fn cadre_key(&self, post_id: i64) -> Result<Option<(String, i64)>, StoreError> {
         let row = sqlx::query("SELECT org_path, id FROM cadre_posts WHERE id = $1")
             .bind(post_id)
-            .fetch_optional(self.index_reads())
+            .fetch_optional(self.pool())
             .await?;
         Ok(match row {
             Some(r) => Some((r.try_get("org_path")?, r.try_get("id")?)),
@@ -189,7 +189,7 @@ impl Store {
             None => query.bind(skip),
             Some((path, id)) => query.bind(path).bind(id),
         };
-        let rows = query.fetch_all(self.index_reads()).await?;
+        let rows = query.fetch_all(self.pool()).await?;
         let mut items = rows
             .iter()
             .map(item_from_row)

@@ -209,8 +209,6 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
-    /// PostgreSQL: connections whose statements are planned once (`index_reads`).
-    planned: Option<AnyPool>,
     /// When a pooled connection was last found closed by the server (`reconnect`).
     loss: Arc<LossClock>,
     backend: Backend,
@@ -308,19 +306,9 @@ impl Store {
                 })
             });
         }
-        let planned = match backend {
-            Backend::Postgres => Some(planned_pool(
-                options.clone(),
-                max,
-                Duration::from_secs(10),
-                &loss,
-            )),
-            Backend::Sqlite => None,
-        };
         let pool = pool.connect_with(options).await.map_err(unreachable)?;
         Ok(Self {
             pool,
-            planned,
             loss,
             backend,
             reader: reader.map(Arc::new),
@@ -388,21 +376,6 @@ impl Store {
         match self.replica() {
             Some(replica) if self.reads_replica => replica.pooled(&self.pool, &self.loss),
             _ => Pooled::new(&self.pool, &self.loss, self.backend == Backend::Postgres),
-        }
-    }
-
-    /// The pool for the list pages' statements (`member_pages`, `cadre_pages`, the counters'
-    /// reads, the narrowing choices): index reads bounded by a LIMIT whose plan does not
-    /// depend on the values bound. On PostgreSQL they run on connections that keep one
-    /// (generic) plan per statement: by default the planner planned the member page afresh on
-    /// every execution, because its generic plan's guess for `LIMIT $n` (a tenth of the rows)
-    /// looked dearer — 0.5 of the page's 0.65 ms in the database, and a third fewer list pages
-    /// per second at 64 connections (docs/benchmarks.md). On a replica as `pool()`.
-    pub fn index_reads(&self) -> Pooled<'_> {
-        let primary = self.planned.as_ref().unwrap_or(&self.pool);
-        match self.replica() {
-            Some(replica) if self.reads_replica => replica.planned(primary, &self.loss),
-            _ => Pooled::new(primary, &self.loss, self.backend == Backend::Postgres),
         }
     }
 
@@ -562,39 +535,8 @@ impl Store {
         if let Some(replica) = self.replica() {
             replica.close().await;
         }
-        if let Some(planned) = &self.planned {
-            planned.close().await;
-        }
         self.pool.close().await;
     }
-}
-
-/// PostgreSQL connections whose prepared statements always run their generic plan
-/// (`Store::index_reads`), opened when first needed, checked like the main pool's.
-pub(crate) fn planned_pool(
-    options: AnyConnectOptions,
-    max: u32,
-    acquire_timeout: Duration,
-    loss: &Arc<LossClock>,
-) -> AnyPool {
-    let clock = loss.clone();
-    AnyPoolOptions::new()
-        .max_connections(max)
-        .test_before_acquire(false)
-        .idle_timeout(Duration::from_secs(300))
-        .acquire_timeout(acquire_timeout)
-        .before_acquire(move |conn, meta| {
-            let clock = clock.clone();
-            Box::pin(async move { reconnect::check_idle(conn, &meta, &clock).await })
-        })
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                conn.execute("SET plan_cache_mode = force_generic_plan")
-                    .await?;
-                Ok(())
-            })
-        })
-        .connect_lazy_with(options)
 }
 
 /// The file behind a `sqlite:` URL; none for an in-memory database, which only its own

@@ -43,7 +43,7 @@ impl Store {
         .bind(&hi)
         .bind(OrgKind::Branch.code())
         .bind(at_most + 1)
-        .fetch_all(self.index_reads())
+        .fetch_all(self.pool())
         .await?;
         if rows.len() as i64 > at_most {
             return Ok(None);

@@ -369,7 +369,7 @@ impl Store {
             Some(cap) => query.bind(cap),
             None => query.bind(i64::MAX),
         };
-        Ok(query.fetch_one(self.index_reads()).await?)
+        Ok(query.fetch_one(self.pool()).await?)
     }
 
     async fn key_of(&self, person_id: i64) -> Result<Option<Key>, StoreError> {
@@ -378,7 +378,7 @@ impl Store {
              FROM members WHERE person_id = $1 AND person_sort IS NOT NULL",
         )
         .bind(person_id)
-        .fetch_optional(self.index_reads())
+        .fetch_optional(self.pool())
         .await?;
         Ok(match row {
             Some(r) => Some(Key {
@@ -475,7 +475,7 @@ impl Store {
             (Some(k), MemberSort::Name) => query.bind(k.person_sort.clone()).bind(k.person_id),
             (Some(k), _) => query.bind(k.join_month.clone()).bind(k.person_id),
         };
-        let mut rows = query.fetch_all(self.index_reads()).await?;
+        let mut rows = query.fetch_all(self.pool()).await?;
         let full = |n: usize| n as i64 > per_page;
         Ok(Some(match walk {
             Walk::Forward => {

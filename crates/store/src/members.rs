@@ -860,7 +860,7 @@ impl Store {
         .bind(faulty)
         .bind(q.standing())
         .bind(id)
-        .fetch_all(self.index_reads())
+        .fetch_all(self.pool())
         .await?)
     }
 

@@ -196,7 +196,7 @@ impl Store {
     pub async fn subtree_counts(&self, org_id: i64) -> Result<SubtreeCounts, StoreError> {
         let rows = sqlx::query("SELECT dim, val, n FROM org_counts WHERE org_id = $1 AND n <> 0")
             .bind(org_id)
-            .fetch_all(self.index_reads())
+            .fetch_all(self.pool())
             .await?;
         let mut counts = SubtreeCounts::default();
         for row in rows {
@@ -220,7 +220,7 @@ impl Store {
             sqlx::query("SELECT val, n FROM org_counts WHERE org_id = $1 AND dim = $2 AND n <> 0")
                 .bind(org_id)
                 .bind(dim.code())
-                .fetch_all(self.index_reads())
+                .fetch_all(self.pool())
                 .await?;
         let mut counts = SubtreeCounts::default();
         for row in rows {
@@ -243,7 +243,7 @@ impl Store {
         .bind(org_id)
         .bind(a.code())
         .bind(b.code())
-        .fetch_all(self.index_reads())
+        .fetch_all(self.pool())
         .await?;
         let mut counts = SubtreeCounts::default();
         for row in rows {
@@ -269,7 +269,7 @@ impl Store {
              WHERE o.parent_id = $1 ORDER BY o.sort_key, o.id",
         )
         .bind(parent_id)
-        .fetch_all(self.index_reads())
+        .fetch_all(self.pool())
         .await?;
         let mut out: Vec<ChildCounts> = Vec::new();
         for row in rows {

@@ -104,8 +104,6 @@ impl ReplicaStats {
 /// The replica's pool and what this server knows of its health (not of any person).
 pub(crate) struct Replica {
     pool: AnyPool,
-    /// As the primary's `planned` (`Store::index_reads`).
-    planned: AnyPool,
     loss: Arc<LossClock>,
     max_lag_ms: i64,
     start: Instant,
@@ -121,19 +119,6 @@ impl Replica {
     pub(crate) fn pooled<'p>(&'p self, primary: &'p AnyPool, clock: &'p LossClock) -> Pooled<'p> {
         Pooled::replica(
             &self.pool,
-            &self.loss,
-            Fallback {
-                primary,
-                clock,
-                replica: self,
-            },
-        )
-    }
-
-    /// As `pooled`, on connections that keep one plan per statement (`Store::index_reads`).
-    pub(crate) fn planned<'p>(&'p self, primary: &'p AnyPool, clock: &'p LossClock) -> Pooled<'p> {
-        Pooled::replica(
-            &self.planned,
             &self.loss,
             Fallback {
                 primary,
@@ -236,15 +221,13 @@ impl Store {
         })?;
         let loss = LossClock::new();
         let clock = loss.clone();
-        // A replica that does not answer must not hold requests up for long: after this the
-        // read runs on the primary.
-        let acquire_timeout = Duration::from_secs(1);
-        let planned = crate::planned_pool(options.clone(), 16, acquire_timeout, &loss);
         let pool = AnyPoolOptions::new()
             .max_connections(16)
             .test_before_acquire(false)
             .idle_timeout(Duration::from_secs(300))
-            .acquire_timeout(acquire_timeout)
+            // A replica that does not answer must not hold requests up for long: after this
+            // the read runs on the primary.
+            .acquire_timeout(Duration::from_secs(1))
             .before_acquire(move |conn, meta| {
                 let clock = clock.clone();
                 Box::pin(async move { reconnect::check_idle(conn, &meta, &clock).await })
@@ -252,7 +235,6 @@ impl Store {
             .connect_lazy_with(options);
         let replica = Replica {
             pool,
-            planned,
             loss,
             max_lag_ms: i64::try_from(max_lag.as_millis()).unwrap_or(i64::MAX),
             start: Instant::now(),
@@ -349,7 +331,6 @@ impl Store {
 
 impl Replica {
     pub(crate) async fn close(&self) {
-        self.planned.close().await;
         self.pool.close().await;
     }
 }
