@@ -190,14 +190,9 @@ pub struct ChildCounts {
     pub counts: SubtreeCounts,
 }
 
-impl Store {
-    /// The counters of an organisation's subtree: one indexed read, whatever its size. The
-    /// caller has checked the organisation is in the reader's scope.
-    pub async fn subtree_counts(&self, org_id: i64) -> Result<SubtreeCounts, StoreError> {
-        let rows = sqlx::query("SELECT dim, val, n FROM org_counts WHERE org_id = $1 AND n <> 0")
-            .bind(org_id)
-            .fetch_all(self.pool())
-            .await?;
+impl SubtreeCounts {
+    /// From rows of (dimension, value, count).
+    pub(crate) fn from_rows(rows: &[sqlx::any::AnyRow]) -> Result<Self, StoreError> {
         let mut counts = SubtreeCounts::default();
         for row in rows {
             counts.add(
@@ -207,6 +202,18 @@ impl Store {
             );
         }
         Ok(counts)
+    }
+}
+
+impl Store {
+    /// The counters of an organisation's subtree: one indexed read, whatever its size. The
+    /// caller has checked the organisation is in the reader's scope.
+    pub async fn subtree_counts(&self, org_id: i64) -> Result<SubtreeCounts, StoreError> {
+        let rows = sqlx::query("SELECT dim, val, n FROM org_counts WHERE org_id = $1 AND n <> 0")
+            .bind(org_id)
+            .fetch_all(self.pool())
+            .await?;
+        SubtreeCounts::from_rows(&rows)
     }
 
     /// One dimension's counters of an organisation's subtree (one range of the primary key: a
@@ -245,15 +252,7 @@ impl Store {
         .bind(b.code())
         .fetch_all(self.pool())
         .await?;
-        let mut counts = SubtreeCounts::default();
-        for row in rows {
-            counts.add(
-                Dim::parse(row.try_get::<&str, _>(0)?)?,
-                row.try_get(1)?,
-                row.try_get(2)?,
-            );
-        }
-        Ok(counts)
+        SubtreeCounts::from_rows(&rows)
     }
 
     /// The counters of each direct child of an organisation, in the children's name order,

@@ -1,11 +1,10 @@
 //! The counters of one subtree counted from the rows, with the SQL the fold uses: what the
 //! counters must equal. It reads the whole subtree, so it is for tests and checks, never pages.
 
-use sqlx::Row;
 use tuanjian_domain::OrgPath;
 
+use super::SubtreeCounts;
 use super::sql::{pg_month, sqlite_month, table_values};
-use super::{Dim, SubtreeCounts};
 use crate::{Backend, Store, StoreError};
 
 const SUBTREE_SQLITE: &str = concat!(
@@ -37,13 +36,5 @@ pub(super) async fn subtree(store: &Store, org_id: i64) -> Result<SubtreeCounts,
         .bind(to)
         .fetch_all(store.pool())
         .await?;
-    let mut counts = SubtreeCounts::default();
-    for row in rows {
-        counts.add(
-            Dim::parse(row.try_get::<&str, _>(0)?)?,
-            row.try_get(1)?,
-            row.try_get(2)?,
-        );
-    }
-    Ok(counts)
+    SubtreeCounts::from_rows(&rows)
 }
