@@ -5,6 +5,7 @@
 //! rows. `recount` derives the same numbers from the rows (with the same SQL, `sql.rs`) for
 //! `tuanjian verify-counters`, which also repairs them (`rebuild`).
 
+mod fingerprint;
 mod fold;
 mod rebuild;
 mod recount;

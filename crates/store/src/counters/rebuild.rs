@@ -37,6 +37,13 @@ const COUNTED_MEMBERS: &str = concat!(
     " r"
 );
 
+/// The same, for the organisations a check's fingerprints found different (`verify_suspects`).
+const COUNTED_SUSPECT_MEMBERS: &str = concat!(
+    "CREATE TEMPORARY TABLE rebuild_members AS SELECT * FROM ",
+    member_rows!("m.org_id"),
+    " r WHERE r.path IN (SELECT org_id FROM verify_suspects)"
+);
+
 /// One member dimension ($1, the number of `member_values`) counted per organisation. Counting
 /// all thirteen in one statement made one aggregate of every (organisation, dimension, value):
 /// at 10 million members it outgrew memory and spilled to disk for most of half an hour.
@@ -113,7 +120,7 @@ const ROLL_UP: &str = "INSERT INTO org_counts (org_id, dim, val, n) \
 
 /// Runs one statement of the rebuild, logging its time (a rebuild of millions of rows runs for
 /// minutes; the log says where).
-async fn timed(
+pub(crate) async fn timed(
     tx: &mut Tx,
     what: &str,
     sql: &'static str,
@@ -130,36 +137,62 @@ async fn timed(
         rows = done.rows_affected(),
         arg,
         seconds = started.elapsed().as_secs_f64(),
-        "counters rebuild: {what}"
+        "counters: {what}"
     );
     Ok(())
 }
 
-/// Every organisation's own rows counted (not its subtree's) into the counters or the scratch
-/// table `verify_own`.
-pub(crate) async fn count_own(tx: &mut Tx, into: OwnInto) -> Result<(), StoreError> {
+/// Whose member rows are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MembersOf {
+    Every,
+    /// The organisations in the check's `verify_suspects`.
+    Suspects,
+}
+
+/// Sets the memory of each dimension's aggregate (up to an entry per organisation and value)
+/// for the rest of the transaction.
+pub(crate) async fn count_in_memory(tx: &mut Tx) -> Result<(), StoreError> {
     if tx.backend() == Backend::Postgres {
-        // Each dimension's aggregate (up to an entry per organisation and value) in memory.
         sqlx::query("SET LOCAL work_mem = '256MB'")
             .execute(&mut **tx)
             .await?;
     }
-    let (own_members, own_rest) = own_statements(tx.backend(), into);
-    timed(tx, "members copied", COUNTED_MEMBERS, None).await?;
+    Ok(())
+}
+
+/// Organisations' own member rows counted (not their subtrees') into the counters or the scratch
+/// table `verify_own`, one dimension at a time.
+pub(crate) async fn count_own_members(
+    tx: &mut Tx,
+    into: OwnInto,
+    of: MembersOf,
+) -> Result<(), StoreError> {
+    let (own_members, _) = own_statements(tx.backend(), into);
+    let copy = match of {
+        MembersOf::Every => COUNTED_MEMBERS,
+        MembersOf::Suspects => COUNTED_SUSPECT_MEMBERS,
+    };
+    timed(tx, "members copied", copy, None).await?;
     for k in 1..=MEMBER_DIMENSIONS {
         timed(tx, "member dimension counted", own_members, Some(k)).await?;
     }
     sqlx::query("DROP TABLE rebuild_members")
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// Every organisation's own organisation, post and transfer rows counted.
+pub(crate) async fn count_own_rest(tx: &mut Tx, into: OwnInto) -> Result<(), StoreError> {
+    let (_, own_rest) = own_statements(tx.backend(), into);
     timed(
         tx,
         "organisations, posts and transfers counted",
         own_rest,
         None,
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Replaces every counter with the count of the rows, in the caller's transaction.
@@ -171,7 +204,9 @@ pub(crate) async fn rebuild(tx: &mut Tx) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM org_counts")
         .execute(&mut **tx)
         .await?;
-    count_own(tx, OwnInto::Counters).await?;
+    count_in_memory(tx).await?;
+    count_own_members(tx, OwnInto::Counters, MembersOf::Every).await?;
+    count_own_rest(tx, OwnInto::Counters).await?;
     let (low, high): (Option<i64>, Option<i64>) =
         sqlx::query_as("SELECT MIN(depth), MAX(depth) FROM orgs")
             .fetch_one(&mut **tx)

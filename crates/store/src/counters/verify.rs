@@ -1,13 +1,17 @@
 //! `tuanjian verify-counters`: every organisation's counters must equal its own rows' counts
 //! plus its children's counters. Checked for every organisation, this proves every subtree's
-//! counters equal the count of the subtree's rows, without adding the counts up the tree: one
-//! pass over the rows and two over the counters.
+//! counters equal the count of the subtree's rows, without adding the counts up the tree. The
+//! check weighs each organisation's counters and rows into two sums (`fingerprint`: one pass
+//! over the rows, one over the counters) and counts value by value only the organisations
+//! whose sums differ.
 
 use serde::Serialize;
 use sqlx::Row;
 
-use super::rebuild::rebuild;
-use super::rebuild::{OwnInto, count_own};
+use super::fingerprint::find_suspects;
+use super::rebuild::{
+    MembersOf, OwnInto, count_in_memory, count_own_members, count_own_rest, rebuild,
+};
 use super::sql::member_statuses;
 use crate::member_search::{name_chars_faults, rebuild_name_chars};
 use crate::{Store, StoreError};
@@ -15,18 +19,23 @@ use crate::{Store, StoreError};
 /// How many differences a report lists (it counts them all).
 const LISTED: usize = 100;
 
-/// Every counter against its organisation's own rows (counted into `verify_own` first, as a
-/// rebuild counts them) plus its children's counters.
-const DIFFERENCES: &str = "WITH own AS (SELECT org_id, dim, val, n FROM verify_own), \
+/// The counters of the organisations the fingerprints found different (`verify_suspects`)
+/// against their own rows' counts (counted into `verify_own` first, as a rebuild counts them)
+/// plus their children's counters.
+const DIFFERENCES: &str = "WITH own AS (SELECT org_id, dim, val, n FROM verify_own \
+       WHERE org_id IN (SELECT org_id FROM verify_suspects)), \
      kids AS (SELECT o.parent_id AS org_id, c.dim AS dim, c.val AS val, CAST(SUM(c.n) AS BIGINT) AS n \
-       FROM org_counts c JOIN orgs o ON o.id = c.org_id WHERE o.parent_id IS NOT NULL \
+       FROM org_counts c JOIN orgs o ON o.id = c.org_id \
+       WHERE o.parent_id IN (SELECT org_id FROM verify_suspects) \
        GROUP BY o.parent_id, c.dim, c.val), \
      expected AS (SELECT org_id, dim, val, CAST(SUM(n) AS BIGINT) AS n FROM \
        (SELECT org_id, dim, val, n FROM own UNION ALL SELECT org_id, dim, val, n FROM kids) u \
-       GROUP BY org_id, dim, val) \
+       GROUP BY org_id, dim, val), \
+     stored AS (SELECT org_id, dim, val, n FROM org_counts \
+       WHERE org_id IN (SELECT org_id FROM verify_suspects)) \
      SELECT COALESCE(e.org_id, s.org_id), COALESCE(e.dim, s.dim), COALESCE(e.val, s.val), \
        COALESCE(s.n, 0), COALESCE(e.n, 0) \
-     FROM expected e FULL OUTER JOIN org_counts s \
+     FROM expected e FULL OUTER JOIN stored s \
        ON s.org_id = e.org_id AND s.dim = e.dim AND s.val = e.val \
      WHERE COALESCE(s.n, 0) <> COALESCE(e.n, 0) ORDER BY 1, 2, 3";
 
@@ -94,18 +103,25 @@ impl Store {
         } else {
             self.begin_read().await?
         };
-        // A scratch table of this transaction (dropped with it): the check writes nothing else.
-        sqlx::query(
+        // Scratch tables of this transaction (dropped with it): the check writes nothing else.
+        for sql in [
             "CREATE TEMPORARY TABLE verify_own (org_id BIGINT NOT NULL, dim TEXT NOT NULL, \
              val TEXT NOT NULL, n BIGINT NOT NULL)",
-        )
-        .execute(&mut *tx)
-        .await?;
-        count_own(&mut tx, OwnInto::Scratch).await?;
-        let rows = sqlx::query(DIFFERENCES).fetch_all(&mut *tx).await?;
-        sqlx::query("DROP TABLE verify_own")
-            .execute(&mut *tx)
-            .await?;
+            "CREATE TEMPORARY TABLE verify_suspects (org_id BIGINT PRIMARY KEY)",
+        ] {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
+        count_in_memory(&mut tx).await?;
+        count_own_rest(&mut tx, OwnInto::Scratch).await?;
+        let rows = if find_suspects(&mut tx).await? > 0 {
+            count_own_members(&mut tx, OwnInto::Scratch, MembersOf::Suspects).await?;
+            sqlx::query(DIFFERENCES).fetch_all(&mut *tx).await?
+        } else {
+            Vec::new()
+        };
+        for sql in ["DROP TABLE verify_own", "DROP TABLE verify_suspects"] {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
         let mut report = CounterReport {
             difference_count: rows.len(),
             column_faults: sqlx::query_scalar(COLUMN_FAULTS)

@@ -12,7 +12,8 @@ use crate::support::members::{World, add, member_json};
 
 both_databases!(
     counters_count_what_the_rows_hold,
-    verify_counters_finds_and_repairs
+    verify_counters_finds_and_repairs,
+    verify_counters_finds_every_kind_of_difference
 );
 
 async fn counts(app: &TestApp, org_id: i64) -> SubtreeCounts {
@@ -224,4 +225,84 @@ async fn list_totals_from_counters_and_capped_counts(app: TestApp) {
         app.store.member_total(&exact_at_cap).await.unwrap(),
         (3, false)
     );
+}
+
+/// The differences the check's weighed sums must not miss, each alone on a clean set: the
+/// report lists exactly the counters that differ (the organisation's own and, where its
+/// counter adds to its parent's, the parent's).
+async fn verify_counters_finds_every_kind_of_difference(app: TestApp) {
+    let t = World::new(&app).await;
+    add(&t.branch, &t.w.branch, member_json(1, "赵一")).await;
+    add(&t.branch, &t.w.branch, member_json(2, "钱二")).await;
+    let (branch, parent) = (t.w.branch.id, t.w.branch.parent_id.unwrap());
+    let clean = app.store.verify_counters(false).await.unwrap();
+    assert!(clean.is_clean(), "{clean:?}");
+    let sex = app.store.subtree_counts(branch).await.unwrap();
+    let (m, f) = (sex.get(Dim::Sex, "m"), sex.get(Dim::Sex, "f"));
+    assert!(m > 0 && f > 0, "a man and a woman in the branch: {m} / {f}");
+    let cases: [(&str, Vec<(i64, &str, &str, i64, i64)>); 5] = [
+        // One counter one too high.
+        (
+            "UPDATE org_counts SET n = n + 1 WHERE dim = 'members' AND org_id = $1",
+            vec![(branch, "members", "", 3, 2)],
+        ),
+        // Two counters of one organisation wrong by amounts that cancel in a plain sum.
+        (
+            "UPDATE org_counts SET n = n + CASE val WHEN 'm' THEN 1 ELSE -1 END \
+             WHERE dim = 'sex' AND org_id = $1 AND val IN ('m', 'f')",
+            vec![
+                (branch, "sex", "f", f - 1, f),
+                (branch, "sex", "m", m + 1, m),
+            ],
+        ),
+        // A value no root counts, at one organisation only: its parent's counter misses it.
+        (
+            "INSERT INTO org_counts (org_id, dim, val, n) VALUES ($1, 'ethnicity', '99', 3)",
+            vec![(branch, "ethnicity", "99", 3, 0)],
+        ),
+        // A counter of zero for a value nowhere else: no difference.
+        (
+            "INSERT INTO org_counts (org_id, dim, val, n) VALUES ($1, 'ethnicity', '98', 0)",
+            vec![],
+        ),
+        // A counter missing.
+        (
+            "DELETE FROM org_counts WHERE dim = 'members' AND org_id = $1",
+            vec![(branch, "members", "", 0, 2)],
+        ),
+    ];
+    let parent_counts = app.store.subtree_counts(parent).await.unwrap();
+    for (sql, expected) in cases {
+        sqlx::query(sql)
+            .bind(branch)
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        let report = app.store.verify_counters(false).await.unwrap();
+        let found: Vec<_> = report
+            .differences
+            .iter()
+            .map(|d| {
+                (
+                    d.org_id,
+                    d.dim.as_str(),
+                    d.val.as_str(),
+                    d.stored,
+                    d.counted,
+                )
+            })
+            .collect();
+        // The parent's counter then differs from its children's sum by as much.
+        let mut want = expected.clone();
+        for &(_, dim, val, stored, counted) in &expected {
+            let n = parent_counts.get(Dim::parse(dim).unwrap(), val);
+            want.push((parent, dim, val, n, n + stored - counted));
+        }
+        want.sort();
+        assert_eq!(found, want, "{sql}");
+        assert_eq!(report.difference_count, want.len(), "{sql}");
+        let (code, out) = verify(&app.db.url, true);
+        assert_eq!(code, 0, "{out}");
+        assert!(app.store.verify_counters(false).await.unwrap().is_clean());
+    }
 }
