@@ -400,6 +400,11 @@ impl Store {
         })
     }
 
+    /// Whether this store's reads go to a read replica (`replica_read`).
+    pub(crate) fn reads_replica(&self) -> bool {
+        self.reads_replica && self.replica().is_some()
+    }
+
     /// Begins a transaction that only reads: several statements see one snapshot. Rolled back
     /// or dropped; on SQLite it takes no write lock.
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {

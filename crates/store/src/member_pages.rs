@@ -12,8 +12,9 @@
 
 use sqlx::Row;
 
+use crate::direct_read::Param;
 use crate::member_search::Chosen;
-use crate::members::{MemberQuery, MemberSort, member_conditions};
+use crate::members::{MemberListItem, MemberQuery, MemberSort, item_from_cols, member_conditions};
 use crate::orgs::PageRequest;
 use crate::{Backend, Store, StoreError};
 
@@ -318,7 +319,7 @@ struct Key {
 
 /// Rows of a page and whether more lie before and after them.
 pub(crate) struct Rows {
-    pub rows: Vec<sqlx::any::AnyRow>,
+    pub rows: Vec<MemberListItem>,
     pub more_before: bool,
     pub more_after: bool,
 }
@@ -480,25 +481,25 @@ impl Store {
             Walk::Backward => None,
         }
         .filter(|_| plain && self.backend() == Backend::Postgres && limit <= PAGE_FUNCTION_ROWS);
-        let query = if let Some(walk) = by_function {
+        let mut rows = if let Some(walk) = by_function {
+            // Unused by the page by number: the key's place holders.
             let (k_path, k_sort, k_id) = match &key {
-                Some(k) => (
-                    Some(k.org_path.clone()),
-                    Some(k.person_sort.clone()),
-                    Some(k.person_id),
-                ),
-                None => (None, None, None),
+                Some(k) => (k.org_path.as_str(), k.person_sort.as_str(), k.person_id),
+                None => ("", "", 0),
             };
-            sqlx::query(PAGE_FUNCTION)
-                .bind(lo)
-                .bind(hi)
-                .bind(q.standing())
-                .bind(walk)
-                .bind(limit)
-                .bind(skip)
-                .bind(k_path)
-                .bind(k_sort)
-                .bind(k_id)
+            let params = [
+                Param::Text(&lo),
+                Param::Text(&hi),
+                Param::Text(q.standing()),
+                Param::Text(walk),
+                Param::Int(limit),
+                Param::Int(skip),
+                Param::Text(k_path),
+                Param::Text(k_sort),
+                Param::Int(k_id),
+            ];
+            self.replicable_rows(PAGE_FUNCTION, &params, &item_from_cols)
+                .await?
         } else {
             let query = sqlx::query(statement(shape, sort, walk))
                 .bind(lo)
@@ -511,7 +512,7 @@ impl Store {
                 .bind(q.standing())
                 .bind(ch)
                 .bind(limit);
-            match (&key, sort) {
+            let query = match (&key, sort) {
                 (None, _) => query.bind(skip),
                 (Some(k), MemberSort::Org) => query
                     .bind(k.org_path.clone())
@@ -519,9 +520,14 @@ impl Store {
                     .bind(k.person_id),
                 (Some(k), MemberSort::Name) => query.bind(k.person_sort.clone()).bind(k.person_id),
                 (Some(k), _) => query.bind(k.join_month.clone()).bind(k.person_id),
-            }
+            };
+            query
+                .fetch_all(self.pool())
+                .await?
+                .iter()
+                .map(|r| item_from_cols(r))
+                .collect::<Result<_, _>>()?
         };
-        let mut rows = query.fetch_all(self.pool()).await?;
         let full = |n: usize| n as i64 > per_page;
         Ok(Some(match walk {
             Walk::Forward => {

@@ -2,6 +2,7 @@
 //! and reading them through an admin's scope. Forms, API, import and the self-service flows
 //! all add records through `insert_member_tx` / `insert_cadre_tx`.
 
+use crate::direct_read::Cols;
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::Row;
@@ -755,21 +756,24 @@ macro_rules! member_conditions {
 
 pub(crate) use member_conditions;
 
-fn item_from_row(r: &sqlx::any::AnyRow) -> Result<MemberListItem, StoreError> {
-    let id: String = r.try_get("person_id_number")?;
+/// A list row from the columns every member list statement selects, in this order:
+/// person_id, person_name, person_id_number, org_id, org_path, org_name, join_month,
+/// dev_number, status, entry_fault.
+pub(crate) fn item_from_cols(r: &dyn Cols) -> Result<MemberListItem, StoreError> {
+    let id = r.text(2)?;
     Ok(MemberListItem {
-        person_id: r.try_get("person_id")?,
-        name: r.try_get("person_name")?,
+        person_id: r.int(0)?,
+        name: r.text(1)?,
         id_number: IdNumber::parse(&id)
             .map_err(|e| StoreError::Db(sqlx::Error::Decode(e.to_string().into())))?,
-        org_id: r.try_get("org_id")?,
-        org_path: OrgPath::parse(&r.try_get::<String, _>("org_path")?)
+        org_id: r.int(3)?,
+        org_path: OrgPath::parse(&r.text(4)?)
             .map_err(|_| StoreError::Broken("members.org_path is no organisation path"))?,
-        org_name: r.try_get("org_name")?,
-        join_month: r.try_get("join_month")?,
-        dev_number: r.try_get("dev_number")?,
-        status: membership_status(&r.try_get::<String, _>("status")?)?,
-        entry_fault: r.try_get("entry_fault")?,
+        org_name: r.text(5)?,
+        join_month: r.opt_text(6)?,
+        dev_number: r.opt_text(7)?,
+        status: membership_status(&r.text(8)?)?,
+        entry_fault: r.opt_text(9)?,
     })
 }
 
@@ -814,11 +818,7 @@ impl Store {
                 None => return Ok(None),
             }
         };
-        let items = read
-            .rows
-            .iter()
-            .map(item_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let items = read.rows;
         Ok(Some(MemberPage {
             prev_before: read
                 .more_before
@@ -842,9 +842,9 @@ impl Store {
         &self,
         q: &MemberQuery<'_>,
         id: &str,
-    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    ) -> Result<Vec<MemberListItem>, StoreError> {
         let (name, like_id, join, status, faulty) = q.binds();
-        Ok(sqlx::query(concat!(
+        let rows = sqlx::query(concat!(
             "SELECT m.person_id, m.person_name, m.person_id_number, m.org_id, m.org_path, \
              o.full_name AS org_name, m.join_month, m.dev_number, m.status, m.entry_fault \
              FROM members m JOIN orgs o ON o.id = m.org_id \
@@ -861,7 +861,8 @@ impl Store {
         .bind(q.standing())
         .bind(id)
         .fetch_all(self.pool())
-        .await?)
+        .await?;
+        rows.iter().map(|r| item_from_cols(r)).collect()
     }
 
     /// The list's total, and whether it is only a lower bound: from the counters when only the
@@ -936,9 +937,7 @@ impl Store {
                 .map(|r| r.rows)
                 .unwrap_or_default()
         };
-        rows.iter()
-            .map(|r| r.try_get::<i64, _>("person_id").map_err(StoreError::from))
-            .collect()
+        Ok(rows.iter().map(|m| m.person_id).collect())
     }
 
     /// How many records in the scope break an entry rule (the notice on the admin's pages).

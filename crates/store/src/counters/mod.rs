@@ -20,6 +20,7 @@ pub(crate) use fold::{clear as clear_logs, fold, member_counts};
 pub(crate) use rebuild::build_once;
 pub use verify::{CounterDifference, CounterReport};
 
+use crate::direct_read::Param;
 use crate::{Store, StoreError, Tx};
 
 /// Replaces every counter, and the columns they derive from, with the count of the rows,
@@ -245,15 +246,18 @@ impl Store {
         a: Dim,
         b: Dim,
     ) -> Result<SubtreeCounts, StoreError> {
-        let rows = sqlx::query(
-            "SELECT dim, val, n FROM org_counts WHERE org_id = $1 AND dim IN ($2, $3) AND n <> 0",
-        )
-        .bind(org_id)
-        .bind(a.code())
-        .bind(b.code())
-        .fetch_all(self.pool())
-        .await?;
-        SubtreeCounts::from_rows(&rows)
+        let rows = self
+            .replicable_rows(
+                "SELECT dim, val, n FROM org_counts WHERE org_id = $1 AND dim IN ($2, $3) AND n <> 0",
+                &[Param::Int(org_id), Param::Text(a.code()), Param::Text(b.code())],
+                &|c| Ok((Dim::parse(&c.text(0)?)?, c.text(1)?, c.int(2)?)),
+            )
+            .await?;
+        let mut counts = SubtreeCounts::default();
+        for (dim, val, n) in rows {
+            counts.add(dim, val, n);
+        }
+        Ok(counts)
     }
 
     /// The counters of each direct child of an organisation, in the children's name order,

@@ -103,9 +103,11 @@ impl Store {
         params: &[Param<'_>],
         map: &Mapper<'_, T>,
     ) -> Result<Vec<T>, StoreError> {
-        debug_assert!(params.len() <= PARAM_NAMES.len());
         match self.reader.as_deref() {
-            Some(Reader::Sqlite(r)) => r.rows(sql, params, map),
+            Some(Reader::Sqlite(r)) => {
+                debug_assert!(params.len() <= PARAM_NAMES.len());
+                r.rows(sql, params, map)
+            }
             Some(Reader::Postgres(r)) => r.rows(sql, params, map).await,
             // An in-memory SQLite database: only the pool's connections can see it.
             None => {
@@ -114,6 +116,25 @@ impl Store {
                     .await?;
                 rows.iter().map(|r| map(r)).collect()
             }
+        }
+    }
+
+    /// Every row of a short read that a read replica may answer (a list's page and total): on
+    /// the replica's pool when this store reads the replica (`Store::replica_read`), else as a
+    /// hot read.
+    pub(crate) async fn replicable_rows<T>(
+        &self,
+        sql: &'static str,
+        params: &[Param<'_>],
+        map: &Mapper<'_, T>,
+    ) -> Result<Vec<T>, StoreError> {
+        if self.reads_replica() {
+            let rows = bind(sqlx::query(sql), params)
+                .fetch_all(self.pool())
+                .await?;
+            rows.iter().map(|r| map(r)).collect()
+        } else {
+            self.read_rows(sql, params, map).await
         }
     }
 

@@ -227,6 +227,9 @@ async fn list_totals_from_counters_and_capped_counts(app: TestApp) {
     );
 }
 
+/// A difference as the report lists it: organisation, dimension, value, stored, counted.
+type Difference<'a> = (i64, &'a str, &'a str, i64, i64);
+
 /// The differences the check's weighed sums must not miss, each alone on a clean set: the
 /// report lists exactly the counters that differ (the organisation's own and, where its
 /// counter adds to its parent's, the parent's).
@@ -240,7 +243,7 @@ async fn verify_counters_finds_every_kind_of_difference(app: TestApp) {
     let sex = app.store.subtree_counts(branch).await.unwrap();
     let (m, f) = (sex.get(Dim::Sex, "m"), sex.get(Dim::Sex, "f"));
     assert!(m > 0 && f > 0, "a man and a woman in the branch: {m} / {f}");
-    let cases: [(&str, Vec<(i64, &str, &str, i64, i64)>); 5] = [
+    let cases: [(&str, Vec<Difference>); 5] = [
         // One counter one too high.
         (
             "UPDATE org_counts SET n = n + 1 WHERE dim = 'members' AND org_id = $1",
