@@ -1,6 +1,7 @@
 //! The reads every signed-in request makes (its session, the person's roles, an
-//! organisation's lineage and children), one SQL text for both databases, on connections of
-//! their own rather than the pool's (docs/benchmarks.md, issue 2):
+//! organisation's lineage and children) and a member list's page and total (unless the store
+//! reads a replica: `replicable_rows`), on connections of their own rather than the pool's
+//! (docs/benchmarks.md, issues 2 and 14):
 //!
 //! - sqlx's pool tests every connection it takes back with a round trip to the database (a
 //!   ping), which doubled the trips of a short read, and the `Any` driver converts every row
