@@ -219,15 +219,15 @@ pub fn read_rows(
         max_mb: (KEPT_TEXT_BYTES / 1024 / 1024) as u64,
     };
     let read = if bytes.starts_with(b"PK\x03\x04") {
-        // calamine reads the bounded copy only; see xlsx_guard.
-        let safe =
-            xlsx_guard::rewrite(bytes, template.max_unpacked_bytes).map_err(|e| match e {
-                GuardError::Unreadable => unreadable(),
-                GuardError::Unpacks => SheetError::UnpacksTooLarge {
-                    max_mb: template.max_unpacked_bytes / 1024 / 1024,
-                },
-                GuardError::TooMuchText => too_much(),
-            })?;
+        // calamine reads the file only when bounded as it is, else the bounded copy; see
+        // xlsx_guard.
+        let safe = xlsx_guard::guard(bytes, template.max_unpacked_bytes).map_err(|e| match e {
+            GuardError::Unreadable => unreadable(),
+            GuardError::Unpacks => SheetError::UnpacksTooLarge {
+                max_mb: template.max_unpacked_bytes / 1024 / 1024,
+            },
+            GuardError::TooMuchText => too_much(),
+        })?;
         guarded(|| read_xlsx(&safe, ncols, max_col, keep_rows))
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // calamine would loop on a crafted container; see cfb_check.

@@ -14,8 +14,10 @@
 //! Parts other than XML are read (to measure the unpacked size) and left out. Everything the
 //! state machine holds is one text node of at most `CELL_CHARS` characters or one tag of at
 //! most `MARKUP_BYTES`, so calamine then holds at most the capped table and one capped cell at a
-//! time.
+//! time. A file the filter would not change at all (the template's own files: checked by
+//! `guard` in one pass that writes nothing) meets the same bounds as it is, and is read as it is.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read, Write};
 
 /// The most characters read from one cell: more than any column of any template allows.
@@ -40,16 +42,100 @@ pub enum GuardError {
     TooMuchText,
 }
 
+/// What calamine may read of `bytes` (a zip): the file itself when the filter would change
+/// nothing in it (every cell within `CELL_CHARS`, no comment, only XML parts: a file as the
+/// template writes it), else the bounded copy (`rewrite`). Either way at most `max_unpacked`
+/// bytes are unpacked in all, and the markup and shared-string limits hold. The check reads the
+/// file once without writing; deflating the copy again (and calamine inflating it) was a third
+/// of reading a 100,000-row workbook.
+pub fn guard(bytes: &[u8], max_unpacked: u64) -> Result<Cow<'_, [u8]>, GuardError> {
+    if filter_parts(bytes, max_unpacked, &mut Unchanged)? {
+        Ok(Cow::Borrowed(bytes))
+    } else {
+        rewrite(bytes, max_unpacked).map(Cow::Owned)
+    }
+}
+
 /// The bounded copy of `bytes` (a zip), unpacking at most `max_unpacked` bytes in all (the sizes
 /// a zip declares may lie, so what comes out is counted).
 pub fn rewrite(bytes: &[u8], max_unpacked: u64) -> Result<Vec<u8>, GuardError> {
+    let mut out = Copy {
+        zip: zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len()))),
+        opts: zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1))
+            .large_file(false),
+    };
+    filter_parts(bytes, max_unpacked, &mut out)?;
+    Ok(out
+        .zip
+        .finish()
+        .map_err(|_| GuardError::Unreadable)?
+        .into_inner())
+}
+
+/// Where the filtered parts go.
+trait Parts: Write {
+    /// A filtered part begins.
+    fn start(&mut self, name: String) -> Result<(), GuardError>;
+    /// Whether the filter must stop at the first change (a check that the file needs none).
+    fn stop_at_change(&self) -> bool;
+}
+
+/// The bounded copy.
+struct Copy {
+    zip: zip::ZipWriter<Cursor<Vec<u8>>>,
+    opts: zip::write::SimpleFileOptions,
+}
+
+impl Write for Copy {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.zip.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.zip.flush()
+    }
+}
+
+impl Parts for Copy {
+    fn start(&mut self, name: String) -> Result<(), GuardError> {
+        self.zip
+            .start_file(name, self.opts)
+            .map_err(|_| GuardError::Unreadable)
+    }
+    fn stop_at_change(&self) -> bool {
+        false
+    }
+}
+
+/// A check that writes nothing.
+struct Unchanged;
+
+impl Write for Unchanged {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Parts for Unchanged {
+    fn start(&mut self, _: String) -> Result<(), GuardError> {
+        Ok(())
+    }
+    fn stop_at_change(&self) -> bool {
+        true
+    }
+}
+
+/// Streams every part of `bytes` through the filter into `out`; true when the filter changed
+/// nothing (no cell cut, no comment dropped, no part left out). A check (`Unchanged`) stops at
+/// the first change.
+fn filter_parts(bytes: &[u8], max_unpacked: u64, out: &mut impl Parts) -> Result<bool, GuardError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| GuardError::Unreadable)?;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1))
-        .large_file(false);
     let mut total: u64 = 0;
+    let mut unchanged = true;
     let mut chunk = vec![0u8; 64 * 1024];
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|_| GuardError::Unreadable)?;
@@ -64,8 +150,13 @@ pub fn rewrite(bytes: &[u8], max_unpacked: u64) -> Result<Vec<u8>, GuardError> {
             Filter::new(cells, lower.contains("sharedstrings"))
         });
         if filter.is_some() {
-            out.start_file(name, opts)
-                .map_err(|_| GuardError::Unreadable)?;
+            out.start(name)?;
+        } else {
+            // Left out of the copy: a check cannot vouch for what calamine might make of it.
+            unchanged = false;
+        }
+        if !unchanged && out.stop_at_change() {
+            return Ok(false);
         }
         loop {
             let n = entry.read(&mut chunk).map_err(|_| GuardError::Unreadable)?;
@@ -77,17 +168,18 @@ pub fn rewrite(bytes: &[u8], max_unpacked: u64) -> Result<Vec<u8>, GuardError> {
                 return Err(GuardError::Unpacks);
             }
             if let Some(f) = filter.as_mut() {
-                f.feed(&chunk[..n], &mut out)?;
+                f.feed(&chunk[..n], out)?;
+                if f.changed && out.stop_at_change() {
+                    return Ok(false);
+                }
             }
         }
         if let Some(f) = filter.as_mut() {
-            f.finish(&mut out)?;
+            f.finish(out)?;
+            unchanged &= !f.changed;
         }
     }
-    Ok(out
-        .finish()
-        .map_err(|_| GuardError::Unreadable)?
-        .into_inner())
+    Ok(unchanged)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +210,8 @@ struct Filter {
     in_cell: bool,
     strings: u64,
     shared_text: u64,
+    /// Something was cut or dropped: the copy differs from the part.
+    changed: bool,
 }
 
 impl Filter {
@@ -135,6 +229,7 @@ impl Filter {
             in_cell: false,
             strings: 0,
             shared_text: 0,
+            changed: false,
         }
     }
 
@@ -164,6 +259,7 @@ impl Filter {
                     if self.markup == b"<!--" {
                         // Comments are dropped: nothing reads them.
                         self.markup.clear();
+                        self.changed = true;
                         self.state = State::Comment([0, 0]);
                     } else if self.markup_ends(b) {
                         self.end_markup(out)?;
@@ -205,6 +301,7 @@ impl Filter {
 
     /// The current cell went over the cap: what is pending goes, the marker comes once.
     fn cut(&mut self, out: &mut impl Write) -> Result<(), GuardError> {
+        self.changed = true;
         self.text.clear();
         self.over = true;
         self.in_entity = false;
@@ -391,6 +488,51 @@ mod tests {
         assert_eq!(run(false, false, &xml, 999).unwrap(), "<a><b/></a>");
         let tag = format!("<c r=\"{}\"/>", "A".repeat(MARKUP_BYTES));
         assert_eq!(run(true, false, &tag, 999), Err(GuardError::Unreadable));
+    }
+
+    fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, text) in parts {
+            zip.start_file(*name, opts).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    const SHEET: (&str, &str) = (
+        "xl/worksheets/sheet1.xml",
+        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row></sheetData></worksheet>",
+    );
+
+    #[test]
+    fn a_file_the_filter_would_not_change_is_read_as_it_is() {
+        let strings = format!("<sst><si><t>{}</t></si></sst>", "满".repeat(CELL_CHARS));
+        let bytes = zip_of(&[SHEET, ("xl/sharedStrings.xml", &strings)]);
+        match guard(&bytes, 1 << 20).unwrap() {
+            Cow::Borrowed(b) => assert!(std::ptr::eq(b, bytes.as_slice())),
+            Cow::Owned(_) => panic!("a bounded file is read as it is"),
+        }
+        // Still bounded by what it unpacks to.
+        assert_eq!(guard(&bytes, 100), Err(GuardError::Unpacks));
+    }
+
+    #[test]
+    fn a_file_the_filter_changes_is_read_as_the_copy() {
+        let long = format!("<sst><si><t>{}</t></si></sst>", "长".repeat(CELL_CHARS + 1));
+        let comment = "<worksheet><!-- x --><sheetData/></worksheet>";
+        for parts in [
+            vec![SHEET, ("xl/sharedStrings.xml", long.as_str())],
+            vec![("xl/worksheets/sheet1.xml", comment)],
+            vec![SHEET, ("xl/printerSettings/printerSettings1.bin", "\u{0}")],
+        ] {
+            let bytes = zip_of(&parts);
+            match guard(&bytes, 1 << 20).unwrap() {
+                Cow::Owned(copy) => assert_eq!(copy, rewrite(&bytes, 1 << 20).unwrap()),
+                Cow::Borrowed(_) => panic!("{parts:?}: the bounded copy is read"),
+            }
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! Exit status: 0 committed (or, with --dry-run, no faults); 1 faults stopped the commit (or
 //! were found by --dry-run); 2 unusable arguments, organisation or file.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,23 +65,32 @@ struct Out {
 
 impl Out {
     fn rows(&self, parsed: &Parsed) {
+        // One write for many lines: standard output writes each line at once otherwise (a
+        // system call per row of a 100,000-row file).
+        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
         for r in &parsed.rows {
-            if self.json {
+            let written = if self.json {
                 let errors: Vec<_> = r
                     .faults
                     .iter()
                     .map(|f| json!({"column": f.column, "code": f.code, "message": f.message}))
                     .collect();
-                println!(
+                writeln!(
+                    w,
                     "{}",
                     json!({"row": r.number, "ok": r.ok(), "errors": errors})
-                );
+                )
             } else {
-                for f in &r.faults {
-                    println!("{}", f.message);
-                }
+                r.faults
+                    .iter()
+                    .try_for_each(|f| writeln!(w, "{}", f.message))
+            };
+            // Output gone (a closed pipe) is no reason to fail the import's exit status.
+            if written.is_err() {
+                return;
             }
         }
+        let _ = w.flush();
     }
 
     fn summary(&self, s: serde_json::Value, text: &str) {
