@@ -308,6 +308,24 @@ fn count_statement(shape: Shape, capped: bool) -> &'static str {
     }
 }
 
+/// Binds $1..$9 of the statements: the scope's range, the query's filters, the name search's
+/// character.
+macro_rules! bind_filters {
+    ($query:expr, ($lo:expr, $hi:expr), $q:expr, $ch:expr) => {{
+        let (name, id, join, status, faulty) = $q.binds();
+        $query
+            .bind($lo)
+            .bind($hi)
+            .bind(name)
+            .bind(id)
+            .bind(join)
+            .bind(status)
+            .bind(faulty)
+            .bind($q.standing())
+            .bind($ch)
+    }};
+}
+
 /// A member's place in an order: the key's values, read by id.
 #[derive(Debug, Clone)]
 struct Key {
@@ -368,18 +386,13 @@ impl Store {
         let Plan::Read(shape, ch) = self.plan(q, None).await? else {
             return Ok(0);
         };
-        let (name, id, join, status, faulty) = q.binds();
         let (lo, hi) = q.range();
-        let query = sqlx::query_scalar(count_statement(shape, cap.is_some()))
-            .bind(lo.to_string())
-            .bind(hi.to_string())
-            .bind(name)
-            .bind(id)
-            .bind(join)
-            .bind(status)
-            .bind(faulty)
-            .bind(q.standing())
-            .bind(ch);
+        let query = bind_filters!(
+            sqlx::query_scalar(count_statement(shape, cap.is_some())),
+            (lo.to_string(), hi.to_string()),
+            q,
+            ch
+        );
         let query = match cap {
             Some(cap) => query.bind(cap),
             None => query.bind(i64::MAX),
@@ -501,16 +514,7 @@ impl Store {
             self.replicable_rows(PAGE_FUNCTION, &params, &item_from_cols)
                 .await?
         } else {
-            let query = sqlx::query(statement(shape, sort, walk))
-                .bind(lo)
-                .bind(hi)
-                .bind(name)
-                .bind(id)
-                .bind(join)
-                .bind(status)
-                .bind(faulty)
-                .bind(q.standing())
-                .bind(ch)
+            let query = bind_filters!(sqlx::query(statement(shape, sort, walk)), (lo, hi), q, ch)
                 .bind(limit);
             let query = match (&key, sort) {
                 (None, _) => query.bind(skip),

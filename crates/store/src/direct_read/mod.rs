@@ -111,13 +111,21 @@ impl Store {
             }
             Some(Reader::Postgres(r)) => r.rows(sql, params, map).await,
             // An in-memory SQLite database: only the pool's connections can see it.
-            None => {
-                let rows = bind(sqlx::query(sql), params)
-                    .fetch_all(self.pool())
-                    .await?;
-                rows.iter().map(|r| map(r)).collect()
-            }
+            None => self.pool_rows(sql, params, map).await,
         }
+    }
+
+    /// The same read on the pool (`Store::pool`: the replica's when the store reads one).
+    async fn pool_rows<T>(
+        &self,
+        sql: &'static str,
+        params: &[Param<'_>],
+        map: &Mapper<'_, T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let rows = bind(sqlx::query(sql), params)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|r| map(r)).collect()
     }
 
     /// Every row of a short read that a read replica may answer (a list's page and total): on
@@ -130,10 +138,7 @@ impl Store {
         map: &Mapper<'_, T>,
     ) -> Result<Vec<T>, StoreError> {
         if self.reads_replica() {
-            let rows = bind(sqlx::query(sql), params)
-                .fetch_all(self.pool())
-                .await?;
-            rows.iter().map(|r| map(r)).collect()
+            self.pool_rows(sql, params, map).await
         } else {
             self.read_rows(sql, params, map).await
         }
