@@ -2,7 +2,6 @@
 //! and reading them through an admin's scope. Forms, API, import and the self-service flows
 //! all add records through `insert_member_tx` / `insert_cadre_tx`.
 
-use crate::direct_read::Cols;
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::Row;
@@ -16,6 +15,7 @@ use tuanjian_domain::{
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::counters::Dim;
+use crate::direct_read::Cols;
 use crate::member_pages::{Position, Rows};
 use crate::member_search::Chosen;
 use crate::org_changes::org_tx;

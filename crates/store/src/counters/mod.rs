@@ -20,7 +20,7 @@ pub(crate) use fold::{clear as clear_logs, fold, member_counts};
 pub(crate) use rebuild::build_once;
 pub use verify::{CounterDifference, CounterReport};
 
-use crate::direct_read::Param;
+use crate::direct_read::{Cols, Param};
 use crate::{Store, StoreError, Tx};
 
 /// Replaces every counter, and the columns they derive from, with the count of the rows,
@@ -195,16 +195,24 @@ pub struct ChildCounts {
 impl SubtreeCounts {
     /// From rows of (dimension, value, count).
     pub(crate) fn from_rows(rows: &[sqlx::any::AnyRow]) -> Result<Self, StoreError> {
-        let mut counts = SubtreeCounts::default();
-        for row in rows {
-            counts.add(
-                Dim::parse(row.try_get::<&str, _>(0)?)?,
-                row.try_get(1)?,
-                row.try_get(2)?,
-            );
-        }
-        Ok(counts)
+        rows.iter()
+            .map(|r| counted(r))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Self::from_counted)
     }
+
+    fn from_counted(rows: Vec<(Dim, String, i64)>) -> Self {
+        let mut counts = SubtreeCounts::default();
+        for (dim, val, n) in rows {
+            counts.add(dim, val, n);
+        }
+        counts
+    }
+}
+
+/// One row of (dimension, value, count), whichever driver read it.
+fn counted(r: &dyn Cols) -> Result<(Dim, String, i64), StoreError> {
+    Ok((Dim::parse(&r.text(0)?)?, r.text(1)?, r.int(2)?))
 }
 
 impl Store {
@@ -250,14 +258,10 @@ impl Store {
             .replicable_rows(
                 "SELECT dim, val, n FROM org_counts WHERE org_id = $1 AND dim IN ($2, $3) AND n <> 0",
                 &[Param::Int(org_id), Param::Text(a.code()), Param::Text(b.code())],
-                &|c| Ok((Dim::parse(&c.text(0)?)?, c.text(1)?, c.int(2)?)),
+                &counted,
             )
             .await?;
-        let mut counts = SubtreeCounts::default();
-        for (dim, val, n) in rows {
-            counts.add(dim, val, n);
-        }
-        Ok(counts)
+        Ok(SubtreeCounts::from_counted(rows))
     }
 
     /// The counters of each direct child of an organisation, in the children's name order,
