@@ -22,6 +22,7 @@ pub mod org_edit;
 pub mod org_setup;
 pub mod password_hash;
 pub mod reset;
+pub mod reviews;
 pub mod self_service;
 pub mod signed;
 pub mod statistics;

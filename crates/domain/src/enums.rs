@@ -183,6 +183,9 @@ macro_rules! choices {
     };
 }
 
+// Other modules of the crate declare their choices the same way (`review.rs`).
+pub(crate) use choices;
+
 choices! {
     /// 民族, GB 3304-1991 codes 01–56 in the standard's order, with 97 and 98 as most systems
     /// add them. The name without 族 is accepted too.

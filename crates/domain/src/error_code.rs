@@ -238,6 +238,14 @@ error_codes! {
     ImportFilePurged = "import_file_purged", 410, "上传的表格只保留30天，这份错误报告已不能下载";
     ImportSuperseded = "import_superseded", 410, "这次上传已被新上传的表格取代";
     ImportFailed = "import_failed", 500, "导入失败，没有写入任何数据";
+    // 两制: 团员教育评议 and 团籍注册 (issue 15).
+    ReviewYearInvalid = "review_year_invalid", 400, "评议年度不对：只能办理今年或上一年度的团员教育评议";
+    GradeInvalid = "grade_invalid", 400, "评议等次只能是优秀、合格、基本合格或不合格";
+    UnregisteredReasonRequired = "unregistered_reason_required", 400, "评议为不合格的团员，请选择暂缓注册或不予注册，并填写原因";
+    ReviewMemberUnknown = "review_member_unknown", 400, "只能为本团支部团籍正常的团员评议，请刷新页面后重新录入";
+    ReviewLocked = "review_locked", 409, "本年度的团员教育评议已提交或已认证，不能再修改";
+    ReviewIncomplete = "review_incomplete", 409, "还有团员没有评议等次，请全部录入后再提交";
+    ReviewNotSubmitted = "review_not_submitted", 409, "该团支部本年度的评议尚未提交，不能审核认证";
 }
 
 impl ErrorCode {

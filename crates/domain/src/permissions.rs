@@ -81,10 +81,15 @@ pub enum Action {
     /// Enter a forwarded case's member with the age rule waived: 团中央's admin only (the
     /// caller passes whether the actor is 团中央, as for `MoveDirectly`).
     EnterAgeCase,
+    /// 团员教育评议: record the grades of the target branch's members and submit its round
+    /// (the branch's own admin).
+    RecordReview,
+    /// Certify (审核认证) or return a branch's submitted round (its direct superior).
+    CertifyReview,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Action::View,
         Action::CreateChild,
         Action::ManageRegistrationCode,
@@ -116,6 +121,8 @@ impl Action {
         Action::FileAgeCase,
         Action::GatherAgeCases,
         Action::EnterAgeCase,
+        Action::RecordReview,
+        Action::CertifyReview,
     ];
 }
 
@@ -227,6 +234,14 @@ const AGE_CASES_ENTERED_BY_CENTRAL: Refusal = Refusal {
     code: ErrorCode::CentralOnly,
     message: "因入团年龄问题无法录入的团员，由团中央管理员统一录入",
 };
+const REVIEW_BY_BRANCH: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrg,
+    message: "团员教育评议由团支部管理员录入评议等次并提交，上级组织管理员可以查看进度",
+};
+const REVIEW_CERTIFIED_BY_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::NotDirectSuperior,
+    message: "团员教育评议由团支部的直属上级组织管理员审核认证",
+};
 const SCHOOL_CODE_BY_OWN: Refusal = Refusal {
     code: ErrorCode::NotOwnOrg,
     message: "学校机构编号由学校团组织自己的管理员填写",
@@ -316,6 +331,8 @@ fn admin_rule(action: Action) -> (Who, Refusal) {
         Action::FileAgeCase => (Who::InScope, AGE_CASES_FILED_FROM_BELOW),
         Action::GatherAgeCases => (Who::Itself, AGE_CASES_GATHERED_BY_PROVINCE),
         Action::EnterAgeCase => (Who::Below, AGE_CASES_ENTERED_BY_CENTRAL),
+        Action::RecordReview => (Who::Itself, REVIEW_BY_BRANCH),
+        Action::CertifyReview => (Who::DirectChild, REVIEW_CERTIFIED_BY_SUPERIOR),
     }
 }
 
@@ -408,6 +425,8 @@ mod tests {
         assert_eq!(allowed(Action::AllocateDevRange), vec![DirectChild]);
         assert_eq!(allowed(Action::DecideLeaving), vec![Itself]);
         assert_eq!(allowed(Action::ApproveLeaving), vec![DirectChild]);
+        assert_eq!(allowed(Action::RecordReview), vec![Itself]);
+        assert_eq!(allowed(Action::CertifyReview), vec![DirectChild]);
         assert_eq!(
             allowed(Action::FileAgeCase),
             vec![Itself, DirectChild, Descendant]

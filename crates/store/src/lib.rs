@@ -48,6 +48,7 @@ mod reconnect;
 pub mod reg_codes;
 pub mod replica;
 pub mod reset_codes;
+pub mod reviews;
 pub mod roles;
 pub mod scope;
 pub mod sessions;

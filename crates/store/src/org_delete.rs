@@ -103,6 +103,16 @@ pub const ORG_REFERENCES: &[(&str, &str, &str)] = &[
         "kept under the parent (the province and 团中央 still decide them)",
     ),
     (
+        "review_rounds",
+        "org_id",
+        "deleted with their grades (refused while members exist; registrations keep the name)",
+    ),
+    (
+        "registrations",
+        "org_id",
+        "set to NULL (a member's 团籍注册 history keeps the branch's name)",
+    ),
+    (
         "age_cases",
         "province_id",
         "only provinces are referred to; they are never deleted",
@@ -282,6 +292,9 @@ async fn settle_references(
         "UPDATE org_changes SET approver_org_id = NULL WHERE approver_org_id = $1",
         // A member's 团籍 history outlives the branch it happened in (its name is kept).
         "UPDATE membership_changes SET org_id = NULL WHERE org_id = $1",
+        "UPDATE registrations SET org_id = NULL WHERE org_id = $1",
+        "DELETE FROM review_grades WHERE round_id IN (SELECT id FROM review_rounds WHERE org_id = $1)",
+        "DELETE FROM review_rounds WHERE org_id = $1",
         "DELETE FROM org_moves WHERE org_id = $1 OR from_parent_id = $1 OR to_parent_id = $1",
         // Sessions acting in a role here simply have no role any more.
         "UPDATE sessions SET role_kind = NULL, role_org_id = NULL WHERE role_org_id = $1",

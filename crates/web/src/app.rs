@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         // Members and cadres (issue 4): records and lists, 号段, self-service ways in
         .merge(crate::members::routes())
         .merge(crate::leaving::routes())
+        .merge(crate::reviews::routes())
         .merge(crate::dev_ranges::routes())
         .merge(crate::graduation::routes())
         .merge(crate::self_service::routes())

@@ -19,6 +19,7 @@ pub mod org_edit;
 pub mod org_setup;
 pub mod pages;
 pub mod reset;
+pub mod reviews;
 pub mod self_service;
 pub mod state;
 pub mod statistics;

@@ -4,6 +4,7 @@
 
 use tuanjian_domain::Action;
 use tuanjian_store::leaving::{HistoryEntry, Standing};
+use tuanjian_store::reviews::registrations::RegistrationEntry;
 
 use super::member_for;
 use crate::authority::{self, Authority};
@@ -17,6 +18,8 @@ pub struct MemberHistory {
     pub authority: Authority,
     pub member: Standing,
     pub history: Vec<HistoryEntry>,
+    /// 团籍注册, one per certified year, newest first.
+    pub registrations: Vec<RegistrationEntry>,
     /// The step waiting for the superior, if any.
     pub waiting: Option<HistoryEntry>,
     /// The member's own 退团 request waiting for the branch, if any.
@@ -31,6 +34,7 @@ pub struct MemberHistory {
 pub async fn of_member(app: &App, user: &Signed, person_id: i64) -> Result<MemberHistory, Fault> {
     let (authority, member) = member_for(app, user, person_id, Action::ViewMembers).await?;
     let history = app.store.membership_history(person_id).await?;
+    let registrations = app.store.registrations_of(person_id).await?;
     let waiting = history.iter().find(|h| h.pending).cloned();
     let request = super::request::waiting_in(member.status, &history);
     let may_decide = permit(&authority, Action::DecideLeaving, &member.branch).is_ok();
@@ -39,6 +43,7 @@ pub async fn of_member(app: &App, user: &Signed, person_id: i64) -> Result<Membe
         authority,
         member,
         history,
+        registrations,
         waiting,
         request,
         may_decide,
@@ -46,17 +51,25 @@ pub async fn of_member(app: &App, user: &Signed, person_id: i64) -> Result<Membe
     })
 }
 
-/// The signed-in person's own membership and history (also after leaving); `None` for one who
-/// was never a member.
-pub async fn mine(
-    app: &App,
-    user: &Signed,
-) -> Result<Option<(Standing, Vec<HistoryEntry>)>, Fault> {
+/// The signed-in person's own membership, history and 团籍注册 (also after leaving).
+pub struct Mine {
+    pub member: Standing,
+    pub history: Vec<HistoryEntry>,
+    pub registrations: Vec<RegistrationEntry>,
+}
+
+/// `None` for one who was never a member.
+pub async fn mine(app: &App, user: &Signed) -> Result<Option<Mine>, Fault> {
     let Some(member) = app.store.standing(user.person.id).await? else {
         return Ok(None);
     };
     let history = app.store.membership_history(user.person.id).await?;
-    Ok(Some((member, history)))
+    let registrations = app.store.registrations_of(user.person.id).await?;
+    Ok(Some(Mine {
+        member,
+        history,
+        registrations,
+    }))
 }
 
 /// What the admin's organisation, as direct superior of branches, has to approve and the latest

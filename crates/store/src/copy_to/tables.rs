@@ -62,6 +62,9 @@ pub const COPIED: &[CopyTable] = &[
     table("late_graduates", "person_id"),
     table("remembered_roles", "person_id"),
     table("age_cases", "id"),
+    table("review_rounds", "id"),
+    table("review_grades", "round_id, person_id"),
+    table("registrations", "person_id, year"),
     // The statistics counters as the source kept them; what the triggers logged while the
     // rows were inserted is dropped before the commit (it would count every row twice).
     table("org_counts", "org_id, dim, val"),

@@ -9,6 +9,7 @@ use tuanjian_app::leaving::history::{inbox as inbox_uc, mine as mine_uc, of_memb
 use tuanjian_app::leaving::request::waiting_in;
 use tuanjian_app::leaving::review::review;
 use tuanjian_store::leaving::{HistoryEntry, Standing};
+use tuanjian_store::reviews::registrations::RegistrationEntry;
 use utoipa::{IntoParams, ToSchema};
 
 use super::aging::AgedQuery;
@@ -205,9 +206,47 @@ pub struct MembershipBody {
     pub withdraw_request: Option<StepBody>,
     /// Oldest step first.
     pub history: Vec<StepBody>,
+    /// 团籍注册, one per certified year of 团员教育评议, newest first.
+    pub registrations: Vec<RegistrationBody>,
 }
 
-pub(super) fn membership_body(m: &Standing, history: &[HistoryEntry]) -> MembershipBody {
+#[derive(Serialize, ToSchema)]
+pub struct RegistrationBody {
+    pub year: i32,
+    /// The branch that graded the member that year.
+    pub org_name: String,
+    /// 评议等次: excellent, qualified, basic, unqualified.
+    pub grade: &'static str,
+    pub grade_label: &'static str,
+    /// registered (已注册), deferred (暂缓注册) or refused (不予注册).
+    pub result: &'static str,
+    pub result_label: &'static str,
+    /// Why the member was not registered.
+    pub reason: Option<String>,
+    /// When the superior certified it (Unix seconds).
+    pub certified_at: i64,
+}
+
+impl From<&RegistrationEntry> for RegistrationBody {
+    fn from(r: &RegistrationEntry) -> Self {
+        Self {
+            year: r.year,
+            org_name: r.org_name.clone(),
+            grade: r.grade.code(),
+            grade_label: r.grade.label(),
+            result: r.result.code(),
+            result_label: r.result.label(),
+            reason: r.reason.clone(),
+            certified_at: r.certified_at,
+        }
+    }
+}
+
+pub(super) fn membership_body(
+    m: &Standing,
+    history: &[HistoryEntry],
+    registrations: &[RegistrationEntry],
+) -> MembershipBody {
     MembershipBody {
         person_id: m.person_id,
         name: m.name.clone(),
@@ -219,6 +258,7 @@ pub(super) fn membership_body(m: &Standing, history: &[HistoryEntry]) -> Members
         is_member: m.status.is_member(),
         withdraw_request: waiting_in(m.status, history).as_ref().map(StepBody::from),
         history: history.iter().map(StepBody::from).collect(),
+        registrations: registrations.iter().map(RegistrationBody::from).collect(),
     }
 }
 
@@ -231,7 +271,11 @@ pub async fn membership(
     Path(raw): Path<String>,
 ) -> ApiResult<MembershipBody> {
     let h = of_member(&state, &user, parse_id(&raw)?).await?;
-    Ok(Json(membership_body(&h.member, &h.history)))
+    Ok(Json(membership_body(
+        &h.member,
+        &h.history,
+        &h.registrations,
+    )))
 }
 
 pub(super) async fn current(
@@ -240,7 +284,11 @@ pub(super) async fn current(
     id: i64,
 ) -> ApiResult<MembershipBody> {
     let h = of_member(state, user, id).await?;
-    Ok(Json(membership_body(&h.member, &h.history)))
+    Ok(Json(membership_body(
+        &h.member,
+        &h.history,
+        &h.registrations,
+    )))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -356,8 +404,12 @@ pub async fn mine(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> ApiResult<MembershipBody> {
-    let (m, history) = mine_uc(&state, &user)
+    let m = mine_uc(&state, &user)
         .await?
         .ok_or_else(tuanjian_app::Fault::not_found)?;
-    Ok(Json(membership_body(&m, &history)))
+    Ok(Json(membership_body(
+        &m.member,
+        &m.history,
+        &m.registrations,
+    )))
 }

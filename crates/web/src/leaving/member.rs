@@ -13,7 +13,7 @@ use tuanjian_app::leaving::review::review;
 use tuanjian_domain::leaving::Way;
 use tuanjian_store::entry_faults::beijing_today;
 
-use super::{StepRow, shown_on_page};
+use super::{RegistrationRow, StepRow, shown_on_page};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::user::{PageUser, Signed};
 use crate::error::{Fault, FaultStatus};
@@ -39,6 +39,7 @@ struct MemberPage {
     /// The member's own 退团 request waiting for the branch.
     request: Option<StepRow>,
     history: Vec<StepRow>,
+    registrations: Vec<RegistrationRow>,
     may_decide: bool,
     may_review: bool,
     ways: Vec<(&'static str, &'static str)>,
@@ -69,6 +70,7 @@ async fn render(
         waiting: h.waiting.as_ref().map(StepRow::from),
         request: h.request.as_ref().map(StepRow::from),
         history: h.history.iter().rev().map(StepRow::from).collect(),
+        registrations: h.registrations.iter().map(RegistrationRow::from).collect(),
         may_decide: h.may_decide,
         may_review: h.may_review,
         ways: [Way::Withdrawn, Way::Lapsed, Way::Expelled]

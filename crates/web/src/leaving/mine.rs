@@ -11,7 +11,7 @@ use tuanjian_app::leaving::request::{ask, take_back, waiting_in};
 use tuanjian_domain::MembershipStatus;
 use tuanjian_domain::leaving::REASON_MAX;
 
-use super::{StepRow, shown_on_page};
+use super::{RegistrationRow, StepRow, shown_on_page};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::user::{PageUser, Signed};
 use crate::error::{Fault, FaultStatus};
@@ -31,6 +31,7 @@ struct MinePage {
     /// The 退团 request waiting for the branch.
     request: Option<StepRow>,
     history: Vec<StepRow>,
+    registrations: Vec<RegistrationRow>,
     reason_max: usize,
     notice: Option<&'static str>,
     error: Option<String>,
@@ -47,18 +48,21 @@ async fn render(
         Some(a) => Nav::for_authority(state, user, &a).await?,
         None => Nav::plain(user),
     };
-    let (membership, may_ask, request, history) = match own {
-        Some((m, h)) => (
+    let (membership, may_ask, request, history, registrations) = match own {
+        Some(m) => (
             Some((
-                m.branch.full_name.clone(),
-                m.status.label(),
-                m.status.is_member(),
+                m.member.branch.full_name.clone(),
+                m.member.status.label(),
+                m.member.status.is_member(),
             )),
-            m.status == MembershipStatus::Normal,
-            waiting_in(m.status, &h).as_ref().map(StepRow::from),
-            h.iter().rev().map(StepRow::from).collect(),
+            m.member.status == MembershipStatus::Normal,
+            waiting_in(m.member.status, &m.history)
+                .as_ref()
+                .map(StepRow::from),
+            m.history.iter().rev().map(StepRow::from).collect(),
+            m.registrations.iter().map(RegistrationRow::from).collect(),
         ),
-        None => (None, false, None, Vec::new()),
+        None => (None, false, None, Vec::new(), Vec::new()),
     };
     let page = MinePage {
         nav: Some(nav),
@@ -67,6 +71,7 @@ async fn render(
         may_ask,
         request,
         history,
+        registrations,
         reason_max: REASON_MAX,
         notice,
         error,

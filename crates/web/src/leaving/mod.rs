@@ -14,6 +14,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use tuanjian_app::beijing::beijing;
 use tuanjian_store::leaving::HistoryEntry;
+use tuanjian_store::reviews::registrations::RegistrationEntry;
 use utoipa::OpenApi;
 
 use crate::state::AppState;
@@ -41,6 +42,7 @@ use crate::state::AppState;
         api::LeaveRequest,
         api::LeftBody,
         api::MembershipBody,
+        api::RegistrationBody,
         api::StepBody,
         api::DecideRequest,
         api::RestoreRequest,
@@ -153,6 +155,32 @@ impl From<&HistoryEntry> for StepRow {
             actor: h.actor_name.clone().unwrap_or_default(),
             at: beijing(h.at),
             pending: h.pending,
+        }
+    }
+}
+
+/// A year's 团籍注册 as the pages show it (`registrations.html`).
+pub struct RegistrationRow {
+    pub year: i32,
+    pub org_name: String,
+    pub grade: &'static str,
+    pub result: &'static str,
+    /// Not registered (暂缓 or 不予注册).
+    pub withheld: bool,
+    pub reason: String,
+    pub certified_at: String,
+}
+
+impl From<&RegistrationEntry> for RegistrationRow {
+    fn from(r: &RegistrationEntry) -> Self {
+        Self {
+            year: r.year,
+            org_name: r.org_name.clone(),
+            grade: r.grade.label(),
+            result: r.result.label(),
+            withheld: r.result != tuanjian_domain::review::Registration::Registered,
+            reason: r.reason.clone().unwrap_or_default(),
+            certified_at: beijing(r.certified_at),
         }
     }
 }

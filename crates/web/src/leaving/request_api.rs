@@ -21,10 +21,14 @@ pub struct WithdrawRequest {
 }
 
 async fn own(state: &AppState, user: &Signed) -> ApiResult<MembershipBody> {
-    let (m, history) = mine(state, user)
+    let m = mine(state, user)
         .await?
         .ok_or_else(tuanjian_app::Fault::not_found)?;
-    Ok(Json(membership_body(&m, &history)))
+    Ok(Json(membership_body(
+        &m.member,
+        &m.history,
+        &m.registrations,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/v1/me/membership/withdraw-request", request_body = WithdrawRequest,

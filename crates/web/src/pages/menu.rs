@@ -8,24 +8,26 @@ use tuanjian_store::scope::AdminScope;
 
 use crate::auth::role::Authority;
 
-/// The menu's groups, in the real system's order. 两制 and 团内激励 have no functions yet,
-/// so they have no group: a group is shown only once it holds a link.
+/// The menu's groups, in the real system's order. 团内激励 has no functions yet, so it has no
+/// group: a group is shown only once it holds a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
     Orgs,
     Members,
     Cadres,
     Business,
+    TwoSystems,
     Statistics,
     Mine,
 }
 
 impl Group {
-    const ORDER: [Group; 6] = [
+    const ORDER: [Group; 7] = [
         Group::Orgs,
         Group::Members,
         Group::Cadres,
         Group::Business,
+        Group::TwoSystems,
         Group::Statistics,
         Group::Mine,
     ];
@@ -36,6 +38,7 @@ impl Group {
             Group::Members => "团员管理",
             Group::Cadres => "团干部管理",
             Group::Business => "业务办理",
+            Group::TwoSystems => "两制",
             Group::Statistics => "统计",
             Group::Mine => "个人事务",
         }
@@ -73,6 +76,18 @@ pub fn org_actions(authority: &Authority, org: &Org, is_school: Option<bool>) ->
     out.extend(member_links(org, relation, is_school));
     out.extend(cadre_links(org, relation));
     out.extend(business_links(org, relation));
+    // 两制 (issue 15): a branch's 团员教育评议; above branches, the progress of those below.
+    if may(Action::ViewMembers, relation) {
+        let (href, label) = if org.kind.is_branch() {
+            (format!("/orgs/{}/reviews", org.id), "团员教育评议")
+        } else {
+            (
+                format!("/orgs/{}/reviews/progress", org.id),
+                "团员教育评议进度",
+            )
+        };
+        out.push(Link::new(Group::TwoSystems, href, label));
+    }
     // 统计 (issue 14): the organisation and everything below it.
     if may(Action::ViewMembers, relation) {
         out.push(Link::new(

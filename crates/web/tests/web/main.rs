@@ -29,6 +29,7 @@ mod org_setup;
 mod pages;
 mod permissions;
 mod reset;
+mod reviews;
 mod self_service;
 mod statistics;
 mod transfers;

@@ -60,6 +60,7 @@ async fn the_menu_offers_only_what_the_role_may_do(app: TestApp) {
         "/inbox".to_string(),
         "/transfers?side=out".to_string(),
         format!("/orgs/{s}/admins"),
+        format!("/orgs/{s}/reviews/progress"),
     ] {
         assert!(
             menu.contains(&expected),
@@ -114,11 +115,17 @@ async fn the_menu_offers_only_what_the_role_may_do(app: TestApp) {
             "branch menu lacks {expected}: {menu:?}"
         );
     }
-    // Groups without functions are not shown; 统计 has one (issue 14); the current page is
-    // marked.
-    for hidden in ["两制", "团内激励"] {
-        assert!(!html.contains(hidden), "{hidden} shown without functions");
-    }
+    // Groups without functions are not shown; 统计 has one (issue 14), 两制 the branch's
+    // 团员教育评议 (issue 15); the current page is marked.
+    assert!(
+        !html.contains("团内激励"),
+        "团内激励 shown without functions"
+    );
+    assert!(html.contains("两制"), "{html}");
+    assert!(
+        menu.contains(&format!("/orgs/{b}/reviews")),
+        "branch menu lacks 团员教育评议: {menu:?}"
+    );
     assert!(
         menu.contains(&format!("/orgs/{b}/statistics")),
         "branch menu lacks 统计: {menu:?}"
