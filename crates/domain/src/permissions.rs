@@ -81,10 +81,17 @@ pub enum Action {
     /// Enter a forwarded case's member with the age rule waived: 团中央's admin only (the
     /// caller passes whether the actor is 团中央, as for `MoveDirectly`).
     EnterAgeCase,
+    /// 团员电子档案: upload or, after a rejection, replace a member's archive (the branch's own
+    /// admin or any admin above it: a 团总支, a 团委).
+    UploadArchive,
+    /// Approve (认证) or reject a member's archive: the branch's direct superior.
+    ApproveArchive,
+    /// 实名校验: mark a person of the target branch 线下通过 after checking them in person.
+    CheckIdentityOffline,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 34] = [
         Action::View,
         Action::CreateChild,
         Action::ManageRegistrationCode,
@@ -116,6 +123,9 @@ impl Action {
         Action::FileAgeCase,
         Action::GatherAgeCases,
         Action::EnterAgeCase,
+        Action::UploadArchive,
+        Action::ApproveArchive,
+        Action::CheckIdentityOffline,
     ];
 }
 
@@ -227,6 +237,18 @@ const AGE_CASES_ENTERED_BY_CENTRAL: Refusal = Refusal {
     code: ErrorCode::CentralOnly,
     message: "因入团年龄问题无法录入的团员，由团中央管理员统一录入",
 };
+const ARCHIVES_UPLOADED_FROM_BELOW: Refusal = Refusal {
+    code: ErrorCode::OutOfScope,
+    message: "团员电子档案由团员所在团支部或其上级团组织（团总支、团委）的管理员上传",
+};
+const ARCHIVES_APPROVED_BY_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::NotDirectSuperior,
+    message: "团员电子档案由团员所在团支部的直属上级组织管理员审批",
+};
+const IDENTITY_CHECKED_FROM_BELOW: Refusal = Refusal {
+    code: ErrorCode::OutOfScope,
+    message: "实名校验线下通过由团员所在团支部或其上级团组织的管理员当面核验后标记",
+};
 const SCHOOL_CODE_BY_OWN: Refusal = Refusal {
     code: ErrorCode::NotOwnOrg,
     message: "学校机构编号由学校团组织自己的管理员填写",
@@ -316,6 +338,9 @@ fn admin_rule(action: Action) -> (Who, Refusal) {
         Action::FileAgeCase => (Who::InScope, AGE_CASES_FILED_FROM_BELOW),
         Action::GatherAgeCases => (Who::Itself, AGE_CASES_GATHERED_BY_PROVINCE),
         Action::EnterAgeCase => (Who::Below, AGE_CASES_ENTERED_BY_CENTRAL),
+        Action::UploadArchive => (Who::InScope, ARCHIVES_UPLOADED_FROM_BELOW),
+        Action::ApproveArchive => (Who::DirectChild, ARCHIVES_APPROVED_BY_SUPERIOR),
+        Action::CheckIdentityOffline => (Who::InScope, IDENTITY_CHECKED_FROM_BELOW),
     }
 }
 
@@ -414,6 +439,10 @@ mod tests {
         );
         assert_eq!(allowed(Action::GatherAgeCases), vec![Itself]);
         assert_eq!(allowed(Action::EnterAgeCase), vec![DirectChild, Descendant]);
+        for a in [Action::UploadArchive, Action::CheckIdentityOffline] {
+            assert_eq!(allowed(a), vec![Itself, DirectChild, Descendant], "{a:?}");
+        }
+        assert_eq!(allowed(Action::ApproveArchive), vec![DirectChild]);
         assert_eq!(
             allowed(Action::MarkGraduation),
             vec![DirectChild, Descendant]
@@ -449,5 +478,11 @@ mod tests {
         assert_eq!(code(Action::EnterAgeCase, Itself), "central_only");
         assert_eq!(code(Action::GatherAgeCases, Parent), "province_only");
         assert_eq!(code(Action::FileAgeCase, Parent), "out_of_scope");
+        // The branch's own admin uploads the archive but does not certify it.
+        assert_eq!(code(Action::ApproveArchive, Itself), "not_direct_superior");
+        assert_eq!(
+            code(Action::ApproveArchive, Descendant),
+            "not_direct_superior"
+        );
     }
 }

@@ -62,6 +62,10 @@ pub const COPIED: &[CopyTable] = &[
     table("late_graduates", "person_id"),
     table("remembered_roles", "person_id"),
     table("age_cases", "id"),
+    // Stored files (issue 15) with their chunks, and the archives that hold them.
+    table("stored_files", "id"),
+    table("file_chunks", "file_id, seq"),
+    table("member_archives", "person_id"),
     // The statistics counters as the source kept them; what the triggers logged while the
     // rows were inserted is dropped before the commit (it would count every row twice).
     table("org_counts", "org_id, dim, val"),
