@@ -77,6 +77,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::members::MembersApi::openapi());
     doc.merge(crate::leaving::LeavingApi::openapi());
+    doc.merge(crate::archives::ArchivesApi::openapi());
     doc.merge(crate::dev_ranges::DevRangesApi::openapi());
     doc.merge(crate::graduation::GraduationApi::openapi());
     doc.merge(crate::self_service::SelfServiceApi::openapi());
