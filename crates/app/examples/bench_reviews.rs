@@ -44,8 +44,8 @@ fn fault(f: tuanjian_app::Fault) -> anyhow::Error {
 /// made admin there first.
 async fn admin_of(store: &Store, person_id: i64, org: &Org) -> anyhow::Result<Signed> {
     let mut tx = store.begin().await?;
-    let _ = tuanjian_store::roles::insert_admin(&mut tx, &Default::default(), org.id, person_id)
-        .await;
+    let _ =
+        tuanjian_store::roles::insert_admin(&mut tx, &Default::default(), org.id, person_id).await;
     tx.commit().await?;
     Ok(Signed {
         session: Session {
@@ -212,7 +212,11 @@ async fn main() -> anyhow::Result<()> {
         &Sample(samples),
     );
 
-    let committee = big_committee(&store, &store.org(branch.parent_id.context("root branch")?).await?).await?;
+    let committee = big_committee(
+        &store,
+        &store.org(branch.parent_id.context("root branch")?).await?,
+    )
+    .await?;
     let committee_admin = admin_of(&store, admin.id, &committee).await?;
     let s = time(10, 200, || {
         let (app, user) = (&app, &committee_admin);
@@ -220,7 +224,11 @@ async fn main() -> anyhow::Result<()> {
             let p = progress::progress(app, user, committee.id, None, false)
                 .await
                 .map_err(fault)?;
-            anyhow::ensure!(p.children.len() == BRANCHES, "{} children", p.children.len());
+            anyhow::ensure!(
+                p.children.len() == BRANCHES,
+                "{} children",
+                p.children.len()
+            );
             anyhow::Ok(())
         }
     })
@@ -249,7 +257,10 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     table.row(
-        &format!("progress view of {} (every branch of the province; no floor)", province.full_name),
+        &format!(
+            "progress view of {} (every branch of the province; no floor)",
+            province.full_name
+        ),
         f64::INFINITY,
         &s,
     );

@@ -6,12 +6,14 @@
 
 pub mod account;
 pub mod age_cases;
+pub mod archives;
 pub mod authority;
 pub mod beijing;
 pub mod config;
 pub mod context;
 pub mod dev_ranges;
 pub mod fault;
+pub mod files;
 pub mod graduation;
 pub mod leaving;
 pub mod me;

@@ -226,6 +226,15 @@ error_codes! {
     StudentKept = "student_kept", 409, "该团员是在校学生，可保留团籍至毕业";
     NotLeft = "not_left", 409, "该团员没有离团，无需恢复团籍";
     NothingPending = "nothing_pending", 409, "该团员没有待审批的团籍变动";
+    // 团员电子档案 and 实名校验 (issue 15, part 3).
+    ArchiveNotPdf = "archive_not_pdf", 422, "文件不是有效的 PDF，请上传扫描后保存为 PDF 的《入团志愿书》";
+    ArchiveTooLarge = "archive_too_large", 413, "文件超过 20 MB，请降低扫描分辨率或压缩后重新上传";
+    ArchiveEmpty = "archive_empty", 400, "上传的文件是空的，请重新选择扫描好的 PDF 文件";
+    ArchiveNotRequired = "archive_not_required", 409, "2020年1月以前入团的团员不需要上传团员电子档案";
+    ArchivePending = "archive_pending", 409, "团员电子档案正在等待上级审批，审批退回后才能替换";
+    ArchiveLocked = "archive_locked", 409, "团员电子档案已认证，不能再替换或审批";
+    ArchiveNotPending = "archive_not_pending", 409, "该团员没有等待审批的团员电子档案";
+    IdentityAlreadyVerified = "identity_already_verified", 409, "此人的实名校验已经通过，无需再标记";
     // Excel files and import jobs.
     SheetEmpty = "sheet_empty", 422, "文件为空，请选择填写好的 Excel 表格后重新上传";
     SheetUnreadable = "sheet_unreadable", 422, "文件不是 Excel 表格，请下载模板填写后再上传";

@@ -57,6 +57,7 @@ pub mod self_service;
 pub use one_time_code::{CodeState, Validity};
 pub use reg_code::{REGISTRATION_CODE_VALIDITY, RegCode};
 pub use reset_code::{RESET_CODE_VALIDITY, ResetCode};
+pub mod archive;
 pub mod graduation;
 pub mod name_order;
 pub mod transfer;

@@ -86,10 +86,17 @@ pub enum Action {
     RecordReview,
     /// Certify (审核认证) or return a branch's submitted round (its direct superior).
     CertifyReview,
+    /// 团员电子档案: upload or, after a rejection, replace a member's archive (the branch's own
+    /// admin or any admin above it: a 团总支, a 团委).
+    UploadArchive,
+    /// Approve (认证) or reject a member's archive: the branch's direct superior.
+    ApproveArchive,
+    /// 实名校验: mark a person of the target branch 线下通过 after checking them in person.
+    CheckIdentityOffline,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 36] = [
         Action::View,
         Action::CreateChild,
         Action::ManageRegistrationCode,
@@ -123,6 +130,9 @@ impl Action {
         Action::EnterAgeCase,
         Action::RecordReview,
         Action::CertifyReview,
+        Action::UploadArchive,
+        Action::ApproveArchive,
+        Action::CheckIdentityOffline,
     ];
 }
 
@@ -242,6 +252,18 @@ const REVIEW_CERTIFIED_BY_SUPERIOR: Refusal = Refusal {
     code: ErrorCode::NotDirectSuperior,
     message: "团员教育评议由团支部的直属上级组织管理员审核认证",
 };
+const ARCHIVES_UPLOADED_FROM_BELOW: Refusal = Refusal {
+    code: ErrorCode::OutOfScope,
+    message: "团员电子档案由团员所在团支部或其上级团组织（团总支、团委）的管理员上传",
+};
+const ARCHIVES_APPROVED_BY_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::NotDirectSuperior,
+    message: "团员电子档案由团员所在团支部的直属上级组织管理员审批",
+};
+const IDENTITY_CHECKED_FROM_BELOW: Refusal = Refusal {
+    code: ErrorCode::OutOfScope,
+    message: "实名校验线下通过由团员所在团支部或其上级团组织的管理员当面核验后标记",
+};
 const SCHOOL_CODE_BY_OWN: Refusal = Refusal {
     code: ErrorCode::NotOwnOrg,
     message: "学校机构编号由学校团组织自己的管理员填写",
@@ -333,6 +355,9 @@ fn admin_rule(action: Action) -> (Who, Refusal) {
         Action::EnterAgeCase => (Who::Below, AGE_CASES_ENTERED_BY_CENTRAL),
         Action::RecordReview => (Who::Itself, REVIEW_BY_BRANCH),
         Action::CertifyReview => (Who::DirectChild, REVIEW_CERTIFIED_BY_SUPERIOR),
+        Action::UploadArchive => (Who::InScope, ARCHIVES_UPLOADED_FROM_BELOW),
+        Action::ApproveArchive => (Who::DirectChild, ARCHIVES_APPROVED_BY_SUPERIOR),
+        Action::CheckIdentityOffline => (Who::InScope, IDENTITY_CHECKED_FROM_BELOW),
     }
 }
 
@@ -433,6 +458,10 @@ mod tests {
         );
         assert_eq!(allowed(Action::GatherAgeCases), vec![Itself]);
         assert_eq!(allowed(Action::EnterAgeCase), vec![DirectChild, Descendant]);
+        for a in [Action::UploadArchive, Action::CheckIdentityOffline] {
+            assert_eq!(allowed(a), vec![Itself, DirectChild, Descendant], "{a:?}");
+        }
+        assert_eq!(allowed(Action::ApproveArchive), vec![DirectChild]);
         assert_eq!(
             allowed(Action::MarkGraduation),
             vec![DirectChild, Descendant]
@@ -468,5 +497,11 @@ mod tests {
         assert_eq!(code(Action::EnterAgeCase, Itself), "central_only");
         assert_eq!(code(Action::GatherAgeCases, Parent), "province_only");
         assert_eq!(code(Action::FileAgeCase, Parent), "out_of_scope");
+        // The branch's own admin uploads the archive but does not certify it.
+        assert_eq!(code(Action::ApproveArchive, Itself), "not_direct_superior");
+        assert_eq!(
+            code(Action::ApproveArchive, Descendant),
+            "not_direct_superior"
+        );
     }
 }

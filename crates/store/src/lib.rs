@@ -4,6 +4,7 @@
 
 pub mod age_cases;
 pub mod applications;
+pub mod archives;
 pub mod audit;
 pub mod bootstrap;
 pub mod cadre_pages;
@@ -17,6 +18,7 @@ pub mod dev_ranges;
 mod direct_read;
 pub mod entry_faults;
 pub mod error;
+pub mod files;
 pub mod graduation;
 mod hot_cache;
 pub mod import_jobs;

@@ -56,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::age_cases::routes())
         // 统计 (issue 14)
         .merge(crate::statistics::routes())
+        // 团员电子档案 (issue 15, part 3)
+        .merge(crate::archives::routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))

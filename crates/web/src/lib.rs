@@ -3,6 +3,7 @@
 pub mod age_cases;
 pub mod api;
 pub mod app;
+pub mod archives;
 pub mod auth;
 pub mod cli;
 pub mod dev_ranges;

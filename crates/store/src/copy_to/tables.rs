@@ -65,6 +65,10 @@ pub const COPIED: &[CopyTable] = &[
     table("review_rounds", "id"),
     table("review_grades", "round_id, person_id"),
     table("registrations", "person_id, year"),
+    // Stored files (issue 15) with their chunks, and the archives that hold them.
+    table("stored_files", "id"),
+    table("file_chunks", "file_id, seq"),
+    table("member_archives", "person_id"),
     // The statistics counters as the source kept them; what the triggers logged while the
     // rows were inserted is dropped before the commit (it would count every row twice).
     table("org_counts", "org_id, dim, val"),

@@ -194,7 +194,7 @@ pub fn xlsx_response(ascii_name: &str, name: &str, bytes: Vec<u8>) -> Response {
 }
 
 /// RFC 5987 encoding for a file name in Content-Disposition.
-fn percent_encode(s: &str) -> String {
+pub(crate) fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {

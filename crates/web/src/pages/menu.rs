@@ -14,6 +14,8 @@ use crate::auth::role::Authority;
 pub enum Group {
     Orgs,
     Members,
+    /// 团员电子数据库 (issue 15): electronic archives.
+    MemberDatabase,
     Cadres,
     Business,
     TwoSystems,
@@ -22,9 +24,10 @@ pub enum Group {
 }
 
 impl Group {
-    const ORDER: [Group; 7] = [
+    const ORDER: [Group; 8] = [
         Group::Orgs,
         Group::Members,
+        Group::MemberDatabase,
         Group::Cadres,
         Group::Business,
         Group::TwoSystems,
@@ -36,6 +39,7 @@ impl Group {
         match self {
             Group::Orgs => "组织管理",
             Group::Members => "团员管理",
+            Group::MemberDatabase => "团员电子数据库",
             Group::Cadres => "团干部管理",
             Group::Business => "业务办理",
             Group::TwoSystems => "两制",
@@ -74,6 +78,7 @@ pub fn org_actions(authority: &Authority, org: &Org, is_school: Option<bool>) ->
     let relation = scope.relation_to(&org.path);
     let mut out = org_links(scope, org, relation, is_school);
     out.extend(member_links(org, relation, is_school));
+    out.extend(database_links(org, relation));
     out.extend(cadre_links(org, relation));
     out.extend(business_links(org, relation));
     // 两制 (issue 15): a branch's 团员教育评议; above branches, the progress of those below.
@@ -190,6 +195,21 @@ fn member_links(org: &Org, relation: Relation, is_school: Option<bool>) -> Vec<L
     out
 }
 
+/// 团员电子数据库 (issue 15): the own organisation's list of archives to certify (those of
+/// the branches directly under it) and of members past the due days without one.
+fn database_links(org: &Org, relation: Relation) -> Vec<Link> {
+    let mut out = Vec::new();
+    if relation == Relation::Itself && may(Action::ViewMembers, relation) {
+        let label = if org.kind.is_branch() {
+            "逾期未上传的团员电子档案"
+        } else {
+            "下级团员电子档案审批"
+        };
+        out.push(Link::new(Group::MemberDatabase, "/archives", label));
+    }
+    out
+}
+
 fn cadre_links(org: &Org, relation: Relation) -> Vec<Link> {
     let id = org.id;
     let mut out = Vec::new();
@@ -296,6 +316,7 @@ impl Menu {
         let mut links = vec![
             Link::new(Group::Mine, "/me", "个人中心"),
             Link::new(Group::Mine, "/my-membership", "我的团籍"),
+            Link::new(Group::Mine, "/my-archive", "我的团员电子档案"),
             Link::new(Group::Mine, "/applications/mine", "我的申请"),
             Link::new(Group::Mine, "/me/requests", "我的办理事项"),
         ];

@@ -10,6 +10,7 @@ mod support;
 mod a11y;
 mod age_cases;
 mod api;
+mod archives;
 mod auth;
 mod cli;
 mod copy_to;

@@ -1,0 +1,104 @@
+//! Is it a real PDF? The first bytes are `%PDF-`, it ends with `%%EOF`, the document's cross-reference and page
+//! tree parse (lopdf, reading the metadata only: objects are not decoded), and it has at least
+//! one page. A renamed HTML page, an image or a truncated file is refused.
+
+use tuanjian_domain::ErrorCode;
+
+use crate::fault::Fault;
+
+/// The number of pages of a PDF, or the fault saying what is wrong with it.
+pub fn pdf_pages(bytes: &[u8]) -> Result<u32, Fault> {
+    let not_pdf = |why: &str| {
+        Fault::new(
+            ErrorCode::ArchiveNotPdf,
+            format!(
+                "文件不是有效的 PDF（{why}）。请用扫描仪或手机扫描软件把《入团志愿书》保存为 PDF 后上传，不要只改文件的扩展名"
+            ),
+        )
+        .field("file")
+    };
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(not_pdf("文件开头不是 PDF 的标志"));
+    }
+    // A PDF ends with `%%EOF` (within its last kilobyte, trailing bytes allowed): a file cut
+    // short in transfer or by a scanner that failed half-way has none.
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    if !tail.windows(5).any(|w| w == b"%%EOF") {
+        return Err(not_pdf("文件不完整，结尾缺少 PDF 的结束标志"));
+    }
+    let meta = lopdf::Document::load_metadata_mem(bytes)
+        .map_err(|_| not_pdf("文件结构无法读取，可能已损坏或不完整"))?;
+    if meta.page_count == 0 {
+        return Err(not_pdf("文件中没有任何页面"));
+    }
+    Ok(meta.page_count)
+}
+
+/// A minimal valid PDF of `pages` empty pages (what the tests upload).
+#[cfg(test)]
+pub(crate) fn minimal_pdf(pages: usize) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", i + 3)).collect();
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+            kids.join(" ")
+        ),
+    ];
+    for _ in 0..pages {
+        objects.push("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".into());
+    }
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_real_pdf_is_counted() {
+        assert_eq!(pdf_pages(&minimal_pdf(1)).unwrap(), 1);
+        assert_eq!(pdf_pages(&minimal_pdf(3)).unwrap(), 3);
+    }
+
+    #[test]
+    fn what_is_no_pdf_is_refused() {
+        let code = |b: &[u8]| pdf_pages(b).unwrap_err().code;
+        assert_eq!(
+            code(b"<html><body>hi</body></html>"),
+            ErrorCode::ArchiveNotPdf
+        );
+        assert_eq!(
+            code(b"%PDF-1.4\n<html>not really</html>"),
+            ErrorCode::ArchiveNotPdf
+        );
+        assert_eq!(
+            code(b"%PDF-1.4\n<html>a page renamed</html>\n%%EOF\n"),
+            ErrorCode::ArchiveNotPdf
+        );
+        assert_eq!(code(b""), ErrorCode::ArchiveNotPdf);
+        assert_eq!(code(&minimal_pdf(0)), ErrorCode::ArchiveNotPdf);
+        let whole = minimal_pdf(2);
+        assert_eq!(code(&whole[..whole.len() / 2]), ErrorCode::ArchiveNotPdf);
+    }
+}
