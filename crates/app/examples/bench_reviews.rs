@@ -135,6 +135,12 @@ async fn big_committee(store: &Store, under: &Org) -> anyhow::Result<Org> {
         .await?;
     }
     tx.commit().await?;
+    // What autovacuum does within a minute of so many new rows: without it PostgreSQL plans
+    // the progress read as if the table were still empty.
+    sqlx::query("ANALYZE review_rounds")
+        .execute(store.pool())
+        .await?;
+    sqlx::query("ANALYZE orgs").execute(store.pool()).await?;
     Ok(committee)
 }
 

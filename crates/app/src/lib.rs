@@ -23,6 +23,7 @@ pub mod org_admin;
 pub mod org_edit;
 pub mod org_setup;
 pub mod password_hash;
+pub mod recommendations;
 pub mod reset;
 pub mod reviews;
 pub mod self_service;

@@ -255,6 +255,11 @@ error_codes! {
     ReviewLocked = "review_locked", 409, "本年度的团员教育评议已提交或已认证，不能再修改";
     ReviewIncomplete = "review_incomplete", 409, "还有团员没有评议等次，请全部录入后再提交";
     ReviewNotSubmitted = "review_not_submitted", 409, "该团支部本年度的评议尚未提交，不能审核认证";
+    // 推优入党 (issue 15).
+    RecommendDateInvalid = "recommend_date_invalid", 400, "推优入党的日期不对，请核对后重新填写";
+    RecommendTooYoung = "recommend_too_young", 400, "未满18周岁的团员不能推荐入党";
+    RecommendNotAllowed = "recommend_not_allowed", 409, "该团员的推优入党现在不能办理这一步，请刷新页面查看进度";
+    RecommendFormInvalid = "recommend_form_invalid", 422, "推优入党的表格须为 PDF 文件，请扫描后上传";
 }
 
 impl ErrorCode {

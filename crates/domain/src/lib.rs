@@ -31,6 +31,7 @@ pub mod join_age;
 pub mod join_month;
 pub mod leaving;
 pub mod member_fault;
+pub mod recommendation;
 pub mod review;
 
 pub use dev_number::{DevNumber, DevNumberError};

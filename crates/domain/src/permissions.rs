@@ -93,10 +93,15 @@ pub enum Action {
     ApproveArchive,
     /// 实名校验: mark a person of the target branch 线下通过 after checking them in person.
     CheckIdentityOffline,
+    /// 推优入党: record a member's recommendation, confirmation or joining (the member's
+    /// branch's own admin).
+    RecommendToParty,
+    /// Approve or return a recommendation or confirmation (the branch's direct superior).
+    ApproveRecommendation,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Action::View,
         Action::CreateChild,
         Action::ManageRegistrationCode,
@@ -133,6 +138,8 @@ impl Action {
         Action::UploadArchive,
         Action::ApproveArchive,
         Action::CheckIdentityOffline,
+        Action::RecommendToParty,
+        Action::ApproveRecommendation,
     ];
 }
 
@@ -264,6 +271,14 @@ const IDENTITY_CHECKED_FROM_BELOW: Refusal = Refusal {
     code: ErrorCode::OutOfScope,
     message: "实名校验线下通过由团员所在团支部或其上级团组织的管理员当面核验后标记",
 };
+const RECOMMENDED_BY_BRANCH: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrg,
+    message: "推优入党由团员所在团支部的管理员办理（推荐、确定发展对象、入党）",
+};
+const RECOMMENDATIONS_APPROVED_BY_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::NotDirectSuperior,
+    message: "推优入党由团员所在团支部的直属上级组织管理员审批",
+};
 const SCHOOL_CODE_BY_OWN: Refusal = Refusal {
     code: ErrorCode::NotOwnOrg,
     message: "学校机构编号由学校团组织自己的管理员填写",
@@ -355,6 +370,8 @@ fn admin_rule(action: Action) -> (Who, Refusal) {
         Action::EnterAgeCase => (Who::Below, AGE_CASES_ENTERED_BY_CENTRAL),
         Action::RecordReview => (Who::Itself, REVIEW_BY_BRANCH),
         Action::CertifyReview => (Who::DirectChild, REVIEW_CERTIFIED_BY_SUPERIOR),
+        Action::RecommendToParty => (Who::Itself, RECOMMENDED_BY_BRANCH),
+        Action::ApproveRecommendation => (Who::DirectChild, RECOMMENDATIONS_APPROVED_BY_SUPERIOR),
         Action::UploadArchive => (Who::InScope, ARCHIVES_UPLOADED_FROM_BELOW),
         Action::ApproveArchive => (Who::DirectChild, ARCHIVES_APPROVED_BY_SUPERIOR),
         Action::CheckIdentityOffline => (Who::InScope, IDENTITY_CHECKED_FROM_BELOW),
@@ -452,6 +469,8 @@ mod tests {
         assert_eq!(allowed(Action::ApproveLeaving), vec![DirectChild]);
         assert_eq!(allowed(Action::RecordReview), vec![Itself]);
         assert_eq!(allowed(Action::CertifyReview), vec![DirectChild]);
+        assert_eq!(allowed(Action::RecommendToParty), vec![Itself]);
+        assert_eq!(allowed(Action::ApproveRecommendation), vec![DirectChild]);
         assert_eq!(
             allowed(Action::FileAgeCase),
             vec![Itself, DirectChild, Descendant]

@@ -46,6 +46,7 @@ pub mod orgs;
 pub mod own_record;
 pub mod people;
 pub mod range_book;
+pub mod recommendations;
 mod reconnect;
 pub mod reg_codes;
 pub mod replica;

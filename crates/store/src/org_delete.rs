@@ -108,6 +108,11 @@ pub const ORG_REFERENCES: &[(&str, &str, &str)] = &[
         "deleted with their grades (refused while members exist; registrations keep the name)",
     ),
     (
+        "party_recommendations",
+        "org_id",
+        "set to NULL (the member's 推优入党 record keeps the branch's name)",
+    ),
+    (
         "registrations",
         "org_id",
         "set to NULL (a member's 团籍注册 history keeps the branch's name)",
@@ -293,6 +298,7 @@ async fn settle_references(
         // A member's 团籍 history outlives the branch it happened in (its name is kept).
         "UPDATE membership_changes SET org_id = NULL WHERE org_id = $1",
         "UPDATE registrations SET org_id = NULL WHERE org_id = $1",
+        "UPDATE party_recommendations SET org_id = NULL WHERE org_id = $1",
         "DELETE FROM review_grades WHERE round_id IN (SELECT id FROM review_rounds WHERE org_id = $1)",
         "DELETE FROM review_rounds WHERE org_id = $1",
         "DELETE FROM org_moves WHERE org_id = $1 OR from_parent_id = $1 OR to_parent_id = $1",

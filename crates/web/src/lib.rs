@@ -19,6 +19,8 @@ pub mod org_admin;
 pub mod org_edit;
 pub mod org_setup;
 pub mod pages;
+pub mod pdf_download;
+pub mod recommendations;
 pub mod reset;
 pub mod reviews;
 pub mod self_service;

@@ -69,6 +69,7 @@ pub const COPIED: &[CopyTable] = &[
     table("stored_files", "id"),
     table("file_chunks", "file_id, seq"),
     table("member_archives", "person_id"),
+    table("party_recommendations", "person_id"),
     // The statistics counters as the source kept them; what the triggers logged while the
     // rows were inserted is dropped before the commit (it would count every row twice).
     table("org_counts", "org_id, dim, val"),

@@ -8,8 +8,7 @@ use tuanjian_store::scope::AdminScope;
 
 use crate::auth::role::Authority;
 
-/// The menu's groups, in the real system's order. 团内激励 has no functions yet, so it has no
-/// group: a group is shown only once it holds a link.
+/// The menu's groups, in the real system's order; a group is shown only once it holds a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
     Orgs,
@@ -19,18 +18,20 @@ pub enum Group {
     Cadres,
     Business,
     TwoSystems,
+    Incentives,
     Statistics,
     Mine,
 }
 
 impl Group {
-    const ORDER: [Group; 8] = [
+    const ORDER: [Group; 9] = [
         Group::Orgs,
         Group::Members,
         Group::MemberDatabase,
         Group::Cadres,
         Group::Business,
         Group::TwoSystems,
+        Group::Incentives,
         Group::Statistics,
         Group::Mine,
     ];
@@ -43,6 +44,7 @@ impl Group {
             Group::Cadres => "团干部管理",
             Group::Business => "业务办理",
             Group::TwoSystems => "两制",
+            Group::Incentives => "团内激励",
             Group::Statistics => "统计",
             Group::Mine => "个人事务",
         }
@@ -92,6 +94,12 @@ pub fn org_actions(authority: &Authority, org: &Org, is_school: Option<bool>) ->
             )
         };
         out.push(Link::new(Group::TwoSystems, href, label));
+        // 推优入党 (团内激励 → 发展激励 in the real system): the subtree's list.
+        out.push(Link::new(
+            Group::Incentives,
+            format!("/orgs/{}/recommendations", org.id),
+            "推优入党",
+        ));
     }
     // 统计 (issue 14): the organisation and everything below it.
     if may(Action::ViewMembers, relation) {

@@ -29,6 +29,7 @@ mod org_edit;
 mod org_setup;
 mod pages;
 mod permissions;
+mod recommendations;
 mod reset;
 mod reviews;
 mod self_service;

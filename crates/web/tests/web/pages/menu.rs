@@ -115,8 +115,8 @@ async fn the_menu_offers_only_what_the_role_may_do(app: TestApp) {
             "branch menu lacks {expected}: {menu:?}"
         );
     }
-    // Groups without functions are not shown; 统计 has one (issue 14), 两制 the branch's
-    // 团员教育评议 (issue 15); the current page is marked.
+    // 统计 (issue 14), 两制 (the branch's 团员教育评议) and 团内激励 (推优入党, issue 15) have
+    // functions; the current page is marked.
     assert!(
         !html.contains("团内激励"),
         "团内激励 shown without functions"
