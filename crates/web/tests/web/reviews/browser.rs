@@ -108,7 +108,10 @@ async fn a_branch_of_30_is_graded_submitted_certified_and_registered() {
         let phone = chromedriver.phone().await;
         submit_login(&phone, &app, m.id_number.as_str(), PW).await;
         wait_to_leave(&phone, "/login").await;
-        phone.goto(app.url("/my-membership")).await.unwrap();
+        // 个人中心 → 团籍注册.
+        phone.goto(app.url("/me")).await.unwrap();
+        wait_for_path(&phone, "/me").await;
+        click(&phone, By::Id("my-membership-link")).await;
         wait_for_path(&phone, "/my-membership").await;
         let row = text_of(&phone, By::Css("#my-registrations table tbody tr")).await;
         assert!(row.contains(want), "{row}");
