@@ -260,6 +260,8 @@ error_codes! {
     RecommendTooYoung = "recommend_too_young", 400, "未满18周岁的团员不能推荐入党";
     RecommendNotAllowed = "recommend_not_allowed", 409, "该团员的推优入党现在不能办理这一步，请刷新页面查看进度";
     RecommendFormInvalid = "recommend_form_invalid", 422, "推优入党的表格须为 PDF 文件，请扫描后上传";
+    // 团费 (issue 16).
+    AmountInvalid = "amount_invalid", 400, "金额格式不对，请填写以元为单位、最多两位小数的数字";
 }
 
 impl ErrorCode {

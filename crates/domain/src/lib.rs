@@ -23,6 +23,7 @@ pub use org_info::{InfoForm, OrgInfo, SchoolCode};
 pub use permissions::{Action, ActorRole, Refusal, authorize};
 pub mod dev_number;
 pub mod dev_range;
+pub mod dues;
 pub mod entry_rules;
 pub mod enums;
 pub mod field_check;
@@ -33,6 +34,7 @@ pub mod leaving;
 pub mod member_fault;
 pub mod recommendation;
 pub mod review;
+pub mod star_rating;
 
 pub use dev_number::{DevNumber, DevNumberError};
 pub use dev_range::{DevRange, DevRangeError};
