@@ -94,8 +94,9 @@ pub struct IdentityCheck {
     pub checked_at: Option<i64>,
 }
 
-/// Keeps `bytes` as the member's archive, waiting for the superior: the first one, or the
-/// replacement of a rejected one. A waiting or certified archive is kept as it is (a conflict
+/// Keeps the file `file_id` (written in this transaction, `files::insert_file_tx`) as the
+/// member's archive, waiting for the superior: the first one, or the replacement of a rejected
+/// one. A waiting or certified archive is kept as it is (a conflict
 /// saying so). `org_id` is the member's branch, for the audit record.
 pub async fn put_archive_tx(
     tx: &mut Tx,
@@ -103,7 +104,8 @@ pub async fn put_archive_tx(
     person_id: i64,
     org_id: i64,
     file: &NewFile<'_>,
-    bytes: &[u8],
+    file_id: i64,
+    size: u64,
 ) -> Result<Put, StoreError> {
     let current: Option<(i64, String)> =
         sqlx::query("SELECT file_id, status FROM member_archives WHERE person_id = $1")
@@ -116,13 +118,12 @@ pub async fn put_archive_tx(
         Some((_, status)) => {
             let status = status_of(status)?;
             if !status.replaceable() {
-                return Err(refused_replacement(status));
+                return Err(replacement_refused(status));
             }
             Some(status)
         }
         None => None,
     };
-    let file_id = files::insert_file_tx(tx, file, bytes).await?;
     let at = now();
     let put = match current {
         None => {
@@ -135,7 +136,17 @@ pub async fn put_archive_tx(
             .bind(file.uploaded_by)
             .bind(at)
             .execute(&mut **tx)
-            .await?;
+            .await
+            .map_err(StoreError::from)
+            .map_err(|e| {
+                // Another upload for the member committed first (PostgreSQL: the insert waited
+                // for it): theirs waits for the superior now.
+                if e.is_unique_violation() {
+                    replacement_refused(ArchiveStatus::Pending)
+                } else {
+                    e
+                }
+            })?;
             Put::Uploaded
         }
         Some((old_file, _)) => {
@@ -151,9 +162,8 @@ pub async fn put_archive_tx(
             .execute(&mut **tx)
             .await?;
             if done.rows_affected() != 1 {
-                return Err(StoreError::Broken(
-                    "a rejected archive changed under its lock",
-                ));
+                // Another replacement committed first (PostgreSQL: the update waited for it).
+                return Err(replacement_refused(ArchiveStatus::Pending));
             }
             files::delete_file_tx(tx, old_file).await?;
             Put::Replaced
@@ -174,7 +184,7 @@ pub async fn put_archive_tx(
                 "status": ArchiveStatus::Pending.code(),
                 "file_id": file_id,
                 "sha256": file.sha256,
-                "size": bytes.len(),
+                "size": size,
                 "page_count": file.page_count,
                 "file_name": file.file_name,
             })),
@@ -183,7 +193,8 @@ pub async fn put_archive_tx(
     Ok(put)
 }
 
-fn refused_replacement(status: ArchiveStatus) -> StoreError {
+/// Why an archive in this state is not replaced (a waiting or a certified one).
+pub fn replacement_refused(status: ArchiveStatus) -> StoreError {
     match status {
         ArchiveStatus::Approved => StoreError::Conflict {
             code: ErrorCode::ArchiveLocked,

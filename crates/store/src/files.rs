@@ -64,38 +64,46 @@ pub(crate) fn file_from_row(r: &sqlx::any::AnyRow) -> Result<StoredFile, StoreEr
     })
 }
 
-/// Stores `bytes` as a new file in the caller's transaction: the metadata row, then one chunk
-/// row per `CHUNK_BYTES`. Returns the file's id.
-pub async fn insert_file_tx(
-    tx: &mut Tx,
-    meta: &NewFile<'_>,
-    bytes: &[u8],
-) -> Result<i64, StoreError> {
-    let chunks = bytes.chunks(CHUNK_BYTES);
-    let chunk_count = chunks.len() as i64;
-    let id: i64 = sqlx::query_scalar(
+/// Starts a new file of `size` bytes in the caller's transaction: its metadata row. The caller
+/// then writes its `chunk_count(size)` chunks in order with `insert_chunk_tx`, in the same
+/// transaction, so the whole file never needs to be in memory at once. Returns the file's id.
+pub async fn insert_file_tx(tx: &mut Tx, meta: &NewFile<'_>, size: u64) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
         "INSERT INTO stored_files (sha256, size, media_type, file_name, page_count, chunk_count, \
          uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(meta.sha256)
-    .bind(bytes.len() as i64)
+    .bind(size as i64)
     .bind(meta.media_type)
     .bind(meta.file_name)
     .bind(meta.page_count)
-    .bind(chunk_count)
+    .bind(chunk_count(size))
     .bind(meta.uploaded_by)
     .bind(now())
     .fetch_one(&mut **tx)
-    .await?;
-    for (seq, chunk) in chunks.enumerate() {
-        sqlx::query("INSERT INTO file_chunks (file_id, seq, bytes) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(seq as i64)
-            .bind(chunk)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(id)
+    .await?)
+}
+
+/// How many chunks a file of `size` bytes is stored in.
+pub fn chunk_count(size: u64) -> i64 {
+    size.div_ceil(CHUNK_BYTES as u64) as i64
+}
+
+/// The `seq`-th chunk (from 0) of a file begun with `insert_file_tx`; every chunk but the last
+/// holds exactly `CHUNK_BYTES`.
+pub async fn insert_chunk_tx(
+    tx: &mut Tx,
+    file_id: i64,
+    seq: i64,
+    bytes: &[u8],
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO file_chunks (file_id, seq, bytes) VALUES ($1, $2, $3)")
+        .bind(file_id)
+        .bind(seq)
+        .bind(bytes)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Deletes a file and its chunks in the caller's transaction (the row referring to it must

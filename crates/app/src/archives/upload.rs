@@ -3,7 +3,7 @@
 
 use tuanjian_domain::archive::{ARCHIVE_FROM_MONTH, ARCHIVE_MAX_BYTES, archive_required};
 use tuanjian_domain::{Action, ErrorCode};
-use tuanjian_store::archives::{Put, put_archive_tx};
+use tuanjian_store::archives::{Put, put_archive_tx, replacement_refused};
 use tuanjian_store::files::NewFile;
 
 use super::still_member;
@@ -11,6 +11,7 @@ use crate::context::App;
 use crate::fault::Fault;
 use crate::files::pdf::pdf_pages;
 use crate::files::staged::{Received, Staged};
+use crate::files::store_tx;
 use crate::leaving::member_for;
 use crate::signed::Signed;
 
@@ -56,6 +57,12 @@ pub async fn upload(
             ),
         ));
     }
+    // Said before the file is read; the transaction checks again.
+    if let Some(a) = app.store.archive(person_id).await?
+        && !a.status.replaceable()
+    {
+        return Err(replacement_refused(a.status).into());
+    }
     if file.size == 0 {
         return Err(Fault::new(
             ErrorCode::ArchiveEmpty,
@@ -63,16 +70,9 @@ pub async fn upload(
         )
         .field("file"));
     }
-    let bytes = file.read().await?;
-    // The check reads only the cross-reference and page tree, but may scan a damaged file
-    // whole: off the request's thread.
-    let (bytes, pages) = tokio::task::spawn_blocking(move || {
-        let pages = pdf_pages(&bytes);
-        (bytes, pages)
-    })
-    .await
-    .map_err(Fault::internal)?;
-    let page_count = pages?;
+    // The check reads the cross-reference and the page tree (a damaged file may be scanned
+    // whole) from one buffer of the file's size, freed before anything is written.
+    let page_count = pdf_pages(&file.read().await?)?;
     let meta = NewFile {
         sha256: &file.sha256,
         media_type: "application/pdf",
@@ -81,13 +81,15 @@ pub async fn upload(
         uploaded_by: user.person.id,
     };
     let mut tx = app.store.begin().await?;
+    let file_id = store_tx(&mut tx, &meta, file).await?;
     let put = put_archive_tx(
         &mut tx,
         &user.actor(),
         person_id,
         member.branch.id,
         &meta,
-        &bytes,
+        file_id,
+        file.size,
     )
     .await?;
     tx.commit().await?;

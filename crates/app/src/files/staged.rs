@@ -4,8 +4,9 @@
 
 use std::path::PathBuf;
 
+use std::io::Write;
+
 use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
 
 use crate::fault::Fault;
 
@@ -21,7 +22,10 @@ impl Drop for TempPath {
 /// An upload being received.
 pub struct Staged {
     path: TempPath,
-    file: tokio::io::BufWriter<tokio::fs::File>,
+    /// Written synchronously: a piece (tens of KB) lands in the page cache in microseconds,
+    /// where a write through tokio's thread pool let the network run ahead of it and the
+    /// multipart reader buffer megabytes meanwhile (docs/benchmarks.md, issue 15).
+    file: std::fs::File,
     hasher: Sha256,
     size: u64,
     limit: u64,
@@ -46,15 +50,14 @@ impl Staged {
             rand::random::<u64>()
         );
         let path = TempPath(std::env::temp_dir().join(name));
-        let file = tokio::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&path.0)
-            .await
             .map_err(Fault::internal)?;
         Ok(Self {
             path,
-            file: tokio::io::BufWriter::with_capacity(256 * 1024, file),
+            file,
             hasher: Sha256::new(),
             size: 0,
             limit,
@@ -69,17 +72,13 @@ impl Staged {
             return Err(self.too_large.clone());
         }
         self.hasher.update(piece);
-        self.file.write_all(piece).await.map_err(Fault::internal)
+        self.file.write_all(piece).map_err(Fault::internal)
     }
 
     /// The upload received whole.
     pub async fn finish(mut self, file_name: String) -> Result<Received, Fault> {
-        self.file.flush().await.map_err(Fault::internal)?;
-        self.file
-            .get_mut()
-            .sync_data()
-            .await
-            .map_err(Fault::internal)?;
+        // A temporary file: read back at once, never needed after a crash (no sync).
+        self.file.flush().map_err(Fault::internal)?;
         Ok(Received {
             path: self.path,
             sha256: hex(&self.hasher.finalize()),
@@ -102,6 +101,15 @@ impl Received {
             return Err(Fault::internal("an upload's temporary file changed size"));
         }
         Ok(out)
+    }
+}
+
+impl Received {
+    /// The content again from the start, to be read piece by piece.
+    pub async fn open(&self) -> Result<tokio::fs::File, Fault> {
+        tokio::fs::File::open(&self.path.0)
+            .await
+            .map_err(Fault::internal)
     }
 }
 

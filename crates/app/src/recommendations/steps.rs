@@ -16,6 +16,7 @@ use crate::context::App;
 use crate::fault::Fault;
 use crate::files::pdf::pdf_pages;
 use crate::files::staged::{Received, Staged};
+use crate::files::store_tx;
 use crate::leaving::{member_for, text};
 use crate::signed::Signed;
 
@@ -50,8 +51,8 @@ fn in_good_standing(m: &Standing) -> Result<(), Fault> {
     Ok(())
 }
 
-/// The form as a checked PDF: its bytes and page count.
-async fn checked_form(file: &Received) -> Result<(Vec<u8>, u32), Fault> {
+/// The form's page count once it is checked to be a PDF.
+async fn checked_form(file: &Received) -> Result<u32, Fault> {
     if file.size == 0 {
         return Err(Fault::new(
             ErrorCode::RecommendFormInvalid,
@@ -59,21 +60,18 @@ async fn checked_form(file: &Received) -> Result<(Vec<u8>, u32), Fault> {
         )
         .field("file"));
     }
+    // One buffer of the file's size, freed before anything is written (as the archive's).
     let bytes = file.read().await?;
-    let (bytes, pages) = tokio::task::spawn_blocking(move || {
-        let pages = pdf_pages(&bytes);
-        (bytes, pages)
-    })
-    .await
-    .map_err(Fault::internal)?;
-    let pages = pages.map_err(|f| {
+    let pages = tokio::task::spawn_blocking(move || pdf_pages(&bytes))
+        .await
+        .map_err(Fault::internal)?;
+    pages.map_err(|f| {
         Fault::new(
             ErrorCode::RecommendFormInvalid,
             f.message.replace("《入团志愿书》", "推优入党表"),
         )
         .field("file")
-    })?;
-    Ok((bytes, pages))
+    })
 }
 
 /// Records the recommendation (`Stage::Recommend`, with the 入党申请 month) or the
@@ -106,8 +104,16 @@ pub async fn record(
         }
         Stage::Confirm => None,
     };
-    let (bytes, pages) = checked_form(file).await?;
+    let pages = checked_form(file).await?;
+    let meta = NewFile {
+        sha256: &file.sha256,
+        media_type: "application/pdf",
+        file_name: &file.file_name,
+        page_count: Some(i64::from(pages)),
+        uploaded_by: user.person.id,
+    };
     let mut tx = app.store.begin().await?;
+    let file_id = store_tx(&mut tx, &meta, file).await?;
     let rec = record_step_tx(
         &mut tx,
         &user.actor(),
@@ -118,15 +124,9 @@ pub async fn record(
             stage,
             date,
             applied,
-            form: NewFile {
-                sha256: &file.sha256,
-                media_type: "application/pdf",
-                file_name: &file.file_name,
-                page_count: Some(i64::from(pages)),
-                uploaded_by: user.person.id,
-            },
+            file_id,
+            sha256: &file.sha256,
         },
-        &bytes,
     )
     .await?;
     tx.commit().await?;

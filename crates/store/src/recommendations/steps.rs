@@ -10,7 +10,7 @@ use tuanjian_domain::{ErrorCode, JoinMonth};
 
 use super::{Recommendation, rec_from_row, rec_select};
 use crate::audit::{self, Actor, AuditEntry};
-use crate::files::{NewFile, delete_file_tx, insert_file_tx};
+use crate::files::delete_file_tx;
 use crate::orgs::Org;
 use crate::{StoreError, Tx, now};
 
@@ -46,7 +46,10 @@ pub struct NewStep<'a> {
     pub date: NaiveDate,
     /// The 入党申请 month, with a recommendation.
     pub applied: Option<JoinMonth>,
-    pub form: NewFile<'a>,
+    /// The form, stored in this transaction (`files::insert_file_tx` and its chunks).
+    pub file_id: i64,
+    /// The form's content hash, for the audit record.
+    pub sha256: &'a str,
 }
 
 /// Records a recommendation or a confirmation, waiting for the superior; a form replaced
@@ -55,7 +58,6 @@ pub async fn record_step_tx(
     tx: &mut Tx,
     actor: &Actor,
     s: NewStep<'_>,
-    bytes: &[u8],
 ) -> Result<Recommendation, StoreError> {
     let current = locked_tx(tx, s.person_id).await?;
     let state = current.as_ref().map(|r| r.status);
@@ -79,7 +81,7 @@ pub async fn record_step_tx(
             message: e.to_string(),
         })?;
     }
-    let file_id = insert_file_tx(tx, &s.form, bytes).await?;
+    let file_id = s.file_id;
     let at = now();
     let date = s.date.to_string();
     let pending = s.stage.pending().code();
@@ -164,7 +166,7 @@ pub async fn record_step_tx(
             "date": date,
             "applied_month": s.applied.map(|m| m.to_string()),
             "file_id": file_id,
-            "sha256": s.form.sha256,
+            "sha256": s.sha256,
         })),
     )
     .await?;

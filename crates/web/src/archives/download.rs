@@ -3,12 +3,9 @@
 //! stored chunk at a time. Only the member and the admins whose scope holds the member's
 //! branch get it; anybody else gets 404.
 
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use tuanjian_app::archives::download::archive_file;
-use tuanjian_app::files::chunk;
 use tuanjian_store::files::StoredFile;
 
 use crate::auth::user::{ApiUser, PageUser, Signed};
@@ -24,45 +21,12 @@ async fn respond(state: &AppState, user: &Signed, raw: &str) -> Result<Response,
 }
 
 fn streamed(state: AppState, file: StoredFile, person_id: i64) -> Response {
-    let size = file.size;
-    let ascii = format!("archive-{person_id}.pdf");
-    let disposition = format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        crate::member_import::view::percent_encode(&format!("入团志愿书-{person_id}.pdf"))
-    );
-    let chunks =
-        futures_util::stream::unfold((state, file, 0i64), |(state, file, seq)| async move {
-            if seq >= file.chunk_count {
-                return None;
-            }
-            let piece = chunk(&state, &file, seq)
-                .await
-                .map_err(|f| std::io::Error::other(f.message));
-            Some((piece, (state, file, seq + 1)))
-        });
-    let mut res = Body::from_stream(chunks).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    res
+    crate::pdf_download::pdf_attachment(
+        state,
+        file,
+        &format!("archive-{person_id}.pdf"),
+        &format!("入团志愿书-{person_id}.pdf"),
+    )
 }
 
 /// `/members/{id}/archive/file`: the page's link.

@@ -5,7 +5,9 @@
 //! Decisions on pending requests are covered relation by relation in `org_edit::changes` and
 //! `org_admin::moves`, which create the requests they decide; the 团籍 actions on one member
 //! (decide, approve, restore: `Action::DecideLeaving`, `ApproveLeaving`) in `leaving::decisions`
-//! and `leaving::standing`, which need members in the branches they act on.
+//! and `leaving::standing`, which need members in the branches they act on; the 团员电子档案
+//! actions on one member (`UploadArchive`, `ApproveArchive`, `CheckIdentityOffline`, the
+//! download) relation by relation in `archives::{flows,download,identity}` likewise.
 
 use crate::support::{ApiClient, TestApp};
 use reqwest::{Method, StatusCode};

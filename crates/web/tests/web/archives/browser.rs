@@ -26,19 +26,24 @@ async fn upload_file(driver: &WebDriver, path: &std::path::Path) {
         .unwrap();
 }
 
+/// Waits for the page (perhaps still loading after a submit) to show the archive in `label`.
 async fn status_is(driver: &WebDriver, label: &str) {
     let started = std::time::Instant::now();
-    loop {
-        let now = text_of(driver, By::Id("archive-status")).await;
-        if now == label {
-            return;
+    let mut now = String::new();
+    while started.elapsed() < std::time::Duration::from_secs(15) {
+        // The element may belong to the page being left: any error means "look again".
+        if let Ok(found) = driver.find_all(By::Id("archive-status")).await
+            && let Some(el) = found.first()
+            && let Ok(text) = el.text().await
+        {
+            if text == label {
+                return;
+            }
+            now = text;
         }
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(15),
-            "status {now}, expected {label}"
-        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    panic!("status {now}, expected {label}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,6 +13,7 @@ both_databases!(
     a_waiting_archive_is_not_replaced,
     only_the_direct_superior_decides,
     members_before_2020_need_none,
+    concurrent_uploads_keep_one,
 );
 
 async fn upload_reject_replace_approve(app: TestApp) {
@@ -177,4 +178,27 @@ async fn members_before_2020_need_none(app: TestApp) {
     assert_eq!(view["may_upload"], false);
     assert_eq!(view["overdue"], false);
     assert_eq!(stored(&app).await, (0, 0));
+}
+
+async fn concurrent_uploads_keep_one(app: TestApp) {
+    let t = World::new(&app).await;
+    let m = member(&app, &t.w.branch, 6, "并发团员", "2022-02", 1).await;
+    let (a, b) = (pdf(1, 200_000), pdf(2, 300_000));
+    let (one, two) = tokio::join!(
+        upload(&t.branch, m.id, "a.pdf", &a),
+        upload(&t.school, m.id, "b.pdf", &b)
+    );
+    let mut outcomes = [
+        (one.0, code(&one.1).to_string()),
+        (two.0, code(&two.1).to_string()),
+    ];
+    outcomes.sort();
+    assert_eq!(
+        outcomes,
+        [
+            (StatusCode::OK, String::new()),
+            (StatusCode::CONFLICT, "archive_pending".to_string())
+        ]
+    );
+    assert_eq!(stored(&app).await.0, 1);
 }
