@@ -28,6 +28,10 @@ pub struct Config {
     pub import_turn_wait: Duration,
     /// Days a transfer may wait for a decision before it lapses (`tuanjian daily`).
     pub transfer_lapse_days: i64,
+    /// An executable that checks an uploaded PDF in its own process (`EXE check-pdf FILE`:
+    /// prints the page count and exits 0, or why it is no PDF and exits 2); `None` checks in
+    /// this process (`files::pdf::pages_of`). The server sets its own binary.
+    pub pdf_checker: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -53,6 +57,7 @@ impl Default for Config {
             hash_concurrency: std::thread::available_parallelism().map_or(1, |n| n.get()),
             import_turn_wait: Duration::from_secs(20),
             transfer_lapse_days: tuanjian_domain::transfer::TRANSFER_LAPSE_DAYS,
+            pdf_checker: None,
         }
     }
 }

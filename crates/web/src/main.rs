@@ -37,6 +37,8 @@ async fn main() -> ExitCode {
         Commands::Template(a) => cli::template::run(a).await,
         // Its own exit statuses: 0 committed, 1 faults stopped it, 2 unusable input.
         Commands::Import(a) => return cli::import::run(a).await,
+        // 0 with the page count, 2 with why it is no PDF (`files::pdf::pages_of` reads both).
+        Commands::CheckPdf(a) => return cli::check_pdf::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

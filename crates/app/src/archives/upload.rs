@@ -9,7 +9,7 @@ use tuanjian_store::files::NewFile;
 use super::still_member;
 use crate::context::App;
 use crate::fault::Fault;
-use crate::files::pdf::pdf_pages;
+use crate::files::pdf::pages_of;
 use crate::files::staged::{Received, Staged};
 use crate::files::store_tx;
 use crate::leaving::member_for;
@@ -71,8 +71,8 @@ pub async fn upload(
         .field("file"));
     }
     // The check reads the cross-reference and the page tree (a damaged file may be scanned
-    // whole) from one buffer of the file's size, freed before anything is written.
-    let page_count = pdf_pages(&file.read().await?)?;
+    // whole) from one buffer of the file's size, in a child process when the server has one.
+    let page_count = pages_of(app, file).await?;
     let meta = NewFile {
         sha256: &file.sha256,
         media_type: "application/pdf",

@@ -105,6 +105,11 @@ impl Received {
 }
 
 impl Received {
+    /// Where the content is (for a checker in another process, `pdf::pages_of`).
+    pub(crate) fn path(&self) -> &std::path::Path {
+        &self.path.0
+    }
+
     /// The content again from the start, to be read piece by piece.
     pub async fn open(&self) -> Result<tokio::fs::File, Fault> {
         tokio::fs::File::open(&self.path.0)

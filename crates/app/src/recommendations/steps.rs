@@ -14,7 +14,7 @@ use tuanjian_store::recommendations::steps::{
 
 use crate::context::App;
 use crate::fault::Fault;
-use crate::files::pdf::pdf_pages;
+use crate::files::pdf::pages_of;
 use crate::files::staged::{Received, Staged};
 use crate::files::store_tx;
 use crate::leaving::{member_for, text};
@@ -52,7 +52,7 @@ fn in_good_standing(m: &Standing) -> Result<(), Fault> {
 }
 
 /// The form's page count once it is checked to be a PDF.
-async fn checked_form(file: &Received) -> Result<u32, Fault> {
+async fn checked_form(app: &App, file: &Received) -> Result<u32, Fault> {
     if file.size == 0 {
         return Err(Fault::new(
             ErrorCode::RecommendFormInvalid,
@@ -60,12 +60,7 @@ async fn checked_form(file: &Received) -> Result<u32, Fault> {
         )
         .field("file"));
     }
-    // One buffer of the file's size, freed before anything is written (as the archive's).
-    let bytes = file.read().await?;
-    let pages = tokio::task::spawn_blocking(move || pdf_pages(&bytes))
-        .await
-        .map_err(Fault::internal)?;
-    pages.map_err(|f| {
+    pages_of(app, file).await.map_err(|f| {
         Fault::new(
             ErrorCode::RecommendFormInvalid,
             f.message.replace("《入团志愿书》", "推优入党表"),
@@ -104,7 +99,7 @@ pub async fn record(
         }
         Stage::Confirm => None,
     };
-    let pages = checked_form(file).await?;
+    let pages = checked_form(app, file).await?;
     let meta = NewFile {
         sha256: &file.sha256,
         media_type: "application/pdf",

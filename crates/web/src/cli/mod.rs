@@ -1,6 +1,7 @@
 //! The command line: `tuanjian serve | migrate | init | backup | copy-to | demo | …`.
 
 pub mod backup;
+pub mod check_pdf;
 pub mod copy_to;
 pub mod daily;
 pub mod demo;
@@ -63,6 +64,15 @@ pub enum Commands {
     Template(template::TemplateArgs),
     /// 从 Excel 导入团员、团干部（服务器运维人员使用：以该组织管理员的权限导入，先逐行检查，全部写入或全部不写入）
     Import(import::ImportArgs),
+    /// 检查一个 PDF 文件（网页服务在独立进程中检查上传的文件时使用）：是 PDF 时输出页数，否则输出原因并以状态 2 退出
+    #[command(hide = true)]
+    CheckPdf(CheckPdfArgs),
+}
+
+#[derive(Args)]
+pub struct CheckPdfArgs {
+    /// 要检查的文件
+    pub file: std::path::PathBuf,
 }
 
 #[derive(Args)]

@@ -43,6 +43,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         metrics_allow: args.metrics_allow,
         secure_cookies: args.secure_cookies,
         trust_forwarded_for: args.trust_forwarded_for,
+        // Uploaded PDFs are checked by this binary in a child process (`check-pdf`).
+        pdf_checker: std::env::current_exe().ok(),
         ..defaults
     };
     let idle = config.idle_timeout;

@@ -4,6 +4,7 @@
 //! (`pages`) and the journey in a browser (`browser`).
 
 mod browser;
+mod checker;
 mod download;
 mod files;
 mod flows;
