@@ -9,11 +9,17 @@ use tuanjian_store::files::NewFile;
 use super::still_member;
 use crate::context::App;
 use crate::fault::Fault;
-use crate::files::pdf::pages_of;
+use crate::files::pdf::{Document, pages_of};
 use crate::files::staged::{Received, Staged};
 use crate::files::store_tx;
 use crate::leaving::member_for;
 use crate::signed::Signed;
+
+/// What an archive must be: a PDF of the 《入团志愿书》.
+const ARCHIVE: Document = Document {
+    code: ErrorCode::ArchiveNotPdf,
+    name: "《入团志愿书》",
+};
 
 /// What an archive over the limit is answered with, as soon as the limit is passed.
 pub fn too_large() -> Fault {
@@ -72,7 +78,7 @@ pub async fn upload(
     }
     // The check reads the cross-reference and the page tree (a damaged file may be scanned
     // whole) from one buffer of the file's size, in a child process when the server has one.
-    let page_count = pages_of(app, file).await?;
+    let page_count = pages_of(app, file, ARCHIVE).await?;
     let meta = NewFile {
         sha256: &file.sha256,
         media_type: "application/pdf",

@@ -10,12 +10,21 @@ use super::staged::Received;
 use crate::context::App;
 use crate::fault::Fault;
 
+/// The kind of document an upload must be: what the refusal calls it and its code.
+#[derive(Debug, Clone, Copy)]
+pub struct Document {
+    pub code: ErrorCode,
+    /// As the message names it: 《入团志愿书》, 推优入党表.
+    pub name: &'static str,
+}
+
 /// The fault of a file that is not a PDF, with why (`check`'s answer).
-pub fn not_pdf(why: &str) -> Fault {
+pub fn not_pdf(doc: Document, why: &str) -> Fault {
     Fault::new(
-        ErrorCode::ArchiveNotPdf,
+        doc.code,
         format!(
-            "文件不是有效的 PDF（{why}）。请用扫描仪或手机扫描软件把《入团志愿书》保存为 PDF 后上传，不要只改文件的扩展名"
+            "文件不是有效的 PDF（{why}）。请用扫描仪或手机扫描软件把{}保存为 PDF 后上传，不要只改文件的扩展名",
+            doc.name
         ),
     )
     .field("file")
@@ -41,8 +50,8 @@ pub fn check(bytes: &[u8]) -> Result<u32, &'static str> {
 }
 
 /// The number of pages of a PDF, or the fault saying what is wrong with it.
-pub fn pdf_pages(bytes: &[u8]) -> Result<u32, Fault> {
-    check(bytes).map_err(not_pdf)
+pub fn pdf_pages(bytes: &[u8], doc: Document) -> Result<u32, Fault> {
+    check(bytes).map_err(|why| not_pdf(doc, why))
 }
 
 /// How long a separate checker may take before the upload is refused.
@@ -54,10 +63,10 @@ const CHECKER_TIMEOUT: Duration = Duration::from_secs(30);
 /// by less than twice the file; mimalloc keeps freed large blocks per thread), and a hostile
 /// file that makes the parser panic, loop or balloon costs that process only (killed after
 /// `CHECKER_TIMEOUT`). Without one (tests, tools) the check runs here, off the async threads.
-pub async fn pages_of(app: &App, file: &Received) -> Result<u32, Fault> {
+pub async fn pages_of(app: &App, file: &Received, doc: Document) -> Result<u32, Fault> {
     let Some(exe) = &app.config.pdf_checker else {
         let bytes = file.read().await?;
-        return tokio::task::spawn_blocking(move || pdf_pages(&bytes))
+        return tokio::task::spawn_blocking(move || pdf_pages(&bytes, doc))
             .await
             .map_err(Fault::internal)?;
     };
@@ -70,15 +79,15 @@ pub async fn pages_of(app: &App, file: &Received) -> Result<u32, Fault> {
         .output();
     let out = tokio::time::timeout(CHECKER_TIMEOUT, run)
         .await
-        .map_err(|_| not_pdf("文件结构过于复杂，无法在规定时间内检查"))?
+        .map_err(|_| not_pdf(doc, "文件结构过于复杂，无法在规定时间内检查"))?
         .map_err(Fault::internal)?;
     let said = String::from_utf8_lossy(&out.stdout).trim().to_string();
     match out.status.code() {
         Some(0) => said.parse::<u32>().map_err(Fault::internal),
         // The checker's own answer: why the file is not a PDF.
-        Some(2) if !said.is_empty() => Err(not_pdf(&said)),
+        Some(2) if !said.is_empty() => Err(not_pdf(doc, &said)),
         // The parser panicked (Rust's 101) or the process was killed (memory): the file broke it.
-        Some(101) | None => Err(not_pdf("文件结构无法读取，可能已损坏或不完整")),
+        Some(101) | None => Err(not_pdf(doc, "文件结构无法读取，可能已损坏或不完整")),
         // Anything else is the checker's own trouble (it could not read the file …), not the file's.
         Some(other) => Err(Fault::internal(format!(
             "the PDF checker exited with {other}"
@@ -126,6 +135,15 @@ pub(crate) fn minimal_pdf(pages: usize) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ARCHIVE: Document = Document {
+        code: ErrorCode::ArchiveNotPdf,
+        name: "《入团志愿书》",
+    };
+
+    fn pdf_pages(bytes: &[u8]) -> Result<u32, Fault> {
+        super::pdf_pages(bytes, ARCHIVE)
+    }
 
     #[test]
     fn a_real_pdf_is_counted() {

@@ -14,7 +14,7 @@ use tuanjian_store::recommendations::steps::{
 
 use crate::context::App;
 use crate::fault::Fault;
-use crate::files::pdf::pages_of;
+use crate::files::pdf::{Document, pages_of};
 use crate::files::staged::{Received, Staged};
 use crate::files::store_tx;
 use crate::leaving::{member_for, text};
@@ -51,6 +51,12 @@ fn in_good_standing(m: &Standing) -> Result<(), Fault> {
     Ok(())
 }
 
+/// What a step's form must be.
+const FORM: Document = Document {
+    code: ErrorCode::RecommendFormInvalid,
+    name: "推优入党表",
+};
+
 /// The form's page count once it is checked to be a PDF.
 async fn checked_form(app: &App, file: &Received) -> Result<u32, Fault> {
     if file.size == 0 {
@@ -60,13 +66,7 @@ async fn checked_form(app: &App, file: &Received) -> Result<u32, Fault> {
         )
         .field("file"));
     }
-    pages_of(app, file).await.map_err(|f| {
-        Fault::new(
-            ErrorCode::RecommendFormInvalid,
-            f.message.replace("《入团志愿书》", "推优入党表"),
-        )
-        .field("file")
-    })
+    pages_of(app, file, FORM).await
 }
 
 /// Records the recommendation (`Stage::Recommend`, with the 入党申请 month) or the

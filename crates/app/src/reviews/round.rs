@@ -74,7 +74,7 @@ pub struct GradeInput {
 
 /// Parses every row; the faults name the members (by the name the branch sees) and say what to
 /// fix, all of them at once.
-pub(crate) fn parse_inputs(
+fn parse_inputs(
     inputs: &[GradeInput],
     name_of: impl Fn(i64) -> Option<String>,
 ) -> Result<Vec<GradeChange>, Fault> {

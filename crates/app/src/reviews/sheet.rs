@@ -6,14 +6,13 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use tuanjian_domain::review::{Grade, UNREGISTERED_REASON_MAX, Unregistered};
+use tuanjian_domain::review::{Grade, GradeEntry, UNREGISTERED_REASON_MAX, Unregistered};
 use tuanjian_domain::{Action, ErrorCode, IdNumber};
 use tuanjian_sheet::{CellFault, Column, Template, read_rows, write_filled};
 use tuanjian_store::audit::AuditEntry;
 use tuanjian_store::reviews::Round;
-use tuanjian_store::reviews::steps::save_grades_tx;
+use tuanjian_store::reviews::steps::{GradeChange, save_grades_tx};
 
-use super::round::{GradeInput, parse_inputs};
 use super::{branch_for, year_of};
 use crate::context::App;
 use crate::fault::Fault;
@@ -122,7 +121,7 @@ pub async fn upload(
         .collect();
     let t = template();
     let mut faults: Vec<CellFault> = Vec::new();
-    let mut inputs = Vec::new();
+    let mut changes = Vec::new();
     let mut seen = HashSet::new();
     for row in &rows {
         faults.extend(row.faults.iter().cloned());
@@ -173,26 +172,20 @@ pub async fn upload(
         if row.value(GRADE).is_empty() {
             continue;
         }
-        let input = GradeInput {
-            person_id,
-            grade: row.value(GRADE).to_string(),
-            choice: row.value(CHOICE).to_string(),
-            reason: row.value(REASON).to_string(),
-        };
-        if let Err(f) = parse_inputs(std::slice::from_ref(&input), |_| None) {
-            let col = match f.field {
-                Some("choice") => CHOICE,
-                Some("reason") => REASON,
-                _ => GRADE,
-            };
-            let detail = f
-                .message
-                .split_once('：')
-                .map_or(f.message.as_str(), |(_, d)| d);
-            faults.push(CellFault::at(&t, row.number, col, f.code, detail));
-            continue;
+        match GradeEntry::parse(row.value(GRADE), row.value(CHOICE), row.value(REASON)) {
+            Ok(entry) => changes.push(GradeChange {
+                person_id,
+                entry: Some(entry),
+            }),
+            Err(e) => {
+                let col = match e.field() {
+                    "choice" => CHOICE,
+                    "reason" => REASON,
+                    _ => GRADE,
+                };
+                faults.push(CellFault::at(&t, row.number, col, e.code(), e.to_string()));
+            }
         }
-        inputs.push(input);
     }
     if !faults.is_empty() {
         faults.sort_by_key(|f| f.row);
@@ -214,14 +207,13 @@ pub async fn upload(
         )
         .field("file"));
     }
-    if inputs.is_empty() {
+    if changes.is_empty() {
         return Err(Fault::bad_request(
             ErrorCode::SheetEmpty,
             "表格中没有填写任何评议等次：请在“评议等次”列为团员选择等次后再上传",
         )
         .field("file"));
     }
-    let changes = parse_inputs(&inputs, |_| None)?;
     let mut tx = app.store.begin().await?;
     let round = save_grades_tx(
         &mut tx,
