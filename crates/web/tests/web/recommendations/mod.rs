@@ -1,6 +1,7 @@
 //! 推优入党 (issue 15, part 2): the branch's steps with their PDF forms, the superior's approvals
 //! and returns, the member's 入党 fields that follow, the lists, every refusal, and the pages.
 
+mod browser;
 mod flows;
 mod pages;
 
