@@ -77,7 +77,7 @@ async fn recommendation_pages_on_a_phone() {
     )
     .await;
     assert!(
-        find(&phone, By::Id(&format!("approve-{}", m.id)))
+        find(&phone, By::Id(format!("approve-{}", m.id)))
             .await
             .is_displayed()
             .await
