@@ -98,10 +98,24 @@ pub enum Action {
     RecommendToParty,
     /// Approve or return a recommendation or confirmation (the branch's direct superior).
     ApproveRecommendation,
+    /// 团费: set the bands of the target province (its provincial committee's own admin; the
+    /// caller checks the target is a provincial committee).
+    ConfigureDuesBands,
+    /// 团费: record and correct the payments of the target branch's members, declare their
+    /// incomes (the branch's own admin).
+    RecordDues,
+    /// 对标定级: set a year's items, points, dates and star bands (团中央's own admin; the caller
+    /// checks the target is the root).
+    ConfigureStarRating,
+    /// 对标定级: fill in the target branch's self-assessment and submit it (its own admin).
+    AssessStars,
+    /// 对标定级: review each item's score of a submitted self-assessment and confirm the
+    /// stars, or return it (the branch's direct superior).
+    ReviewStars,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 43] = [
         Action::View,
         Action::CreateChild,
         Action::ManageRegistrationCode,
@@ -140,6 +154,11 @@ impl Action {
         Action::CheckIdentityOffline,
         Action::RecommendToParty,
         Action::ApproveRecommendation,
+        Action::ConfigureDuesBands,
+        Action::RecordDues,
+        Action::ConfigureStarRating,
+        Action::AssessStars,
+        Action::ReviewStars,
     ];
 }
 
@@ -279,6 +298,26 @@ const RECOMMENDATIONS_APPROVED_BY_SUPERIOR: Refusal = Refusal {
     code: ErrorCode::NotDirectSuperior,
     message: "推优入党由团员所在团支部的直属上级组织管理员审批",
 };
+const DUES_BANDS_BY_PROVINCE: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrg,
+    message: "团费收缴标准由省级团委的管理员设置",
+};
+const DUES_BY_BRANCH: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrg,
+    message: "团费由团员所在团支部的管理员记录和更正，上级组织管理员可以查看汇总和欠缴名单",
+};
+const STAR_RATING_SET_BY_CENTRAL: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrg,
+    message: "对标定级的标准、分值和时间由团中央管理员设置",
+};
+const STARS_ASSESSED_BY_BRANCH: Refusal = Refusal {
+    code: ErrorCode::NotOwnOrg,
+    message: "对标定级自评由团支部管理员填写并提交，上级组织管理员可以查看进度",
+};
+const STARS_REVIEWED_BY_SUPERIOR: Refusal = Refusal {
+    code: ErrorCode::NotDirectSuperior,
+    message: "对标定级由团支部的直属上级组织管理员审核确认",
+};
 const SCHOOL_CODE_BY_OWN: Refusal = Refusal {
     code: ErrorCode::NotOwnOrg,
     message: "学校机构编号由学校团组织自己的管理员填写",
@@ -375,6 +414,11 @@ fn admin_rule(action: Action) -> (Who, Refusal) {
         Action::UploadArchive => (Who::InScope, ARCHIVES_UPLOADED_FROM_BELOW),
         Action::ApproveArchive => (Who::DirectChild, ARCHIVES_APPROVED_BY_SUPERIOR),
         Action::CheckIdentityOffline => (Who::InScope, IDENTITY_CHECKED_FROM_BELOW),
+        Action::ConfigureDuesBands => (Who::Itself, DUES_BANDS_BY_PROVINCE),
+        Action::RecordDues => (Who::Itself, DUES_BY_BRANCH),
+        Action::ConfigureStarRating => (Who::Itself, STAR_RATING_SET_BY_CENTRAL),
+        Action::AssessStars => (Who::Itself, STARS_ASSESSED_BY_BRANCH),
+        Action::ReviewStars => (Who::DirectChild, STARS_REVIEWED_BY_SUPERIOR),
     }
 }
 
@@ -471,6 +515,15 @@ mod tests {
         assert_eq!(allowed(Action::CertifyReview), vec![DirectChild]);
         assert_eq!(allowed(Action::RecommendToParty), vec![Itself]);
         assert_eq!(allowed(Action::ApproveRecommendation), vec![DirectChild]);
+        for a in [
+            Action::ConfigureDuesBands,
+            Action::RecordDues,
+            Action::ConfigureStarRating,
+            Action::AssessStars,
+        ] {
+            assert_eq!(allowed(a), vec![Itself], "{a:?}");
+        }
+        assert_eq!(allowed(Action::ReviewStars), vec![DirectChild]);
         assert_eq!(
             allowed(Action::FileAgeCase),
             vec![Itself, DirectChild, Descendant]

@@ -19,12 +19,16 @@ pub enum Group {
     Business,
     TwoSystems,
     Incentives,
+    /// 团费管理 (issue 16).
+    Dues,
+    /// 对标定级 (issue 16).
+    StarRating,
     Statistics,
     Mine,
 }
 
 impl Group {
-    const ORDER: [Group; 9] = [
+    const ORDER: [Group; 11] = [
         Group::Orgs,
         Group::Members,
         Group::MemberDatabase,
@@ -32,6 +36,8 @@ impl Group {
         Group::Business,
         Group::TwoSystems,
         Group::Incentives,
+        Group::Dues,
+        Group::StarRating,
         Group::Statistics,
         Group::Mine,
     ];
@@ -45,6 +51,8 @@ impl Group {
             Group::Business => "业务办理",
             Group::TwoSystems => "两制",
             Group::Incentives => "团内激励",
+            Group::Dues => "团费管理",
+            Group::StarRating => "对标定级",
             Group::Statistics => "统计",
             Group::Mine => "个人事务",
         }
