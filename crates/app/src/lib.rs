@@ -12,6 +12,7 @@ pub mod beijing;
 pub mod config;
 pub mod context;
 pub mod dev_ranges;
+pub mod dues;
 pub mod fault;
 pub mod files;
 pub mod graduation;

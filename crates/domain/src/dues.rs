@@ -80,6 +80,15 @@ impl Fen {
     pub fn yuan(y: i64) -> Fen {
         Fen(y * 100)
     }
+
+    /// Parses an optional amount: empty is `None`.
+    pub fn parse_optional(input: &str, what: &'static str) -> Result<Option<Fen>, MoneyError> {
+        if input.trim().is_empty() {
+            Ok(None)
+        } else {
+            Fen::parse_yuan(input, what).map(Some)
+        }
+    }
 }
 
 impl fmt::Display for Fen {
@@ -88,6 +97,13 @@ impl fmt::Display for Fen {
         let sign = if self.0 < 0 { "-" } else { "" };
         let a = self.0.abs();
         write!(f, "{sign}{}.{:02}", a / 100, a % 100)
+    }
+}
+
+/// On the wire as 元 with two decimals (`"3.00"`): exact, never a float.
+impl serde::Serialize for Fen {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
     }
 }
 
@@ -118,6 +134,113 @@ impl Default for DuesBands {
     }
 }
 
+/// A province's bands as typed on its page or sent to the API, every amount in 元.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct BandsInput {
+    pub threshold: String,
+    pub below_threshold: String,
+    pub rate_permille: String,
+    pub cap: String,
+    pub student: String,
+    pub farmer: String,
+}
+
+/// One fault of a bands form: the field and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BandsFault {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// The largest monthly due a band may set: 1000 元.
+pub const MAX_DUE: Fen = Fen(100_000);
+
+impl BandsInput {
+    pub fn from_bands(b: &DuesBands) -> Self {
+        Self {
+            threshold: b.threshold.to_string(),
+            below_threshold: b.below_threshold.to_string(),
+            rate_permille: b.rate_permille.to_string(),
+            cap: b.cap.to_string(),
+            student: b.student.to_string(),
+            farmer: b.farmer.to_string(),
+        }
+    }
+
+    /// The bands, or every fault at once.
+    pub fn parse(&self) -> Result<DuesBands, Vec<BandsFault>> {
+        let mut faults = Vec::new();
+        let mut amount =
+            |field: &'static str, what: &'static str, v: &str, max: Fen| match Fen::parse_yuan(
+                v, what,
+            ) {
+                Ok(f) if f > max => {
+                    faults.push(BandsFault {
+                        field,
+                        message: format!("{what}不能超过 {max} 元"),
+                    });
+                    Fen(0)
+                }
+                Ok(f) => f,
+                Err(e) => {
+                    faults.push(BandsFault {
+                        field,
+                        message: e.to_string(),
+                    });
+                    Fen(0)
+                }
+            };
+        let threshold = amount(
+            "threshold",
+            "起征月收入",
+            &self.threshold,
+            Fen::yuan(MAX_YUAN),
+        );
+        let below_threshold = amount(
+            "below_threshold",
+            "起征以下每月",
+            &self.below_threshold,
+            MAX_DUE,
+        );
+        let cap = amount("cap", "每月最高", &self.cap, MAX_DUE);
+        let student = amount("student", "学生每月", &self.student, MAX_DUE);
+        let farmer = amount("farmer", "农民每月", &self.farmer, MAX_DUE);
+        let rate = self.rate_permille.trim().trim_end_matches('‰');
+        let rate_permille = match rate.parse::<i64>() {
+            Ok(r) if (0..=100).contains(&r) => r,
+            _ => {
+                faults.push(BandsFault {
+                    field: "rate_permille",
+                    message: format!(
+                        "比例“{}”不对，请填写 0 到 100 之间的整数（千分之几）",
+                        self.rate_permille.chars().take(20).collect::<String>()
+                    ),
+                });
+                0
+            }
+        };
+        if faults.is_empty() && threshold == Fen(0) {
+            faults.push(BandsFault {
+                field: "threshold",
+                message: "起征月收入必须大于 0 元".into(),
+            });
+        }
+        if faults.is_empty() {
+            Ok(DuesBands {
+                threshold,
+                below_threshold,
+                rate_permille,
+                cap,
+                student,
+                farmer,
+            })
+        } else {
+            Err(faults)
+        }
+    }
+}
+
 /// What the member owes a month. Students and farmers pay their fixed amounts whatever the
 /// income; others by their declared monthly income (none declared: the lowest band).
 pub fn monthly_due(bands: &DuesBands, occupation: Option<Occupation>, income: Option<Fen>) -> Fen {
@@ -143,9 +266,97 @@ pub struct Month {
     pub month: u32,
 }
 
+/// Why a month cannot be read or is not allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MonthError {
+    #[error("月份“{0}”不对，请填写如 2026-11 的年月")]
+    Format(String),
+    #[error("{0}还没有到，不能记录团费")]
+    Future(String),
+    #[error("{0}太早了，只能记录 {FIRST_YEAR} 年以后的团费")]
+    TooEarly(String),
+}
+
+impl MonthError {
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::DuesMonthInvalid
+    }
+}
+
+/// Dues are recorded from this year on.
+pub const FIRST_YEAR: i32 = 2000;
+
 impl Month {
     pub fn new(year: i32, month: u32) -> Option<Self> {
         (1..=12).contains(&month).then_some(Self { year, month })
+    }
+
+    /// Reads `2026-11`, `2026-1`, `2026/11`, `2026年11月` or `202611`, a month not after
+    /// `current` and not before `FIRST_YEAR`.
+    pub fn parse(input: &str, current: Month) -> Result<Month, MonthError> {
+        let t = input.trim();
+        let bad = || MonthError::Format(t.chars().take(20).collect());
+        let digits: Vec<&str> = t
+            .trim_end_matches('月')
+            .split(['-', '/', '.', '年'])
+            .collect();
+        let (y, m) = match digits.as_slice() {
+            [ym] if ym.len() == 6 => (&ym[..4], &ym[4..]),
+            [y, m] => (*y, *m),
+            _ => return Err(bad()),
+        };
+        if y.len() != 4 || m.is_empty() || m.len() > 2 {
+            return Err(bad());
+        }
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let month: u32 = m.parse().map_err(|_| bad())?;
+        let parsed = Month::new(year, month).ok_or_else(bad)?;
+        if parsed > current {
+            return Err(MonthError::Future(parsed.label()));
+        }
+        if year < FIRST_YEAR {
+            return Err(MonthError::TooEarly(parsed.label()));
+        }
+        Ok(parsed)
+    }
+
+    /// The month of a day.
+    pub fn of(day: chrono::NaiveDate) -> Month {
+        use chrono::Datelike;
+        Month {
+            year: day.year(),
+            month: day.month(),
+        }
+    }
+
+    /// Months since year 0, as stored (`year × 12 + month − 1`): consecutive months are
+    /// consecutive numbers, so ranges and differences are integer arithmetic.
+    pub fn index(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
+    pub fn from_index(i: i64) -> Option<Month> {
+        let year = i32::try_from(i.div_euclid(12)).ok()?;
+        Month::new(year, (i.rem_euclid(12) + 1) as u32)
+    }
+
+    pub fn prev(self) -> Self {
+        if self.month == 1 {
+            Self {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    /// As people write it: `2026年11月`.
+    pub fn label(self) -> String {
+        format!("{}年{}月", self.year, self.month)
     }
 
     pub fn next(self) -> Self {
@@ -178,6 +389,44 @@ impl fmt::Display for Month {
 
 /// Members this many months or more behind are listed as candidates for 自行脱团.
 pub const LAPSE_AFTER_UNPAID_MONTHS: u32 = 6;
+
+/// A member's dues standing, from their records: the first month recorded for them (paid or
+/// not: they owe from then on) and the last month paid in full. Months without a record count
+/// as unpaid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub since: Month,
+    pub last_paid: Option<Month>,
+}
+
+impl Standing {
+    /// The last month that does not count against the member: the last paid in full, or the
+    /// month before the first record.
+    fn settled_through(self) -> i64 {
+        match self.last_paid {
+            Some(m) => m.index(),
+            None => self.since.index() - 1,
+        }
+    }
+
+    /// Months unpaid in a row through `as_of` (the same count as `months_behind`).
+    pub fn behind(self, as_of: Month) -> u32 {
+        (as_of.index() - self.settled_through()).max(0) as u32
+    }
+
+    /// The month at whose end the member has been `LAPSE_AFTER_UNPAID_MONTHS` behind, as an
+    /// index: the member is a 自行脱团 candidate once the last complete month reaches it. Stored,
+    /// so the arrears list of a province is one range read.
+    pub fn lapse_index(self) -> i64 {
+        self.settled_through() + i64::from(LAPSE_AFTER_UNPAID_MONTHS)
+    }
+}
+
+/// The month arrears are counted through on `today`: the last complete month (the current
+/// month can still be paid).
+pub fn arrears_as_of(today: chrono::NaiveDate) -> Month {
+    Month::of(today).prev()
+}
 
 /// The unpaid months up to and including `through` since the member owed dues (`since`, the
 /// month of joining or of the first record), `paid` the months paid in full. Counted across
@@ -270,6 +519,98 @@ mod tests {
             Fen::parse_yuan("10000001", "月收入"),
             Err(MoneyError::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn months_are_read_and_numbered() {
+        let now = Month::new(2026, 12).unwrap();
+        for ok in [
+            "2026-11",
+            "2026-1",
+            "2026/11",
+            "2026年11月",
+            "202611",
+            " 2026.11 ",
+        ] {
+            assert!(Month::parse(ok, now).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            Month::parse("2026年1月", now).unwrap(),
+            Month::new(2026, 1).unwrap()
+        );
+        for bad in [
+            "",
+            "2026",
+            "2026-13",
+            "26-11",
+            "2026-0",
+            "abc",
+            "2026-11-01",
+        ] {
+            assert!(
+                matches!(Month::parse(bad, now), Err(MonthError::Format(_))),
+                "{bad}"
+            );
+        }
+        let e = Month::parse("2027-01", now).unwrap_err();
+        assert_eq!(e.to_string(), "2027年1月还没有到，不能记录团费");
+        assert_eq!(e.code().as_str(), "dues_month_invalid");
+        assert!(matches!(
+            Month::parse("1999-12", now),
+            Err(MonthError::TooEarly(_))
+        ));
+        let m = Month::new(2025, 12).unwrap();
+        assert_eq!(m.index() + 1, Month::new(2026, 1).unwrap().index());
+        assert_eq!(Month::from_index(m.index()), Some(m));
+        assert_eq!(Month::new(2026, 1).unwrap().prev(), m);
+        assert_eq!(
+            arrears_as_of(chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()),
+            m
+        );
+    }
+
+    #[test]
+    fn standing_counts_what_months_behind_counts() {
+        let m = |y, mo| Month::new(y, mo).unwrap();
+        let paid_july = Standing {
+            since: m(2025, 1),
+            last_paid: Some(m(2025, 7)),
+        };
+        // August 2025 to January 2026: six months, across the year boundary.
+        assert_eq!(paid_july.behind(m(2026, 1)), 6);
+        assert_eq!(paid_july.behind(m(2025, 12)), 5);
+        assert_eq!(paid_july.lapse_index(), m(2026, 1).index());
+        assert_eq!(
+            paid_july.behind(m(2026, 1)),
+            months_behind(m(2025, 1), m(2026, 1), &[m(2025, 6), m(2025, 7)])
+        );
+        let never_paid = Standing {
+            since: m(2025, 11),
+            last_paid: None,
+        };
+        assert_eq!(never_paid.behind(m(2026, 1)), 3);
+        assert_eq!(never_paid.behind(m(2025, 10)), 0);
+        assert_eq!(never_paid.lapse_index(), m(2026, 4).index());
+    }
+
+    #[test]
+    fn bands_are_read_whole() {
+        let defaults = BandsInput::from_bands(&DuesBands::default());
+        assert_eq!(defaults.parse().unwrap(), DuesBands::default());
+        let mut bad = defaults.clone();
+        bad.cap = "两元".into();
+        bad.rate_permille = "101".into();
+        bad.student = "1001".into();
+        let faults = bad.parse().unwrap_err();
+        let fields: Vec<_> = faults.iter().map(|f| f.field).collect();
+        assert_eq!(fields, ["cap", "student", "rate_permille"]);
+        assert!(
+            faults[1].message.contains("学生每月不能超过 1000.00 元"),
+            "{faults:?}"
+        );
+        let mut zero = defaults;
+        zero.threshold = "0".into();
+        assert_eq!(zero.parse().unwrap_err()[0].field, "threshold");
     }
 
     #[test]

@@ -262,6 +262,12 @@ error_codes! {
     RecommendFormInvalid = "recommend_form_invalid", 422, "推优入党的表格须为 PDF 文件，请扫描后上传";
     // 团费 (issue 16).
     AmountInvalid = "amount_invalid", 400, "金额格式不对，请填写以元为单位、最多两位小数的数字";
+    DuesMonthInvalid = "dues_month_invalid", 400, "月份不对：请填写如 2026-11 的年月，不能晚于本月，也不能早于团员入团的月份";
+    DuesMemberUnknown = "dues_member_unknown", 400, "只能为本团支部团籍正常的团员记录团费，请刷新页面后重新记录";
+    DuesAlreadyPaid = "dues_already_paid", 409, "该团员这个月的团费已记录缴纳，如需修改请办理更正并填写原因";
+    DuesNotRecorded = "dues_not_recorded", 409, "该团员这个月还没有缴纳记录，不需要更正，请直接记录缴纳";
+    DuesReasonRequired = "dues_reason_required", 400, "更正团费记录必须填写原因";
+    DuesBandsInvalid = "dues_bands_invalid", 400, "团费收缴标准不对，请核对各项金额和比例后重新保存";
 }
 
 impl ErrorCode {

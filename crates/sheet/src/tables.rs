@@ -8,6 +8,9 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 pub enum Cell {
     Text(String),
     Number(i64),
+    /// An amount of money in fen, written as 元 with two decimals (Excel keeps every number
+    /// as a double: only this last step leaves integers).
+    Fen(i64),
 }
 
 /// One sheet: its name (at most 31 characters, no `[]:*?/\`), a title over the table, the
@@ -31,6 +34,7 @@ pub fn sheet_name(name: &str) -> String {
 pub fn write_tables(tables: &[SheetTable]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("0.00");
     for t in tables {
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_name(&t.name))?;
@@ -45,6 +49,9 @@ pub fn write_tables(tables: &[SheetTable]) -> Result<Vec<u8>, XlsxError> {
                 match cell {
                     Cell::Text(s) => sheet.write_string(r, c, s)?,
                     Cell::Number(n) => sheet.write_number(r, c, *n as f64)?,
+                    Cell::Fen(f) => {
+                        sheet.write_number_with_format(r, c, *f as f64 / 100.0, &money)?
+                    }
                 };
             }
         }
@@ -55,7 +62,7 @@ pub fn write_tables(tables: &[SheetTable]) -> Result<Vec<u8>, XlsxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use calamine::{Reader, Xlsx};
+    use calamine::{DataType, Reader, Xlsx};
 
     #[test]
     fn tables_read_back() {
@@ -66,6 +73,7 @@ mod tests {
             rows: vec![
                 vec![Cell::Text("男".into()), Cell::Number(3)],
                 vec![Cell::Text("女".into()), Cell::Number(4)],
+                vec![Cell::Text("团费".into()), Cell::Fen(1_999)],
             ],
         }])
         .unwrap();
@@ -74,6 +82,7 @@ mod tests {
         let range = book.worksheet_range("团员性别").unwrap();
         assert_eq!(range.get_value((3, 0)).unwrap().to_string(), "女");
         assert_eq!(range.get_value((3, 1)).unwrap().to_string(), "4");
+        assert_eq!(range.get_value((4, 1)).unwrap().get_float(), Some(19.99));
     }
 
     #[test]

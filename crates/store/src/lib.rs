@@ -16,6 +16,7 @@ pub mod counters;
 pub mod demo_data;
 pub mod dev_ranges;
 mod direct_read;
+pub mod dues;
 pub mod entry_faults;
 pub mod error;
 pub mod files;

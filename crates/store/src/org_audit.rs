@@ -29,7 +29,7 @@ pub struct OrgAuditEntry {
 /// (`audit_action::access_codes`, compared by the test below).
 macro_rules! filter_sql {
     () => {
-        " AND ($2 = 'all' OR (CASE WHEN a.action IN ('cadre.export', 'member.export', 'age_case.export', 'statistics.export', 'review.export', 'application.lockout', 'reg_code.lockout',
+        " AND ($2 = 'all' OR (CASE WHEN a.action IN ('cadre.export', 'member.export', 'age_case.export', 'statistics.export', 'review.export', 'dues.export', 'application.lockout', 'reg_code.lockout',
                'reset_code.use', 'reset_code.lockout', 'account.password_change',
                'account.password_reset', 'login.success', 'login.lockout', 'password.lockout',
                'logout', 'role.switch') \

@@ -122,6 +122,21 @@ pub const ORG_REFERENCES: &[(&str, &str, &str)] = &[
         "province_id",
         "only provinces are referred to; they are never deleted",
     ),
+    (
+        "dues_bands",
+        "province_id",
+        "only provinces are referred to; they are never deleted",
+    ),
+    (
+        "dues_payments",
+        "org_id",
+        "kept under the parent (the dues were paid into the subtree)",
+    ),
+    (
+        "dues_totals",
+        "org_id",
+        "folded into the parent's sums, rewritten from the moved payments",
+    ),
 ];
 
 /// What stands in the way of deleting an organisation.
@@ -278,6 +293,27 @@ async fn settle_references(
         .bind(org_id)
         .execute(&mut **tx)
         .await?;
+    // 团费 paid to the organisation stay in its parent's subtree sums.
+    sqlx::query("UPDATE dues_payments SET org_id = $1 WHERE org_id = $2")
+        .bind(parent_id)
+        .bind(org_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM dues_totals WHERE org_id = $1")
+        .bind(org_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO dues_totals (org_id, month, members, due, paid, unpaid_members) \
+         SELECT org_id, month, COUNT(*), SUM(due), SUM(paid), \
+                SUM(CASE WHEN paid < due THEN 1 ELSE 0 END) \
+         FROM dues_payments WHERE org_id = $1 GROUP BY org_id, month \
+         ON CONFLICT (org_id, month) DO UPDATE SET members = excluded.members, \
+         due = excluded.due, paid = excluded.paid, unpaid_members = excluded.unpaid_members",
+    )
+    .bind(parent_id)
+    .execute(&mut **tx)
+    .await?;
     // Finished jobs only: one that started since the check above keeps its row, and the
     // deletion below is refused instead of pulling the job from under its writer.
     let deleted_import_jobs =

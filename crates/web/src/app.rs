@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::members::routes())
         .merge(crate::leaving::routes())
         .merge(crate::reviews::routes())
+        .merge(crate::dues::routes())
         .merge(crate::recommendations::routes())
         .merge(crate::dev_ranges::routes())
         .merge(crate::graduation::routes())

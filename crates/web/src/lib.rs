@@ -7,6 +7,7 @@ pub mod archives;
 pub mod auth;
 pub mod cli;
 pub mod dev_ranges;
+pub mod dues;
 pub mod error;
 pub mod extract;
 pub mod graduation;

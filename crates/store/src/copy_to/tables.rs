@@ -70,6 +70,13 @@ pub const COPIED: &[CopyTable] = &[
     table("file_chunks", "file_id, seq"),
     table("member_archives", "person_id"),
     table("party_recommendations", "person_id"),
+    // 团费 (issue 16): the sums and standings as the source kept them with its payments.
+    table("dues_bands", "province_id"),
+    table("dues_incomes", "person_id"),
+    table("dues_payments", "person_id, month"),
+    table("dues_corrections", "id"),
+    table("dues_totals", "org_id, month"),
+    table("dues_standing", "person_id"),
     // The statistics counters as the source kept them; what the triggers logged while the
     // rows were inserted is dropped before the commit (it would count every row twice).
     table("org_counts", "org_id, dim, val"),

@@ -109,6 +109,34 @@ pub fn org_actions(authority: &Authority, org: &Org, is_school: Option<bool>) ->
             "推优入党",
         ));
     }
+    // 团费 (issue 16): a branch's months; above it, the subtree's arrears and totals; a
+    // province's bands.
+    if may(Action::ViewMembers, relation) {
+        if org.kind.is_branch() {
+            out.push(Link::new(
+                Group::Dues,
+                format!("/orgs/{}/dues", org.id),
+                "团费记录",
+            ));
+        }
+        out.push(Link::new(
+            Group::Dues,
+            format!("/orgs/{}/dues/arrears", org.id),
+            "欠缴团费名单",
+        ));
+        out.push(Link::new(
+            Group::Dues,
+            format!("/orgs/{}/dues/totals", org.id),
+            "团费汇总",
+        ));
+        if org.level == OrgLevel::Provincial {
+            out.push(Link::new(
+                Group::Dues,
+                format!("/orgs/{}/dues/bands", org.id),
+                "团费收缴标准",
+            ));
+        }
+    }
     // 统计 (issue 14): the organisation and everything below it.
     if may(Action::ViewMembers, relation) {
         out.push(Link::new(
@@ -333,6 +361,7 @@ impl Menu {
             Link::new(Group::Mine, "/me", "个人中心"),
             Link::new(Group::Mine, "/my-membership", "我的团籍"),
             Link::new(Group::Mine, "/my-archive", "我的团员电子档案"),
+            Link::new(Group::Mine, "/my-dues", "我的团费"),
             Link::new(Group::Mine, "/applications/mine", "我的申请"),
             Link::new(Group::Mine, "/me/requests", "我的办理事项"),
         ];

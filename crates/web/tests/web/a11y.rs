@@ -168,6 +168,7 @@ async fn main_pages_pass_axe() {
         "/me/edit",
         "/me/requests",
         "/my-membership",
+        "/my-dues",
         "/applications/mine",
         "/password",
     ]
@@ -203,6 +204,10 @@ async fn main_pages_pass_axe() {
         format!("/orgs/{s}/reviews/progress"),
         format!("/members/{member_id}/recommendation"),
         format!("/orgs/{s}/recommendations"),
+        format!("/orgs/{b}/dues"),
+        format!("/orgs/{s}/dues/arrears"),
+        format!("/orgs/{s}/dues/totals"),
+        format!("/members/{member_id}/dues"),
         "/inbox".into(),
         "/leaving".into(),
         "/transfers?side=out".into(),
@@ -216,6 +221,7 @@ async fn main_pages_pass_axe() {
         format!("/orgs/{p}/members"),
         format!("/orgs/{p}/dev-ranges"),
         format!("/orgs/{p}/statistics"),
+        format!("/orgs/{p}/dues/bands"),
         "/age-cases".into(),
     ];
     let d = ChromeDriver::start();

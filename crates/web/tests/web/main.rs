@@ -16,6 +16,7 @@ mod cli;
 mod copy_to;
 mod counters;
 mod dev_ranges;
+mod dues;
 mod error_codes;
 mod extract;
 mod graduation;
