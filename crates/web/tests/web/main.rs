@@ -16,7 +16,7 @@ mod cli;
 mod copy_to;
 mod counters;
 mod dev_ranges;
-mod dues;
+pub mod dues;
 mod error_codes;
 mod extract;
 mod graduation;

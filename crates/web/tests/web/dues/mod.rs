@@ -3,6 +3,7 @@
 //! year boundary and the yearly totals (`reports`); every refusal (`refusals`); the Excel
 //! sheet (`sheet`); the pages (`pages`).
 
+pub mod browser;
 mod flows;
 mod pages;
 mod refusals;
