@@ -40,6 +40,8 @@ struct MemberPage {
     request: Option<StepRow>,
     history: Vec<StepRow>,
     registrations: Vec<RegistrationRow>,
+    /// 团费 unpaid in a row through the last complete month (issue 16): what 自行脱团 rests on.
+    dues_behind: u32,
     may_decide: bool,
     may_review: bool,
     ways: Vec<(&'static str, &'static str)>,
@@ -56,6 +58,7 @@ async fn render(
     error: Option<String>,
 ) -> PageResult {
     let h = of_member(state, user, person_id).await?;
+    let dues = tuanjian_app::dues::mine::of_member(state, user, person_id).await?;
     let page = MemberPage {
         nav: Some(Nav::for_authority(state, user, &h.authority).await?),
         csrf: user.session.csrf_token.clone(),
@@ -71,6 +74,7 @@ async fn render(
         request: h.request.as_ref().map(StepRow::from),
         history: h.history.iter().rev().map(StepRow::from).collect(),
         registrations: h.registrations.iter().map(RegistrationRow::from).collect(),
+        dues_behind: dues.history.behind,
         may_decide: h.may_decide,
         may_review: h.may_review,
         ways: [Way::Withdrawn, Way::Lapsed, Way::Expelled]

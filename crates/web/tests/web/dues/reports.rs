@@ -94,6 +94,13 @@ async fn arrears_are_counted_across_the_year_boundary(app: TestApp) {
     );
     let (_, body) = t.branch.get(&format!("/api/v1/orgs/{b}/dues")).await;
     assert_eq!(row_of(&body, five.id)["months_behind"], 5);
+    // The 团籍 page, where 自行脱团 is decided, says it too.
+    let web =
+        crate::support::admin::page_as(&app, t.branch_admin.id_number.as_str(), "admin", b).await;
+    let (_, html) =
+        crate::support::admin::get_html(&app, &web, &format!("/members/{}/membership", six.id))
+            .await;
+    assert!(html.contains("连续6个月未交纳"), "{html}");
 
     // A member who moves to another branch takes the standing along.
     sqlx::query("UPDATE members SET org_id = $1, org_path = $2 WHERE person_id = $3")
