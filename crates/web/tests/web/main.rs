@@ -33,5 +33,6 @@ mod recommendations;
 mod reset;
 mod reviews;
 mod self_service;
+mod star_ratings;
 mod statistics;
 mod transfers;
