@@ -42,12 +42,17 @@ pub async fn standard_of(app: &App, year: RatingYear) -> Result<StarStandard, Fa
         .unwrap_or_else(|| StarStandard::default_for(year.get())))
 }
 
-/// The day an organisation was founded, in Beijing.
-pub fn founded_on(org: &Org) -> NaiveDate {
+/// The Beijing day of a time in Unix seconds (the earliest day when out of range).
+pub fn beijing_day(ts: i64) -> NaiveDate {
     let offset = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    DateTime::from_timestamp(org.created_at, 0)
+    DateTime::from_timestamp(ts, 0)
         .map(|t| t.with_timezone(&offset).date_naive())
         .unwrap_or(NaiveDate::MIN)
+}
+
+/// The day an organisation was founded, in Beijing.
+pub fn founded_on(org: &Org) -> NaiveDate {
+    beijing_day(org.created_at)
 }
 
 /// Why the branch is not rated in the round of `standard`, or `None` when it is.

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use chrono::DateTime;
 use tuanjian_domain::Action;
 use tuanjian_domain::star_rating::round::{RatingState, RatingYear};
 use tuanjian_domain::star_rating::standard::StarStandard;
@@ -13,7 +12,7 @@ use tuanjian_domain::star_rating::{BranchNature, ineligible};
 use tuanjian_store::orgs::Org;
 use tuanjian_store::star_ratings::progress::{StarProgressQuery, StarProgressRow};
 
-use super::{standard_of, year_of};
+use super::{beijing_day, standard_of, year_of};
 use crate::authority::{self, Authority};
 use crate::context::App;
 use crate::fault::Fault;
@@ -145,13 +144,9 @@ fn standing(standard: &StarStandard, r: &StarProgressRow) -> Standing {
     if r.state != RatingState::NotStarted {
         return Standing::Rating(r.state);
     }
-    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    let founded = DateTime::from_timestamp(r.created_at, 0)
-        .map(|t| t.with_timezone(&offset).date_naive())
-        .unwrap_or(chrono::NaiveDate::MIN);
     match ineligible(
         BranchNature::of_name(&r.full_name),
-        founded,
+        beijing_day(r.created_at),
         standard.starts_on,
     ) {
         Some(_) => Standing::Ineligible,

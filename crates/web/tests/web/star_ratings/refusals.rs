@@ -230,9 +230,13 @@ async fn bad_input_is_refused_and_changes_nothing(app: TestApp) {
             (StatusCode::BAD_REQUEST, "star_year_invalid")
         );
     }
-    // A bad id and bad bodies.
+    // A bad id (no such organisation) and bad bodies.
     let (status, res) = t.branch.get("/api/v1/orgs/abc/star-ratings").await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{res}");
+    assert_eq!(
+        (status, code(&res)),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "{res}"
+    );
     let res = t
         .branch
         .http
