@@ -10,10 +10,19 @@ use tuanjian_domain::star_rating::StarBands;
 use tuanjian_domain::star_rating::standard::{StarItem, StarStandard};
 
 use crate::audit::{self, Actor, AuditEntry};
-use crate::{Store, StoreError, Tx, now};
+use crate::{Backend, Store, StoreError, Tx, now};
 
-const YEAR_SQL: &str = "SELECT starts_on, ends_on, five_min, four_min, three_min, two_min \
-                        FROM star_rating_years WHERE year = $1";
+macro_rules! year_sql {
+    () => {
+        "SELECT starts_on, ends_on, five_min, four_min, three_min, two_min \
+         FROM star_rating_years WHERE year = $1"
+    };
+}
+const YEAR_SQL: &str = year_sql!();
+/// PostgreSQL: the year's row share-locked, so steps of branches run side by side while a
+/// configuration (which updates the row) waits for them, and they for it. SQLite's write
+/// transaction already holds the database.
+const YEAR_SQL_SHARED: &str = concat!(year_sql!(), " FOR SHARE");
 const ITEMS_SQL: &str =
     "SELECT name, max_points FROM star_rating_items WHERE year = $1 ORDER BY seq";
 
@@ -81,13 +90,14 @@ impl Store {
     }
 }
 
-/// The stored standard of the year read in the transaction, its row locked; `None`: defaults.
+/// The stored standard of the year read in the transaction, its row share-locked against a
+/// configuration until the transaction ends; `None`: defaults.
 pub async fn standard_tx(tx: &mut Tx, year: i32) -> Result<Option<StarStandard>, StoreError> {
-    sqlx::query("UPDATE star_rating_years SET updated_at = updated_at WHERE year = $1")
-        .bind(i64::from(year))
-        .execute(&mut **tx)
-        .await?;
-    let Some(y) = sqlx::query(YEAR_SQL)
+    let sql = match tx.backend() {
+        Backend::Postgres => YEAR_SQL_SHARED,
+        Backend::Sqlite => YEAR_SQL,
+    };
+    let Some(y) = sqlx::query(sql)
         .bind(i64::from(year))
         .fetch_optional(&mut **tx)
         .await?

@@ -150,6 +150,24 @@ pub async fn submit_tx(
         })
         .map(|(_, item)| item.name.as_str())
         .collect();
+    // A draft saved under an earlier standard (a configuration that raced with the save) may
+    // hold a score above its item's maximum now.
+    if let Some((item, score)) = standard.items.iter().enumerate().find_map(|(i, item)| {
+        scores
+            .iter()
+            .find(|s| s.seq == i + 1)
+            .and_then(|s| s.self_score)
+            .filter(|score| *score > item.max_points)
+            .map(|score| (item, score))
+    }) {
+        return Err(conflict(
+            ErrorCode::StarScoreInvalid,
+            format!(
+                "“{}”的自评得分{score}分超过了本年度标准的满分{}分，请改正并保存后再提交",
+                item.name, item.max_points
+            ),
+        ));
+    }
     if !missing.is_empty() {
         return Err(conflict(
             ErrorCode::StarIncomplete,

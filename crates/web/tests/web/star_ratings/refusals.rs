@@ -260,11 +260,35 @@ async fn bad_input_is_refused_and_changes_nothing(app: TestApp) {
         "{res}"
     );
     assert_eq!(rows(&app).await, before);
+    // A draft that a configuration raced past (a score above its item's maximum now) is not
+    // submitted.
+    t.branch
+        .post(&at(b, "scores"), all_scores(&FOUR_STARS))
+        .await;
+    sqlx::query("UPDATE star_rating_scores SET self_score = 99 WHERE seq = 1")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let raced = rows(&app).await;
+    let (status, res) = t.branch.post(&at(b, "submit"), json!({})).await;
+    assert_eq!(
+        (status, code(&res)),
+        (StatusCode::CONFLICT, "star_score_invalid"),
+        "{res}"
+    );
+    assert!(
+        res["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("超过了本年度标准的满分10分")
+    );
+    assert_eq!(rows(&app).await, raced);
     // A bad reviewed score, once submitted.
     t.branch
         .post(&at(b, "scores"), all_scores(&FOUR_STARS))
         .await;
-    t.branch.post(&at(b, "submit"), json!({})).await;
+    let (status, res) = t.branch.post(&at(b, "submit"), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{res}");
     let submitted = rows(&app).await;
     assert_ne!(submitted, before);
     for body in [
@@ -277,5 +301,5 @@ async fn bad_input_is_refused_and_changes_nothing(app: TestApp) {
         assert!(["star_score_invalid", "star_item_unknown"].contains(&code(&res)));
     }
     assert_eq!(rows(&app).await, submitted);
-    assert_eq!(app.audit_count("star_rating.assess").await, 2);
+    assert_eq!(app.audit_count("star_rating.assess").await, 3);
 }
