@@ -96,8 +96,32 @@ async fn six_months_old_on_the_start_day_and_never_floating(app: TestApp) {
             .contains("流动团员团支部不参加")
     );
     assert_eq!(rows(&app).await, before);
+    // Nor a 临时团支部 (学社衔接).
+    let temporary = app
+        .add_org(
+            &t.w.school,
+            OrgLevel::Grassroots,
+            OrgKind::Branch,
+            "学社衔接临时团支部",
+            "某学校学社衔接临时团支部",
+        )
+        .await;
+    old_enough(&app, temporary.id).await;
+    let (_, tm) = admin_of(&app, &temporary, 311, "临时支部管理员").await;
+    let (status, res) = tm.post(&at(temporary.id, "submit"), json!({})).await;
+    assert_eq!(
+        (status, code(&res)),
+        (StatusCode::CONFLICT, "star_ineligible")
+    );
+    assert!(
+        res["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("临时团支部不参加")
+    );
+    assert_eq!(rows(&app).await, before);
 
-    // Progress: the floating branch is 不参加, the branch 自评中.
+    // Progress: the floating and temporary branches are 不参加, the branch 自评中.
     let (status, body) = t
         .school
         .get(&format!(
@@ -112,7 +136,7 @@ async fn six_months_old_on_the_start_day_and_never_floating(app: TestApp) {
             body["total"]["ineligible"].as_i64(),
             body["total"]["assessing"].as_i64()
         ),
-        (Some(2), Some(1), Some(1)),
+        (Some(3), Some(2), Some(1)),
         "{body}"
     );
     let states: Vec<&str> = body["children"]
