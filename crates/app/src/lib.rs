@@ -29,6 +29,7 @@ pub mod reset;
 pub mod reviews;
 pub mod self_service;
 pub mod signed;
+pub mod star_ratings;
 pub mod statistics;
 pub mod transfers;
 

@@ -85,6 +85,15 @@ pub const ACTIONS: &[(&str, &str, AuditGroup)] = &[
     ("review.return", "退回团员教育评议", Change),
     ("review.export", "下载团员教育评议表", Access),
     (
+        "star_rating.configure",
+        "设置对标定级的时间、项目和星级",
+        Change,
+    ),
+    ("star_rating.assess", "保存对标定级自评", Change),
+    ("star_rating.submit", "提交对标定级自评", Change),
+    ("star_rating.confirm", "审核确认对标定级星级", Change),
+    ("star_rating.return", "退回对标定级自评", Change),
+    (
         "recommendation.recommend",
         "推荐团员为入党积极分子（推优入党）",
         Change,

@@ -260,6 +260,17 @@ error_codes! {
     RecommendTooYoung = "recommend_too_young", 400, "未满18周岁的团员不能推荐入党";
     RecommendNotAllowed = "recommend_not_allowed", 409, "该团员的推优入党现在不能办理这一步，请刷新页面查看进度";
     RecommendFormInvalid = "recommend_form_invalid", 422, "推优入党的表格须为 PDF 文件，请扫描后上传";
+    // 对标定级 (issue 16).
+    StarYearInvalid = "star_year_invalid", 400, "对标定级年度不对：只能办理上一年度至下一年度的对标定级";
+    StarConfigInvalid = "star_config_invalid", 400, "对标定级的时间、项目或星级分数线填写有误，请按提示改正后重新保存";
+    StarConfigLocked = "star_config_locked", 409, "已有团支部提交了本年度的对标定级自评，本年度的标准不能再修改";
+    StarScoreInvalid = "star_score_invalid", 400, "得分须为0到该项目满分之间的整数";
+    StarItemUnknown = "star_item_unknown", 400, "本年度的对标定级标准没有这个项目，请刷新页面后重新填写";
+    StarRoundClosed = "star_round_closed", 409, "现在不在本年度对标定级的自评时间内，请在团中央规定的时间内填写和提交";
+    StarIneligible = "star_ineligible", 409, "该团支部不参加本年度对标定级（成立不满6个月，或为流动团员团支部、临时团支部）";
+    StarIncomplete = "star_incomplete", 409, "还有项目没有自评得分，请全部填写后再提交";
+    StarLocked = "star_locked", 409, "本年度的对标定级已提交或已确认，不能再修改";
+    StarNotSubmitted = "star_not_submitted", 409, "该团支部本年度的对标定级自评尚未提交，不能审核";
     // 团费 (issue 16).
     AmountInvalid = "amount_invalid", 400, "金额格式不对，请填写以元为单位、最多两位小数的数字";
     DuesMonthInvalid = "dues_month_invalid", 400, "月份不对：请填写如 2026-11 的年月，不能晚于本月，也不能早于团员入团的月份";

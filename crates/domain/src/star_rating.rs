@@ -2,6 +2,9 @@
 //! score gives. Secondary sources: the bands are configurable (`StarBands`), national defaults
 //! by `Default` (≥ 90 five stars, 80–89 four, 70–79 three, 60–69 two, below 60 not rated).
 
+pub mod round;
+pub mod standard;
+
 use chrono::{Months, NaiveDate};
 
 /// A branch must be at least this many months old on the round's day.

@@ -58,6 +58,7 @@ pub mod scope;
 pub mod sessions;
 pub mod settings;
 mod sqlite_cache;
+pub mod star_ratings;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_db;
 #[cfg(any(test, feature = "test-support"))]

@@ -118,6 +118,11 @@ pub const ORG_REFERENCES: &[(&str, &str, &str)] = &[
         "set to NULL (a member's 团籍注册 history keeps the branch's name)",
     ),
     (
+        "star_ratings",
+        "org_id",
+        "deleted with their scores (对标定级 of a branch that no longer exists)",
+    ),
+    (
         "age_cases",
         "province_id",
         "only provinces are referred to; they are never deleted",
@@ -337,6 +342,8 @@ async fn settle_references(
         "UPDATE party_recommendations SET org_id = NULL WHERE org_id = $1",
         "DELETE FROM review_grades WHERE round_id IN (SELECT id FROM review_rounds WHERE org_id = $1)",
         "DELETE FROM review_rounds WHERE org_id = $1",
+        "DELETE FROM star_rating_scores WHERE rating_id IN (SELECT id FROM star_ratings WHERE org_id = $1)",
+        "DELETE FROM star_ratings WHERE org_id = $1",
         "DELETE FROM org_moves WHERE org_id = $1 OR from_parent_id = $1 OR to_parent_id = $1",
         // Sessions acting in a role here simply have no role any more.
         "UPDATE sessions SET role_kind = NULL, role_org_id = NULL WHERE role_org_id = $1",

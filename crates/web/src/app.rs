@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::leaving::routes())
         .merge(crate::reviews::routes())
         .merge(crate::dues::routes())
+        // 对标定级 (issue 16)
+        .merge(crate::star_ratings::routes())
         .merge(crate::recommendations::routes())
         .merge(crate::dev_ranges::routes())
         .merge(crate::graduation::routes())

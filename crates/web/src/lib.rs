@@ -25,6 +25,7 @@ pub mod recommendations;
 pub mod reset;
 pub mod reviews;
 pub mod self_service;
+pub mod star_ratings;
 pub mod state;
 pub mod statistics;
 pub mod transfers;

@@ -77,6 +77,11 @@ pub const COPIED: &[CopyTable] = &[
     table("dues_corrections", "id"),
     table("dues_totals", "org_id, month"),
     table("dues_standing", "person_id"),
+    // 对标定级 (issue 16): the years' standards, then the ratings and their scores.
+    table("star_rating_years", "year"),
+    table("star_rating_items", "year, seq"),
+    table("star_ratings", "id"),
+    table("star_rating_scores", "rating_id, seq"),
     // The statistics counters as the source kept them; what the triggers logged while the
     // rows were inserted is dropped before the commit (it would count every row twice).
     table("org_counts", "org_id, dim, val"),

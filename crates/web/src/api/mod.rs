@@ -79,6 +79,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::leaving::LeavingApi::openapi());
     doc.merge(crate::reviews::ReviewsApi::openapi());
     doc.merge(crate::dues::DuesApi::openapi());
+    doc.merge(crate::star_ratings::StarRatingsApi::openapi());
     doc.merge(crate::recommendations::RecommendationsApi::openapi());
     doc.merge(crate::archives::ArchivesApi::openapi());
     doc.merge(crate::dev_ranges::DevRangesApi::openapi());

@@ -137,6 +137,26 @@ pub fn org_actions(authority: &Authority, org: &Org, is_school: Option<bool>) ->
             ));
         }
     }
+    // 对标定级 (issue 16): a branch's own rating; above branches, the progress of those below;
+    // 团中央's own admin sets each year's standard.
+    if may(Action::ViewMembers, relation) {
+        let (href, label) = if org.kind.is_branch() {
+            (format!("/orgs/{}/star-ratings", org.id), "对标定级")
+        } else {
+            (
+                format!("/orgs/{}/star-ratings/progress", org.id),
+                "对标定级进度",
+            )
+        };
+        out.push(Link::new(Group::StarRating, href, label));
+    }
+    if may(Action::ConfigureStarRating, relation) && org.level == OrgLevel::Central {
+        out.push(Link::new(
+            Group::StarRating,
+            "/star-ratings/config",
+            "对标定级设置",
+        ));
+    }
     // 统计 (issue 14): the organisation and everything below it.
     if may(Action::ViewMembers, relation) {
         out.push(Link::new(

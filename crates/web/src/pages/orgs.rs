@@ -36,6 +36,8 @@ struct OrgPage {
     completion: Option<(i64, i64)>,
     /// For the own organisation's admin: stored records in scope that break an entry rule.
     faulty_members: Option<i64>,
+    /// A branch's latest confirmed 对标定级.
+    stars: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -88,7 +90,9 @@ pub async fn show(
         }
         _ => None,
     };
+    let stars = tuanjian_app::star_ratings::latest_text(&state, &org).await?;
     let page = OrgPage {
+        stars,
         actions,
         school_code_notice,
         completion,

@@ -202,6 +202,8 @@ async fn main_pages_pass_axe() {
         format!("/orgs/{s}/statistics"),
         format!("/orgs/{b}/reviews"),
         format!("/orgs/{s}/reviews/progress"),
+        format!("/orgs/{b}/star-ratings"),
+        format!("/orgs/{s}/star-ratings/progress"),
         format!("/members/{member_id}/recommendation"),
         format!("/orgs/{s}/recommendations"),
         format!("/orgs/{b}/dues"),
@@ -224,6 +226,10 @@ async fn main_pages_pass_axe() {
         format!("/orgs/{p}/dues/bands"),
         "/age-cases".into(),
     ];
+    // 团中央's own pages (对标定级设置), by a second central admin with the tests' password.
+    let central = person(&app, 33, "团中央管理员乙").await;
+    app.make_admin(&app.root, &central).await;
+    let central_pages: Vec<String> = vec!["/star-ratings/config".into()];
     let d = ChromeDriver::start();
     let mut found = Vec::new();
     for (phone, width) in [(false, "1366"), (true, "390")] {
@@ -245,6 +251,10 @@ async fn main_pages_pass_axe() {
 
         let driver = signed_in(&d, &app, phone, world.province_admin.id_number.as_str()).await;
         found.extend(audit_all(&driver, &app, &axe, &province_pages, width).await);
+        driver.quit().await.unwrap();
+
+        let driver = signed_in(&d, &app, phone, central.id_number.as_str()).await;
+        found.extend(audit_all(&driver, &app, &axe, &central_pages, width).await);
         driver.quit().await.unwrap();
     }
     assert!(

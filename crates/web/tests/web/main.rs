@@ -34,5 +34,6 @@ mod recommendations;
 mod reset;
 mod reviews;
 mod self_service;
+mod star_ratings;
 mod statistics;
 mod transfers;

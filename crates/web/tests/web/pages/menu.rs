@@ -61,6 +61,7 @@ async fn the_menu_offers_only_what_the_role_may_do(app: TestApp) {
         "/transfers?side=out".to_string(),
         format!("/orgs/{s}/admins"),
         format!("/orgs/{s}/reviews/progress"),
+        format!("/orgs/{s}/star-ratings/progress"),
     ] {
         assert!(
             menu.contains(&expected),
@@ -130,6 +131,12 @@ async fn the_menu_offers_only_what_the_role_may_do(app: TestApp) {
         menu.contains(&format!("/orgs/{b}/statistics")),
         "branch menu lacks 统计: {menu:?}"
     );
+    // 对标定级 (issue 16): the branch's own rating; 团中央's setting is not offered.
+    assert!(
+        menu.contains(&format!("/orgs/{b}/star-ratings")),
+        "branch menu lacks 对标定级: {menu:?}"
+    );
+    assert!(!menu.contains(&"/star-ratings/config".to_string()));
     assert!(
         html.contains(&format!("<a href=\"/orgs/{b}\" aria-current=\"page\">")),
         "{html}"
