@@ -15,6 +15,7 @@ pub mod dev_ranges;
 pub mod dues;
 pub mod fault;
 pub mod files;
+pub(crate) mod filled_sheet;
 pub mod graduation;
 pub mod leaving;
 pub mod me;

@@ -4,11 +4,10 @@
 //! is named at once and nothing is recorded until the whole sheet is right.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
 
 use tuanjian_domain::dues::{Fen, Month};
 use tuanjian_domain::{Action, ErrorCode, IdNumber};
-use tuanjian_sheet::{CellFault, Column, Template, read_rows, write_filled};
+use tuanjian_sheet::{CellFault, Column, Template};
 use tuanjian_store::audit::AuditEntry;
 use tuanjian_store::dues::record::{
     PaymentEntry, Recorded, branch_month_in_tx, declare_income_tx, record_month_tx,
@@ -17,7 +16,7 @@ use tuanjian_store::dues::record::{
 use super::{branch_for, month_of};
 use crate::context::App;
 use crate::fault::Fault;
-use crate::member_import::jobs::parsing_permit_within;
+use crate::filled_sheet;
 use crate::signed::Signed;
 
 const NAME: usize = 0;
@@ -85,10 +84,7 @@ pub async fn download(
         })
         .collect();
     let count = rows.len();
-    let bytes = tokio::task::spawn_blocking(move || write_filled(&template(), &rows))
-        .await
-        .map_err(Fault::internal)?
-        .map_err(Fault::internal)?;
+    let bytes = filled_sheet::write(template(), rows).await?;
     let mut tx = app.store.begin().await?;
     tuanjian_store::audit::record(
         &mut tx,
@@ -106,9 +102,6 @@ pub async fn download(
     ))
 }
 
-/// How many faults a refused sheet's message lists.
-const FAULTS_SHOWN: usize = 10;
-
 /// Records the month from a filled sheet (and the incomes changed in it), all or nothing.
 pub async fn upload(
     app: &App,
@@ -120,14 +113,7 @@ pub async fn upload(
 ) -> Result<Recorded, Fault> {
     let month = month_of(Some(month))?;
     let (_, org) = branch_for(app, user, org_id, Action::RecordDues).await?;
-    let Some(_permit) = parsing_permit_within(Duration::from_secs(20)).await else {
-        return Err(Fault::of(ErrorCode::ImportBusy));
-    };
-    let name = file_name.to_string();
-    let rows = tokio::task::spawn_blocking(move || read_rows(&template(), &bytes, &name))
-        .await
-        .map_err(Fault::internal)?
-        .map_err(|e| Fault::new(e.code(), e.to_string()).field("file"))?;
+    let rows = filled_sheet::read(template(), bytes, file_name).await?;
     let mut tx = app.store.begin().await?;
     let view = branch_month_in_tx(&mut tx, &org, month).await?;
     let by_id: HashMap<&str, usize> = view
@@ -231,25 +217,8 @@ pub async fn upload(
             }
         }
     }
-    if !faults.is_empty() {
-        faults.sort_by_key(|f| f.row);
-        let mut message = faults
-            .iter()
-            .take(FAULTS_SHOWN)
-            .map(|f| f.message.as_str())
-            .collect::<Vec<_>>()
-            .join("；");
-        if faults.len() > FAULTS_SHOWN {
-            message.push_str(&format!("；另有{}处问题", faults.len() - FAULTS_SHOWN));
-        }
-        return Err(Fault::bad_request(
-            faults[0].code,
-            format!(
-                "表格有{}处问题，没有记录任何团费，请改正后重新上传：{message}",
-                faults.len()
-            ),
-        )
-        .field("file"));
+    if let Some(refused) = filled_sheet::refusal(faults, "没有记录任何团费") {
+        return Err(refused);
     }
     if entries.is_empty() {
         return Err(Fault::bad_request(

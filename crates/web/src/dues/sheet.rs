@@ -9,10 +9,9 @@ use tuanjian_domain::ErrorCode;
 
 use super::api::RecordedBody;
 use super::pages::{MonthQuery, refused};
-use crate::auth::csrf::{csrf_fault, same_token};
 use crate::auth::user::{ApiUser, PageUser};
 use crate::error::{ApiError, ApiResult, ErrorBody, Fault};
-use crate::extract::upload::{UploadRules, read_upload};
+use crate::extract::upload::{UploadRules, read_page_upload, read_upload};
 use crate::extract::{PageQuery, parse_id};
 use crate::member_import::view::xlsx_response;
 use crate::pages::error::{PageError, PageResult};
@@ -53,16 +52,9 @@ pub async fn upload(
 ) -> PageResult {
     let org_id = parse_id(&raw)?;
     let month = q.month.unwrap_or_default();
-    let upload = read_upload(multipart, rules()).await;
-    // The CSRF check comes first: a forged request learns nothing about the file rules.
-    if let Ok(up) = &upload
-        && !up
-            .csrf
-            .as_deref()
-            .is_some_and(|c| same_token(c, &user.session.csrf_token))
-    {
-        return Err(PageError(csrf_fault()));
-    }
+    let upload = read_page_upload(multipart, rules(), &user.session.csrf_token)
+        .await
+        .map_err(PageError)?;
     let outcome = match upload {
         Ok(up) => upload_uc(&state, &user, org_id, &month, up.bytes, &up.file_name).await,
         Err(f) => Err(f),

@@ -5,6 +5,7 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::StatusCode;
 use tuanjian_domain::ErrorCode;
 
+use crate::auth::csrf::{csrf_fault, same_token};
 use crate::error::Fault;
 
 pub struct Upload {
@@ -79,4 +80,24 @@ pub async fn read_upload<F: Fn() -> Fault>(
         return Err(Fault::new(ErrorCode::FileMissing, "请选择要上传的 Excel 文件").field("file"));
     }
     Ok(up)
+}
+
+/// A page's upload: read as `read_upload` does, then the form's CSRF token checked before the
+/// handler tells anything about the file (a forged request learns nothing about the file
+/// rules). The outer error is the CSRF refusal; the inner result the file's own fault.
+pub async fn read_page_upload<F: Fn() -> Fault>(
+    multipart: Result<Multipart, MultipartRejection>,
+    rules: UploadRules<F>,
+    session_csrf: &str,
+) -> Result<Result<Upload, Fault>, Fault> {
+    let upload = read_upload(multipart, rules).await;
+    if let Ok(up) = &upload
+        && !up
+            .csrf
+            .as_deref()
+            .is_some_and(|c| same_token(c, session_csrf))
+    {
+        return Err(csrf_fault());
+    }
+    Ok(upload)
 }
