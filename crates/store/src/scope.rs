@@ -42,6 +42,32 @@ impl AdminScope {
     }
 }
 
+/// An organisation's subtree that an admin's scope covers, as one index range of paths: what
+/// the superiors' lists and reports (评议进度, 推优入党, 团费, 对标定级) read. Only `within`
+/// makes one, so a list can never be asked for outside the scope.
+#[derive(Debug, Clone)]
+pub struct Subtree {
+    pub(crate) lo: String,
+    pub(crate) hi: String,
+    /// The top of the subtree.
+    pub(crate) org_id: i64,
+}
+
+impl Subtree {
+    /// `None` when `org` lies outside the scope.
+    pub fn within(scope: &AdminScope, org: &Org) -> Option<Self> {
+        if !scope.covers(&org.path) {
+            return None;
+        }
+        let (lo, hi) = org.path.subtree_range();
+        Some(Self {
+            lo,
+            hi,
+            org_id: org.id,
+        })
+    }
+}
+
 /// What a signed-in person may look at: a subtree (admins) or one organisation (cadres, members).
 #[derive(Debug, Clone)]
 pub enum ViewScope {

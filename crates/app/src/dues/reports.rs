@@ -6,8 +6,10 @@ use tuanjian_domain::dues::{FIRST_YEAR, Fen};
 use tuanjian_domain::{Action, ErrorCode};
 use tuanjian_sheet::tables::{Cell, SheetTable, write_tables};
 use tuanjian_store::audit::{self, AuditEntry};
-use tuanjian_store::dues::reports::{Arrears, DuesScope, YearTotals};
+use tuanjian_store::dues::reports::{Arrears, YearTotals};
+use tuanjian_store::members::COUNT_CAP;
 use tuanjian_store::orgs::Org;
+use tuanjian_store::scope::Subtree;
 
 use super::{as_of, current_month, org_for};
 use crate::authority::Authority;
@@ -18,11 +20,11 @@ use crate::signed::Signed;
 /// How many candidates a list shows; the total is always counted.
 pub const ARREARS_SHOWN: i64 = 500;
 
-fn scope_of(authority: &Authority, org: &Org) -> Result<DuesScope, Fault> {
+fn scope_of(authority: &Authority, org: &Org) -> Result<Subtree, Fault> {
     let Authority::Admin(scope) = authority else {
         return Err(Fault::not_found());
     };
-    DuesScope::within(scope, org).ok_or_else(Fault::not_found)
+    Subtree::within(scope, org).ok_or_else(Fault::not_found)
 }
 
 pub struct ArrearsView {
@@ -34,7 +36,10 @@ pub struct ArrearsView {
 pub async fn arrears(app: &App, user: &Signed, org_id: i64) -> Result<ArrearsView, Fault> {
     let (authority, org) = org_for(app, user, org_id, Action::ViewMembers).await?;
     let q = scope_of(&authority, &org)?;
-    let arrears = app.store.dues_arrears(&q, as_of(), ARREARS_SHOWN).await?;
+    let arrears = app
+        .store
+        .dues_arrears(&q, as_of(), ARREARS_SHOWN, COUNT_CAP)
+        .await?;
     Ok(ArrearsView { org, arrears })
 }
 

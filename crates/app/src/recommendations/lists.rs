@@ -4,7 +4,8 @@
 use tuanjian_domain::recommendation::RecStatus;
 use tuanjian_domain::{Action, ErrorCode};
 use tuanjian_store::orgs::Org;
-use tuanjian_store::recommendations::lists::{RecListItem, RecListQuery};
+use tuanjian_store::recommendations::lists::RecListItem;
+use tuanjian_store::scope::Subtree;
 
 use crate::authority::{self, Authority};
 use crate::context::App;
@@ -77,7 +78,7 @@ pub async fn list(
     let Authority::Admin(scope) = &authority else {
         return Err(Fault::not_found());
     };
-    let q = RecListQuery::within(scope, &org).ok_or_else(Fault::not_found)?;
+    let q = Subtree::within(scope, &org).ok_or_else(Fault::not_found)?;
     let (items, total) = app
         .store
         .recommendations_in(&q, status, PER_PAGE, (page - 1) * PER_PAGE)

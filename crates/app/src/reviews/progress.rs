@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use tuanjian_domain::Action;
 use tuanjian_domain::review::{ReviewYear, RoundState};
 use tuanjian_store::orgs::Org;
-use tuanjian_store::reviews::progress::{ProgressQuery, ProgressRow};
+use tuanjian_store::reviews::progress::ProgressRow;
+use tuanjian_store::scope::Subtree;
 
 use super::year_of;
 use crate::authority::{self, Authority};
@@ -98,8 +99,8 @@ pub async fn progress(
         return Err(Fault::not_found());
     };
     permit(&authority, Action::View, &org)?;
-    let q = ProgressQuery::within(scope, &org, year.get()).ok_or_else(Fault::not_found)?;
-    let rows = app.store.review_progress(&q).await?;
+    let q = Subtree::within(scope, &org).ok_or_else(Fault::not_found)?;
+    let rows = app.store.review_progress(&q, year.get()).await?;
     let (total, children) = tally(&org, &rows);
     let children = children
         .into_iter()

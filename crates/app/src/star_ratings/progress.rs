@@ -10,7 +10,8 @@ use tuanjian_domain::star_rating::round::{RatingState, RatingYear};
 use tuanjian_domain::star_rating::standard::StarStandard;
 use tuanjian_domain::star_rating::{BranchNature, ineligible};
 use tuanjian_store::orgs::Org;
-use tuanjian_store::star_ratings::progress::{StarProgressQuery, StarProgressRow};
+use tuanjian_store::scope::Subtree;
+use tuanjian_store::star_ratings::progress::StarProgressRow;
 
 use super::{beijing_day, standard_of, year_of};
 use crate::authority::{self, Authority};
@@ -127,9 +128,9 @@ pub async fn progress(
         return Err(Fault::not_found());
     };
     permit(&authority, Action::View, &org)?;
-    let q = StarProgressQuery::within(scope, &org, year.get()).ok_or_else(Fault::not_found)?;
+    let q = Subtree::within(scope, &org).ok_or_else(Fault::not_found)?;
     let standard = standard_of(app, year).await?;
-    let rows = app.store.star_progress(&q).await?;
+    let rows = app.store.star_progress(&q, year.get()).await?;
     let (total, children) = tally(&org, &standard, &rows);
     Ok(StarProgress {
         authority,

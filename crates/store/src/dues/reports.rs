@@ -6,32 +6,9 @@ use sqlx::Row;
 use tuanjian_domain::dues::{Fen, LAPSE_AFTER_UNPAID_MONTHS, Month};
 
 use super::month_of;
-use crate::orgs::Org;
 use crate::reviews::still_member;
-use crate::scope::AdminScope;
+use crate::scope::Subtree;
 use crate::{Store, StoreError};
-
-/// An organisation's subtree inside an admin's scope.
-pub struct DuesScope {
-    lo: String,
-    hi: String,
-    org_id: i64,
-}
-
-impl DuesScope {
-    /// `None` when `org` lies outside the scope.
-    pub fn within(scope: &AdminScope, org: &Org) -> Option<Self> {
-        if !scope.covers(&org.path) {
-            return None;
-        }
-        let (lo, hi) = org.path.subtree_range();
-        Some(Self {
-            lo,
-            hi,
-            org_id: org.id,
-        })
-    }
-}
 
 /// A member `LAPSE_AFTER_UNPAID_MONTHS` or more months behind.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -52,7 +29,10 @@ pub struct ArrearsRow {
 #[derive(Debug, Clone)]
 pub struct Arrears {
     pub as_of: Month,
+    /// Every candidate, or `COUNT_CAP` when `total_is_lower_bound`.
     pub total: i64,
+    /// There are more than `total`.
+    pub total_is_lower_bound: bool,
     pub rows: Vec<ArrearsRow>,
 }
 
@@ -65,10 +45,13 @@ const ARREARS_SQL: &str = concat!(
     " ORDER BY s.org_path, s.lapse, s.person_id LIMIT $4"
 );
 
+/// Counted up to a cap + 1 (`members::COUNT_CAP`, as the member list counts): beyond it the
+/// page says 超过, so 团中央's list costs what a province's does.
 const ARREARS_COUNT_SQL: &str = concat!(
-    "SELECT COUNT(*) FROM dues_standing s JOIN members m ON m.person_id = s.person_id \
+    "SELECT COUNT(*) FROM (SELECT 1 FROM dues_standing s JOIN members m ON m.person_id = s.person_id \
      WHERE s.org_path >= $1 AND s.org_path < $2 AND s.lapse <= $3 AND ",
-    still_member!()
+    still_member!(),
+    " LIMIT $4) c"
 );
 
 /// A year's sums: a month of the subtree, or the year of one direct child (or the top itself).
@@ -120,17 +103,20 @@ fn sums_of(r: &sqlx::any::AnyRow) -> Result<Sums, StoreError> {
 }
 
 impl Store {
-    /// The subtree's members at least `LAPSE_AFTER_UNPAID_MONTHS` behind through `as_of`.
+    /// The subtree's members at least `LAPSE_AFTER_UNPAID_MONTHS` behind through `as_of`: the
+    /// first `limit`, and how many, counted up to `count_cap` (`COUNT_CAP` for the pages).
     pub async fn dues_arrears(
         &self,
-        q: &DuesScope,
+        q: &Subtree,
         as_of: Month,
         limit: i64,
+        count_cap: i64,
     ) -> Result<Arrears, StoreError> {
-        let total: i64 = sqlx::query_scalar(ARREARS_COUNT_SQL)
+        let counted: i64 = sqlx::query_scalar(ARREARS_COUNT_SQL)
             .bind(&q.lo)
             .bind(&q.hi)
             .bind(as_of.index())
+            .bind(count_cap + 1)
             .fetch_one(self.pool())
             .await?;
         let rows = sqlx::query(ARREARS_SQL)
@@ -157,12 +143,17 @@ impl Store {
                 })
             })
             .collect::<Result<_, StoreError>>()?;
-        Ok(Arrears { as_of, total, rows })
+        Ok(Arrears {
+            as_of,
+            total: counted.min(count_cap),
+            total_is_lower_bound: counted > count_cap,
+            rows,
+        })
     }
 
     /// The subtree's sums of `year`: by month, and by direct child (the top's own rows as
     /// itself).
-    pub async fn dues_totals(&self, q: &DuesScope, year: i32) -> Result<YearTotals, StoreError> {
+    pub async fn dues_totals(&self, q: &Subtree, year: i32) -> Result<YearTotals, StoreError> {
         let first = Month { year, month: 1 }.index();
         let by_month = sqlx::query(
             "SELECT t.month, CAST(SUM(t.members) AS BIGINT) AS members, CAST(SUM(t.due) AS BIGINT) AS due, CAST(SUM(t.paid) AS BIGINT) AS paid, \

@@ -5,26 +5,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use tuanjian_domain::recommendation::RecStatus;
 
-use crate::orgs::Org;
-use crate::scope::AdminScope;
+use crate::scope::Subtree;
 use crate::{Store, StoreError};
-
-/// A subtree inside an admin's scope.
-pub struct RecListQuery {
-    lo: String,
-    hi: String,
-}
-
-impl RecListQuery {
-    /// `None` when `org` lies outside the scope.
-    pub fn within(scope: &AdminScope, org: &Org) -> Option<Self> {
-        if !scope.covers(&org.path) {
-            return None;
-        }
-        let (lo, hi) = org.path.subtree_range();
-        Some(Self { lo, hi })
-    }
-}
 
 /// A member's record in a list.
 #[derive(Debug, Clone)]
@@ -74,7 +56,7 @@ impl Store {
     /// the total. `status` narrows it to one stage.
     pub async fn recommendations_in(
         &self,
-        q: &RecListQuery,
+        q: &Subtree,
         status: Option<RecStatus>,
         limit: i64,
         offset: i64,

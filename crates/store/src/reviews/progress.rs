@@ -6,33 +6,8 @@ use sqlx::Row;
 use tuanjian_domain::OrgKind;
 use tuanjian_domain::review::RoundState;
 
-use crate::orgs::Org;
-use crate::scope::AdminScope;
+use crate::scope::Subtree;
 use crate::{Store, StoreError};
-
-/// An organisation's subtree (inside an admin's scope) and the year asked.
-pub struct ProgressQuery {
-    lo: String,
-    hi: String,
-    org_id: i64,
-    year: i32,
-}
-
-impl ProgressQuery {
-    /// `None` when `org` lies outside the scope.
-    pub fn within(scope: &AdminScope, org: &Org, year: i32) -> Option<Self> {
-        if !scope.covers(&org.path) {
-            return None;
-        }
-        let (lo, hi) = org.path.subtree_range();
-        Some(Self {
-            lo,
-            hi,
-            org_id: org.id,
-            year,
-        })
-    }
-}
 
 /// A branch of the subtree, or a direct child of its top, with the year's round.
 #[derive(Debug, Clone)]
@@ -51,7 +26,11 @@ pub struct ProgressRow {
 
 impl Store {
     /// The subtree's branches and the top's direct children, in path order.
-    pub async fn review_progress(&self, q: &ProgressQuery) -> Result<Vec<ProgressRow>, StoreError> {
+    pub async fn review_progress(
+        &self,
+        q: &Subtree,
+        year: i32,
+    ) -> Result<Vec<ProgressRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT o.id, o.parent_id, o.path, o.kind, o.full_name, o.member_count, \
              r.status, r.graded \
@@ -62,7 +41,7 @@ impl Store {
         )
         .bind(&q.lo)
         .bind(&q.hi)
-        .bind(i64::from(q.year))
+        .bind(i64::from(year))
         .bind(OrgKind::Branch.code())
         .bind(OrgKind::GraduatingBranch.code())
         .bind(q.org_id)

@@ -8,33 +8,8 @@ use tuanjian_domain::OrgKind;
 use tuanjian_domain::star_rating::round::RatingState;
 
 use super::{decode_stars, decode_state};
-use crate::orgs::Org;
-use crate::scope::AdminScope;
+use crate::scope::Subtree;
 use crate::{Store, StoreError};
-
-/// An organisation's subtree (inside an admin's scope) and the year asked.
-pub struct StarProgressQuery {
-    lo: String,
-    hi: String,
-    org_id: i64,
-    year: i32,
-}
-
-impl StarProgressQuery {
-    /// `None` when `org` lies outside the scope.
-    pub fn within(scope: &AdminScope, org: &Org, year: i32) -> Option<Self> {
-        if !scope.covers(&org.path) {
-            return None;
-        }
-        let (lo, hi) = org.path.subtree_range();
-        Some(Self {
-            lo,
-            hi,
-            org_id: org.id,
-            year,
-        })
-    }
-}
 
 /// A branch of the subtree, or a direct child of its top, with the year's rating.
 #[derive(Debug, Clone)]
@@ -56,7 +31,8 @@ impl Store {
     /// The subtree's branches and the top's direct children, in path order.
     pub async fn star_progress(
         &self,
-        q: &StarProgressQuery,
+        q: &Subtree,
+        year: i32,
     ) -> Result<Vec<StarProgressRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT o.id, o.parent_id, o.path, o.kind, o.full_name, o.created_at, \
@@ -68,7 +44,7 @@ impl Store {
         )
         .bind(&q.lo)
         .bind(&q.hi)
-        .bind(i64::from(q.year))
+        .bind(i64::from(year))
         .bind(OrgKind::Branch.code())
         .bind(OrgKind::GraduatingBranch.code())
         .bind(q.org_id)

@@ -5,6 +5,7 @@
 #[macro_use]
 mod support;
 
+mod dues;
 mod graduation;
 mod members;
 mod org_delete;

@@ -339,8 +339,10 @@ pub struct ArrearsBody {
     pub org_id: i64,
     /// Counted through this month (the last complete one).
     pub as_of: String,
-    /// Every candidate of the subtree.
+    /// Every candidate of the subtree, counted up to 10,000…
     pub total: i64,
+    /// …and true when there are more than `total`.
+    pub total_is_lower_bound: bool,
     /// The first 500, by branch and then the longest behind.
     pub members: Vec<ArrearsRowBody>,
 }
@@ -358,6 +360,7 @@ pub async fn arrears(
         org_id: v.org.id,
         as_of: v.arrears.as_of.to_string(),
         total: v.arrears.total,
+        total_is_lower_bound: v.arrears.total_is_lower_bound,
         members: v
             .arrears
             .rows

@@ -38,6 +38,7 @@ struct ArrearsPage {
     as_of: String,
     lapse_after: u32,
     total: i64,
+    total_is_lower_bound: bool,
     shown: i64,
     rows: Vec<ArrearsLine>,
 }
@@ -56,6 +57,7 @@ pub async fn arrears_page(
         as_of: v.arrears.as_of.label(),
         lapse_after: LAPSE_AFTER_UNPAID_MONTHS,
         total: v.arrears.total,
+        total_is_lower_bound: v.arrears.total_is_lower_bound,
         shown: ARREARS_SHOWN,
         rows: v
             .arrears
