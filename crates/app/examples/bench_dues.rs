@@ -89,9 +89,10 @@ async fn seed_dues(store: &Store, recorder: i64) -> anyhow::Result<i64> {
         .await?;
     }
     sqlx::query(
-        "INSERT INTO dues_totals (org_id, month, members, due, paid, unpaid_members) \
-         SELECT org_id, month, COUNT(*), SUM(due), SUM(paid), SUM(CASE WHEN paid < due THEN 1 ELSE 0 END) \
-         FROM dues_payments GROUP BY org_id, month",
+        "INSERT INTO dues_totals (org_id, org_path, month, members, due, paid, unpaid_members) \
+         SELECT d.org_id, o.path, d.month, COUNT(*), SUM(d.due), SUM(d.paid), \
+                SUM(CASE WHEN d.paid < d.due THEN 1 ELSE 0 END) \
+         FROM dues_payments d JOIN orgs o ON o.id = d.org_id GROUP BY d.org_id, o.path, d.month",
     )
     .execute(store.pool())
     .await?;

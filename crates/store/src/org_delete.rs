@@ -309,10 +309,11 @@ async fn settle_references(
         .execute(&mut **tx)
         .await?;
     sqlx::query(
-        "INSERT INTO dues_totals (org_id, month, members, due, paid, unpaid_members) \
-         SELECT org_id, month, COUNT(*), SUM(due), SUM(paid), \
-                SUM(CASE WHEN paid < due THEN 1 ELSE 0 END) \
-         FROM dues_payments WHERE org_id = $1 GROUP BY org_id, month \
+        "INSERT INTO dues_totals (org_id, org_path, month, members, due, paid, unpaid_members) \
+         SELECT d.org_id, o.path, d.month, COUNT(*), SUM(d.due), SUM(d.paid), \
+                SUM(CASE WHEN d.paid < d.due THEN 1 ELSE 0 END) \
+         FROM dues_payments d JOIN orgs o ON o.id = d.org_id \
+         WHERE d.org_id = $1 GROUP BY d.org_id, o.path, d.month \
          ON CONFLICT (org_id, month) DO UPDATE SET members = excluded.members, \
          due = excluded.due, paid = excluded.paid, unpaid_members = excluded.unpaid_members",
     )

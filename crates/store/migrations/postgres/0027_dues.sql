@@ -53,10 +53,12 @@ CREATE TABLE dues_corrections (
 );
 CREATE INDEX dues_corrections_payment ON dues_corrections(person_id, month);
 
--- A branch's month in sums, rewritten from its rows in the transaction of every change, so
--- a province's yearly totals read one row per branch and month.
+-- A branch's month in sums, rewritten from its rows in the transaction of every change, under
+-- the branch's path (kept by the trigger on orgs below), so a subtree's year is twelve index
+-- ranges (one per month) read without touching the table or `orgs`.
 CREATE TABLE dues_totals (
     org_id         BIGINT NOT NULL REFERENCES orgs(id),
+    org_path       TEXT NOT NULL,
     month          BIGINT NOT NULL,
     members        BIGINT NOT NULL,
     due            BIGINT NOT NULL,
@@ -64,6 +66,7 @@ CREATE TABLE dues_totals (
     unpaid_members BIGINT NOT NULL,
     PRIMARY KEY (org_id, month)
 );
+CREATE INDEX dues_totals_scope ON dues_totals(month, org_path, members, due, paid, unpaid_members);
 
 -- Each member with dues records: the month they become a 自行脱团 candidate
 -- (domain::dues::Standing::lapse_index) under their branch's path, so a scope's arrears are
@@ -87,3 +90,15 @@ END $$;
 CREATE TRIGGER members_dues_path AFTER UPDATE ON members
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
     EXECUTE FUNCTION members_dues_path();
+
+CREATE FUNCTION orgs_dues_path() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE dues_totals t SET org_path = n.path
+    FROM old_rows o JOIN new_rows n ON n.id = o.id
+    WHERE t.org_id = n.id AND o.path IS DISTINCT FROM n.path;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER orgs_dues_path AFTER UPDATE ON orgs
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION orgs_dues_path();

@@ -164,8 +164,9 @@ pub async fn record_month_tx(
 /// admins recording at once never both see a month as unrecorded.
 async fn lock_branch_month(tx: &mut Tx, org_id: i64, month: Month) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO dues_totals (org_id, month, members, due, paid, unpaid_members) \
-         VALUES ($1, $2, 0, 0, 0, 0) ON CONFLICT (org_id, month) DO NOTHING",
+        "INSERT INTO dues_totals (org_id, org_path, month, members, due, paid, unpaid_members) \
+         SELECT id, path, $2, 0, 0, 0, 0 FROM orgs WHERE id = $1 \
+         ON CONFLICT (org_id, month) DO NOTHING",
     )
     .bind(org_id)
     .bind(month.index())
@@ -182,9 +183,9 @@ async fn lock_branch_month(tx: &mut Tx, org_id: i64, month: Month) -> Result<(),
 /// The branch's sums of the month, from its rows.
 async fn refresh_totals_tx(tx: &mut Tx, org_id: i64, month: Month) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO dues_totals (org_id, month, members, due, paid, unpaid_members) \
-         SELECT $1, $2, COUNT(*), COALESCE(SUM(due), 0), COALESCE(SUM(paid), 0), \
-                COALESCE(SUM(CASE WHEN paid < due THEN 1 ELSE 0 END), 0) \
+        "INSERT INTO dues_totals (org_id, org_path, month, members, due, paid, unpaid_members) \
+         SELECT $1, (SELECT path FROM orgs WHERE id = $1), $2, COUNT(*), COALESCE(SUM(due), 0), \
+                COALESCE(SUM(paid), 0), COALESCE(SUM(CASE WHEN paid < due THEN 1 ELSE 0 END), 0) \
          FROM dues_payments WHERE org_id = $1 AND month = $2 \
          ON CONFLICT (org_id, month) DO UPDATE SET members = excluded.members, \
          due = excluded.due, paid = excluded.paid, unpaid_members = excluded.unpaid_members",

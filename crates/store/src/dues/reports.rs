@@ -93,6 +93,39 @@ pub struct YearTotals {
     pub children: Vec<ChildSums>,
 }
 
+/// A subtree's year from `dues_totals_scope`: one index range per month (`month IN` the
+/// twelve, then the subtree's paths), summed by `$group`.
+macro_rules! year_sums {
+    ($group:literal) => {
+        concat!(
+            "SELECT ",
+            $group,
+            ", CAST(SUM(members) AS BIGINT) AS members, CAST(SUM(due) AS BIGINT) AS due, \
+             CAST(SUM(paid) AS BIGINT) AS paid, CAST(SUM(unpaid_members) AS BIGINT) AS unpaid_members \
+             FROM dues_totals \
+             WHERE month IN ($3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+               AND org_path >= $1 AND org_path < $2 \
+             GROUP BY ",
+            $group
+        )
+    };
+}
+
+const YEAR_BY_MONTH_SQL: &str = year_sums!("month");
+const YEAR_BY_ORG_SQL: &str = year_sums!("org_path");
+
+fn bind_year<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    q: &'q Subtree,
+    first: i64,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    let mut query = query.bind(&q.lo).bind(&q.hi);
+    for m in first..first + 12 {
+        query = query.bind(m);
+    }
+    query
+}
+
 fn sums_of(r: &sqlx::any::AnyRow) -> Result<Sums, StoreError> {
     Ok(Sums {
         members: r.try_get("members")?,
@@ -155,19 +188,9 @@ impl Store {
     /// itself).
     pub async fn dues_totals(&self, q: &Subtree, year: i32) -> Result<YearTotals, StoreError> {
         let first = Month { year, month: 1 }.index();
-        let by_month = sqlx::query(
-            "SELECT t.month, CAST(SUM(t.members) AS BIGINT) AS members, CAST(SUM(t.due) AS BIGINT) AS due, CAST(SUM(t.paid) AS BIGINT) AS paid, \
-             CAST(SUM(t.unpaid_members) AS BIGINT) AS unpaid_members \
-             FROM orgs o JOIN dues_totals t ON t.org_id = o.id \
-             WHERE o.path >= $1 AND o.path < $2 AND t.month >= $3 AND t.month < $4 \
-             GROUP BY t.month",
-        )
-        .bind(&q.lo)
-        .bind(&q.hi)
-        .bind(first)
-        .bind(first + 12)
-        .fetch_all(self.pool())
-        .await?;
+        let by_month = bind_year(sqlx::query(YEAR_BY_MONTH_SQL), q, first)
+            .fetch_all(self.pool())
+            .await?;
         let mut months: Vec<(Month, Sums)> = (0..12)
             .map(|i| Ok((month_of(first + i, "month")?, Sums::default())))
             .collect::<Result<_, StoreError>>()?;
@@ -181,19 +204,9 @@ impl Store {
             }
         }
         // Each organisation's year, then folded into the top's direct children by path.
-        let by_org = sqlx::query(
-            "SELECT o.path, CAST(SUM(t.members) AS BIGINT) AS members, CAST(SUM(t.due) AS BIGINT) AS due, CAST(SUM(t.paid) AS BIGINT) AS paid, \
-             CAST(SUM(t.unpaid_members) AS BIGINT) AS unpaid_members \
-             FROM orgs o JOIN dues_totals t ON t.org_id = o.id \
-             WHERE o.path >= $1 AND o.path < $2 AND t.month >= $3 AND t.month < $4 \
-             GROUP BY o.path",
-        )
-        .bind(&q.lo)
-        .bind(&q.hi)
-        .bind(first)
-        .bind(first + 12)
-        .fetch_all(self.pool())
-        .await?;
+        let by_org = bind_year(sqlx::query(YEAR_BY_ORG_SQL), q, first)
+            .fetch_all(self.pool())
+            .await?;
         let kids = sqlx::query(
             "SELECT id, path, full_name, kind FROM orgs WHERE parent_id = $1 ORDER BY path",
         )
@@ -217,7 +230,7 @@ impl Store {
         }
         let mut own = Sums::default();
         for r in &by_org {
-            let path: String = r.try_get("path")?;
+            let path: String = r.try_get("org_path")?;
             let s = sums_of(r)?;
             // Children are in path order: the last one whose path is a prefix holds it.
             let at = children.partition_point(|(p, _)| p.as_str() <= path.as_str());

@@ -243,3 +243,48 @@ async fn a_deleted_branch_leaves_its_dues_to_the_parent(app: TestApp) {
         .await;
     assert_eq!(body["months"][0]["org_id"], t.w.school.id, "{body}");
 }
+
+both_databases!(sums_and_arrears_follow_a_moved_organisation);
+
+/// 团中央 moves the school (with the branch and its dues) under the sibling county: the sums
+/// and the candidates go with it.
+async fn sums_and_arrears_follow_a_moved_organisation(app: TestApp) {
+    let t = World::new(&app).await;
+    let b = t.w.branch.id;
+    let a = member_born(&app, &t.w.branch, 1, born(20, 0), "甲").await;
+    pay(&t, b, as_of_back(6), vec![paid(a.id, "3")]).await;
+    let year = as_of_back(6).year;
+    let totals = |org: i64| format!("/api/v1/orgs/{org}/dues/totals?year={year}");
+    let arrears = |org: i64| format!("/api/v1/orgs/{org}/dues/arrears");
+    let (_, body) = t.county.get(&totals(t.w.county.id)).await;
+    assert_eq!(body["year_sums"]["paid"], "3.00", "{body}");
+    let mut root = app.api();
+    root.login(
+        crate::support::ROOT_ADMIN_ID,
+        crate::support::ROOT_ADMIN_PASSWORD,
+    )
+    .await;
+    let (status, body) = root
+        .post(
+            &format!("/api/v1/orgs/{}/move", t.w.school.id),
+            serde_json::json!({ "to_parent_id": t.w.sibling.id }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, body) = t.county.get(&totals(t.w.county.id)).await;
+    assert_eq!(body["year_sums"]["members"], 0, "{body}");
+    let (_, body) = t.county.get(&arrears(t.w.county.id)).await;
+    assert_eq!(body["total"], 0, "{body}");
+    let (_, body) = t.sibling.get(&totals(t.w.sibling.id)).await;
+    assert_eq!(body["year_sums"]["paid"], "3.00", "{body}");
+    let school = body["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["org_id"] == t.w.school.id)
+        .cloned()
+        .unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(school["sums"]["paid"], "3.00");
+    let (_, body) = t.sibling.get(&arrears(t.w.sibling.id)).await;
+    assert_eq!(listed(&body), vec![(a.id, 6)], "{body}");
+}
