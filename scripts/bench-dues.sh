@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks from issue 16 (团费), printed as a table: a month of dues recorded for a branch of
 # about 50 members in one request, and the arrears list and yearly totals of the largest
-# province (and of 团中央, for the record) with twelve months of dues for every member of the
-# province, at 1,000,000 members.
+# province (and of 团中央, for the record) with twelve months of dues for every member, at
+# 1,000,000 members.
 # Release build; a fresh SQLite file and a fresh PostgreSQL database (tj_bench_dues).
 #   MEMBERS (default 1000000): members of the demo set (tuanjian demo --members)
 set -euo pipefail
