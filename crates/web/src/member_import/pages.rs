@@ -13,12 +13,12 @@ use tuanjian_store::import_jobs::{self, Job, JobState};
 use tuanjian_store::orgs::Org;
 
 use super::view::{FaultBody, JobBody, faults_of, kind_of, upload_rules, xlsx_response};
-use crate::auth::csrf::{CsrfForm, csrf_fault, same_token};
+use crate::auth::csrf::CsrfForm;
 use crate::auth::role;
 use crate::auth::user::{PageUser, Signed};
 use crate::error::Fault;
 use crate::error::FaultStatus;
-use crate::extract::upload::read_upload;
+use crate::extract::upload::read_page_upload;
 use crate::extract::{PageQuery, parse_id};
 use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
@@ -194,16 +194,9 @@ pub async fn upload(
 ) -> PageResult {
     let kind = kind_of(&kind)?;
     let (_, org) = import_target(&state, &user, parse_id(&raw)?).await?;
-    let upload = read_upload(multipart, upload_rules(kind)).await;
-    // The CSRF check comes first: a forged request learns nothing about the file rules.
-    if let Ok(up) = &upload
-        && !up
-            .csrf
-            .as_deref()
-            .is_some_and(|c| same_token(c, &user.session.csrf_token))
-    {
-        return Err(PageError(csrf_fault()));
-    }
+    let upload = read_page_upload(multipart, upload_rules(kind), &user.session.csrf_token)
+        .await
+        .map_err(PageError)?;
     let started = match upload {
         Ok(up) => start_check(&state, &user, &org, kind, &up.file_name, &up.bytes).await,
         Err(f) => Err(f),

@@ -20,13 +20,12 @@ use tuanjian_store::orgs::Org;
 use tuanjian_store::reg_codes::CodeRecord;
 use utoipa::ToSchema;
 
-use crate::auth::csrf::{csrf_fault, same_token};
 use crate::auth::role;
 use crate::auth::user::{ApiUser, PageUser, Signed};
 use crate::error::FaultStatus;
 use crate::error::{ApiError, ErrorBody, Fault};
 use crate::extract::parse_id;
-use crate::extract::upload::{UploadRules, read_upload};
+use crate::extract::upload::{UploadRules, read_page_upload, read_upload};
 use crate::org_setup::create::{ChildBody, CodeBody, CreatedBody};
 use crate::pages::crumbs::OrgCrumbs;
 use crate::pages::error::{PageError, PageResult};
@@ -201,23 +200,16 @@ pub async fn submit(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
     let (parent, opts) = creatable_parent(&state, &user, parse_id(&raw)?).await?;
-    let upload = read_upload(
+    let upload = read_page_upload(
         multipart,
         UploadRules {
             max_name_chars: usize::MAX,
             too_large,
         },
+        &user.session.csrf_token,
     )
-    .await;
-    // The CSRF check comes first: a forged request learns nothing about the file rules.
-    if let Ok(up) = &upload
-        && !up
-            .csrf
-            .as_deref()
-            .is_some_and(|c| same_token(c, &user.session.csrf_token))
-    {
-        return Err(PageError(csrf_fault()));
-    }
+    .await
+    .map_err(PageError)?;
     let outcome = match upload {
         Ok(up) => import(&state, &user, &parent, &opts, &up.bytes, &up.file_name).await,
         Err(f) => Err(f),
