@@ -8,8 +8,9 @@ use axum::response::{Html, IntoResponse, Redirect};
 use serde::Deserialize;
 use tuanjian_app::authority;
 use tuanjian_app::beijing::beijing;
+use tuanjian_app::dues::current_month;
 use tuanjian_app::dues::mine::{DuesHistory, mine, of_member};
-use tuanjian_app::dues::record::{REASON_MAX, correct, declare_income};
+use tuanjian_app::dues::record::{PaymentInput, REASON_MAX, correct, declare_income, record};
 use tuanjian_domain::dues::{Fen, LAPSE_AFTER_UNPAID_MONTHS};
 
 use super::shown_on_page;
@@ -51,6 +52,8 @@ struct MemberPage {
     months: Vec<MonthRow>,
     may_record: bool,
     has_correctable: bool,
+    /// This month, for the one-month form.
+    this_month: String,
     reason_max: usize,
     notice: Option<&'static str>,
     error: Option<String>,
@@ -101,6 +104,7 @@ fn notice_of(done: Option<&str>) -> Option<&'static str> {
     match done? {
         "income" => Some("月收入已登记，以后各月的应缴金额按新的月收入计算。"),
         "corrected" => Some("团费记录已更正，更正原因已留存。"),
+        "recorded" => Some("该月团费缴纳已记录。"),
         _ => None,
     }
 }
@@ -144,6 +148,7 @@ async fn render(
         has_correctable: v.may_record && months.iter().any(|m| m.correctable),
         months,
         may_record: v.may_record && v.now.is_some(),
+        this_month: current_month().to_string(),
         reason_max: REASON_MAX,
         notice,
         error,
@@ -212,6 +217,41 @@ pub async fn income_page(
 }
 
 #[derive(Deserialize)]
+pub struct PayForm {
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    paid: String,
+}
+
+/// One member's month recorded from their page (the branch's page records the whole month).
+pub async fn pay_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<PayForm>,
+) -> PageResult {
+    let person_id = parse_id(&raw)?;
+    let branch = branch_of(&state, &user, person_id).await?;
+    let outcome = if form.paid.trim().is_empty() {
+        Err(Fault::bad_request(
+            tuanjian_domain::ErrorCode::AmountInvalid,
+            "请填写实缴金额（元）",
+        )
+        .field("paid"))
+    } else {
+        let one = [PaymentInput {
+            person_id,
+            paid: form.paid.clone(),
+        }];
+        record(&state, &user, branch, &form.month, &one)
+            .await
+            .map(|_| "recorded")
+    };
+    after(&state, &user, person_id, outcome).await
+}
+
+#[derive(Deserialize)]
 pub struct CorrectForm {
     #[serde(default)]
     month: String,
@@ -265,6 +305,7 @@ pub async fn mine_page(State(state): State<AppState>, PageUser(user): PageUser) 
         months: month_rows(&h, None),
         may_record: false,
         has_correctable: false,
+        this_month: String::new(),
         reason_max: REASON_MAX,
         notice: None,
         error: None,

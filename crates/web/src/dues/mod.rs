@@ -86,6 +86,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/dues", get(member::show))
         .route("/members/{id}/dues/income", post(member::income_page))
         .route("/members/{id}/dues/correct", post(member::correct_page))
+        .route("/members/{id}/dues/pay", post(member::pay_page))
         .route("/my-dues", get(member::mine_page))
         .route("/api/v1/orgs/{id}/dues", get(api::branch_month))
         .route("/api/v1/orgs/{id}/dues/{month}/payments", post(api::record))

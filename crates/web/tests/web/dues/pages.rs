@@ -137,6 +137,34 @@ async fn the_pages_record_correct_and_report(app: TestApp) {
     );
     assert!(html.contains("12.00 元"), "6000 元 × 2‰: {html}");
 
+    // One member's earlier month from the member's page; an empty amount is refused.
+    let before = month_back(1).to_string();
+    let res = post_form(
+        &app,
+        &web,
+        &mpage,
+        &format!("{mpage}/pay"),
+        &[("month", &before), ("paid", " ")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("请填写实缴金额"));
+    let res = post_form(
+        &app,
+        &web,
+        &mpage,
+        &format!("{mpage}/pay"),
+        &[("month", &before), ("paid", "12")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = get_html(&app, &web, &format!("{mpage}?done=recorded")).await;
+    assert!(
+        html.contains("该月团费缴纳已记录")
+            && html.contains(&format!("id=\"paid-{before}\">12.00")),
+        "{html}"
+    );
+
     // The member's own page.
     let own = page_as(&app, c.id_number.as_str(), "member", b).await;
     let (status, html) = get_html(&app, &own, "/my-dues").await;
@@ -164,9 +192,15 @@ async fn the_pages_record_correct_and_report(app: TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
+    // 3 + 3 + 5 corrected to 3, and 12 in the month before when it is of this year.
+    let year_paid = if month_back(1).year == current_month().year {
+        "21.00"
+    } else {
+        "9.00"
+    };
     assert!(
-        html.contains("id=\"year-paid\">9.00 元"),
-        "3 + 3 + 5 corrected to 3: {html}"
+        html.contains(&format!("id=\"year-paid\">{year_paid} 元")),
+        "{html}"
     );
     let (status, html) = get_html(
         &app,
