@@ -50,6 +50,10 @@ pub enum SheetError {
     NoRows,
     #[error("表格有 {found} 行数据，一次最多导入 {max} 行；请分成几个文件上传")]
     TooManyRows { found: usize, max: usize },
+    #[error(
+        "表格的第{row}行排在它下面的行之后，行的顺序被打乱了（Excel 和 WPS 保存的文件不会这样），无法逐行读取；请用 Excel 或 WPS 打开该文件，另存为 .xlsx 后重新上传"
+    )]
+    RowsOutOfOrder { row: u32 },
 }
 
 impl SheetError {
@@ -60,7 +64,9 @@ impl SheetError {
             | SheetError::UnpacksTooLarge { .. }
             | SheetError::TooMuchText { .. }
             | SheetError::TooManyRows { .. } => ErrorCode::TooLarge,
-            SheetError::Unreadable { .. } => ErrorCode::SheetUnreadable,
+            SheetError::Unreadable { .. } | SheetError::RowsOutOfOrder { .. } => {
+                ErrorCode::SheetUnreadable
+            }
             SheetError::TemplateMismatch { .. } => ErrorCode::TemplateMismatch,
         }
     }

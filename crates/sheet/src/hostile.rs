@@ -13,6 +13,8 @@ pub enum Attack {
     SharedCell { chars: usize },
     /// `rows` rows from row 3, every column: the same shared string of `chars` characters.
     ManyCells { rows: u32, chars: usize },
+    /// Rows 3 to `rows + 2`, rows 3 and 4 written last, column A holding the row's number.
+    RowsOutOfOrder { rows: u32 },
 }
 
 fn zip_err(e: zip::result::ZipError) -> std::io::Error {
@@ -39,7 +41,7 @@ pub fn xlsx(titles: &[String], attack: Attack) -> std::io::Result<Vec<u8>> {
     let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    let shared = !matches!(attack, Attack::InlineCell { .. });
+    let shared = matches!(attack, Attack::SharedCell { .. } | Attack::ManyCells { .. });
     z.start_file("[Content_Types].xml", opts).map_err(zip_err)?;
     write!(
         z,
@@ -74,7 +76,17 @@ pub fn xlsx(titles: &[String], attack: Attack) -> std::io::Result<Vec<u8>> {
     }
     z.start_file("xl/worksheets/sheet1.xml", opts)
         .map_err(zip_err)?;
-    z.write_all(br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">"#)?;
+    z.write_all(br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#)?;
+    if let Attack::RowsOutOfOrder { rows } = attack {
+        // As Excel writes it: the chunks of a chunked read follow from it.
+        write!(
+            z,
+            r#"<dimension ref="A1:{}{}"/>"#,
+            col(titles.len() - 1),
+            rows + 2
+        )?;
+    }
+    z.write_all(br#"<sheetData><row r="1">"#)?;
     for (c, t) in titles.iter().enumerate() {
         write!(
             z,
@@ -99,6 +111,14 @@ pub fn xlsx(titles: &[String], attack: Attack) -> std::io::Result<Vec<u8>> {
                     write!(z, r#"<c r="{}{r}" t="s"><v>0</v></c>"#, col(c))?;
                 }
                 z.write_all(b"</row>")?;
+            }
+        }
+        Attack::RowsOutOfOrder { rows } => {
+            for r in (5..3 + rows).chain(3..5) {
+                write!(
+                    z,
+                    r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{r}</t></is></c></row>"#
+                )?;
             }
         }
     }

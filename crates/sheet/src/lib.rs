@@ -13,7 +13,10 @@ pub mod write;
 pub mod xlsx_guard;
 
 pub use error::{CellFault, SheetError};
-pub use read::{REPORT_COLUMN, Row, normalise, number_text, read_rows, serial_date_text};
+pub use read::{
+    Chunk, REPORT_COLUMN, Row, normalise, number_text, read_rows, read_rows_chunked,
+    serial_date_text,
+};
 pub use spec::{Column, Template, column_letter};
 pub use write::{FIRST_DATA_ROW, ReportRow, write_filled, write_report, write_template};
 
@@ -498,5 +501,79 @@ mod tests {
         let bytes = hostile::xlsx(&titles, attack).unwrap();
         let rows = read_rows(&t, &bytes, "a.xlsx").unwrap();
         assert_eq!(rows.len(), 100);
+    }
+
+    /// Reads `bytes` two rows at a time, keeping each chunk's size.
+    fn chunked(t: &Template, bytes: &[u8]) -> (Result<usize, SheetError>, Vec<usize>, Vec<Row>) {
+        let (mut sizes, mut rows) = (Vec::new(), Vec::new());
+        let read = read_rows_chunked(t, bytes, "a.xlsx", &|_| 2, &mut |chunk| {
+            sizes.push(chunk.rows.len());
+            rows.extend(chunk.rows);
+            true
+        });
+        (read, sizes, rows)
+    }
+
+    #[test]
+    fn rows_are_handed_on_in_chunks_as_the_sheet_is_read() {
+        let t = template();
+        let data: Vec<Vec<Cell>> = (0..7)
+            .map(|i| {
+                vec![
+                    S(["a", "b", "c", "d", "e", "f", "g"][i]),
+                    S("全称"),
+                    S("团委"),
+                ]
+            })
+            .collect();
+        let bytes = book(&HEADER, &data);
+        let (read, sizes, rows) = chunked(&t, &bytes);
+        assert_eq!(read, Ok(7));
+        let mut declared = 0;
+        read_rows_chunked(&t, &bytes, "a.xlsx", &|_| 2, &mut |c| {
+            declared = c.declared_rows;
+            true
+        })
+        .unwrap();
+        assert_eq!(declared, 7);
+        // Handed on while reading (not one chunk at the end), in order, as `read_rows` reads them.
+        assert!(sizes.len() >= 3, "{sizes:?}");
+        assert_eq!(rows, read_rows(&t, &bytes, "a.xlsx").unwrap());
+        assert_eq!(rows[6].number, 9);
+        // A fault only the end shows is an error after rows were handed on.
+        let mut few = template();
+        few.max_rows = 5;
+        let (read, sizes, _) = chunked(&few, &bytes);
+        assert_eq!(read, Err(SheetError::TooManyRows { found: 7, max: 5 }));
+        assert!(!sizes.is_empty());
+        // The caller may stop the reading.
+        let mut calls = 0;
+        let read = read_rows_chunked(&t, &bytes, "a.xlsx", &|_| 2, &mut |_| {
+            calls += 1;
+            false
+        });
+        assert_eq!((read.is_ok(), calls), (true, 1));
+        // A wrong header is told before any row is handed on.
+        let other = book(&["名称", "全称", "类别", "电话"], &data);
+        let (read, sizes, _) = chunked(&t, &other);
+        assert_eq!(read.unwrap_err().code(), "template_mismatch");
+        assert!(sizes.is_empty());
+    }
+
+    #[test]
+    fn rows_out_of_order_are_read_whole_but_refused_when_read_in_chunks() {
+        let t = template();
+        let titles: Vec<String> = t.columns.iter().map(|c| c.title.clone()).collect();
+        let bytes = hostile::xlsx(&titles, hostile::Attack::RowsOutOfOrder { rows: 8 }).unwrap();
+        // Read whole, the rows are put in order.
+        let rows = read_rows(&t, &bytes, "a.xlsx").unwrap();
+        let numbers: Vec<u32> = rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, (3..11).collect::<Vec<_>>());
+        assert_eq!(rows[0].values[0], "3");
+        // In chunks, a row above those handed on cannot be put back: the file is refused.
+        let (read, _, _) = chunked(&t, &bytes);
+        let e = read.unwrap_err();
+        assert_eq!(e.code(), "sheet_unreadable");
+        assert!(e.to_string().contains("另存为 .xlsx"), "{e}");
     }
 }

@@ -199,6 +199,35 @@ pub fn read_rows(
     bytes: &[u8],
     file_name: &str,
 ) -> Result<Vec<Row>, SheetError> {
+    let mut rows = Vec::new();
+    read_rows_chunked(template, bytes, file_name, &|_| usize::MAX, &mut |chunk| {
+        rows.extend(chunk.rows);
+        true
+    })?;
+    Ok(rows)
+}
+
+/// Rows handed on by `read_rows_chunked`.
+pub struct Chunk {
+    pub rows: Vec<Row>,
+    /// The data rows the sheet says it holds (its declared dimension, less the header and
+    /// notes rows; 0 when it says nothing), for progress only: a file may say anything.
+    pub declared_rows: usize,
+}
+
+/// Reads like `read_rows`, handing the data rows to `sink` in order as the sheet is read (the
+/// caller checks and writes them meanwhile), `chunk_rows(declared)` at a time, where `declared`
+/// is what the sheet says it holds (see `Chunk::declared_rows`). A file fault found later
+/// (too many rows, too much text) is still an error after rows were handed over: the caller
+/// must then drop what it did with them. `sink` returning false stops the reading (Ok).
+/// Returns the number of data rows.
+pub fn read_rows_chunked(
+    template: &Template,
+    bytes: &[u8],
+    file_name: &str,
+    chunk_rows: &dyn Fn(usize) -> usize,
+    sink: &mut dyn FnMut(Chunk) -> bool,
+) -> Result<usize, SheetError> {
     if bytes.is_empty() {
         return Err(SheetError::EmptyFile);
     }
@@ -211,13 +240,10 @@ pub fn read_rows(
     let unreadable = || SheetError::Unreadable {
         file_name: file_name.chars().take(80).collect(),
     };
-    let max_col = template.columns.len() as u32 + EXTRA_COLUMNS;
-    // Enough rows to tell "too many" without holding an unbounded sheet.
-    let keep_rows = template.max_rows as u32 + 50;
-    let ncols = template.columns.len() as u32;
     let too_much = || SheetError::TooMuchText {
         max_mb: (KEPT_TEXT_BYTES / 1024 / 1024) as u64,
     };
+    let mut keeper = Keeper::new(template, chunk_rows, sink);
     let read = if bytes.starts_with(b"PK\x03\x04") {
         // calamine reads the file only when bounded as it is, else the bounded copy; see
         // xlsx_guard.
@@ -228,22 +254,23 @@ pub fn read_rows(
             },
             GuardError::TooMuchText => too_much(),
         })?;
-        guarded(|| read_xlsx(&safe, ncols, max_col, keep_rows))
+        guarded(|| read_xlsx(&safe, &mut keeper))
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // calamine would loop on a crafted container; see cfb_check.
         if !crate::cfb_check::sane(bytes) {
             return Err(unreadable());
         }
-        guarded(|| read_xls(bytes, ncols, max_col, keep_rows))
+        guarded(|| read_xls(bytes, &mut keeper))
     } else {
         return Err(unreadable());
     };
-    let (grid, row_count, offset) = match read {
-        None => return Err(unreadable()),
-        Some(Outcome::TooMuch) => return Err(too_much()),
-        Some(Outcome::Done(grid, n, offset)) => (grid, n, offset),
-    };
-    rows_from_grid(&template.starting_at(offset as usize), grid, row_count)
+    match read {
+        None => Err(unreadable()),
+        Some(Err(Stop::TooMuch)) => Err(too_much()),
+        Some(Err(Stop::Fault(e))) => Err(e),
+        Some(Err(Stop::Gone)) => Ok(keeper.kept),
+        Some(Ok(())) => keeper.finish(),
+    }
 }
 
 /// calamine on a damaged file may panic (an integer overflow it does not expect): that file is
@@ -254,18 +281,28 @@ fn guarded<T>(read: impl FnOnce() -> Option<T>) -> Option<T> {
         .flatten()
 }
 
-/// What reading a sheet gave.
-enum Outcome {
-    /// The cells kept (in the template's columns), how many rows hold anything at all, and the
-    /// sheet column of the template's first column.
-    Done(Grid, usize, u32),
+/// Why reading stopped before the end of the sheet.
+enum Stop {
     /// More than `KEPT_TEXT_BYTES` of text.
     TooMuch,
+    /// A fault of the file (its header, the order of its rows).
+    Fault(SheetError),
+    /// The caller wants no more rows.
+    Gone,
 }
 
 /// Keeps the cells a read needs: beyond the template's columns only in the first row (the
-/// header), none past `keep_rows` rows, and no more than `KEPT_TEXT_BYTES` of text.
-struct Keeper {
+/// header), none past `keep_rows` rows, and no more than `KEPT_TEXT_BYTES` of text. Rows are
+/// handed on `chunk_rows` at a time once complete (a later cell's row is further down), so the
+/// cells held at once are about one chunk's.
+struct Keeper<'a> {
+    template: &'a Template,
+    sink: &'a mut dyn FnMut(Chunk) -> bool,
+    chunk_for: &'a dyn Fn(usize) -> usize,
+    /// `chunk_for(declared_rows)`, at least one.
+    chunk_rows: usize,
+    /// See `Chunk::declared_rows`.
+    declared_rows: usize,
     grid: Grid,
     rows_seen: std::collections::BTreeSet<u32>,
     ncols: u32,
@@ -275,93 +312,207 @@ struct Keeper {
     /// 1 when the header starts with an error report's `REPORT_COLUMN`: the template's
     /// columns then start one to the right, and that column is not read.
     offset: u32,
+    /// The first row holding anything.
+    header_row: Option<u32>,
+    /// Whether the header was checked (and the notes row under it dropped).
+    header_checked: bool,
+    /// The row of the last cell read.
+    current_row: u32,
+    /// Rows above this one were handed on.
+    handed_below: u32,
+    /// Data rows found (handed on up to the template's `max_rows`).
+    kept: usize,
 }
 
-impl Keeper {
-    fn new(ncols: u32, max_col: u32, keep_rows: u32) -> Self {
+impl<'a> Keeper<'a> {
+    fn new(
+        template: &'a Template,
+        chunk_for: &'a dyn Fn(usize) -> usize,
+        sink: &'a mut dyn FnMut(Chunk) -> bool,
+    ) -> Self {
+        let ncols = template.columns.len() as u32;
         Self {
+            template,
+            sink,
+            chunk_for,
+            chunk_rows: chunk_for(0).max(1),
+            declared_rows: 0,
             grid: Grid::new(),
             rows_seen: Default::default(),
             ncols,
-            max_col,
-            keep_rows,
+            max_col: ncols + EXTRA_COLUMNS,
+            // Enough rows to tell "too many" without holding an unbounded sheet.
+            keep_rows: template.max_rows as u32 + 50,
             text: 0,
             offset: 0,
+            header_row: None,
+            header_checked: false,
+            current_row: 0,
+            handed_below: 0,
+            kept: 0,
         }
     }
 
-    /// False when the text kept is over the limit.
-    fn keep(&mut self, r: u32, c: u32, raw: Raw) -> bool {
+    /// What the sheet says it holds, before its cells are read.
+    fn declare(&mut self, rows: usize) {
+        self.declared_rows = rows;
+        self.chunk_rows = (self.chunk_for)(rows).max(1);
+    }
+
+    fn keep(&mut self, r: u32, c: u32, raw: Raw) -> Result<(), Stop> {
         if raw.is_blank() || c >= self.max_col {
-            return true;
+            return Ok(());
         }
-        let header = self
-            .grid
-            .first_key_value()
-            .is_none_or(|(&first, _)| r <= first);
-        if header && c == 0 && self.grid.is_empty() && title_text(&raw.text()) == REPORT_COLUMN {
+        if r < self.handed_below {
+            return Err(Stop::Fault(SheetError::RowsOutOfOrder { row: r + 1 }));
+        }
+        let header = self.header_row.is_none_or(|h| r <= h);
+        if header && c == 0 && self.rows_seen.is_empty() && title_text(&raw.text()) == REPORT_COLUMN
+        {
             self.offset = 1;
-            return true;
+            return Ok(());
         }
         if c < self.offset {
-            return true;
+            return Ok(());
         }
         let c = c - self.offset;
         if c >= self.ncols && !header {
-            return true;
+            return Ok(());
+        }
+        if header {
+            self.header_row = Some(r);
         }
         self.rows_seen.insert(r);
         if self.rows_seen.len() as u32 <= self.keep_rows {
             self.text += raw.heap_bytes();
             if self.text > KEPT_TEXT_BYTES {
-                return false;
+                return Err(Stop::TooMuch);
             }
             self.grid.entry(r).or_default().push((c, raw));
         }
-        true
+        if r > self.current_row {
+            self.current_row = r;
+            // The rows above `r` are complete.
+            if self.grid.len() > self.chunk_rows.saturating_add(2) {
+                self.hand_on(Some(r))?;
+            }
+        }
+        Ok(())
     }
 
-    fn done(self) -> Outcome {
-        let n = self.rows_seen.len();
-        Outcome::Done(self.grid, n, self.offset)
+    /// Hands on the rows above `below` (all with `None`), checking the header first.
+    fn hand_on(&mut self, below: Option<u32>) -> Result<(), Stop> {
+        let template = self.template.starting_at(self.offset as usize);
+        if !self.header_checked {
+            let Some((&h, _)) = self.grid.first_key_value() else {
+                return Ok(());
+            };
+            // The notes row must be complete before it is looked at.
+            if below.is_some_and(|b| b <= h + 1) {
+                return Ok(());
+            }
+            let header = self.grid.remove(&h).unwrap_or_default();
+            check_header(&template, &header).map_err(Stop::Fault)?;
+            // The notes row under the header, when the admin kept it.
+            if let Some(cells) = self.grid.get(&(h + 1))
+                && cells.iter().all(|(_, v)| {
+                    let t = v.text();
+                    t.starts_with("必填") || t.starts_with("选填")
+                })
+            {
+                self.grid.remove(&(h + 1));
+            }
+            self.header_checked = true;
+        }
+        let ncols = self.ncols;
+        let mut rows = Vec::new();
+        while let Some(entry) = self.grid.first_entry() {
+            if below.is_some_and(|b| *entry.key() >= b) {
+                break;
+            }
+            let (r, cells) = entry.remove_entry();
+            if !cells.iter().any(|&(c, _)| c < ncols) {
+                continue;
+            }
+            self.kept += 1;
+            // Rows beyond the most allowed are counted, not checked: the read fails.
+            if self.kept <= template.max_rows {
+                rows.push(check_row(&template, r + 1, &cells));
+            }
+        }
+        self.handed_below = below.unwrap_or(u32::MAX);
+        let chunk = Chunk {
+            rows,
+            declared_rows: self.declared_rows,
+        };
+        if !chunk.rows.is_empty() && !(self.sink)(chunk) {
+            return Err(Stop::Gone);
+        }
+        Ok(())
+    }
+
+    /// The rest of the rows, then the file's faults that only its end shows.
+    fn finish(&mut self) -> Result<usize, SheetError> {
+        if self.header_row.is_none() {
+            return Err(SheetError::NoRows);
+        }
+        match self.hand_on(None) {
+            Ok(()) | Err(Stop::Gone) => {}
+            Err(Stop::Fault(e)) => return Err(e),
+            Err(Stop::TooMuch) => unreachable!("handing on keeps no text"),
+        }
+        // Rows beyond those kept were counted but not stored; the header and notes rows are in
+        // the count.
+        let data_rows = self.kept.max(self.rows_seen.len().saturating_sub(2));
+        if data_rows > self.template.max_rows {
+            return Err(SheetError::TooManyRows {
+                found: data_rows,
+                max: self.template.max_rows,
+            });
+        }
+        if self.kept == 0 {
+            return Err(SheetError::NoRows);
+        }
+        Ok(self.kept)
     }
 }
 
 /// Streams the first sheet's cells (no dense range: a sheet with one cell at A1 and one at
 /// XFD1048576 must not allocate their bounding box).
-fn read_xlsx(bytes: &[u8], ncols: u32, max_col: u32, keep_rows: u32) -> Option<Outcome> {
+fn read_xlsx(bytes: &[u8], keeper: &mut Keeper<'_>) -> Option<Result<(), Stop>> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok()?;
     let name = book.sheet_names().first()?.clone();
     let mut reader = book.worksheet_cells_reader(&name).ok()?;
-    let mut keeper = Keeper::new(ncols, max_col, keep_rows);
+    let d = reader.dimensions();
+    keeper.declare((d.end.0.saturating_sub(d.start.0) as usize).saturating_sub(1));
     while let Some(cell) = reader.next_cell().ok()? {
         let (r, c) = cell.get_position();
         let Some(raw) = Raw::from_ref(cell.get_value().clone()) else {
             continue;
         };
-        if !keeper.keep(r, c, raw) {
-            return Some(Outcome::TooMuch);
+        if let Err(stop) = keeper.keep(r, c, raw) {
+            return Some(Err(stop));
         }
     }
-    Some(keeper.done())
+    Some(Ok(()))
 }
 
 /// An .xls is at most 65,536 × 256 cells, so calamine's dense range is bounded.
-fn read_xls(bytes: &[u8], ncols: u32, max_col: u32, keep_rows: u32) -> Option<Outcome> {
+fn read_xls(bytes: &[u8], keeper: &mut Keeper<'_>) -> Option<Result<(), Stop>> {
     let mut book: Xls<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok()?;
     let range = book.worksheet_range_at(0)?.ok()?;
     let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut keeper = Keeper::new(ncols, max_col, keep_rows);
+    keeper.declare(range.height().saturating_sub(2));
     for (r, c, d) in range.used_cells() {
         let (r, c) = (r0 + r as u32, c0 + c as u32);
         let Some(raw) = Raw::from_data(d) else {
             continue;
         };
-        if !keeper.keep(r, c, raw) {
-            return Some(Outcome::TooMuch);
+        if let Err(stop) = keeper.keep(r, c, raw) {
+            return Some(Err(stop));
         }
     }
-    Some(keeper.done())
+    Some(Ok(()))
 }
 
 fn title_text(s: &str) -> String {
@@ -371,15 +522,9 @@ fn title_text(s: &str) -> String {
         .to_string()
 }
 
-fn rows_from_grid(
-    template: &Template,
-    mut grid: Grid,
-    row_count: usize,
-) -> Result<Vec<Row>, SheetError> {
+/// The header row must hold the template's titles (an error report's own column may follow).
+fn check_header(template: &Template, header: &[(u32, Raw)]) -> Result<(), SheetError> {
     let ncols = template.columns.len() as u32;
-    let Some((header_row, header)) = grid.pop_first() else {
-        return Err(SheetError::NoRows);
-    };
     let width = header
         .iter()
         .map(|(c, _)| c + 1)
@@ -388,7 +533,7 @@ fn rows_from_grid(
         .max(ncols);
     let found: Vec<String> = (0..width)
         .map(|c| {
-            cell(&header, c)
+            cell(header, c)
                 .map(Raw::text)
                 .map(|t| title_text(&t))
                 .unwrap_or_default()
@@ -404,53 +549,25 @@ fn rows_from_grid(
             .enumerate()
             // An error report's own column may stay, right after the template's.
             .all(|(i, t)| t.is_empty() || (i == 0 && t == REPORT_COLUMN));
-    if !matches {
-        let shown: Vec<&str> = found
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .skip_while(|s| s.is_empty())
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        return Err(SheetError::TemplateMismatch {
-            template: template.name.clone(),
-            expected: template.titles().join("、"),
-            found: shown.join("、").chars().take(200).collect(),
-        });
+    if matches {
+        return Ok(());
     }
-    // The notes row under the header, when the admin kept it.
-    if let Some(cells) = grid.get(&(header_row + 1))
-        && cells.iter().all(|(_, v)| {
-            let t = v.text();
-            t.starts_with("必填") || t.starts_with("选填")
-        })
-    {
-        grid.remove(&(header_row + 1));
-    }
-    let has_data = |cells: &Vec<(u32, Raw)>| cells.iter().any(|&(c, _)| c < ncols);
-    let kept = grid.values().filter(|cells| has_data(cells)).count();
-    // Rows beyond those kept were counted but not stored; the header and notes rows are in the count.
-    let data_rows = kept.max(row_count.saturating_sub(2));
-    if data_rows > template.max_rows {
-        return Err(SheetError::TooManyRows {
-            found: data_rows,
-            max: template.max_rows,
-        });
-    }
-    if kept == 0 {
-        return Err(SheetError::NoRows);
-    }
-    // The grid is consumed row by row, so its cells and the rows made of them are not all held
-    // at once (100,000 rows).
-    Ok(grid
+    let shown: Vec<&str> = found
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
         .into_iter()
-        .filter(|(_, cells)| has_data(cells))
-        .map(|(r, cells)| check_row(template, r + 1, &cells))
-        .collect())
+        .rev()
+        .skip_while(|s| s.is_empty())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    Err(SheetError::TemplateMismatch {
+        template: template.name.clone(),
+        expected: template.titles().join("、"),
+        found: shown.join("、").chars().take(200).collect(),
+    })
 }
 
 /// The first and last Excel serial numbers read as dates in a month column: 1922-01-01 (the

@@ -383,7 +383,20 @@ pub async fn insert_members(
         |(lo, hi), v| v.extend([Val::Int(*lo), Val::Int(*hi)]),
     )
     .await?;
+    // PostgreSQL's statement trigger then skips these inserts at once (migration 0029); the
+    // setting is the transaction's and is cleared before anything else is inserted.
+    let postgres = tx.backend() == Backend::Postgres;
+    if postgres {
+        sqlx::query("SELECT set_config('tuanjian.name_chars_deferred', 'on', true)")
+            .execute(&mut **tx)
+            .await?;
+    }
     insert_member_rows(tx, rows).await?;
+    if postgres {
+        sqlx::query("SELECT set_config('tuanjian.name_chars_deferred', 'off', true)")
+            .execute(&mut **tx)
+            .await?;
+    }
     crate::member_search::write_deferred_name_chars(tx).await
 }
 

@@ -16,7 +16,7 @@ use tuanjian_domain::{
     Action, ActorRole, BranchContext, IdNumber, JoinMonth, MemberFault, MemberFaultCode,
     MemberField, NewCadre, NewMember, authorize,
 };
-use tuanjian_sheet::{CellFault, Row, SheetError, Template, read_rows};
+use tuanjian_sheet::{CellFault, Row, SheetError, Template};
 use tuanjian_store::audit::{self, Actor, AuditEntry};
 use tuanjian_store::dev_ranges::{RangeBook, range_book};
 use tuanjian_store::import_jobs::JobPhase;
@@ -179,6 +179,7 @@ enum Branch {
 }
 
 /// Everything the row parser needs, shared with the blocking threads that parse.
+#[derive(Clone)]
 struct ParseContext {
     kind: Kind,
     template: Template,
@@ -452,6 +453,8 @@ pub struct Progress<'a> {
     last: std::time::Instant,
     /// `None` until the first phase is told.
     phase: Option<JobPhase>,
+    /// The job's row is not written (see `quiet_job`).
+    quiet: bool,
 }
 
 impl<'a> Progress<'a> {
@@ -461,6 +464,7 @@ impl<'a> Progress<'a> {
             stderr: false,
             last: std::time::Instant::now(),
             phase: None,
+            quiet: false,
         }
     }
 
@@ -471,6 +475,7 @@ impl<'a> Progress<'a> {
             stderr: true,
             last: std::time::Instant::now(),
             phase: None,
+            quiet: false,
         }
     }
 
@@ -480,10 +485,18 @@ impl<'a> Progress<'a> {
             stderr: false,
             last: std::time::Instant::now(),
             phase: None,
+            quiet: false,
         }
     }
 
-    /// `phase` with `done` of `total` rows; written at most every 300 ms unless the phase changes.
+    /// Whether the job's row is left alone for now: while an SQLite writing transaction holds
+    /// the database's write lock, writing it would wait for that lock.
+    pub fn quiet_job(&mut self, quiet: bool) {
+        self.quiet = quiet;
+    }
+
+    /// `phase` with `done` of `total` rows (0: not known yet); written at most every 300 ms
+    /// unless the phase changes.
     pub async fn tell(&mut self, phase: JobPhase, done: u64, total: u64) {
         let changed = Some(phase) != self.phase;
         if !changed && self.last.elapsed() < std::time::Duration::from_millis(300) {
@@ -495,6 +508,7 @@ impl<'a> Progress<'a> {
             eprintln!("{}", phase_label(phase));
         }
         if let Some((store, id)) = self.job
+            && !self.quiet
             && let Err(e) =
                 tuanjian_store::import_jobs::progress(store, id, phase, done as i64, total as i64)
                     .await
@@ -515,107 +529,121 @@ pub fn phase_label(phase: JobPhase) -> &'static str {
     }
 }
 
-/// Rows parsed per blocking task: small enough for progress, big enough to cost nothing.
-const PARSE_CHUNK: usize = 5_000;
+/// Rows parsed per blocking task: small enough to share a chunk between the cores.
+const PARSE_CHUNK: usize = 1_250;
 
-/// Reads the file and checks every row against the sheet, domain and database rules (nothing
-/// is written). `tx` is where the database is read: a read transaction for a preview, the
-/// writing transaction for a commit (then nothing can change between check and write).
-pub async fn check_file(
-    store: &Store,
-    target: &Target,
-    bytes: Arc<Vec<u8>>,
-    file_name: &str,
-    progress: &mut Progress<'_>,
-) -> Result<Parsed, FileFault> {
-    progress.tell(JobPhase::Reading, 0, 0).await;
-    let started = std::time::Instant::now();
-    let template = target.template();
-    let rows = {
-        let template = template.clone();
-        let file_name = file_name.to_string();
-        tokio::task::spawn_blocking(move || read_rows(&template, &bytes, &file_name))
-            .await
-            .map_err(|e| internal_fault(&e))?
-            .map_err(|e| {
-                let other = columns::template(target.kind.other(), &target.context());
-                FileFault::from_sheet(&e, &other)
-            })?
-    };
-    // An error report uploaded again has its reason column first: cell references count it.
-    let template = template.starting_at(rows.first().map_or(0, |r| r.first_column));
-    let total = rows.len() as u64;
-    tracing::info!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        rows = total,
-        "import: file read"
-    );
-    progress.tell(JobPhase::Checking, 0, total).await;
-    // The branches named in the file, each resolved once, with its 号段 loaded once.
-    let (names, books) = if target.kind == Kind::Members {
-        let col = columns::index_of(Kind::Members, MemberField::Branch).expect("column");
-        let named: HashSet<String> = rows
-            .iter()
-            .map(|r| r.value(col).to_string())
-            .filter(|n| !n.is_empty())
-            .collect();
-        let mut tx = store.begin_read().await.map_err(|e| internal_fault(&e))?;
-        let names = resolve_names(&mut tx, target, named)
-            .await
-            .map_err(|e| internal_fault(&e))?;
-        let mut books = vec![RangeBook::default(); target.branches.len()];
-        for b in names.values() {
-            if let Branch::Found(i) = b {
-                books[*i] = range_book(&mut tx, &target.branches[*i])
-                    .await
-                    .map_err(|e| internal_fault(&e))?;
-            }
+impl FileFault {
+    /// The file could not be read as `target`'s template.
+    pub fn of_sheet(e: &SheetError, target: &Target) -> Self {
+        let other = columns::template(target.kind.other(), &target.context());
+        Self::from_sheet(e, &other)
+    }
+}
+
+/// Checks the rows of a file as they are read, chunk by chunk and in order: the sheet and
+/// domain rules, the branches named (each resolved once, with its 号段 loaded once) and the
+/// duplicates within the file so far. The database rules follow in the writing transaction
+/// (`check_system`).
+pub struct Checker {
+    target: Arc<Target>,
+    store: Store,
+    ctx: Option<Arc<ParseContext>>,
+    duplicates: Duplicates,
+    today: NaiveDate,
+}
+
+impl Checker {
+    pub fn new(store: Store, target: Arc<Target>) -> Self {
+        Self {
+            target,
+            store,
+            ctx: None,
+            duplicates: Duplicates::default(),
+            today: crate::beijing::today(),
         }
-        tx.rollback().await.map_err(|e| internal_fault(&e))?;
-        (names, books)
-    } else {
-        (HashMap::new(), Vec::new())
-    };
-    let ctx = Arc::new(ParseContext {
-        kind: target.kind,
-        template,
-        org: target.org.clone(),
-        branches: target.branches.clone(),
-        books,
-        names,
-        today: crate::beijing::today(),
-    });
-    let mut results = Vec::with_capacity(rows.len());
-    let mut rows = rows.into_iter().peekable();
-    // Chunks are checked on as many threads as the machine has cores, results kept in order.
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut running = std::collections::VecDeque::with_capacity(workers);
-    while rows.peek().is_some() || !running.is_empty() {
-        while running.len() < workers && rows.peek().is_some() {
-            let chunk: Vec<Row> = rows.by_ref().take(PARSE_CHUNK).collect();
+    }
+
+    /// The template as the file lays it out (known from the first chunk on).
+    pub fn template(&self) -> Option<&Template> {
+        self.ctx.as_ref().map(|c| &c.template)
+    }
+
+    /// Checks the next rows of the file.
+    pub async fn check(&mut self, rows: Vec<Row>) -> Result<Vec<RowResult>, FileFault> {
+        self.learn_branches(&rows).await?;
+        let ctx = self.ctx.clone().expect("context made");
+        // Checked on as many threads as the machine has cores, results kept in order.
+        let mut running = Vec::new();
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let part: Vec<Row> = rows.by_ref().take(PARSE_CHUNK).collect();
             let ctx = ctx.clone();
-            running.push_back(tokio::task::spawn_blocking(move || {
-                chunk
-                    .into_iter()
+            running.push(tokio::task::spawn_blocking(move || {
+                part.into_iter()
                     .map(|r| parse_row(&ctx, r))
                     .collect::<Vec<_>>()
             }));
         }
-        let parsed = running
-            .pop_front()
-            .expect("a chunk is running")
-            .await
-            .map_err(|e| internal_fault(&e))?;
-        results.extend(parsed);
-        progress
-            .tell(JobPhase::Checking, results.len() as u64, total)
-            .await;
+        let mut results = Vec::new();
+        for part in running {
+            results.extend(part.await.map_err(|e| internal_fault(&e))?);
+        }
+        self.duplicates.mark(&ctx, &mut results);
+        Ok(results)
     }
-    mark_duplicates(&ctx, &mut results);
-    Ok(Parsed {
-        rows: results,
-        template: ctx.template.clone(),
-    })
+
+    /// The context for `rows`: made with the first chunk (an error report uploaded again has
+    /// its reason column first, which cell references count), and again when a chunk names
+    /// branches not seen before.
+    async fn learn_branches(&mut self, rows: &[Row]) -> Result<(), FileFault> {
+        let target = &self.target;
+        let mut ctx = match &self.ctx {
+            Some(c) => c.clone(),
+            None => {
+                let first = rows.first().map_or(0, |r| r.first_column);
+                Arc::new(ParseContext {
+                    kind: target.kind,
+                    template: target.template().starting_at(first),
+                    org: target.org.clone(),
+                    branches: target.branches.clone(),
+                    books: vec![RangeBook::default(); target.branches.len()],
+                    names: HashMap::new(),
+                    today: self.today,
+                })
+            }
+        };
+        if target.kind == Kind::Members {
+            let col = columns::index_of(Kind::Members, MemberField::Branch).expect("column");
+            let named: HashSet<String> = rows
+                .iter()
+                .map(|r| r.value(col))
+                .filter(|n| !n.is_empty() && !ctx.names.contains_key(*n))
+                .map(str::to_string)
+                .collect();
+            if !named.is_empty() {
+                let mut tx = self
+                    .store
+                    .begin_read()
+                    .await
+                    .map_err(|e| internal_fault(&e))?;
+                let found = resolve_names(&mut tx, target, named)
+                    .await
+                    .map_err(|e| internal_fault(&e))?;
+                let c = Arc::make_mut(&mut ctx);
+                for (name, b) in found {
+                    if let Branch::Found(i) = b {
+                        c.books[i] = range_book(&mut tx, &target.branches[i])
+                            .await
+                            .map_err(|e| internal_fault(&e))?;
+                    }
+                    c.names.insert(name, b);
+                }
+                tx.rollback().await.map_err(|e| internal_fault(&e))?;
+            }
+        }
+        self.ctx = Some(ctx);
+        Ok(())
+    }
 }
 
 fn internal_fault(e: &dyn std::fmt::Display) -> FileFault {
@@ -652,73 +680,88 @@ impl Parsed {
     }
 }
 
-/// Within the file: one row per person (members), one row per person and post (cadres), each
-/// development number once. Later rows are the faulty ones.
-fn mark_duplicates(ctx: &ParseContext, rows: &mut [RowResult]) {
-    let id_col = columns::index_of(ctx.kind, MemberField::IdNumber).expect("column");
-    let mut seen_ids: HashMap<String, u32> = HashMap::new();
-    let mut seen_posts: HashMap<(String, String), u32> = HashMap::new();
-    let mut seen_dev: HashMap<String, u32> = HashMap::new();
-    for r in rows.iter_mut() {
-        let Some(id) = r.id_key.clone() else { continue };
-        let mut fault = None;
-        match ctx.kind {
-            Kind::Members => {
-                if let Some(first) = seen_ids.get(&id) {
-                    fault = Some((
-                        id_col,
-                        format!("身份证号码与第{first}行重复：同一人只能导入一次，请删除重复的行"),
-                    ));
-                } else {
-                    seen_ids.insert(id.clone(), r.number);
-                }
-            }
-            Kind::Cadres => {
-                if let Some(Record::Cadre(c)) = &r.record {
-                    let key = (id.clone(), c.post.label().to_string());
-                    if let Some(first) = seen_posts.get(&key) {
-                        let col =
-                            columns::index_of(Kind::Cadres, MemberField::Post).expect("column");
+/// What the rows checked so far hold, by the row that holds it first.
+#[derive(Default)]
+struct Duplicates {
+    ids: HashMap<String, u32>,
+    posts: HashMap<(String, String), u32>,
+    dev: HashMap<String, u32>,
+}
+
+impl Duplicates {
+    /// Within the file: one row per person (members), one row per person and post (cadres), each
+    /// development number once. Later rows are the faulty ones.
+    fn mark(&mut self, ctx: &ParseContext, rows: &mut [RowResult]) {
+        let id_col = columns::index_of(ctx.kind, MemberField::IdNumber).expect("column");
+        let Self {
+            ids: seen_ids,
+            posts: seen_posts,
+            dev: seen_dev,
+        } = self;
+        for r in rows.iter_mut() {
+            let Some(id) = r.id_key.clone() else { continue };
+            let mut fault = None;
+            match ctx.kind {
+                Kind::Members => {
+                    if let Some(first) = seen_ids.get(&id) {
                         fault = Some((
-                            col,
-                            format!("与第{first}行是同一人的同一职务，请删除重复的行"),
+                            id_col,
+                            format!(
+                                "身份证号码与第{first}行重复：同一人只能导入一次，请删除重复的行"
+                            ),
                         ));
                     } else {
-                        seen_posts.insert(key, r.number);
+                        seen_ids.insert(id.clone(), r.number);
+                    }
+                }
+                Kind::Cadres => {
+                    if let Some(Record::Cadre(c)) = &r.record {
+                        let key = (id.clone(), c.post.label().to_string());
+                        if let Some(first) = seen_posts.get(&key) {
+                            let col =
+                                columns::index_of(Kind::Cadres, MemberField::Post).expect("column");
+                            fault = Some((
+                                col,
+                                format!("与第{first}行是同一人的同一职务，请删除重复的行"),
+                            ));
+                        } else {
+                            seen_posts.insert(key, r.number);
+                        }
                     }
                 }
             }
-        }
-        if let Some(Record::Member { member, .. }) = &r.record
-            && let Some(n) = &member.dev_number
-        {
-            if let Some(first) = seen_dev.get(n.as_str()) {
-                let col = columns::index_of(Kind::Members, MemberField::DevNumber).expect("column");
+            if let Some(Record::Member { member, .. }) = &r.record
+                && let Some(n) = &member.dev_number
+            {
+                if let Some(first) = seen_dev.get(n.as_str()) {
+                    let col =
+                        columns::index_of(Kind::Members, MemberField::DevNumber).expect("column");
+                    r.faults.push(CellFault::at(
+                        &ctx.template,
+                        r.number,
+                        col,
+                        ErrorCode::DuplicateInFile,
+                        format!(
+                            "发展团员编号 {} 与第{first}行重复，一个编号只能属于一名团员",
+                            n.as_str()
+                        ),
+                    ));
+                } else {
+                    seen_dev.insert(n.as_str().to_string(), r.number);
+                }
+            }
+            if let Some((col, msg)) = fault {
                 r.faults.push(CellFault::at(
                     &ctx.template,
                     r.number,
                     col,
                     ErrorCode::DuplicateInFile,
-                    format!(
-                        "发展团员编号 {} 与第{first}行重复，一个编号只能属于一名团员",
-                        n.as_str()
-                    ),
+                    msg,
                 ));
-            } else {
-                seen_dev.insert(n.as_str().to_string(), r.number);
             }
-        }
-        if let Some((col, msg)) = fault {
-            r.faults.push(CellFault::at(
-                &ctx.template,
-                r.number,
-                col,
-                ErrorCode::DuplicateInFile,
-                msg,
-            ));
-        }
-        if !r.faults.is_empty() {
-            r.record = None;
+            if !r.faults.is_empty() {
+                r.record = None;
+            }
         }
     }
 }
@@ -736,16 +779,14 @@ struct Existing {
 }
 
 impl Existing {
-    async fn load(tx: &mut Tx, target: &Target, parsed: &Parsed) -> Result<Self, StoreError> {
-        let ids: Vec<&str> = parsed
-            .rows
+    async fn load(tx: &mut Tx, target: &Target, rows: &[RowResult]) -> Result<Self, StoreError> {
+        let ids: Vec<&str> = rows
             .iter()
             .filter_map(|r| r.record.as_ref())
             .map(|rec| rec.profile().id_number.as_str())
             .collect();
         let known = member_bulk::known_people(tx, &ids).await?;
-        let devs: Vec<&str> = parsed
-            .rows
+        let devs: Vec<&str> = rows
             .iter()
             .filter_map(|r| match &r.record {
                 Some(Record::Member { member, .. }) => {
@@ -826,17 +867,24 @@ impl Existing {
 /// Against the database: an ID number already a member (here: already there; elsewhere: a
 /// transfer is the way), an application pending, the same ID under another name, a development
 /// number taken, a post already held. Sets the existing account of each row it may reuse.
+/// `created` are the accounts this import made for earlier rows (a cadre with two posts): such a
+/// row is the same person as the earlier one, not someone already in the system.
 pub async fn check_system(
     tx: &mut Tx,
     target: &Target,
-    parsed: &mut Parsed,
+    template: &Template,
+    rows: &mut [RowResult],
+    created: &HashMap<String, i64>,
 ) -> Result<(), StoreError> {
-    let template = &parsed.template;
     let kind = target.kind;
-    let existing = Existing::load(tx, target, parsed).await?;
-    for r in parsed.rows.iter_mut() {
+    let existing = Existing::load(tx, target, rows).await?;
+    for r in rows.iter_mut() {
         let Some(rec) = &r.record else { continue };
         let profile = rec.profile();
+        if let Some(&id) = created.get(profile.id_number.as_str()) {
+            r.person_id = Some(id);
+            continue;
+        }
         let person = existing.known.get(profile.id_number.as_str());
         let (mut faults, post_org, post) = match rec {
             Record::Member {
@@ -899,90 +947,114 @@ pub struct Written {
     pub skipped_rows: u64,
 }
 
-/// Writes the good rows inside `tx` (checked with `check_system` in the same transaction), with
-/// one audit record for the import.
-pub async fn write(
-    tx: &mut Tx,
-    actor: &Actor,
-    target: &Target,
-    parsed: &Parsed,
-    job_id: Option<i64>,
-    file_name: &str,
-) -> Result<Written, StoreError> {
-    let good: Vec<&RowResult> = parsed.rows.iter().filter(|r| r.ok()).collect();
-    // New accounts, once per ID number (a cadre may hold two posts).
-    let mut new_people = Vec::new();
-    let mut seen = HashSet::new();
-    for r in &good {
-        let rec = r.record.as_ref().expect("good rows have records");
-        if r.person_id.is_none() && seen.insert(rec.profile().id_number.as_str()) {
-            new_people.push(rec.profile());
-        }
-    }
-    let created = member_bulk::insert_people(tx, &new_people).await?;
-    let mut updated = HashSet::new();
-    let mut members = Vec::new();
-    let mut posts = Vec::new();
-    let mut person_ids = Vec::with_capacity(good.len());
-    for r in &good {
-        let rec = r.record.as_ref().expect("good rows have records");
-        let profile = rec.profile();
-        let person_id = match r.person_id {
-            Some(id) => {
-                if updated.insert(id) {
-                    member_bulk::update_profile(tx, id, profile).await?;
-                }
-                id
+/// What the writing of an import has done so far.
+#[derive(Default)]
+pub struct Writing {
+    pub written: Written,
+    /// The accounts made, by ID number.
+    pub created: HashMap<String, i64>,
+    /// Whose records were written, in row order (for the audit record).
+    pub person_ids: Vec<i64>,
+    /// Existing accounts whose fields were filled in.
+    updated: HashSet<i64>,
+}
+
+impl Writing {
+    /// Writes the good rows of `rows` inside `tx` (checked with `check_system` in the same
+    /// transaction, after the rows before them were written).
+    pub async fn rows(
+        &mut self,
+        tx: &mut Tx,
+        target: &Target,
+        rows: &[RowResult],
+    ) -> Result<(), StoreError> {
+        let good: Vec<&RowResult> = rows.iter().filter(|r| r.ok()).collect();
+        // New accounts, once per ID number (a cadre may hold two posts).
+        let mut new_people = Vec::new();
+        let mut seen = HashSet::new();
+        for r in &good {
+            let rec = r.record.as_ref().expect("good rows have records");
+            if r.person_id.is_none() && seen.insert(rec.profile().id_number.as_str()) {
+                new_people.push(rec.profile());
             }
-            None => *created
-                .get(profile.id_number.as_str())
-                .ok_or_else(|| StoreError::Broken("person not created"))?,
+        }
+        let created = member_bulk::insert_people(tx, &new_people).await?;
+        let mut members = Vec::new();
+        let mut posts = Vec::new();
+        for r in &good {
+            let rec = r.record.as_ref().expect("good rows have records");
+            let profile = rec.profile();
+            let person_id = match r.person_id {
+                Some(id) => {
+                    let made_here = self.created.get(profile.id_number.as_str()) == Some(&id);
+                    if !made_here && self.updated.insert(id) {
+                        member_bulk::update_profile(tx, id, profile).await?;
+                    }
+                    id
+                }
+                None => *created
+                    .get(profile.id_number.as_str())
+                    .ok_or_else(|| StoreError::Broken("person not created"))?,
+            };
+            self.person_ids.push(person_id);
+            match rec {
+                Record::Member {
+                    branch,
+                    member,
+                    cadre,
+                } => {
+                    let b = &target.branches[*branch];
+                    members.push((person_id, b, &**member));
+                    if let Some(c) = cadre {
+                        posts.push((person_id, b.id, c));
+                    }
+                }
+                Record::Cadre(c) => posts.push((person_id, target.org.id, c)),
+            }
+        }
+        member_bulk::insert_members(tx, &members).await?;
+        member_bulk::insert_posts(tx, &posts).await?;
+        self.written.members += members.len() as u64;
+        self.written.cadres += posts.len() as u64;
+        self.written.people_created += created.len() as u64;
+        self.created.extend(created);
+        Ok(())
+    }
+
+    /// The import's one audit record, once every good row is written.
+    pub async fn record(
+        &mut self,
+        tx: &mut Tx,
+        actor: &Actor,
+        target: &Target,
+        parsed: &Parsed,
+        job_id: Option<i64>,
+        file_name: &str,
+    ) -> Result<Written, StoreError> {
+        let mut written = self.written.clone();
+        written.skipped_rows = (parsed.rows.len() - parsed.valid()) as u64;
+        let action = match target.kind {
+            Kind::Members => "member.import",
+            Kind::Cadres => "cadre.import",
         };
-        person_ids.push(person_id);
-        match rec {
-            Record::Member {
-                branch,
-                member,
-                cadre,
-            } => {
-                let b = &target.branches[*branch];
-                members.push((person_id, b, &**member));
-                if let Some(c) = cadre {
-                    posts.push((person_id, b.id, c));
-                }
-            }
-            Record::Cadre(c) => posts.push((person_id, target.org.id, c)),
+        let mut entry = AuditEntry::new(action)
+            .org(target.org.id)
+            .after(serde_json::json!({
+                "template": target.kind.title(),
+                "file_name": file_name,
+                "rows": parsed.rows.len(),
+                "members": written.members,
+                "cadres": written.cadres,
+                "people_created": written.people_created,
+                "skipped_rows": written.skipped_rows,
+                "person_ids": self.person_ids,
+            }));
+        if let Some(id) = job_id {
+            entry = entry.target("import_job", id);
         }
+        audit::record(tx, actor, entry).await?;
+        Ok(written)
     }
-    member_bulk::insert_members(tx, &members).await?;
-    member_bulk::insert_posts(tx, &posts).await?;
-    let written = Written {
-        members: members.len() as u64,
-        cadres: posts.len() as u64,
-        people_created: created.len() as u64,
-        skipped_rows: (parsed.rows.len() - good.len()) as u64,
-    };
-    let action = match target.kind {
-        Kind::Members => "member.import",
-        Kind::Cadres => "cadre.import",
-    };
-    let mut entry = AuditEntry::new(action)
-        .org(target.org.id)
-        .after(serde_json::json!({
-            "template": target.kind.title(),
-            "file_name": file_name,
-            "rows": parsed.rows.len(),
-            "members": written.members,
-            "cadres": written.cadres,
-            "people_created": written.people_created,
-            "skipped_rows": written.skipped_rows,
-            "person_ids": person_ids,
-        }));
-    if let Some(id) = job_id {
-        entry = entry.target("import_job", id);
-    }
-    audit::record(tx, actor, entry).await?;
-    Ok(written)
 }
 
 #[cfg(test)]

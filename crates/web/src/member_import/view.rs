@@ -127,6 +127,10 @@ impl JobBody {
                 (10 + job.processed_rows * 75 / job.total_rows).clamp(10, 85) as u8
             }
             (JobState::Running, JobPhase::Checking) => 10,
+            // A commit checks and writes the rows as it reads them.
+            (JobState::Running, JobPhase::Writing) if job.total_rows > 0 => {
+                (10 + job.processed_rows * 80 / job.total_rows).clamp(10, 90) as u8
+            }
             (JobState::Running, _) => 90,
             _ => 100,
         };

@@ -5,6 +5,7 @@
 //! `crate::support::import::golden`); large ones are generated in the tests.
 
 mod browser;
+mod chunks;
 mod cli;
 mod export;
 mod faults;
