@@ -61,7 +61,7 @@ rps() { # url → requests/s at 64 connections
   wrk -t2 -c64 -d"$DURATION" -H "Cookie: tj_session=$COOKIE" "$1" | awk '/Requests\/sec/ {print $2}'
 }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); PostgreSQL $(psql "$PG_ADMIN" -Atc 'SHOW server_version' | cut -d' ' -f1); $(date -u '+%F %H:%M') UTC"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); PostgreSQL $(psql "$PG_ADMIN" -Atc 'SHOW server_version' | cut -d' ' -f1) (shared_buffers $(psql "$PG_ADMIN" -Atc 'SHOW shared_buffers'), max_wal_size $(psql "$PG_ADMIN" -Atc 'SHOW max_wal_size')); $(date -u '+%F %H:%M') UTC"
 printf '%-9s %-52s %14s\n' database measurement value
 for DB in $DBS; do
   if [ "$DB" = sqlite ]; then

@@ -392,8 +392,14 @@ impl<'a> Keeper<'a> {
         }
         if r > self.current_row {
             self.current_row = r;
-            // The rows above `r` are complete.
-            if self.grid.len() > self.chunk_rows.saturating_add(2) {
+            // The rows above `r` are complete. The first chunk is a fifth of the others: the
+            // caller has nothing to do until it comes.
+            let size = if self.header_checked {
+                self.chunk_rows
+            } else {
+                (self.chunk_rows / 5).max(1)
+            };
+            if self.grid.len() > size.saturating_add(2) {
                 self.hand_on(Some(r))?;
             }
         }
