@@ -105,18 +105,20 @@ pub async fn run(
         })
     };
     let commit = input.mode == JobMode::Commit;
-    let mut tx = if commit {
-        // On SQLite the writing transaction holds the database's write lock: the job's progress
-        // is not written meanwhile (it would wait for that lock).
-        progress.tell(JobPhase::Writing, 0, 0).await;
-        progress.quiet_job(store.backend() == Backend::Sqlite);
-        let mut tx = store.begin().await?;
-        tx.widen_cache().await?;
-        tx
-    } else {
-        progress.tell(JobPhase::Checking, 0, 0).await;
-        store.begin_read().await?
-    };
+    progress
+        .tell(
+            if commit {
+                JobPhase::Writing
+            } else {
+                JobPhase::Checking
+            },
+            0,
+            0,
+        )
+        .await;
+    // Begun when the first chunk is checked: the write lock SQLite's writing transaction holds
+    // is not held while the file is opened.
+    let mut tx: Option<Tx> = None;
     let (checked_tx, mut checked_rx) = mpsc::channel::<Result<Checked, FileFault>>(2);
     let mut checker = Checker::new(store.clone(), target.clone());
     let checking = async {
@@ -170,8 +172,12 @@ pub async fn run(
                 }
             };
             let t1 = std::time::Instant::now();
+            let tx = match &mut tx {
+                Some(tx) => tx,
+                None => tx.insert(begin(store, commit, &mut progress).await?),
+            };
             let created = writing.as_ref().map_or(&none, |w| &w.created);
-            check_system(&mut tx, &target, &t, &mut chunk, created).await?;
+            check_system(tx, &target, &t, &mut chunk, created).await?;
             checking_db += t1.elapsed();
             template = Some(t);
             // All or nothing: nothing more is written once a row has a fault.
@@ -180,7 +186,7 @@ pub async fn run(
             }
             if let Some(w) = writing.as_mut() {
                 let t2 = std::time::Instant::now();
-                w.rows(&mut tx, &target, &chunk).await?;
+                w.rows(tx, &target, &chunk).await?;
                 writing_db += t2.elapsed();
             }
             rows.extend(chunk);
@@ -194,13 +200,14 @@ pub async fn run(
         Ok::<(), StoreError>(())
     };
     let ((), staged) = tokio::join!(checking, stages);
-    progress.quiet_job(false);
     let read = reader.await.map_err(|e| {
         tracing::error!(error = %e, "import: the reading thread failed");
         StoreError::Broken("import reader failed")
     })?;
     if let Err(e) = staged {
-        tx.rollback().await.ok();
+        if let Some(tx) = tx {
+            tx.rollback().await.ok();
+        }
         return Err(e);
     }
     let fault = match (read, fault) {
@@ -209,7 +216,9 @@ pub async fn run(
         (Ok(_), None) => None,
     };
     if let Some(fault) = fault {
-        tx.rollback().await?;
+        if let Some(tx) = tx {
+            tx.rollback().await?;
+        }
         if let Some(job_id) = input.job {
             import_jobs::fail(store, job_id, &fault.message).await?;
         }
@@ -227,6 +236,12 @@ pub async fn run(
         writing_db_ms = writing_db.as_millis() as u64,
         "import: file read, checked and written"
     );
+    // A file read without fault has rows, so the transaction was begun.
+    let tx = match tx {
+        Some(tx) => tx,
+        None => begin(store, commit, &mut progress).await?,
+    };
+    progress.quiet_job(false);
     match writing {
         Some(w) if commit => finish_commit(store, &input, parsed, tx, w, progress).await,
         _ if commit => stop_commit(store, &input, parsed, tx).await,
@@ -294,6 +309,19 @@ async fn create_operator_job(
         },
     )
     .await
+}
+
+/// The writing transaction of a commit, the reading one of a check alone.
+async fn begin(store: &Store, commit: bool, progress: &mut Progress<'_>) -> Result<Tx, StoreError> {
+    if !commit {
+        return store.begin_read().await;
+    }
+    // On SQLite the writing transaction holds the database's write lock: the job's progress is
+    // not written meanwhile (it would wait for that lock).
+    progress.quiet_job(store.backend() == Backend::Sqlite);
+    let mut tx = store.begin().await?;
+    tx.widen_cache().await?;
+    Ok(tx)
 }
 
 /// A chunk of rows after the sheet and domain rules, with the template as the file lays it out.

@@ -14,20 +14,6 @@ both_databases!(
 /// Five chunks of 1,040 rows.
 const ROWS: u32 = 5_200;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tuanjian"))
-}
-
-fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let p = std::env::temp_dir().join(format!(
-        "tj-chunks-{}-{}-{name}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
 /// `tuanjian import` of `file` into the school: exit code and the JSON summary.
 fn import(app: &TestApp, kind: &str, file: &std::path::Path, extra: &[&str]) -> (i32, Value) {
     let out = bin()

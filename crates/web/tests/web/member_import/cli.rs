@@ -6,20 +6,6 @@ use tuanjian_app::member_import::jobs;
 
 both_databases!(command_line, a_job_taken_for_dead_writes_nothing);
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tuanjian"))
-}
-
-fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let p = std::env::temp_dir().join(format!(
-        "tj-import-{}-{}-{name}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
 async fn command_line(app: TestApp) {
     let s = setup(&app).await;
     let url = app.db.url.clone();

@@ -26,6 +26,22 @@ use tuanjian_app::member_import::columns::Kind;
 use tuanjian_domain::{IdNumber, MemberField, OrgKind, OrgLevel};
 use tuanjian_store::import_jobs::{self, NewJob};
 
+/// The command line, as built for the tests.
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tuanjian"))
+}
+
+/// A file in the temporary directory holding `bytes`, named uniquely.
+fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let p = std::env::temp_dir().join(format!(
+        "tj-import-{}-{}-{name}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
 /// Five members, the third without a name.
 fn golden_faults_like() -> Vec<u8> {
     let mut rows: Vec<Vec<String>> = (0..5).map(|i| member_row(700 + i, BRANCH1)).collect();
