@@ -245,7 +245,7 @@ pub async fn run(
     match writing {
         Some(w) if commit => finish_commit(store, &input, parsed, tx, w, progress).await,
         _ if commit => stop_commit(store, &input, parsed, tx).await,
-        _ => preview(store, &input, parsed, tx).await,
+        _ => unwritten(store, &input, parsed, tx, None).await,
     }
 }
 
@@ -350,22 +350,25 @@ fn faults_json(parsed: &Parsed) -> String {
     serde_json::to_string(&parsed.faults()).unwrap_or_else(|_| "[]".into())
 }
 
-/// A check alone: nothing was written.
-async fn preview(
+/// Nothing written: a check alone (no message), or a commit that faults stopped (what it wrote is
+/// rolled back, and `message` says why).
+async fn unwritten(
     store: &Store,
     input: &ImportRun<'_>,
     parsed: Parsed,
     tx: Tx,
+    message: Option<String>,
 ) -> Result<Finished, StoreError> {
     tx.rollback().await?;
     if let Some(job_id) = input.job {
         let json = faults_json(&parsed);
-        import_jobs::finish_validated(store, job_id, &checked(&parsed, &json, None)).await?;
+        let record = checked(&parsed, &json, message.as_deref());
+        import_jobs::finish_validated(store, job_id, &record).await?;
     }
     Ok(Finished::Checked {
         parsed,
         written: None,
-        message: None,
+        message,
     })
 }
 
@@ -383,27 +386,17 @@ fn stop_reason(parsed: &Parsed, valid_only: bool) -> Option<String> {
     }
 }
 
-/// A commit that faults stopped: what was written is rolled back.
+/// A commit that faults stopped.
 async fn stop_commit(
     store: &Store,
     input: &ImportRun<'_>,
     parsed: Parsed,
     tx: Tx,
 ) -> Result<Finished, StoreError> {
-    tx.rollback().await?;
     // Writing stops only at a fault of a commit of all rows.
     let message = stop_reason(&parsed, input.valid_only)
         .unwrap_or_else(|| "表格中有错误，没有导入任何数据".to_string());
-    if let Some(job_id) = input.job {
-        let json = faults_json(&parsed);
-        let record = checked(&parsed, &json, Some(&message));
-        import_jobs::finish_validated(store, job_id, &record).await?;
-    }
-    Ok(Finished::Checked {
-        parsed,
-        written: None,
-        message: Some(message),
-    })
+    unwritten(store, input, parsed, tx, Some(message)).await
 }
 
 /// A commit whose rows are written: its audit record and its job's outcome in the same
