@@ -80,6 +80,7 @@ async fn assert_fits(driver: &WebDriver, page: &str) {
 
 /// One member entered with the form's help; `proposed` is the number the form should offer.
 async fn enter_with_help(driver: &WebDriver, n: u32, year: i32, proposed: &str, shots: &str) {
+    type_into(driver, "name", &format!("帮填{n}")).await;
     // A wrong check character: said under the field on leaving it, before saving.
     type_into(driver, "id_number", &wrong_check(&youth(n))).await;
     click(driver, By::Id("name")).await;
@@ -98,7 +99,6 @@ async fn enter_with_help(driver: &WebDriver, n: u32, year: i32, proposed: &str, 
         (gone, "the fault shown".into())
     })
     .await;
-    type_into(driver, "name", &format!("帮填{n}")).await;
     // The month as people type it; leaving it asks for that year's next free number.
     type_into(driver, "join_month", &format!("{year}年6月")).await;
     click(driver, By::Id("phone")).await;

@@ -257,8 +257,18 @@ pub async fn find(driver: &WebDriver, by: By) -> WebElement {
 /// Clears the input with this id and types `text` into it.
 pub async fn type_into(driver: &WebDriver, id: &str, text: &str) {
     let input = find(driver, By::Id(id)).await;
-    input.clear().await.unwrap();
-    input.send_keys(text).await.unwrap();
+    // Chromium under load sometimes drops keys it was sent (seen with Chinese text on the
+    // phone-sized window): typed again, then it is a failure.
+    for _ in 0..3 {
+        input.clear().await.unwrap();
+        input.send_keys(text).await.unwrap();
+        if input.value().await.unwrap().unwrap_or_default() == text {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let kept = input.value().await.unwrap().unwrap_or_default();
+    panic!("typing “{text}” into #{id} left “{kept}”");
 }
 
 /// The text of the first element matching `by`. A page that replaces itself (an import's
