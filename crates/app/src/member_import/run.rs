@@ -105,21 +105,16 @@ pub async fn run(
         })
     };
     let commit = input.mode == JobMode::Commit;
-    progress
-        .tell(
-            if commit {
-                JobPhase::Writing
-            } else {
-                JobPhase::Checking
-            },
-            0,
-            0,
-        )
-        .await;
+    let phase = if commit {
+        JobPhase::Writing
+    } else {
+        JobPhase::Checking
+    };
+    progress.tell(phase, 0, 0).await;
     // Begun when the first chunk is checked: the write lock SQLite's writing transaction holds
     // is not held while the file is opened.
     let mut tx: Option<Tx> = None;
-    let (checked_tx, mut checked_rx) = mpsc::channel::<Result<Checked, FileFault>>(2);
+    let (checked_tx, checked_rx) = mpsc::channel::<Result<Checked, FileFault>>(2);
     let mut checker = Checker::new(store.clone(), target.clone());
     let checking = async {
         let mut raw_rx = raw_rx;
@@ -140,11 +135,6 @@ pub async fn run(
         }
         drop(checked_tx);
     };
-    let phase = if commit {
-        JobPhase::Writing
-    } else {
-        JobPhase::Checking
-    };
     let mut writing = commit.then(Writing::default);
     let mut rows: Vec<RowResult> = Vec::new();
     let mut template = None;
@@ -154,6 +144,9 @@ pub async fn run(
     let mut checking_db = std::time::Duration::ZERO;
     let mut writing_db = std::time::Duration::ZERO;
     let stages = async {
+        // Owned here, so that however this stage ends (a database error too) the checking
+        // stage's next send fails and it stops, and the reader with it.
+        let mut checked_rx = checked_rx;
         loop {
             let t0 = std::time::Instant::now();
             let Some(chunk) = checked_rx.recv().await else {
@@ -195,8 +188,6 @@ pub async fn run(
                 .tell(phase, done, done.max(declared_rows as u64))
                 .await;
         }
-        // The checking stage ends when this one stops taking its chunks.
-        checked_rx.close();
         Ok::<(), StoreError>(())
     };
     let ((), staged) = tokio::join!(checking, stages);
