@@ -151,6 +151,12 @@ impl<'p> Pooled<'p> {
         }
     }
 
+    /// The connections the pool holds open, lent or idle (tests that visit each of them).
+    #[cfg(test)]
+    pub(crate) fn size(self) -> u32 {
+        self.pool.size()
+    }
+
     /// A connection for several statements that need no transaction. Several statements
     /// cannot be repeated from half-way, so on PostgreSQL it is pinged first (one round trip;
     /// the hot paths use single statements or `direct_read`), and a lost one replaced.

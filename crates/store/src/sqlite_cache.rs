@@ -110,6 +110,43 @@ mod tests {
         assert_eq!(cache_sizes(&store).await, (-2730, -2730), "default");
     }
 
+    /// On PostgreSQL a bulk write compiles nothing by JIT, and only inside its transaction: the
+    /// connection the pool lends again plans with the server's setting.
+    #[tokio::test]
+    async fn a_bulk_writes_jit_setting_ends_with_it() {
+        let (store, db) = PgDb::new().await;
+        let jit = "SELECT current_setting('jit')";
+        let server: String = sqlx::query_scalar(jit)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(server, "on", "PostgreSQL's default");
+        for commit in [true, false] {
+            let mut tx = store.begin().await.unwrap();
+            tx.bulk_write().await.unwrap();
+            let inside: String = sqlx::query_scalar(jit).fetch_one(&mut *tx).await.unwrap();
+            assert_eq!(inside, "off");
+            if commit {
+                tx.commit().await.unwrap();
+            } else {
+                tx.rollback().await.unwrap();
+            }
+            // Every connection the pool has open, so the one the write used is among them.
+            let mut held = Vec::new();
+            for _ in 0..store.pool().size() {
+                held.push(store.pool().acquire().await.unwrap());
+            }
+            for conn in &mut held {
+                let after: String = sqlx::query_scalar(jit)
+                    .fetch_one(&mut **conn)
+                    .await
+                    .unwrap();
+                assert_eq!(after, server, "after commit: {commit}");
+            }
+        }
+        db.drop_db(store).await;
+    }
+
     /// A bulk write's wider cache ends with its transaction, committed or rolled back: every
     /// connection the pool lends afterwards has the budget's share again.
     #[tokio::test]
@@ -117,8 +154,8 @@ mod tests {
         let (store, _file) = crate::test_support::sqlite_store().await;
         for commit in [true, false] {
             let mut tx = store.begin().await.unwrap();
-            tx.widen_cache().await.unwrap();
-            tx.widen_cache().await.unwrap();
+            tx.bulk_write().await.unwrap();
+            tx.bulk_write().await.unwrap();
             let inside: i64 = sqlx::query_scalar("PRAGMA cache_size")
                 .fetch_one(&mut *tx)
                 .await

@@ -311,7 +311,7 @@ async fn begin(store: &Store, commit: bool, progress: &mut Progress<'_>) -> Resu
     // not written meanwhile (it would wait for that lock).
     progress.quiet_job(store.backend() == Backend::Sqlite);
     let mut tx = store.begin().await?;
-    tx.widen_cache().await?;
+    tx.bulk_write().await?;
     Ok(tx)
 }
 
