@@ -2,6 +2,8 @@
 //! 50 branches to an initialised database (the demo set, so the checks run against a populated
 //! `people` and `members`) and writes a members file of N valid rows for it, with ID numbers and
 //! development numbers that are not yet in the database. Prints the school's full name.
+//! A school that already holds members (an earlier run's) is left as it is and the next is
+//! added (第2中学, 第3中学 …), so every run into the same set imports into empty branches.
 //!
 //!   bench_import DATABASE_URL ROWS OUT.xlsx
 
@@ -15,8 +17,22 @@ use tuanjian_store::Store;
 use tuanjian_store::audit::Actor;
 use tuanjian_store::orgs::{NewOrg, Org, insert_org};
 
-const SCHOOL: &str = "共青团基准测试市第一中学委员会";
 const BRANCHES: usize = 50;
+
+/// Districts of 广州 whose codes the rows' ID numbers begin with.
+const AREAS: [&str; 11] = [
+    "440106", "440103", "440104", "440105", "440111", "440112", "440113", "440114", "440115",
+    "440117", "440118",
+];
+
+/// The `n`th bench school's name without the 委员会 / 班支部 suffix.
+fn school_stem(n: usize) -> String {
+    if n == 1 {
+        "共青团基准测试市第一中学".into()
+    } else {
+        format!("共青团基准测试市第{n}中学")
+    }
+}
 
 async fn add(
     store: &Store,
@@ -44,8 +60,12 @@ async fn add(
     org
 }
 
-/// The school and its branches the rows go to, under a city and county of their own.
-async fn add_school(store: &Store, province: &Org) -> Org {
+/// The county the bench schools belong to, under a city of their own (added once).
+async fn bench_county(store: &Store, province: &Org) -> Org {
+    const COUNTY: &str = "共青团基准测试市某县委员会";
+    if let Some(county) = store.org_by_full_name(COUNTY).await.unwrap() {
+        return county;
+    }
     let city = add(
         store,
         province,
@@ -55,22 +75,27 @@ async fn add_school(store: &Store, province: &Org) -> Org {
         "共青团基准测试市委员会",
     )
     .await;
-    let county = add(
+    add(
         store,
         &city,
         OrgLevel::County,
         OrgKind::Committee,
         "基准县委",
-        "共青团基准测试市某县委员会",
+        COUNTY,
     )
-    .await;
+    .await
+}
+
+/// The `n`th school and its branches the rows go to.
+async fn add_school(store: &Store, county: &Org, n: usize) -> Org {
+    let stem = school_stem(n);
     let school = add(
         store,
-        &county,
+        county,
         OrgLevel::Grassroots,
         OrgKind::Committee,
-        "基准一中团委",
-        SCHOOL,
+        &format!("基准{n}中团委"),
+        &format!("{stem}委员会"),
     )
     .await;
     for b in 0..BRANCHES {
@@ -79,16 +104,42 @@ async fn add_school(store: &Store, province: &Org) -> Org {
             &school,
             OrgLevel::Grassroots,
             OrgKind::Branch,
-            &format!("基准{b}班团支部"),
-            &format!("共青团基准测试市第一中学{b}班支部"),
+            &format!("基准{n}中{b}班团支部"),
+            &format!("{stem}{b}班支部"),
         )
         .await;
     }
     school
 }
 
+/// The first bench school without members, added if there is none yet.
+async fn empty_school(store: &Store, province: &Org) -> (Org, String) {
+    for n in 1.. {
+        let stem = school_stem(n);
+        let Some(school) = store
+            .org_by_full_name(&format!("{stem}委员会"))
+            .await
+            .unwrap()
+        else {
+            let county = bench_county(store, province).await;
+            return (add_school(store, &county, n).await, stem);
+        };
+        let held: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM members WHERE org_path LIKE $1 LIMIT 1) m",
+        )
+        .bind(format!("{}%", school.path.as_str()))
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        if held == 0 {
+            return (school, stem);
+        }
+    }
+    unreachable!("some school number is free")
+}
+
 /// `rows` valid member rows whose ID and development numbers the database does not hold yet.
-async fn member_rows(store: &Store, kind: Kind, rows: usize) -> Vec<Vec<String>> {
+async fn member_rows(store: &Store, kind: Kind, rows: usize, stem: &str) -> Vec<Vec<String>> {
     let taken_ids: HashSet<String> = sqlx::query_scalar("SELECT id_number FROM people")
         .fetch_all(store.pool())
         .await
@@ -109,10 +160,15 @@ async fn member_rows(store: &Store, kind: Kind, rows: usize) -> Vec<Vec<String>>
     let mut names = PersonNames::new(2026);
     while data.len() < rows {
         i += 1;
+        // Born 2002–2005, so the rows' 2019-05 入团 is at 13 or older; each district of
+        // 广州 in turn once the earlier ones' numbers are taken (by earlier runs).
         let day = i / 900;
-        let (y, d) = (2002 + day / 336, day % 336);
+        let (y, d) = (2002 + day / 336 % 4, day % 336);
+        let area = AREAS
+            .get((day / 336 / 4) as usize)
+            .expect("bench ID numbers left: use a fresh demo set");
         let first17 = format!(
-            "440106{y:04}{:02}{:02}{:03}",
+            "{area}{y:04}{:02}{:02}{:03}",
             1 + d / 28,
             1 + d % 28,
             i % 900 + 1
@@ -139,7 +195,7 @@ async fn member_rows(store: &Store, kind: Kind, rows: usize) -> Vec<Vec<String>>
         row[col(MemberField::PoliticalStatus)] = "共青团员".into();
         row[col(MemberField::JoinMonth)] = "2019-05".into();
         row[col(MemberField::DevNumber)] = number;
-        row[col(MemberField::Branch)] = format!("共青团基准测试市第一中学{}班支部", n % BRANCHES);
+        row[col(MemberField::Branch)] = format!("{stem}{}班支部", n % BRANCHES);
         row[col(MemberField::Phone)] = format!("139{:08}", n);
         row[col(MemberField::WorkUnit)] = "基准测试市第一中学".into();
         row[col(MemberField::PartyApplied)] = "否".into();
@@ -176,19 +232,14 @@ async fn main() {
         .items
         .remove(0)
         .org;
-    let school = match store.org_by_full_name(SCHOOL).await.unwrap() {
-        Some(s) => s,
-        None => add_school(&store, &province).await,
-    };
+    let (school, stem) = empty_school(&store, &province).await;
     let kind = Kind::Members;
-    let data = member_rows(&store, kind, rows).await;
+    let data = member_rows(&store, kind, rows, &stem).await;
     let t = template(
         kind,
         &Context {
             org_kind: OrgKind::Committee,
-            branch_names: (0..BRANCHES)
-                .map(|b| format!("共青团基准测试市第一中学{b}班支部"))
-                .collect(),
+            branch_names: (0..BRANCHES).map(|b| format!("{stem}{b}班支部")).collect(),
         },
     );
     std::fs::write(out, write_filled(&t, &data).unwrap()).unwrap();
