@@ -124,14 +124,7 @@ async fn empty_school(store: &Store, province: &Org) -> (Org, String) {
             let county = bench_county(store, province).await;
             return (add_school(store, &county, n).await, stem);
         };
-        let held: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM members WHERE org_path LIKE $1 LIMIT 1) m",
-        )
-        .bind(format!("{}%", school.path.as_str()))
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-        if held == 0 {
+        if store.subtree_member_count(&school.path).await.unwrap() == 0 {
             return (school, stem);
         }
     }
@@ -197,7 +190,7 @@ async fn member_rows(store: &Store, kind: Kind, rows: usize, stem: &str) -> Vec<
         row[col(MemberField::DevNumber)] = number;
         row[col(MemberField::Branch)] = format!("{stem}{}班支部", n % BRANCHES);
         row[col(MemberField::Phone)] = format!("139{:08}", n);
-        row[col(MemberField::WorkUnit)] = "基准测试市第一中学".into();
+        row[col(MemberField::WorkUnit)] = stem.trim_start_matches("共青团").into();
         row[col(MemberField::PartyApplied)] = "否".into();
         if n % 40 == 0 {
             row[col(MemberField::Post)] = "组织委员".into();
