@@ -365,10 +365,18 @@ fn id_runs(ids: impl IntoIterator<Item = i64>) -> Vec<(i64, i64)> {
     runs
 }
 
-/// Writes memberships: (person, branch, record). The name search's entries of these members
-/// are written after them in one statement in the index's order (migration 0020): the people
-/// are listed in `name_chars_deferred` for the statements' duration, which the insert trigger
-/// skips.
+/// Members written at once from which their name search entries are left for after the
+/// commit. Until the merge a name search over a scope holding them reads the scope's members
+/// (seconds for a province), so only writes whose entries would cost the transaction much
+/// (an import's chunks of 2,000 rows or more: files of 10,000 rows or more) leave that window.
+pub const PENDING_FROM: usize = 2_000;
+
+/// Writes memberships: (person, branch, record). The people are listed in
+/// `name_chars_deferred` for the statements' duration, which the insert trigger skips; then
+/// the name search's entries of these members are written in one statement in the index's
+/// order, or, from `PENDING_FROM` members, after the commit (`Store::merge_pending_name_chars`):
+/// the runs go to `name_chars_pending` with their branches' range of paths (migration 0030),
+/// where searches find that their scope must be read from the members themselves until then.
 pub async fn insert_members(
     tx: &mut Tx,
     rows: &[(i64, &Org, &NewMember)],
@@ -397,7 +405,13 @@ pub async fn insert_members(
             .execute(&mut **tx)
             .await?;
     }
-    crate::member_search::write_deferred_name_chars(tx).await
+    let paths = rows.iter().map(|(_, branch, _)| branch.path.as_str());
+    match (paths.clone().min(), paths.max()) {
+        (Some(path_lo), Some(path_hi)) if rows.len() >= PENDING_FROM => {
+            crate::member_search::pend_deferred_name_chars(tx, path_lo, path_hi).await
+        }
+        _ => crate::member_search::write_deferred_name_chars(tx).await,
+    }
 }
 
 async fn insert_member_rows(

@@ -359,6 +359,12 @@ impl Store {
         let Some(pattern) = q.name_pattern() else {
             return Ok(Plan::Read(Shape::Scope, String::new()));
         };
+        // An import's members whose entries are not written yet may be in the scope: its
+        // members are read themselves (the name filter on each), until the merge.
+        let (lo, hi) = q.range();
+        if self.name_chars_pending_in(lo, hi).await? {
+            return Ok(Plan::Read(Shape::Scope, String::new()));
+        }
         Ok(match self.search_char(q, pattern).await? {
             Chosen::NoMatch => Plan::Nothing,
             Chosen::Char(ch) => {

@@ -81,6 +81,23 @@ fn owner_is_dead(owner: &str) -> bool {
     pid == std::process::id() || !std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
+/// Writes the name search entries an import left for after its commit (migration 0030 of the
+/// store): after every job, at start for a process stopped before it did, and by the command
+/// line after it has reported. Searches meanwhile read the members themselves.
+pub async fn catch_up_name_search(store: &Store) {
+    let started = std::time::Instant::now();
+    match store.merge_pending_name_chars().await {
+        Ok(0) => {}
+        Ok(runs) => tracing::info!(
+            runs,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "name search entries of imported members written"
+        ),
+        // Left pending: searches stay right (and slower); the next import or start retries.
+        Err(e) => tracing::warn!(error = %e, "name search entries not written yet"),
+    }
+}
+
 /// At start: fails the jobs left running by a dead process (nothing of them was written), and
 /// drops the files of jobs that ended long ago.
 pub async fn recover(store: &Store) -> Result<usize, StoreError> {
@@ -100,6 +117,7 @@ pub async fn recover(store: &Store) -> Result<usize, StoreError> {
         );
     }
     import_jobs::purge_old_files(store).await?;
+    catch_up_name_search(store).await;
     Ok(n)
 }
 
@@ -146,7 +164,10 @@ pub fn spawn(store: Store, org_id: i64, job_id: i64) {
             })
         });
         let failed = match inner.await {
-            Ok(Ok(_)) => None,
+            Ok(Ok(_)) => {
+                catch_up_name_search(&store).await;
+                None
+            }
             Ok(Err(e)) => Some(e.to_string()),
             Err(e) => Some(e.to_string()),
         };

@@ -14,7 +14,8 @@ use tuanjian_store::orgs::Org;
 use tuanjian_store::{Backend, Store, StoreError, Tx};
 
 use super::check::{
-    Checker, FileFault, Parsed, Progress, RowResult, Target, Writing, Written, check_system,
+    Checker, FileFault, Parsed, Progress, RowOutcome, RowResult, Target, Writing, Written,
+    check_system,
 };
 use super::columns::Kind;
 use super::jobs::{self, Heartbeat};
@@ -136,7 +137,7 @@ pub async fn run(
         drop(checked_tx);
     };
     let mut writing = commit.then(Writing::default);
-    let mut rows: Vec<RowResult> = Vec::new();
+    let mut rows: Vec<RowOutcome> = Vec::new();
     let mut template = None;
     let mut fault = None;
     let none = HashMap::new();
@@ -182,7 +183,7 @@ pub async fn run(
                 w.rows(tx, &target, &chunk).await?;
                 writing_db += t2.elapsed();
             }
-            rows.extend(chunk);
+            rows.extend(chunk.into_iter().map(RowResult::outcome));
             let done = rows.len() as u64;
             progress
                 .tell(phase, done, done.max(declared_rows as u64))

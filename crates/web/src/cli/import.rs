@@ -198,6 +198,9 @@ async fn go(args: &ImportArgs, out: &Out) -> anyhow::Result<ExitCode> {
         Err(StoreError::Conflict { code, message }) => out.unusable(code, &message),
         Err(e) => return Err(e.into()),
     };
+    // Reported: the imported members' name search entries are written before the process ends
+    // (searches read the members themselves until then).
+    jobs::catch_up_name_search(&store).await;
     store.close().await;
     Ok(code)
 }

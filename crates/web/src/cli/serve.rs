@@ -51,7 +51,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::new(store.clone(), config);
     // Imports left running by a process that died are failed (nothing of them was written).
     tuanjian_app::member_import::jobs::recover(&store).await?;
-    // Expired sessions are refused when read; this only keeps the table small.
+    // Expired sessions are refused when read; this only keeps the table small. Name search
+    // entries an import left pending (its merge failed, or another server stopped first) are
+    // written on the same round.
     let purger = store.clone();
     tokio::spawn(async move {
         loop {
@@ -59,6 +61,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             if let Err(e) = purger.purge_sessions(idle).await {
                 tracing::warn!(error = %e, "session purge failed");
             }
+            tuanjian_app::member_import::jobs::catch_up_name_search(&purger).await;
         }
     });
     let listener = tokio::net::TcpListener::bind(args.addr)

@@ -166,6 +166,10 @@ async fn a_filled_sqlite_database_moves_to_postgresql() {
                 source.is_empty() && after[table].is_empty(),
                 "{table} empty"
             );
+        } else if *table == "name_chars_pending" {
+            // An import's entries left for after its commit: the target's triggers wrote them
+            // all as the members arrived, so nothing is pending there.
+            assert!(after[table].is_empty(), "{table} empty in the target");
         } else if *table == "member_name_chars" {
             // Not copied: the target's triggers write the same entries as members arrive.
             assert!(!source.is_empty(), "the source has name search entries");

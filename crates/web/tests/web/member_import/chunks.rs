@@ -56,6 +56,7 @@ async fn a_fault_after_rows_were_written_writes_nothing(app: TestApp) {
     assert_eq!(count(&app, "members").await, 0);
     assert_eq!(count(&app, "people").await, people);
     assert_eq!(count(&app, "name_chars_deferred").await, 0);
+    assert_eq!(count(&app, "name_chars_pending").await, 0, "rolled back");
     assert_eq!(app.audit_count("member.import").await, 0);
     // Valid rows only: every chunk's good rows, the faulty one left out.
     let (code, summary) = import(&app, "members", &file, &["--valid-only"]);
@@ -64,6 +65,8 @@ async fn a_fault_after_rows_were_written_writes_nothing(app: TestApp) {
     assert_eq!(summary["skipped_rows"], 1);
     assert_eq!(count(&app, "members").await, 5_199);
     assert_eq!(count(&app, "people").await, people + 5_199);
+    // The command line wrote the name search entries after reporting, before it ended.
+    assert_eq!(count(&app, "name_chars_pending").await, 0);
     let faulty = member_id(5_150);
     let written: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE id_number = $1")
         .bind(&faulty)

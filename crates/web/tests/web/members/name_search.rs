@@ -9,14 +9,24 @@ use tuanjian_store::members::{MemberFilter, MemberQuery, MemberSort};
 use tuanjian_store::orgs::PageRequest;
 use tuanjian_store::scope::AdminScope;
 
+use tuanjian_app::member_import::check::Progress;
+use tuanjian_app::member_import::columns::Kind;
+use tuanjian_app::member_import::run::{Finished, OperatorImport, run_for_operator};
+use tuanjian_store::import_jobs::{JobMode, operator_scope};
+use tuanjian_store::member_bulk::PENDING_FROM;
+
 use crate::support::TestApp;
+use crate::support::import;
 use crate::support::members::{World, add, member_json, youth};
 
 both_databases!(
     name_search_equals_a_scan,
     whole_id_number_found_by_index,
     verify_counters_repairs_the_name_index,
-    verify_counters_finds_people_left_deferred
+    verify_counters_finds_people_left_deferred,
+    imported_members_are_found_before_and_after_the_merge,
+    merges_at_once_take_each_run_once,
+    pending_entries_are_written_after_a_job_and_at_start,
 );
 
 /// The ids a plain scan of the scope finds (no index of names), in the Org order.
@@ -298,4 +308,255 @@ async fn verify_counters_finds_people_left_deferred(app: TestApp) {
             .1,
         1
     );
+}
+
+/// The school's import of `rows` run as the command line runs it, without the command line's
+/// merge afterwards: the name search entries of its chunks of `PENDING_FROM` rows or more are
+/// left pending (migration 0030).
+async fn import_leaving_entries_pending(app: &TestApp, s: &import::Setup, rows: &[Vec<String>]) {
+    let finished = import_rows(app, s, rows).await;
+    assert!(
+        matches!(
+            finished,
+            Finished::Checked {
+                written: Some(_),
+                ..
+            }
+        ),
+        "the import wrote its rows"
+    );
+}
+
+async fn import_rows(app: &TestApp, s: &import::Setup, rows: &[Vec<String>]) -> Finished {
+    run_for_operator(
+        &app.store,
+        OperatorImport {
+            org: s.w.school.clone(),
+            kind: Kind::Members,
+            file_name: "名单.xlsx",
+            bytes: import::members_file(rows),
+            mode: JobMode::Commit,
+            valid_only: false,
+        },
+        Progress::silent(),
+    )
+    .await
+    .unwrap()
+}
+
+/// Rows enough for chunks of `PENDING_FROM` (a fifth of the file each; the first chunk, a fifth
+/// of that, still writes its entries at once).
+const ROWS: u32 = 5 * PENDING_FROM as u32;
+
+fn school_rows(from: u32, to: u32) -> Vec<Vec<String>> {
+    (from..to)
+        .map(|i| {
+            let branch = if i % 2 == 0 {
+                import::BRANCH1
+            } else {
+                import::BRANCH2
+            };
+            import::member_row(i, branch)
+        })
+        .collect()
+}
+
+async fn pending(app: &TestApp) -> i64 {
+    import::count(app, "name_chars_pending").await
+}
+
+/// Members without a single name search entry, by id.
+async fn unindexed(app: &TestApp) -> Vec<i64> {
+    sqlx::query_scalar(
+        "SELECT m.person_id FROM members m WHERE NOT EXISTS (SELECT 1 FROM member_name_chars g \
+         WHERE g.person_id = m.person_id) ORDER BY m.person_id",
+    )
+    .fetch_all(app.store.pool())
+    .await
+    .unwrap()
+}
+
+/// Every search of `parts` in `scope` finds what a scan of the members finds (fewer than a
+/// page of 200 each), in order.
+async fn searches_equal_scans(app: &TestApp, scope: &AdminScope, parts: &[&str], when: &str) {
+    for part in parts {
+        let expected = scanned(app, scope, part, true).await;
+        assert!(expected.len() < 200, "“{part}” fits a page");
+        for sort in [MemberSort::Org, MemberSort::Name] {
+            let (mut found, total) = searched(app, scope, &by_name(part), sort).await;
+            assert_eq!(total, expected.len() as i64, "“{part}” {sort:?} {when}");
+            if sort == MemberSort::Name {
+                found.sort();
+                let mut e = expected.clone();
+                e.sort();
+                assert_eq!(found, e, "“{part}” {sort:?} {when}");
+            } else {
+                assert_eq!(found, expected, "“{part}” {sort:?} {when}");
+            }
+        }
+    }
+}
+
+/// An import's entries are written after its commit: meanwhile a search over a scope holding
+/// its members reads the members themselves, and edits made before the merge (a rename, a
+/// member who left, one deleted) are what the merge leaves in the index, once each.
+async fn imported_members_are_found_before_and_after_the_merge(app: TestApp) {
+    let s = import::setup(&app).await;
+    import_leaving_entries_pending(&app, &s, &school_rows(0, ROWS)).await;
+    assert!(pending(&app).await > 0, "entries left for after the commit");
+    let waiting = unindexed(&app).await;
+    assert!(
+        waiting.len() >= 4 * PENDING_FROM,
+        "the large chunks' members have no entries yet: {}",
+        waiting.len()
+    );
+    assert!(
+        waiting.len() < ROWS as usize,
+        "the first chunk's are written at once"
+    );
+    let school = operator_scope(&app.store, s.w.school.id).await.unwrap();
+    let county = operator_scope(&app.store, s.w.county.id).await.unwrap();
+    // The first chunk's members and the later chunks'.
+    let parts = ["员12", "员9999", "员777", "员38"];
+    for scope in [&school, &county] {
+        assert_eq!(
+            scanned(&app, scope, "团员", true).await.len(),
+            ROWS as usize
+        );
+        searches_equal_scans(&app, scope, &parts, "before the merge").await;
+    }
+
+    let ids = &waiting[..3];
+    let mut tx = app.store.begin().await.unwrap();
+    sqlx::query("UPDATE people SET name = '王新名' WHERE id = $1")
+        .bind(ids[0])
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE members SET status = 'withdrawn' WHERE person_id = $1")
+        .bind(ids[1])
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM members WHERE person_id = $1")
+        .bind(ids[2])
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // The check leaves pending members out: their entries are partly written.
+    let report = app.store.verify_counters(false).await.unwrap();
+    assert!(report.is_clean(), "{report:?}");
+    searches_equal_scans(&app, &school, &["王新", "员12"], "after the edits").await;
+
+    assert!(app.store.merge_pending_name_chars().await.unwrap() >= 1);
+    assert_eq!(pending(&app).await, 0);
+    assert!(unindexed(&app).await.is_empty());
+    assert_eq!(app.store.merge_pending_name_chars().await.unwrap(), 0);
+    let report = app.store.verify_counters(false).await.unwrap();
+    assert!(
+        report.is_clean(),
+        "every entry once, as the members are now: {report:?}"
+    );
+    for scope in [&school, &county] {
+        searches_equal_scans(&app, scope, &parts, "after the merge").await;
+        searches_equal_scans(&app, scope, &["王新名", "新"], "after the merge").await;
+    }
+    assert_eq!(
+        searched(&app, &school, &by_name("新名"), MemberSort::Org).await,
+        (vec![ids[0]], 1)
+    );
+    let left = MemberFilter {
+        standing: Standing::Left,
+        ..by_name("团员")
+    };
+    assert_eq!(
+        searched(&app, &school, &left, MemberSort::Org).await,
+        (vec![ids[1]], 1)
+    );
+}
+
+/// Two servers merging at once (here two calls): each run is merged by one of them, and no
+/// entry is written twice.
+async fn merges_at_once_take_each_run_once(app: TestApp) {
+    let s = import::setup(&app).await;
+    import_leaving_entries_pending(&app, &s, &school_rows(0, ROWS)).await;
+    import_leaving_entries_pending(&app, &s, &school_rows(ROWS, 2 * ROWS)).await;
+    let runs = pending(&app).await;
+    assert!(runs >= 2, "{runs}");
+    let (a, b) = tokio::join!(
+        app.store.merge_pending_name_chars(),
+        app.store.merge_pending_name_chars()
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), runs as u64);
+    assert_eq!(pending(&app).await, 0);
+    assert!(unindexed(&app).await.is_empty());
+    let report = app.store.verify_counters(false).await.unwrap();
+    assert!(report.is_clean(), "{report:?}");
+    let school = operator_scope(&app.store, s.w.school.id).await.unwrap();
+    searches_equal_scans(
+        &app,
+        &school,
+        &["员1577", "员9999", "员1777"],
+        "after both merges",
+    )
+    .await;
+}
+
+/// A commit that a late fault stops leaves nothing pending; an upload's job writes the entries
+/// once it has committed; a process stopped before that leaves them to the next start
+/// (`jobs::recover`). A small import writes them at once.
+async fn pending_entries_are_written_after_a_job_and_at_start(app: TestApp) {
+    let s = import::setup(&app).await;
+    // A fault in the last chunk, after four chunks listed their runs as pending: all rolled back.
+    let mut faulty = school_rows(0, ROWS);
+    let dev = Kind::Members
+        .fields()
+        .iter()
+        .position(|f| *f == tuanjian_domain::MemberField::DevNumber)
+        .unwrap();
+    faulty[ROWS as usize - 2][dev] = faulty[10][dev].clone();
+    let finished = import_rows(&app, &s, &faulty).await;
+    assert!(
+        matches!(finished, Finished::Checked { written: None, .. }),
+        "nothing written"
+    );
+    assert_eq!(import::count(&app, "members").await, 0);
+    assert_eq!(
+        pending(&app).await,
+        0,
+        "the pending runs rolled back with the rows"
+    );
+
+    import_leaving_entries_pending(&app, &s, &school_rows(0, ROWS)).await;
+    assert!(pending(&app).await > 0);
+    tuanjian_app::member_import::jobs::recover(&app.store)
+        .await
+        .unwrap();
+    assert_eq!(pending(&app).await, 0, "written at start");
+    assert!(unindexed(&app).await.is_empty());
+
+    import_leaving_entries_pending(&app, &s, &school_rows(ROWS, ROWS + 300)).await;
+    assert_eq!(pending(&app).await, 0, "300 rows: written in the import");
+    assert!(unindexed(&app).await.is_empty());
+
+    let bytes = import::members_file(&school_rows(ROWS + 300, 2 * ROWS + 300));
+    let checked = import::check(&app, &s, s.w.school.id, "members", &bytes).await;
+    let job = checked["job"]["id"].as_i64().unwrap();
+    let done = import::commit(&app, &s, s.w.school.id, job, false).await;
+    assert_eq!(done["job"]["state"], "committed", "{done}");
+    // The job writes them after its commit, which the page already shows.
+    let started = std::time::Instant::now();
+    while pending(&app).await > 0 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "entries still pending two minutes after the job"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(unindexed(&app).await.is_empty());
+    let report = app.store.verify_counters(false).await.unwrap();
+    assert!(report.is_clean(), "{report:?}");
+    let school = operator_scope(&app.store, s.w.school.id).await.unwrap();
+    searches_equal_scans(&app, &school, &["员102", "员1999"], "after the job").await;
 }

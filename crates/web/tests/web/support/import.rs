@@ -363,6 +363,7 @@ pub async fn count(app: &TestApp, table: &'static str) -> i64 {
         "people" => "SELECT COUNT(*) FROM people",
         "cadre_posts" => "SELECT COUNT(*) FROM cadre_posts",
         "name_chars_deferred" => "SELECT COUNT(*) FROM name_chars_deferred",
+        "name_chars_pending" => "SELECT COUNT(*) FROM name_chars_pending",
         _ => panic!("unknown table {table}"),
     };
     sqlx::query_scalar(sql)
