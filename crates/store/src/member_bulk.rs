@@ -405,13 +405,15 @@ pub async fn insert_members(
             .execute(&mut **tx)
             .await?;
     }
-    let paths = rows.iter().map(|(_, branch, _)| branch.path.as_str());
-    match (paths.clone().min(), paths.max()) {
-        (Some(path_lo), Some(path_hi)) if rows.len() >= PENDING_FROM => {
-            crate::member_search::pend_deferred_name_chars(tx, path_lo, path_hi).await
-        }
-        _ => crate::member_search::write_deferred_name_chars(tx).await,
+    if rows.len() < PENDING_FROM {
+        return crate::member_search::write_deferred_name_chars(tx).await;
     }
+    let paths = || rows.iter().map(|(_, branch, _)| branch.path.as_str());
+    let (lo, hi) = (paths().min(), paths().max());
+    let (Some(path_lo), Some(path_hi)) = (lo, hi) else {
+        unreachable!("PENDING_FROM rows or more");
+    };
+    crate::member_search::pend_deferred_name_chars(tx, path_lo, path_hi).await
 }
 
 async fn insert_member_rows(

@@ -93,9 +93,9 @@ macro_rules! derived_chars {
 }
 
 /// The entries of the members whose people `name_chars_deferred` lists (a bulk write's, which
-/// the insert trigger skipped), written at once in the index's order (a bulk write of fewer
-/// than `member_bulk::PENDING_FROM` members) (on PostgreSQL 1.6 s for 300,000 entries,
-/// 4.4 s unsorted); then the list is emptied. PostgreSQL reads each run of ids by the members'
+/// the insert trigger skipped) of fewer than `member_bulk::PENDING_FROM` members, written at
+/// once in the index's order (on PostgreSQL 1.6 s for 300,000 entries, 4.4 s unsorted); then
+/// the list is emptied. PostgreSQL reads each run of ids by the members'
 /// key (`OFFSET 0` keeps the planner from turning that into a scan of every member: it cannot
 /// know the list holds a few runs).
 pub(crate) async fn write_deferred_name_chars(tx: &mut Tx) -> Result<(), StoreError> {
