@@ -7,8 +7,8 @@ use thirtyfour::prelude::*;
 use super::{born, member_born};
 use crate::support::admin::PW;
 use crate::support::browser::{
-    ChromeDriver, find, fits_viewport, snap, submit_login, text_of, type_into, wait_for_path,
-    wait_to_leave,
+    ChromeDriver, find, fits_viewport, snap, submit_login, text_containing, text_of, type_into,
+    wait_for_path, wait_to_leave,
 };
 use crate::support::members::World;
 use crate::support::{Db, TestApp};
@@ -74,7 +74,7 @@ async fn a_branch_of_30_is_graded_submitted_certified_and_registered() {
     );
     snap(&desktop, "reviews_branch_desktop").await;
     click(&desktop, By::Id("submit-review")).await;
-    let notice = text_of(&desktop, By::Id("review-notice")).await;
+    let notice = text_containing(&desktop, By::Id("review-notice"), "已提交").await;
     assert!(notice.contains("已提交"), "{notice}");
     assert_eq!(
         text_of(&desktop, By::Css("#round-state .badge")).await,

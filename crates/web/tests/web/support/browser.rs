@@ -290,6 +290,19 @@ pub async fn text_of(driver: &WebDriver, by: By) -> String {
 }
 
 /// Opens /login and submits it; the caller waits for where it should land.
+/// The text of `by` once it contains `part` (a page answering a click replaces what it showed
+/// before), or what it holds after `WAIT`.
+pub async fn text_containing(driver: &WebDriver, by: By, part: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let text = text_of(driver, by.clone()).await;
+        if text.contains(part) || started.elapsed() >= WAIT {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 pub async fn submit_login(driver: &WebDriver, app: &TestApp, id: &str, password: &str) {
     driver.goto(app.url("/login")).await.unwrap();
     type_into(driver, "id_number", id).await;
