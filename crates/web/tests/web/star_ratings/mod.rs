@@ -96,6 +96,9 @@ pub async fn founded(app: &TestApp, org_id: i64, day: NaiveDate) {
         .execute(app.store.pool())
         .await
         .unwrap();
+    // Past the app's own writes: on PostgreSQL the cached lineage would otherwise be forgotten
+    // only when the change's notification arrives, after the next request perhaps.
+    app.store.forget_cached();
 }
 
 /// Founded long enough before this year's round.
