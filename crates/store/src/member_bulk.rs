@@ -5,7 +5,9 @@
 //! The statements hold lists of placeholders whose length depends on the batch; like the demo's
 //! batch inserts they are built at run time from constant text and placeholders only (every value
 //! is bound), wrapped in `AssertSqlSafe`. SQLite gets anonymous `?` placeholders: it looks numbered
-//! ones up by a linear scan, which makes long lists quadratic.
+//! ones up by a linear scan, which makes long lists quadratic. On PostgreSQL the people and
+//! members, the bulk of an import, go in by constant statements instead, one array bound per
+//! column (`insert_unnest`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -138,6 +140,81 @@ async fn insert_rows<T>(
         } else {
             out.extend(q.fetch_all(&mut **tx).await?);
         }
+    }
+    Ok(out)
+}
+
+/// Rows per statement of `insert_unnest`: its statements bind one array per column, so their
+/// size is not bounded by the placeholders.
+const UNNEST_ROWS: usize = 2_000;
+
+/// Appends `v` as an element of a PostgreSQL array literal: text always quoted (a quote or a
+/// backslash escaped), so no content can end the element or the array; `NULL` unquoted.
+fn push_array_element(out: &mut String, v: &Val) {
+    let text = match v {
+        Val::Int(i) => {
+            out.push_str(&i.to_string());
+            return;
+        }
+        Val::Text(t) | Val::OptText(Some(t)) => t,
+        Val::OptText(None) => {
+            out.push_str("NULL");
+            return;
+        }
+    };
+    out.push('"');
+    for c in text.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+}
+
+/// The columns of `chunk` as array literals, one per column, for `unnest`.
+fn array_literals<T>(width: usize, chunk: &[T], push: &impl Fn(&T, &mut Vec<Val>)) -> Vec<String> {
+    let mut columns: Vec<String> = (0..width)
+        .map(|_| String::with_capacity(chunk.len() * 12 + 2))
+        .collect();
+    let mut values = Vec::with_capacity(width);
+    for (i, item) in chunk.iter().enumerate() {
+        values.clear();
+        push(item, &mut values);
+        debug_assert_eq!(values.len(), width);
+        for (column, v) in columns.iter_mut().zip(&values) {
+            column.push(if i == 0 { '{' } else { ',' });
+            push_array_element(column, v);
+        }
+    }
+    for column in &mut columns {
+        if column.is_empty() {
+            column.push('{');
+        }
+        column.push('}');
+    }
+    columns
+}
+
+/// PostgreSQL: inserts `items` with `sql`, a constant `INSERT … SELECT * FROM unnest($1::…[],
+/// …)` taking one array per column, `UNNEST_ROWS` rows per statement; returns what its
+/// RETURNING clause (if any) returns. The statement text is constant, and the server binds
+/// `width` values instead of one per cell (issue 14: the import's statements built and bound
+/// 8,000 placeholders each, while the server waited).
+async fn insert_unnest<T>(
+    tx: &mut Tx,
+    sql: &'static str,
+    width: usize,
+    items: &[T],
+    push: &impl Fn(&T, &mut Vec<Val>),
+) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in items.chunks(UNNEST_ROWS) {
+        let mut q = sqlx::query(sql);
+        for column in array_literals(width, chunk, push) {
+            q = q.bind(column);
+        }
+        out.extend(q.fetch_all(&mut **tx).await?);
     }
     Ok(out)
 }
@@ -316,35 +393,53 @@ pub async fn insert_people(
     // In the order of the ID numbers' unique index: each insert lands next to the last.
     let mut people = people.to_vec();
     people.sort_unstable_by_key(|p| p.id_number.as_str());
-    let rows = insert_rows(
-        tx,
-        "INSERT INTO people (id_number, name, phone, ethnicity, political_status, email, qq, \
-         wechat, education_full_time, education_highest, occupation, work_unit, household_place, \
-         created_at, name_sort)",
-        " RETURNING id, id_number",
-        15,
-        &people,
-        |p, v| {
-            v.extend([
-                Val::Text(p.id_number.as_str().to_string()),
-                Val::Text(p.name.clone()),
-                opt(&p.phone),
-                Val::Text(p.ethnicity.code().to_string()),
-                Val::Text(p.political_status.code().to_string()),
-                opt(&p.email),
-                opt(&p.qq),
-                opt(&p.wechat),
-                Val::OptText(p.full_time_education.map(|e| e.code().to_string())),
-                Val::OptText(p.highest_education.map(|e| e.code().to_string())),
-                Val::OptText(p.occupation.map(|e| e.code().to_string())),
-                opt(&p.work_unit),
-                opt(&p.household_place),
-                Val::Int(t),
-                Val::Text(person_sort_key(&p.name)),
-            ])
-        },
-    )
-    .await?;
+    let push = |p: &&Profile, v: &mut Vec<Val>| {
+        v.extend([
+            Val::Text(p.id_number.as_str().to_string()),
+            Val::Text(p.name.clone()),
+            opt(&p.phone),
+            Val::Text(p.ethnicity.code().to_string()),
+            Val::Text(p.political_status.code().to_string()),
+            opt(&p.email),
+            opt(&p.qq),
+            opt(&p.wechat),
+            Val::OptText(p.full_time_education.map(|e| e.code().to_string())),
+            Val::OptText(p.highest_education.map(|e| e.code().to_string())),
+            Val::OptText(p.occupation.map(|e| e.code().to_string())),
+            opt(&p.work_unit),
+            opt(&p.household_place),
+            Val::Int(t),
+            Val::Text(person_sort_key(&p.name)),
+        ])
+    };
+    let rows =
+        match tx.backend() {
+            Backend::Postgres => insert_unnest(
+                tx,
+                "INSERT INTO people (id_number, name, phone, ethnicity, political_status, email, \
+                 qq, wechat, education_full_time, education_highest, occupation, work_unit, \
+                 household_place, created_at, name_sort) \
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], \
+                 $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
+                 $11::text[], $12::text[], $13::text[], $14::bigint[], $15::text[]) \
+                 RETURNING id, id_number",
+                15,
+                &people,
+                &push,
+            )
+            .await?,
+            Backend::Sqlite => insert_rows(
+                tx,
+                "INSERT INTO people (id_number, name, phone, ethnicity, political_status, email, \
+                 qq, wechat, education_full_time, education_highest, occupation, work_unit, \
+                 household_place, created_at, name_sort)",
+                " RETURNING id, id_number",
+                15,
+                &people,
+                push,
+            )
+            .await?,
+        };
     rows.iter()
         .map(|r| Ok((r.try_get::<String, _>("id_number")?, r.try_get("id")?)))
         .collect()
@@ -430,38 +525,60 @@ async fn insert_member_rows(
     rows.sort_unstable_by(|(ka, a), (kb, b)| {
         (a.1.path.as_str(), ka, a.0).cmp(&(b.1.path.as_str(), kb, b.0))
     });
-    insert_rows(
-        tx,
-        "INSERT INTO members (person_id, org_id, org_path, join_month, dev_number, join_unit, \
-         party_applied, party_applied_month, party_join_month, income, card_number, created_at, \
-         updated_at, person_name, person_id_number, person_sort)",
-        "",
-        16,
-        &rows,
-        |(sort_key, (person_id, branch, m)), v| {
-            v.extend([
-                Val::Int(*person_id),
-                Val::Int(branch.id),
-                Val::Text(branch.path.as_str().to_string()),
-                Val::Text(m.join_month.to_string()),
-                Val::OptText(m.dev_number.as_ref().map(|n| n.as_str().to_string())),
-                opt(&m.join_unit),
-                Val::Int(i64::from(m.party_applied)),
-                Val::OptText(m.party_applied_month.map(|j| j.to_string())),
-                Val::OptText(m.party_join_month.map(|j| j.to_string())),
-                opt(&m.income),
-                opt(&m.card_number),
-                Val::Int(t),
-                Val::Int(t),
-                // The person's copies as the people row holds them (written from the same
-                // profile just before): no copy trigger updates each row after its insert.
-                Val::Text(m.profile.name.clone()),
-                Val::Text(m.profile.id_number.as_str().to_string()),
-                Val::Text(sort_key.clone()),
-            ])
-        },
-    )
-    .await?;
+    type Row<'a> = (String, &'a (i64, &'a Org, &'a NewMember));
+    let push = |(sort_key, (person_id, branch, m)): &Row<'_>, v: &mut Vec<Val>| {
+        v.extend([
+            Val::Int(*person_id),
+            Val::Int(branch.id),
+            Val::Text(branch.path.as_str().to_string()),
+            Val::Text(m.join_month.to_string()),
+            Val::OptText(m.dev_number.as_ref().map(|n| n.as_str().to_string())),
+            opt(&m.join_unit),
+            Val::Int(i64::from(m.party_applied)),
+            Val::OptText(m.party_applied_month.map(|j| j.to_string())),
+            Val::OptText(m.party_join_month.map(|j| j.to_string())),
+            opt(&m.income),
+            opt(&m.card_number),
+            Val::Int(t),
+            Val::Int(t),
+            // The person's copies as the people row holds them (written from the same
+            // profile just before): no copy trigger updates each row after its insert.
+            Val::Text(m.profile.name.clone()),
+            Val::Text(m.profile.id_number.as_str().to_string()),
+            Val::Text(sort_key.clone()),
+        ])
+    };
+    match tx.backend() {
+        Backend::Postgres => {
+            insert_unnest(
+                tx,
+                "INSERT INTO members (person_id, org_id, org_path, join_month, dev_number, \
+                 join_unit, party_applied, party_applied_month, party_join_month, income, \
+                 card_number, created_at, updated_at, person_name, person_id_number, person_sort) \
+                 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], \
+                 $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], \
+                 $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::text[], \
+                 $16::text[])",
+                16,
+                &rows,
+                &push,
+            )
+            .await?;
+        }
+        Backend::Sqlite => {
+            insert_rows(
+                tx,
+                "INSERT INTO members (person_id, org_id, org_path, join_month, dev_number, \
+                 join_unit, party_applied, party_applied_month, party_join_month, income, \
+                 card_number, created_at, updated_at, person_name, person_id_number, person_sort)",
+                "",
+                16,
+                &rows,
+                push,
+            )
+            .await?;
+        }
+    }
     Ok(())
 }
 
@@ -694,6 +811,33 @@ mod tests {
         assert_eq!(groups(Backend::Sqlite, 2, 1, 1), "(?, ?)");
         assert_eq!(in_list(Backend::Postgres, 3, 2), "$2, $3, $4");
         assert_eq!(in_list(Backend::Sqlite, 2, 1), "?, ?");
+    }
+
+    #[test]
+    fn array_literals_quote_every_text_and_leave_null_bare() {
+        let rows = [
+            (1, Some(r#"他说"好"\走"#), "{a,b}"),
+            (-2, None, ""),
+            (30, Some("NULL"), "团支部, 第1"),
+        ];
+        let columns = array_literals(3, &rows, &|(n, t, u), v: &mut Vec<Val>| {
+            v.extend([
+                Val::Int(*n),
+                Val::OptText(t.map(str::to_string)),
+                Val::Text(u.to_string()),
+            ])
+        });
+        assert_eq!(
+            columns,
+            vec![
+                "{1,-2,30}".to_string(),
+                r#"{"他说\"好\"\\走",NULL,"NULL"}"#.to_string(),
+                r#"{"{a,b}","","团支部, 第1"}"#.to_string(),
+            ]
+        );
+        let none: [(i64, Option<&str>, &str); 0] = [];
+        let empty = array_literals(1, &none, &|_, v: &mut Vec<Val>| v.push(Val::Int(0)));
+        assert_eq!(empty, vec!["{}".to_string()]);
     }
 
     #[test]

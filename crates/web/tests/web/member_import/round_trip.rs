@@ -4,6 +4,7 @@ use super::*;
 
 both_databases!(
     members_round_trip,
+    free_text_with_quotes_and_commas_round_trips,
     cadres_round_trip,
     mixed_template_is_refused,
 );
@@ -102,6 +103,56 @@ async fn members_round_trip(app: TestApp) {
             .unwrap()
             .contains("已是本团支部"),
         "{again}"
+    );
+}
+
+/// Free text that PostgreSQL's bulk statements carry inside array literals (quotes,
+/// backslashes, commas, braces, the word NULL) and fields left blank come back as written.
+async fn free_text_with_quotes_and_commas_round_trips(app: TestApp) {
+    use MemberField as F;
+    let s = setup(&app).await;
+    let school = s.w.school.id;
+    let mut odd = member_row(1, BRANCH1);
+    let mut blank = member_row(2, BRANCH2);
+    let at = |f: MemberField| {
+        Kind::Members
+            .fields()
+            .iter()
+            .position(|g| *g == f)
+            .expect("a members column")
+    };
+    odd[at(F::WorkUnit)] = r#"天河区"第一"中学\初中部, {分校}"#.to_string();
+    odd[at(F::JoinUnit)] = "NULL".to_string();
+    odd[at(F::HouseholdPlace)] = r#"广东省\广州市"#.to_string();
+    odd[at(F::Income)] = "{}".to_string();
+    odd[at(F::CardNumber)] = r#"T"1","2""#.to_string();
+    for f in [
+        F::WorkUnit,
+        F::JoinUnit,
+        F::HouseholdPlace,
+        F::Income,
+        F::CardNumber,
+    ] {
+        blank[at(f)] = String::new();
+    }
+    let file = members_file(&[odd, blank]);
+    let checked = check(&app, &s, school, "members", &file).await;
+    assert_eq!(checked["job"]["faulty_rows"], 0, "{checked}");
+    let done = commit(
+        &app,
+        &s,
+        school,
+        checked["job"]["id"].as_i64().unwrap(),
+        false,
+    )
+    .await;
+    assert_eq!(done["job"]["state"], "committed", "{done}");
+    let (status, exported) =
+        get_bytes(&app, &s, &format!("/api/v1/orgs/{school}/members/export")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        sorted(values_of(Kind::Members, &exported)),
+        sorted(values_of(Kind::Members, &file)),
     );
 }
 
