@@ -136,16 +136,7 @@ async fn free_text_with_quotes_and_commas_round_trips(app: TestApp) {
         blank[at(f)] = String::new();
     }
     let file = members_file(&[odd, blank]);
-    let checked = check(&app, &s, school, "members", &file).await;
-    assert_eq!(checked["job"]["faulty_rows"], 0, "{checked}");
-    let done = commit(
-        &app,
-        &s,
-        school,
-        checked["job"]["id"].as_i64().unwrap(),
-        false,
-    )
-    .await;
+    let done = check_and_commit(&app, &s, school, "members", &file).await;
     assert_eq!(done["job"]["state"], "committed", "{done}");
     let (status, exported) =
         get_bytes(&app, &s, &format!("/api/v1/orgs/{school}/members/export")).await;
@@ -160,16 +151,7 @@ async fn cadres_round_trip(app: TestApp) {
     let s = setup(&app).await;
     let school = s.w.school.id;
     let filled = golden_cadres();
-    let checked = check(&app, &s, school, "cadres", &filled).await;
-    assert_eq!(checked["job"]["faulty_rows"], 0, "{checked}");
-    let done = commit(
-        &app,
-        &s,
-        school,
-        checked["job"]["id"].as_i64().unwrap(),
-        false,
-    )
-    .await;
+    let done = check_and_commit(&app, &s, school, "cadres", &filled).await;
     assert_eq!(done["job"]["written"]["cadres"], 2, "{done}");
     assert_eq!(
         count(&app, "members").await,

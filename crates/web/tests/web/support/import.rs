@@ -357,6 +357,19 @@ pub async fn commit(app: &TestApp, s: &Setup, org: i64, job: i64, valid_only: bo
     wait_job(app, s, org, job).await
 }
 
+/// Uploads a file that has no faults, commits all of it and waits; the job detail.
+pub async fn check_and_commit(
+    app: &TestApp,
+    s: &Setup,
+    org: i64,
+    kind: &str,
+    bytes: &[u8],
+) -> Value {
+    let checked = check(app, s, org, kind, bytes).await;
+    assert_eq!(checked["job"]["faulty_rows"], 0, "{checked}");
+    commit(app, s, org, checked["job"]["id"].as_i64().unwrap(), false).await
+}
+
 pub async fn count(app: &TestApp, table: &'static str) -> i64 {
     let sql = match table {
         "members" => "SELECT COUNT(*) FROM members",
