@@ -219,6 +219,25 @@ async fn insert_unnest<T>(
     Ok(out)
 }
 
+/// The columns an import writes to `people`, in the order of its values (one list for both
+/// databases' statements).
+macro_rules! people_columns {
+    () => {
+        "id_number, name, phone, ethnicity, political_status, email, qq, wechat, \
+         education_full_time, education_highest, occupation, work_unit, household_place, \
+         created_at, name_sort"
+    };
+}
+
+/// The columns an import writes to `members`, in the order of its values.
+macro_rules! member_columns {
+    () => {
+        "person_id, org_id, org_path, join_month, dev_number, join_unit, party_applied, \
+         party_applied_month, party_join_month, income, card_number, created_at, updated_at, \
+         person_name, person_id_number, person_sort"
+    };
+}
+
 /// Someone already in the system with an ID number from the file.
 #[derive(Debug, Clone)]
 pub struct KnownPerson {
@@ -412,34 +431,36 @@ pub async fn insert_people(
             Val::Text(person_sort_key(&p.name)),
         ])
     };
-    let rows =
-        match tx.backend() {
-            Backend::Postgres => insert_unnest(
+    let rows = match tx.backend() {
+        Backend::Postgres => {
+            insert_unnest(
                 tx,
-                "INSERT INTO people (id_number, name, phone, ethnicity, political_status, email, \
-                 qq, wechat, education_full_time, education_highest, occupation, work_unit, \
-                 household_place, created_at, name_sort) \
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], \
-                 $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
-                 $11::text[], $12::text[], $13::text[], $14::bigint[], $15::text[]) \
-                 RETURNING id, id_number",
+                concat!(
+                    "INSERT INTO people (",
+                    people_columns!(),
+                    ") SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], \
+                     $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
+                     $11::text[], $12::text[], $13::text[], $14::bigint[], $15::text[]) \
+                     RETURNING id, id_number"
+                ),
                 15,
                 &people,
                 &push,
             )
-            .await?,
-            Backend::Sqlite => insert_rows(
+            .await?
+        }
+        Backend::Sqlite => {
+            insert_rows(
                 tx,
-                "INSERT INTO people (id_number, name, phone, ethnicity, political_status, email, \
-                 qq, wechat, education_full_time, education_highest, occupation, work_unit, \
-                 household_place, created_at, name_sort)",
+                concat!("INSERT INTO people (", people_columns!(), ")"),
                 " RETURNING id, id_number",
                 15,
                 &people,
                 push,
             )
-            .await?,
-        };
+            .await?
+        }
+    };
     rows.iter()
         .map(|r| Ok((r.try_get::<String, _>("id_number")?, r.try_get("id")?)))
         .collect()
@@ -552,13 +573,14 @@ async fn insert_member_rows(
         Backend::Postgres => {
             insert_unnest(
                 tx,
-                "INSERT INTO members (person_id, org_id, org_path, join_month, dev_number, \
-                 join_unit, party_applied, party_applied_month, party_join_month, income, \
-                 card_number, created_at, updated_at, person_name, person_id_number, person_sort) \
-                 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], \
-                 $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], \
-                 $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::text[], \
-                 $16::text[])",
+                concat!(
+                    "INSERT INTO members (",
+                    member_columns!(),
+                    ") SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], \
+                     $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], \
+                     $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::text[], \
+                     $16::text[])"
+                ),
                 16,
                 &rows,
                 &push,
@@ -568,9 +590,7 @@ async fn insert_member_rows(
         Backend::Sqlite => {
             insert_rows(
                 tx,
-                "INSERT INTO members (person_id, org_id, org_path, join_month, dev_number, \
-                 join_unit, party_applied, party_applied_month, party_join_month, income, \
-                 card_number, created_at, updated_at, person_name, person_id_number, person_sort)",
+                concat!("INSERT INTO members (", member_columns!(), ")"),
                 "",
                 16,
                 &rows,
